@@ -1,0 +1,138 @@
+/**
+ * The one place that reads and checks configuration. Every Lambda, the local stack and the CLI call
+ * `loadConfig()`; nothing else touches `process.env` for settings. AWS endpoints are not here: the SDK
+ * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
+ */
+import { z } from 'zod';
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z.object({
+  ARK_PROJECT_NAME: z.string().min(1).default('default'),
+  VOLC_ENDPOINT: z.url().default('https://open.volcengineapi.com'),
+  VOLC_REGION: z.string().min(1).default('cn-beijing'),
+  SEEDANCE_API_BASE: z.url().default('https://api.apiyi.com/seedance'),
+  SEEDANCE_MODEL: z.string().min(1).default('doubao-seedance-2-0-260128'),
+  CREDENTIALS_SECRET_ID: optionalString,
+  /** Seconds a cached secret value is trusted before it is read again (rotation pick-up). */
+  SECRET_CACHE_TTL_SECONDS: int(300, 0, 86_400),
+  BUCKET_NAME: optionalString,
+  INGEST_STATE_MACHINE_ARN: optionalString,
+  VIDEO_STATE_MACHINE_ARN: optionalString,
+  /** Per-call timeout for upstream HTTP requests. */
+  UPSTREAM_TIMEOUT_MS: int(15_000, 100, 120_000),
+  UPLOAD_URL_TTL_SECONDS: int(600, 60, 3_600),
+  DOWNLOAD_URL_TTL_SECONDS: int(900, 60, 3_600),
+  /** Presigned GET lifetime handed to CreateAsset. */
+  ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
+  MAX_IMAGE_BYTES: int(30 * 1024 * 1024 - 1, 1),
+  CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
+  CLEANUP_DRY_RUN: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Marks groups this stack created, so cleanup never touches anyone else's. */
+  MANAGED_GROUP_TAG: z.string().min(1).default('seedance-stack'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config {
+  projectName: string;
+  volcEndpoint: string;
+  volcRegion: string;
+  seedanceApiBase: string;
+  seedanceModel: string;
+  credentialsSecretId: string | undefined;
+  secretCacheTtlSeconds: number;
+  bucketName: string | undefined;
+  ingestStateMachineArn: string | undefined;
+  videoStateMachineArn: string | undefined;
+  upstreamTimeoutMs: number;
+  uploadUrlTtlSeconds: number;
+  downloadUrlTtlSeconds: number;
+  assetSourceUrlTtlSeconds: number;
+  maxImageBytes: number;
+  cleanupMaxAgeDays: number;
+  cleanupDryRun: boolean;
+  managedGroupTag: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    projectName: c.ARK_PROJECT_NAME,
+    volcEndpoint: c.VOLC_ENDPOINT.replace(/\/+$/, ''),
+    volcRegion: c.VOLC_REGION,
+    seedanceApiBase: c.SEEDANCE_API_BASE.replace(/\/+$/, ''),
+    seedanceModel: c.SEEDANCE_MODEL,
+    credentialsSecretId: c.CREDENTIALS_SECRET_ID,
+    secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
+    bucketName: c.BUCKET_NAME,
+    ingestStateMachineArn: c.INGEST_STATE_MACHINE_ARN,
+    videoStateMachineArn: c.VIDEO_STATE_MACHINE_ARN,
+    upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
+    uploadUrlTtlSeconds: c.UPLOAD_URL_TTL_SECONDS,
+    downloadUrlTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
+    assetSourceUrlTtlSeconds: c.ASSET_SOURCE_URL_TTL_SECONDS,
+    maxImageBytes: c.MAX_IMAGE_BYTES,
+    cleanupMaxAgeDays: c.CLEANUP_MAX_AGE_DAYS,
+    cleanupDryRun: c.CLEANUP_DRY_RUN,
+    managedGroupTag: c.MANAGED_GROUP_TAG,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** Throws a ConfigError naming the setting when a value a handler needs is missing. */
+export function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ConfigError(`Missing required setting ${name}`);
+  return value;
+}
+
+/** The secret's shape: one Secrets Manager secret holds both services' credentials. */
+export interface UpstreamCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** STS session token, when the AK/SK are temporary. */
+  sessionToken?: string;
+  apiToken: string;
+}
+
+const credentialsSchema = z.object({
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1).optional(),
+  apiToken: z.string().min(1),
+});
+
+/** Parses the secret string; the error names missing fields, never their values. */
+export function parseCredentials(secretString: string): UpstreamCredentials {
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString);
+  } catch {
+    throw new ConfigError('The credentials secret is not valid JSON');
+  }
+  const parsed = credentialsSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
+    throw new ConfigError(`The credentials secret lacks or has invalid fields: ${fields}`);
+  }
+  return parsed.data;
+}

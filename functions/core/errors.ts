@@ -1,0 +1,159 @@
+/**
+ * The error catalogue: one typed error for both upstream services, one for the REST API, and the
+ * single mapping between them. Messages here are shown to callers and written to logs, so nothing
+ * built here may ever carry a secret, token, signature or presigned URL.
+ */
+
+export type UpstreamService = 'volcengine' | 'ark';
+
+export interface UpstreamErrorInit {
+  service: UpstreamService;
+  /** Upstream code (`SignatureDoesNotMatch`, `InvalidParameter`, ...) or ours: `NetworkError`, `Timeout`, `MalformedResponse`. */
+  code: string;
+  /** HTTP status of the upstream answer; 0 when there was none (network, timeout). */
+  status: number;
+  message: string;
+  requestId?: string;
+  /** Action (Volcengine) or operation (ark) that failed, for logs. */
+  operation?: string;
+  cause?: unknown;
+}
+
+const THROTTLING_CODES = new Set([
+  'FlowLimitExceeded',
+  'RateLimitExceeded',
+  'ServerOverloaded',
+  'Throttling',
+]);
+const TRANSIENT_CODES = new Set([
+  'InternalError',
+  'InternalServiceError',
+  'NetworkError',
+  'Timeout',
+  'ServiceUnavailable',
+]);
+
+/** Throttling, 5xx, network and timeouts are worth retrying; everything else is the caller's to fix. */
+export function isRetryable(code: string, status: number): boolean {
+  if (status === 429 || status >= 500 || status === 0) return true;
+  const base = code.split('.')[0] ?? code;
+  return THROTTLING_CODES.has(base) || TRANSIENT_CODES.has(base) || code.startsWith('RateLimitExceeded');
+}
+
+/** True for the throttling family only (used to pick longer backoff). */
+export function isThrottling(code: string, status: number): boolean {
+  return (
+    status === 429 || THROTTLING_CODES.has(code.split('.')[0] ?? code) || code.startsWith('RateLimitExceeded')
+  );
+}
+
+/** One-line hints for the causes the vendor's "Common errors" table lists. */
+export function hintFor(
+  service: UpstreamService,
+  code: string,
+  status: number,
+  message = '',
+): string | undefined {
+  if (code === 'SignatureDoesNotMatch')
+    return 'Use the SecretAccessKey as raw UTF-8 (never base64-decode it), check the clock, and check the canonical request.';
+  if (code === 'InvalidTimestamp') return 'X-Date is too far from the server clock: sync this host with NTP.';
+  if (code === 'InvalidAccessKey') return 'The AccessKeyId is unknown: check the credentials secret.';
+  if (code === 'AccessDenied' && service === 'volcengine')
+    return 'Attach the IAM policy {"Action":["ark:*Asset*"],"Resource":["*"]} to the user owning the AK/SK.';
+  if (code.startsWith('NotFound'))
+    return 'Pass the right ProjectName (it is case-sensitive and must match the asset, the group and the video token).';
+  if (service === 'volcengine' && code === 'SubscriptionRequired')
+    return 'The asset-library entitlement package is missing on this account.';
+  if (service === 'ark' && status === 400 && /asset/i.test(message) && /not found/i.test(message))
+    return "The asset is not under the gateway's Volcengine account (ingest with the AK/SK the gateway provides) or the ID is wrong.";
+  if (service === 'ark' && code === 'AuthenticationError')
+    return 'The API token is wrong or lacks the SeeDance2 group.';
+  if (service === 'ark' && code.startsWith('PUBLIC_')) return 'Rejected by upstream moderation (not billed).';
+  return undefined;
+}
+
+/** Hint for a CreateAssetGroup that fails on an account that never made a group before. */
+export const AUTHORIZATION_LETTER_HINT =
+  'If this is the first group on the account, sign the authorization letter in the console (My → Virtual Avatars) first.';
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly service: UpstreamService;
+  readonly code: string;
+  readonly status: number;
+  readonly requestId: string | undefined;
+  readonly operation: string | undefined;
+  readonly retryable: boolean;
+  readonly hint: string | undefined;
+
+  constructor(init: UpstreamErrorInit & { hint?: string }) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.service = init.service;
+    this.code = init.code;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.operation = init.operation;
+    this.retryable = isRetryable(init.code, init.status);
+    this.hint = init.hint ?? hintFor(init.service, init.code, init.status, init.message);
+  }
+
+  get throttled(): boolean {
+    return isThrottling(this.code, this.status);
+  }
+
+  /** A plain object safe to log or to return from a Lambda step (no cause chain, no URLs). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      service: this.service,
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      requestId: this.requestId,
+      operation: this.operation,
+      retryable: this.retryable,
+      hint: this.hint,
+    };
+  }
+}
+
+export function isUpstreamError(e: unknown): e is UpstreamError {
+  return e instanceof UpstreamError;
+}
+
+/** An error the REST API answers with `{"error":{code,message,details}}`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new ApiError(400, code, message, details);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'NotFound', `${what} ${id} was not found`);
+export const conflict = (code: string, message: string, details?: unknown) =>
+  new ApiError(409, code, message, details);
+
+/**
+ * How an upstream failure reaches a REST caller: upstream 4xx that the caller caused keep their status
+ * and code; our own credential/permission problems, throttling and upstream faults become 502/503/504
+ * because the caller can do nothing about them.
+ */
+export function apiErrorFromUpstream(e: UpstreamError): ApiError {
+  const details = { service: e.service, upstreamCode: e.code, requestId: e.requestId, hint: e.hint };
+  const msg = `${e.service} ${e.operation ?? 'call'} failed: ${e.message}`;
+  if (e.status === 0)
+    return new ApiError(504, e.code === 'Timeout' ? 'UpstreamTimeout' : 'UpstreamUnavailable', msg, details);
+  if (e.throttled) return new ApiError(503, 'UpstreamThrottled', msg, details, { 'Retry-After': '2' });
+  if (e.status >= 500) return new ApiError(502, 'UpstreamError', msg, details);
+  if (e.status === 401 || e.status === 403) return new ApiError(502, e.code, msg, details);
+  return new ApiError(e.status, e.code, msg, details);
+}

@@ -1,0 +1,38 @@
+/**
+ * Reads the upstream credentials secret with a cache that expires, so a rotated secret is picked up
+ * without a cold start. Client at module scope; the secret ID and TTL come from config.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
+import { registerSecret } from '../core/redact';
+
+const secrets = new SecretsManagerClient({});
+
+let cached: { value: UpstreamCredentials; expiresAt: number } | undefined;
+let inflight: Promise<UpstreamCredentials> | undefined;
+
+export async function getCredentials(now = Date.now()): Promise<UpstreamCredentials> {
+  if (cached && now < cached.expiresAt) return cached.value;
+  inflight ??= (async () => {
+    try {
+      const config = loadConfig();
+      const out = await secrets.send(
+        new GetSecretValueCommand({
+          SecretId: required(config.credentialsSecretId, 'CREDENTIALS_SECRET_ID'),
+        }),
+      );
+      const value = parseCredentials(out.SecretString ?? '');
+      registerSecret(value.secretAccessKey, value.apiToken, value.sessionToken, value.accessKeyId);
+      cached = { value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
+      return value;
+    } finally {
+      inflight = undefined;
+    }
+  })();
+  return inflight;
+}
+
+/** For tests and for a forced refresh after an authentication error. */
+export function clearCredentialsCache(): void {
+  cached = undefined;
+}

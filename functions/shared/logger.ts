@@ -1,0 +1,65 @@
+/**
+ * Structured JSON logs, one line per event, with the request ID, passed through `redact` so no secret,
+ * token, signature or presigned URL is ever written. Small on purpose: Powertools' Logger would add
+ * cold-start weight for the three things we need (level, context keys, JSON).
+ */
+import { redact } from '../core/redact';
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogSink = (line: string) => void;
+
+export class Logger {
+  private keys: Record<string, unknown> = {};
+  constructor(
+    private readonly service: string,
+    private level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
+    private sink: LogSink = (line) => process.stdout.write(line + '\n'),
+  ) {}
+
+  /** Keys added to every following line (request ID, execution name); replaces the previous set. */
+  setContext(keys: Record<string, unknown>): void {
+    this.keys = { ...keys };
+  }
+  appendKeys(keys: Record<string, unknown>): void {
+    Object.assign(this.keys, keys);
+  }
+  setSink(sink: LogSink): void {
+    this.sink = sink;
+  }
+  setLevel(level: Level): void {
+    this.level = level;
+  }
+
+  debug(message: string, extra?: Record<string, unknown>): void {
+    this.write('debug', message, extra);
+  }
+  info(message: string, extra?: Record<string, unknown>): void {
+    this.write('info', message, extra);
+  }
+  warn(message: string, extra?: Record<string, unknown>): void {
+    this.write('warn', message, extra);
+  }
+  error(message: string, extra?: Record<string, unknown>): void {
+    this.write('error', message, extra);
+  }
+
+  private write(level: Level, message: string, extra?: Record<string, unknown>): void {
+    if (ORDER[level] < ORDER[this.level]) return;
+    const entry = {
+      level,
+      time: new Date().toISOString(),
+      service: this.service,
+      message,
+      ...this.keys,
+      ...extra,
+    };
+    this.sink(JSON.stringify(redact(entry)));
+  }
+}
+
+/** One logger per process, as Lambda has one handler per process; the service name comes from the function. */
+export const logger = new Logger(
+  process.env.POWERTOOLS_SERVICE_NAME ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'seedance',
+);

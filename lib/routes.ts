@@ -1,0 +1,144 @@
+/**
+ * The one route table of the REST contract. CDK builds API Gateway (and one Lambda per handler module)
+ * from it; the local stack builds its HTTP server from it; the OpenAPI document is generated from it.
+ * `access` lists what the handler may touch, so each function's IAM grants derive from here.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Capabilities a handler needs; the stack turns each into the narrowest grant. */
+export type Access =
+  | 'upstream' // reads the credentials secret, calls Volcengine/Ark
+  | 'bucket:presign-upload' // signs presigned POSTs under incoming/
+  | 'bucket:read-videos' // signs presigned GETs under videos/
+  | 'ingest:describe' // DescribeExecution on the ingest state machine
+  | 'video:start' // StartExecution on the video state machine
+  | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
+  | 'video:list' // ListExecutions on the video state machine
+  | 'video:stop'; // StopExecution on the video state machine
+
+export interface Route {
+  /** Stable identifier: the Lambda's construct ID and the OpenAPI operationId. */
+  name: string;
+  method: HttpMethod;
+  path: string;
+  /** Module path from the repository root, exporting `handler`. */
+  handler: string;
+  summary: string;
+  access: Access[];
+}
+
+export const routes: readonly Route[] = [
+  {
+    name: 'createGroup',
+    method: 'POST',
+    path: '/groups',
+    handler: 'functions/api/create-group.ts',
+    summary: 'Create an asset group (one virtual character)',
+    access: ['upstream'],
+  },
+  {
+    name: 'listGroups',
+    method: 'GET',
+    path: '/groups',
+    handler: 'functions/api/list-groups.ts',
+    summary: 'List asset groups',
+    access: ['upstream'],
+  },
+  {
+    name: 'getGroup',
+    method: 'GET',
+    path: '/groups/{groupId}',
+    handler: 'functions/api/get-group.ts',
+    summary: 'Get one asset group',
+    access: ['upstream'],
+  },
+  {
+    name: 'deleteGroup',
+    method: 'DELETE',
+    path: '/groups/{groupId}',
+    handler: 'functions/api/delete-group.ts',
+    summary: 'Delete an asset group and its assets',
+    access: ['upstream'],
+  },
+  {
+    name: 'createUpload',
+    method: 'POST',
+    path: '/groups/{groupId}/uploads',
+    handler: 'functions/api/create-upload.ts',
+    summary: 'Validate a declared image and return a presigned POST',
+    access: ['upstream', 'bucket:presign-upload'],
+  },
+  {
+    name: 'getUpload',
+    method: 'GET',
+    path: '/groups/{groupId}/uploads/{uploadId}',
+    handler: 'functions/api/get-upload.ts',
+    summary: 'Status of one upload and its asset',
+    access: ['ingest:describe'],
+  },
+  {
+    name: 'listGroupAssets',
+    method: 'GET',
+    path: '/groups/{groupId}/assets',
+    handler: 'functions/api/list-group-assets.ts',
+    summary: 'List the assets of a group',
+    access: ['upstream'],
+  },
+  {
+    name: 'adoptAsset',
+    method: 'POST',
+    path: '/assets',
+    handler: 'functions/api/adopt-asset.ts',
+    summary: 'Adopt an asset made elsewhere (e.g. a real-person asset)',
+    access: ['upstream'],
+  },
+  {
+    name: 'getAsset',
+    method: 'GET',
+    path: '/assets/{assetId}',
+    handler: 'functions/api/get-asset.ts',
+    summary: 'Get one asset',
+    access: ['upstream'],
+  },
+  {
+    name: 'deleteAsset',
+    method: 'DELETE',
+    path: '/assets/{assetId}',
+    handler: 'functions/api/delete-asset.ts',
+    summary: 'Delete one asset',
+    access: ['upstream'],
+  },
+  {
+    name: 'createVideo',
+    method: 'POST',
+    path: '/videos',
+    handler: 'functions/api/create-video.ts',
+    summary: 'Validate a request and start a video generation',
+    access: ['upstream', 'video:start', 'video:describe'],
+  },
+  {
+    name: 'listVideos',
+    method: 'GET',
+    path: '/videos',
+    handler: 'functions/api/list-videos.ts',
+    summary: 'List video jobs',
+    access: ['video:list', 'video:describe'],
+  },
+  {
+    name: 'getVideo',
+    method: 'GET',
+    path: '/videos/{videoId}',
+    handler: 'functions/api/get-video.ts',
+    summary: 'Status and links of one video',
+    access: ['video:describe', 'bucket:read-videos'],
+  },
+  {
+    name: 'cancelVideo',
+    method: 'DELETE',
+    path: '/videos/{videoId}',
+    handler: 'functions/api/cancel-video.ts',
+    summary: 'Stop a video job and cancel a queued upstream task',
+    access: ['upstream', 'video:describe', 'video:stop'],
+  },
+];
