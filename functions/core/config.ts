@@ -39,6 +39,11 @@ const schema = z.object({
   /** Marks groups this stack created, so cleanup never touches anyone else's. */
   MANAGED_GROUP_TAG: z.string().min(1).default('seedance-stack'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Multiplies every wait the state machines schedule (poll delays, deadlines). 1 in AWS; the local
+   * stack sets it from LOCAL_TIME_SCALE so waits and the simulator's delays shrink together.
+   */
+  TIME_SCALE: z.coerce.number().positive().max(1).default(1),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -63,6 +68,7 @@ export interface Config {
   cleanupDryRun: boolean;
   managedGroupTag: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  timeScale: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cleanupDryRun: c.CLEANUP_DRY_RUN,
     managedGroupTag: c.MANAGED_GROUP_TAG,
     logLevel: c.LOG_LEVEL,
+    timeScale: c.TIME_SCALE,
   };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * Errors that Lambda steps throw so the state machines can Retry/Catch on their names. Step Functions
+ * takes a thrown error's `name` as the state error, so the name is the contract with the ASL files:
+ *  - `Upstream.Throttled`  throttling (429, FlowLimitExceeded): Retry with long backoff and full jitter
+ *  - `Upstream.Transient`  5xx, network, timeouts: Retry with backoff and full jitter
+ *  - `Upstream.Rejected`   any other upstream 4xx: not retried, carried out as the failure cause
+ *  - domain names (`ImageRejected`, `AssetFailed`, `VideoFailed`, `TimedOut`, ...) from the steps.
+ * The message is a JSON object `{code, message, ...}` so the Catch's `Cause` can be parsed by the API.
+ */
+import { UpstreamError } from './errors';
+
+export class StepError extends Error {
+  constructor(
+    name: string,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(JSON.stringify({ code, message, ...details }));
+    this.name = name;
+  }
+}
+
+export function upstreamStepError(e: UpstreamError): StepError {
+  const name = e.throttled ? 'Upstream.Throttled' : e.retryable ? 'Upstream.Transient' : 'Upstream.Rejected';
+  return new StepError(name, e.code, e.message, {
+    service: e.service,
+    status: e.status,
+    requestId: e.requestId,
+    operation: e.operation,
+    hint: e.hint,
+  });
+}
+
+/** Rethrows upstream failures under their Retry/Catch names; anything else passes through. */
+export function asStepError(e: unknown): unknown {
+  return e instanceof UpstreamError ? upstreamStepError(e) : e;
+}
+
+export interface StepFailure {
+  error: string;
+  code: string;
+  message: string;
+  [k: string]: unknown;
+}
+
+/**
+ * Parses a failed execution's `error`/`cause` (as DescribeExecution returns them) back into a
+ * failure record. Lambda wraps a thrown error's message in `{"errorMessage": ...}`.
+ */
+export function parseStepFailure(error: string | undefined, cause: string | undefined): StepFailure {
+  const fallback: StepFailure = { error: error ?? 'Unknown', code: error ?? 'Unknown', message: cause ?? '' };
+  if (!cause) return fallback;
+  try {
+    let parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) {
+      const inner = (parsed as { errorMessage: unknown }).errorMessage;
+      parsed = typeof inner === 'string' ? JSON.parse(inner) : inner;
+    }
+    if (parsed && typeof parsed === 'object' && 'code' in parsed) {
+      const p = parsed as { code: unknown; message?: unknown };
+      return {
+        ...(parsed as object),
+        error: error ?? 'Unknown',
+        code: String(p.code),
+        message: String(p.message ?? ''),
+      };
+    }
+  } catch {
+    // not JSON: a plain-text cause from a Fail state
+  }
+  return fallback;
+}
