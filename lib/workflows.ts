@@ -29,6 +29,11 @@ export interface WorkflowDef {
   /** ASL file from the repository root. */
   definitionFile: string;
   steps: StepDef[];
+  /**
+   * Extra `${Name}` placeholders with literal values (the stack also provides `${BucketName}`); every
+   * placeholder in the ASL must be a step substitution, one of these, or BucketName, or synth fails.
+   */
+  substitutions?: Record<string, string>;
 }
 
 export const workflows: readonly WorkflowDef[] = [

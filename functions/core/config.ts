@@ -22,6 +22,11 @@ const schema = z.object({
   /** Seconds a cached secret value is trusted before it is read again (rotation pick-up). */
   SECRET_CACHE_TTL_SECONDS: int(300, 0, 86_400),
   BUCKET_NAME: optionalString,
+  /** Path-style S3 addressing, for local S3 servers (s3rver) whose bucket names do not resolve as hosts. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   INGEST_STATE_MACHINE_ARN: optionalString,
   VIDEO_STATE_MACHINE_ARN: optionalString,
   /** Per-call timeout for upstream HTTP requests. */
@@ -44,6 +49,11 @@ const schema = z.object({
    * stack sets it from LOCAL_TIME_SCALE so waits and the simulator's delays shrink together.
    */
   TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** Video poll loop (functions/core/video/policy.ts): first check, growth, cap and deadline, in seconds. */
+  VIDEO_FIRST_POLL_SECONDS: int(20, 1, 600),
+  VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.5),
+  VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
+  VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -57,6 +67,7 @@ export interface Config {
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
+  s3ForcePathStyle: boolean;
   ingestStateMachineArn: string | undefined;
   videoStateMachineArn: string | undefined;
   upstreamTimeoutMs: number;
@@ -69,6 +80,10 @@ export interface Config {
   managedGroupTag: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   timeScale: number;
+  videoFirstPollSeconds: number;
+  videoPollFactor: number;
+  videoMaxPollSeconds: number;
+  videoDeadlineSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
+    s3ForcePathStyle: c.S3_FORCE_PATH_STYLE,
     ingestStateMachineArn: c.INGEST_STATE_MACHINE_ARN,
     videoStateMachineArn: c.VIDEO_STATE_MACHINE_ARN,
     upstreamTimeoutMs: c.UPSTREAM_TIMEOUT_MS,
@@ -103,6 +119,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     managedGroupTag: c.MANAGED_GROUP_TAG,
     logLevel: c.LOG_LEVEL,
     timeScale: c.TIME_SCALE,
+    videoFirstPollSeconds: c.VIDEO_FIRST_POLL_SECONDS,
+    videoPollFactor: c.VIDEO_POLL_FACTOR,
+    videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
+    videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
   };
 }
 

@@ -31,6 +31,8 @@ const TRANSIENT_CODES = new Set([
   'NetworkError',
   'Timeout',
   'ServiceUnavailable',
+  // A 2xx we could not parse: usually a proxy cut the body short; asking again is safe for reads.
+  'MalformedResponse',
 ]);
 
 /** Throttling, 5xx, network and timeouts are worth retrying; everything else is the caller's to fix. */

@@ -1,0 +1,63 @@
+/**
+ * Request schemas of the group and asset routes. The handlers validate with them and the OpenAPI
+ * generator documents them, so the contract is written once.
+ */
+import { z } from 'zod';
+
+/** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist, so it never goes upstream. */
+export const groupIdSchema = z
+  .string()
+  .max(128)
+  .regex(/^group-[A-Za-z0-9_-]+$/, 'must be a group ID (group-...)');
+export const assetIdSchema = z
+  .string()
+  .max(128)
+  .regex(/^asset-[A-Za-z0-9_-]+$/, 'must be an asset ID (asset-...)');
+
+export const groupPathSchema = z.object({ groupId: groupIdSchema });
+export const assetPathSchema = z.object({ assetId: assetIdSchema });
+
+/**
+ * Upstream allows 300 characters of description; 200 are the caller's, the rest is room for the
+ * "managed by this stack" marker appended on creation (functions/core/groups/marker.ts).
+ */
+export const MAX_GROUP_DESCRIPTION = 200;
+
+export const createGroupBody = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  description: z.string().trim().max(MAX_GROUP_DESCRIPTION).optional(),
+});
+export type CreateGroupBody = z.infer<typeof createGroupBody>;
+
+const pageNumber = z.coerce.number().int().min(1).max(100_000).default(1);
+const pageSize = z.coerce.number().int().min(1).max(100).default(20);
+
+export const listGroupsQuery = z.object({
+  pageNumber,
+  pageSize,
+  name: z.string().trim().min(1).max(64).optional(),
+});
+export type ListGroupsQuery = z.infer<typeof listGroupsQuery>;
+
+export const assetStatusParam = z.enum(['processing', 'active', 'failed']);
+
+export const listGroupAssetsQuery = z.object({
+  status: assetStatusParam.optional(),
+  pageNumber,
+  pageSize,
+});
+export type ListGroupAssetsQuery = z.infer<typeof listGroupAssetsQuery>;
+
+export const adoptAssetBody = z.strictObject({ assetId: assetIdSchema });
+export type AdoptAssetBody = z.infer<typeof adoptAssetBody>;
+
+export const groupSchemas = {
+  createGroup: { body: createGroupBody },
+  listGroups: { query: listGroupsQuery },
+  getGroup: { path: groupPathSchema },
+  deleteGroup: { path: groupPathSchema },
+  listGroupAssets: { path: groupPathSchema, query: listGroupAssetsQuery },
+  adoptAsset: { body: adoptAssetBody },
+  getAsset: { path: assetPathSchema },
+  deleteAsset: { path: assetPathSchema },
+};

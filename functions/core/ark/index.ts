@@ -1,0 +1,3 @@
+export * from './types';
+export * from './status';
+export * from './video-client';

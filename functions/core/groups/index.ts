@@ -1,0 +1,3 @@
+export * from './marker';
+export * from './views';
+export * from './adopt';

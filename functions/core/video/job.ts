@@ -1,0 +1,107 @@
+/**
+ * The video state machine's data: the execution input POST /videos builds, the `$.job` progress record
+ * the steps write, and the state names the API reads back from the execution history. The ASL file
+ * (statemachines/video-generation.asl.json) refers to exactly these paths and names; a test checks that.
+ */
+import type { CreateTaskInput, TaskStatus } from '../ark/types';
+import type { Config } from '../config';
+import type { PollPolicy, PollState } from '../schedule';
+
+/** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
+export interface VideoJobInput {
+  videoId: string;
+  /** sha256 of the canonical validated body (functions/core/video/ids.ts). */
+  fingerprint: string;
+  /** ISO-8601; lower bound of the creation time of our upstream task (for the ambiguous-create lookup). */
+  requestedAt: string;
+  request: CreateTaskInput;
+}
+
+/** `$.job`: written by CreateTask, FindTask, PollTask and ReschedulePoll. */
+export interface JobProgress {
+  taskId?: string;
+  taskStatus?: TaskStatus;
+  /** The status exactly as upstream said it (`processing` from some gateways counts as running). */
+  rawStatus?: string;
+  /** CreateTask calls made so far (counted by FindTask after an ambiguous failure). */
+  createAttempts: number;
+  poll?: PollState;
+  /** Set when the task ended without a video: the Fail state's Cause (JSON `{code, message}`). */
+  failure?: { cause: string };
+}
+
+export interface VideoJobState extends VideoJobInput {
+  job?: JobProgress;
+  /** Catch output (`{Error, Cause}`) of a CreateTask that failed ambiguously. */
+  createError?: { Error: string; Cause: string };
+  /** Catch output of a PollTask whose retries ran out. */
+  pollError?: { Error: string; Cause: string };
+}
+
+export interface SavedObject {
+  key: string;
+  bytes: number;
+  contentType: string;
+}
+
+/** What SaveVideo returns and the execution outputs on success. */
+export interface VideoResult {
+  videoId: string;
+  taskId: string;
+  model: string;
+  video: SavedObject;
+  lastFrame?: SavedObject;
+  usage?: { completionTokens: number; totalTokens: number };
+  seed?: number;
+  resolution?: string;
+  ratio?: string;
+  duration?: number;
+  /** ISO-8601 instant upstream finished (its `updated_at`). */
+  finishedAt?: string;
+}
+
+/** State names of the ASL that the API interprets. */
+export const VIDEO_STATES = {
+  createTask: 'CreateTask',
+  findTask: 'FindTask',
+  taskFound: 'TaskFound?',
+  waitForTask: 'WaitForTask',
+  pollTask: 'PollTask',
+  reschedulePoll: 'ReschedulePoll',
+  taskStatus: 'TaskStatus?',
+  saveVideo: 'SaveVideo',
+  cancelOnDeadline: 'CancelOnDeadline',
+} as const;
+
+/** Error names of the Fail states and steps; the API maps them to statuses. */
+export const VIDEO_ERRORS = {
+  failed: 'VideoFailed',
+  expired: 'VideoExpired',
+  cancelled: 'VideoCancelled',
+  timedOut: 'TimedOut',
+  creationFailed: 'TaskCreationFailed',
+  creationUncertain: 'TaskCreationUncertain',
+  saveFailed: 'SaveFailed',
+} as const;
+
+/** Times CreateTask may be called for one video (each after a lookup found no task). */
+export const MAX_CREATE_ATTEMPTS = 3;
+
+export function videoPollPolicy(config: Pick<Config, 'videoFirstPollSeconds' | 'videoPollFactor' | 'videoMaxPollSeconds' | 'videoDeadlineSeconds'>): PollPolicy {
+  return {
+    firstDelaySeconds: config.videoFirstPollSeconds,
+    factor: config.videoPollFactor,
+    maxDelaySeconds: Math.max(config.videoMaxPollSeconds, config.videoFirstPollSeconds),
+    deadlineSeconds: config.videoDeadlineSeconds,
+  };
+}
+
+/** Upstream's own expiry for an unfinished task: our deadline, within the allowed 3600–259200 s. */
+export function executionExpiresAfter(deadlineSeconds: number): number {
+  return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
+}
+
+export const videoKeys = (videoId: string) => ({
+  video: `videos/${videoId}/video.mp4`,
+  lastFrame: `videos/${videoId}/last-frame.png`,
+});

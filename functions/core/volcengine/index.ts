@@ -1,0 +1,3 @@
+export * from './types';
+export * from './signer';
+export * from './assets-client';

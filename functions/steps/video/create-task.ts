@@ -1,0 +1,39 @@
+/**
+ * CreateTask: sends the prepared request upstream and starts the poll schedule. A failure whose outcome
+ * is unknown (no answer, 5xx, an unreadable 2xx) may have created the task anyway: it leaves as
+ * `Upstream.Transient`, which the ASL sends to FindTask instead of retrying blindly. Throttling is a
+ * clear refusal and is retried in place (`Upstream.Throttled`).
+ */
+import { UpstreamError } from '../../core/errors';
+import { startPolling } from '../../core/schedule';
+import { StepError } from '../../core/step-errors';
+import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import { logger } from '../../shared/logger';
+import { runStep, stepRuntime } from './runtime';
+
+/** A 2xx we could not read is as ambiguous as a timeout: the task probably exists. */
+function ambiguousAsTransient(e: unknown): unknown {
+  if (e instanceof UpstreamError && e.code === 'MalformedResponse' && e.status >= 200 && e.status < 300)
+    return new StepError('Upstream.Transient', e.code, e.message, { service: e.service, status: e.status });
+  return e;
+}
+
+export const handler = (input: VideoJobState): Promise<JobProgress> =>
+  runStep('CreateTask', input.videoId, async () => {
+    const { config, video } = stepRuntime();
+    const attempt = (input.job?.createAttempts ?? 0) + 1;
+    let taskId: string;
+    try {
+      ({ id: taskId } = await video.createTask(input.request));
+    } catch (e) {
+      throw ambiguousAsTransient(e);
+    }
+    logger.info('task created', { taskId, attempt });
+    return {
+      taskId,
+      taskStatus: 'queued',
+      rawStatus: 'queued',
+      createAttempts: attempt,
+      poll: startPolling(videoPollPolicy(config), new Date(), config.timeScale),
+    };
+  });

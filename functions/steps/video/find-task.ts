@@ -1,0 +1,84 @@
+/**
+ * FindTask: after CreateTask failed ambiguously, looks for the task among recent ones before anything is
+ * created again (functions/core/video/find-task.ts explains the match). Found → the poll loop adopts it;
+ * not found → CreateTask may run again, at most MAX_CREATE_ATTEMPTS times in all; a recent task that
+ * cannot be verified, or a gateway that cannot list tasks, stops the video (`TaskCreationUncertain`)
+ * rather than risk paying twice.
+ */
+import type { VideoTask } from '../../core/ark';
+import { UpstreamError } from '../../core/errors';
+import { startPolling } from '../../core/schedule';
+import { StepError, parseStepFailure } from '../../core/step-errors';
+import {
+  MAX_CREATE_ATTEMPTS,
+  VIDEO_ERRORS,
+  lookForOurTask,
+  pastWindow,
+  videoPollPolicy,
+  type JobProgress,
+  type VideoJobState,
+} from '../../core/video';
+import { logger } from '../../shared/logger';
+import { runStep, stepRuntime } from './runtime';
+
+export const LIST_PAGE_SIZE = 100;
+export const MAX_LIST_PAGES = 3;
+
+export const handler = (input: VideoJobState): Promise<JobProgress> =>
+  runStep('FindTask', input.videoId, async () => {
+    const { config, video } = stepRuntime();
+    const attempts = (input.job?.createAttempts ?? 0) + 1;
+    const since = new Date(input.requestedAt);
+    const seen: VideoTask[] = [];
+    try {
+      for (let pageNum = 1; pageNum <= MAX_LIST_PAGES; pageNum++) {
+        const page = await video.listTasks({ pageNum, pageSize: LIST_PAGE_SIZE, model: input.request.model });
+        seen.push(...page.items);
+        if (page.items.length < LIST_PAGE_SIZE || pastWindow(page.items, since)) break;
+      }
+    } catch (e) {
+      // Throttling and faults are retried by the ASL; a refusal means this gateway cannot list tasks.
+      if (e instanceof UpstreamError && !e.retryable)
+        throw new StepError(
+          VIDEO_ERRORS.creationUncertain,
+          'TaskLookupUnavailable',
+          `CreateTask failed without a clear answer and the task list cannot be read (${e.code}); ` +
+            'not creating it again to avoid paying twice',
+          { upstreamCode: e.code },
+        );
+      throw e;
+    }
+    const lookup = lookForOurTask(input.request, seen, since);
+    const cause = input.createError ? parseStepFailure(input.createError.Error, input.createError.Cause) : undefined;
+    if (lookup.match) {
+      logger.info('found the task of an ambiguous CreateTask', { taskId: lookup.match.id, attempts });
+      return {
+        taskId: lookup.match.id,
+        taskStatus: lookup.match.status,
+        rawStatus: lookup.match.rawStatus,
+        createAttempts: attempts,
+        poll: startPolling(videoPollPolicy(config), new Date(), config.timeScale),
+      };
+    }
+    if (lookup.unverifiable.length > 0)
+      throw new StepError(
+        VIDEO_ERRORS.creationUncertain,
+        'TaskUnverifiable',
+        `CreateTask failed without a clear answer and ${lookup.unverifiable.length} recent task(s) that could be ` +
+          'ours carry no seed to check; not creating it again to avoid paying twice',
+        { candidates: lookup.unverifiable.map((t) => t.id) },
+      );
+    if (attempts >= MAX_CREATE_ATTEMPTS)
+      throw new StepError(
+        VIDEO_ERRORS.creationFailed,
+        cause?.code ?? 'CreateTaskFailed',
+        `CreateTask failed ${attempts} times without creating a task${cause ? `: ${cause.message}` : ''}`,
+        { attempts },
+      );
+    logger.warn('no task found after an ambiguous CreateTask; creating again', {
+      attempts,
+      recent: lookup.recent,
+      createError: cause?.code,
+    });
+    return { createAttempts: attempts };
+  });

@@ -1,0 +1,58 @@
+/**
+ * PollTask: reads the task once and schedules the next check. A task that ended without a video gets
+ * `failure.cause` (JSON `{code, message}` with upstream's code, e.g. OutputVideoSensitiveContentDetected),
+ * which the ASL's VideoFailed/VideoExpired/VideoCancelled Fail states carry out. Unknown statuses count
+ * as running (the client normalises them) and keep the loop going until the deadline.
+ */
+import type { TaskStatus, VideoTask } from '../../core/ark';
+import { nextPoll } from '../../core/schedule';
+import { StepError } from '../../core/step-errors';
+import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import { logger } from '../../shared/logger';
+import { runStep, stepRuntime } from './runtime';
+
+const DEFAULT_FAILURE: Partial<Record<TaskStatus, { code: string; message: string }>> = {
+  failed: { code: 'TaskFailed', message: 'The upstream task failed without saying why' },
+  expired: { code: 'TaskExpired', message: 'The upstream task expired before it finished' },
+  cancelled: { code: 'TaskCancelled', message: 'The upstream task was cancelled' },
+};
+
+export function failureCause(task: VideoTask): string | undefined {
+  const fallback = DEFAULT_FAILURE[task.status];
+  if (!fallback) return undefined;
+  const code = task.error?.code || fallback.code;
+  const message = task.error?.message || fallback.message;
+  return JSON.stringify({ code, message, taskId: task.id, taskStatus: task.rawStatus });
+}
+
+/** The progress record a poll loop needs; a state without it is a wiring bug, not an upstream problem. */
+export function pollingJob(input: VideoJobState): Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress {
+  const job = input.job;
+  if (!job?.taskId || !job.poll)
+    throw new StepError('InvalidState', 'InvalidState', 'the video state has no $.job.taskId/$.job.poll');
+  return job as Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress;
+}
+
+export const handler = (input: VideoJobState): Promise<JobProgress> =>
+  runStep('PollTask', input.videoId, async () => {
+    const { config, video } = stepRuntime();
+    const job = pollingJob(input);
+    const task = await video.getTask(job.taskId);
+    const next: JobProgress = {
+      taskId: job.taskId,
+      taskStatus: task.status,
+      rawStatus: task.rawStatus,
+      createAttempts: job.createAttempts,
+      poll: nextPoll(job.poll, videoPollPolicy(config), new Date(), config.timeScale),
+    };
+    const cause = failureCause(task);
+    if (cause) next.failure = { cause };
+    const level = task.rawStatus !== job.rawStatus ? 'info' : 'debug';
+    logger[level]('task polled', {
+      taskId: job.taskId,
+      status: task.rawStatus,
+      attempt: next.poll?.attempt,
+      pastDeadline: next.poll?.pastDeadline,
+    });
+    return next;
+  });

@@ -1,0 +1,26 @@
+/**
+ * ReschedulePoll: when PollTask's bounded retries run out (a long upstream outage), the task is not
+ * given up: the last known status stays, the next check is scheduled as usual, and the deadline still
+ * ends the loop. No upstream call here, so it cannot fail the same way.
+ */
+import { nextPoll } from '../../core/schedule';
+import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import { logger } from '../../shared/logger';
+import { pollingJob } from './poll-task';
+import { runStep, stepRuntime } from './runtime';
+
+export const handler = (input: VideoJobState): Promise<JobProgress> =>
+  runStep('ReschedulePoll', input.videoId, async () => {
+    const { config } = stepRuntime();
+    const job = pollingJob(input);
+    const poll = nextPoll(job.poll, videoPollPolicy(config), new Date(), config.timeScale);
+    logger.warn('poll failed after retries; trying again later', {
+      taskId: job.taskId,
+      error: input.pollError?.Error,
+      attempt: poll.attempt,
+      pastDeadline: poll.pastDeadline,
+    });
+    const next: JobProgress = { ...job, poll };
+    delete next.failure;
+    return next;
+  });

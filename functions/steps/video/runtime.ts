@@ -1,0 +1,44 @@
+/**
+ * What every video step needs, built once per Lambda process: the config, the video client (its token
+ * read from the cached secret on each call) and the logger tagged with the video ID.
+ */
+import type { VideoClient } from '../../core/ark';
+import { loadConfig, type Config } from '../../core/config';
+import { asStepError } from '../../core/step-errors';
+import { videoClient } from '../../shared/clients';
+import { logger } from '../../shared/logger';
+
+interface StepRuntime {
+  config: Config;
+  video: VideoClient;
+}
+
+let runtime: StepRuntime | undefined;
+
+export function stepRuntime(): StepRuntime {
+  if (!runtime) {
+    const config = loadConfig();
+    runtime = { config, video: videoClient(config) };
+  }
+  return runtime;
+}
+
+/** Tests that change the environment between cases rebuild the runtime. */
+export function resetStepRuntime(): void {
+  runtime = undefined;
+}
+
+/**
+ * Runs a step body with the video ID on every log line, and rethrows upstream failures under their
+ * Retry/Catch names (`Upstream.Throttled`, `Upstream.Transient`, `Upstream.Rejected`).
+ */
+export async function runStep<T>(step: string, videoId: string, body: () => Promise<T>): Promise<T> {
+  logger.setContext({ step, videoId });
+  try {
+    return await body();
+  } catch (e) {
+    const err = asStepError(e);
+    logger.warn('step failed', { error: err });
+    throw err;
+  }
+}

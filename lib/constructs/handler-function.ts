@@ -1,0 +1,100 @@
+/**
+ * One Lambda per handler module: nodejs24.x on arm64, bundled locally by the installed esbuild (no
+ * Docker) into one minified ESM file. The AWS SDK is bundled too, not taken from the runtime: the
+ * version the tests ran against is the one deployed (the runtime's copy moves on AWS's schedule, and
+ * presigning behaviour such as checksum defaults has changed between minor versions), and a
+ * tree-shaken, minified bundle loads faster than resolving the runtime's full SDK packages.
+ * Each function gets its own role and log group; the role can only write to that log group (no
+ * AWSLambdaBasicExecutionRole managed policy, whose logs:* statements name every log group).
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RawConfig } from '../../functions/core/config';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Environment names the functions read (functions/core/config.ts), checked at compile time. */
+export type FunctionEnv = Partial<Record<keyof RawConfig | 'POWERTOOLS_SERVICE_NAME', string>>;
+
+/**
+ * esbuild emits ESM, but some bundled CommonJS dependencies call `require` for Node built-ins; the
+ * banner gives them one. Names are prefixed so they cannot clash with the bundle's own identifiers.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __seedanceCreateRequire } from 'node:module'; const require = __seedanceCreateRequire(import.meta.url);";
+
+export function bundlingOptions(): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node24',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: false,
+    externalModules: [],
+    banner: ESM_REQUIRE_BANNER,
+    forceDockerBundling: false,
+    tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
+  };
+}
+
+export interface HandlerFunctionProps {
+  /** Module path from the repository root, exporting `handler`. */
+  handler: string;
+  description: string;
+  environment: FunctionEnv;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  logRetentionDays: number;
+}
+
+export class HandlerFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handler} execution role`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, props.handler),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? 256,
+      timeout: Duration.seconds(props.timeoutSeconds ?? 30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.TEXT,
+      environment: props.environment as Record<string, string>,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      bundling: bundlingOptions(),
+    });
+  }
+}
+
+/** `functions/api/create-group.ts` → `CreateGroup`: stable construct IDs from module paths. */
+export function idFromModule(modulePath: string): string {
+  const base = path.basename(modulePath).replace(/\.[cm]?[jt]s$/, '');
+  return base
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}

@@ -1,0 +1,168 @@
+/**
+ * Turns the capabilities a route, step or trigger declares (lib/routes.ts `access`, lib/workflows.ts
+ * `StepAccess`) into the narrowest IAM statements and the environment that names the resource. The
+ * switch is exhaustive: a new capability does not compile until it is given a grant here. Actions are
+ * always named; the only wildcards are in resources (keys under one prefix, executions of one state
+ * machine), each acknowledged for cdk-nag with its reason right where it is granted.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
+import type { FunctionEnv } from './constructs/handler-function';
+import { PREFIX } from './constructs/storage';
+import { acknowledgeWildcards } from './nag';
+import type { Access } from './routes';
+import type { StepAccess } from './workflows';
+
+/** Capabilities of the functions outside the two tables (upload trigger, cleanup). */
+export type InternalAccess = 'ingest:start' | 'ingest:list' | 'video:list-describe';
+export type Capability = Access | StepAccess | InternalAccess;
+
+export interface GrantTargets {
+  bucket: IBucket;
+  secret: ISecret;
+  ingest?: IStateMachine;
+  video?: IStateMachine;
+}
+
+/** A Lambda function (or anything with a role that takes environment variables). */
+export interface Grantee extends iam.IGrantable, IConstruct {
+  addEnvironment(key: string, value: string): unknown;
+}
+
+const OBJECT_REASON = (prefix: string) =>
+  `Object keys are generated per upload/video; the grant covers only keys under ${prefix} of this stack's bucket.`;
+const EXECUTION_REASON =
+  "Execution names are the job IDs, known only at run time; the grant covers only this state machine's executions.";
+
+function need<T>(value: T | undefined, what: string, cap: Capability): T {
+  if (value === undefined) throw new Error(`capability ${cap} needs the ${what}, which this stack does not have`);
+  return value;
+}
+
+function allow(fn: Grantee, actions: string[], resources: string[], reason?: string): void {
+  fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+  if (reason) acknowledgeWildcards(roleScope(fn), resources, reason);
+}
+
+/** The construct owning the policy (the role), so the acknowledgement sits next to the statement. */
+function roleScope(fn: Grantee): IConstruct {
+  const principal = fn.grantPrincipal;
+  return principal instanceof iam.Role ? principal : fn;
+}
+
+function setEnv(fn: Grantee, env: FunctionEnv): void {
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) fn.addEnvironment(k, v);
+}
+
+export function executionArnPattern(sm: IStateMachine): string {
+  return Stack.of(sm).formatArn({
+    service: 'states',
+    resource: 'execution',
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    resourceName: `${sm.stateMachineName}:*`,
+  });
+}
+
+function objects(t: GrantTargets, prefix: string): string {
+  return t.bucket.arnForObjects(`${prefix}*`);
+}
+
+function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
+  const { incoming, quarantine, videos } = PREFIX;
+  switch (cap) {
+    case 'bucket:presign-upload':
+      allow(fn, ['s3:PutObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+      return true;
+    case 'bucket:read-videos':
+      allow(fn, ['s3:GetObject'], [objects(t, videos)], OBJECT_REASON(videos));
+      return true;
+    case 'bucket:read-incoming':
+      allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+      // Without ListBucket a missing key answers 403 instead of 404; limited to the prefix.
+      fn.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [t.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${incoming}*`] } },
+        }),
+      );
+      return true;
+    case 'bucket:quarantine':
+      allow(fn, ['s3:GetObject', 's3:DeleteObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+      allow(fn, ['s3:PutObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
+      return true;
+    case 'bucket:presign-incoming':
+      allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+      return true;
+    case 'bucket:write-videos':
+      allow(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [objects(t, videos)], OBJECT_REASON(videos));
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): void {
+  if (grantBucket(fn, cap, t)) {
+    setEnv(fn, { BUCKET_NAME: t.bucket.bucketName });
+    return;
+  }
+  const ingest = () => need(t.ingest, 'ingest state machine', cap);
+  const video = () => need(t.video, 'video state machine', cap);
+  const onExecutions = (sm: IStateMachine, actions: string[]) =>
+    allow(fn, actions, [executionArnPattern(sm)], EXECUTION_REASON);
+  const onMachine = (sm: IStateMachine, actions: string[]) => allow(fn, actions, [sm.stateMachineArn]);
+  switch (cap) {
+    case 'upstream':
+      allow(fn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [t.secret.secretArn]);
+      setEnv(fn, { CREDENTIALS_SECRET_ID: t.secret.secretArn });
+      return;
+    case 'ingest:describe':
+      onExecutions(ingest(), ['states:DescribeExecution']);
+      break;
+    case 'ingest:start':
+      onMachine(ingest(), ['states:StartExecution']);
+      break;
+    case 'ingest:list':
+      onMachine(ingest(), ['states:ListExecutions']);
+      onExecutions(ingest(), ['states:DescribeExecution']);
+      break;
+    case 'video:start':
+      onMachine(video(), ['states:StartExecution']);
+      break;
+    case 'video:describe':
+      onExecutions(video(), ['states:DescribeExecution', 'states:GetExecutionHistory']);
+      break;
+    case 'video:list':
+      onMachine(video(), ['states:ListExecutions']);
+      break;
+    case 'video:list-describe':
+      onMachine(video(), ['states:ListExecutions']);
+      onExecutions(video(), ['states:DescribeExecution']);
+      break;
+    case 'video:stop':
+      onExecutions(video(), ['states:StopExecution']);
+      break;
+    case 'bucket:presign-upload':
+    case 'bucket:read-videos':
+    case 'bucket:read-incoming':
+    case 'bucket:quarantine':
+    case 'bucket:presign-incoming':
+    case 'bucket:write-videos':
+      return;
+    default: {
+      const unknown: never = cap;
+      throw new Error(`no grant defined for capability ${String(unknown)}`);
+    }
+  }
+  if (cap.startsWith('ingest:')) setEnv(fn, { INGEST_STATE_MACHINE_ARN: t.ingest?.stateMachineArn });
+  if (cap.startsWith('video:')) setEnv(fn, { VIDEO_STATE_MACHINE_ARN: t.video?.stateMachineArn });
+}
+
+export function grantCapabilities(fn: Grantee, caps: readonly Capability[], t: GrantTargets): void {
+  for (const cap of new Set(caps)) grantCapability(fn, cap, t);
+}

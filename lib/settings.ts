@@ -1,0 +1,79 @@
+/**
+ * Deployment settings, read once from CDK context (`cdk.json`, `-c key=value`) and checked, so every
+ * construct gets typed values and a typo fails synth instead of a deploy. Names and defaults are in the
+ * README's "Configuration" table.
+ */
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+const bool = (def: boolean) =>
+  z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .default(def)
+    .transform((v) => v === true || v === 'true');
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The values CloudWatch Logs accepts for a retention period. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const schema = z.object({
+  /** Ark project of every group and asset (case-sensitive; must match the APIYI token's). */
+  projectName: z.string().min(1).default('default'),
+  volcEndpoint: optional,
+  volcRegion: optional,
+  seedanceApiBase: optional,
+  seedanceModel: optional,
+  /** Use an existing secret instead of creating one (full or partial ARN). */
+  credentialsSecretArn: optional,
+  /** Days a generated video is kept under videos/ (S3 lifecycle). */
+  videoRetentionDays: int(30, 1, 3650),
+  /** EventBridge schedule expression of the cleanup run. */
+  cleanupSchedule: z.string().min(1).default('cron(0 3 * * ? *)'),
+  cleanupMaxAgeDays: int(30, 1, 3650),
+  cleanupDryRun: bool(false),
+  /** Marker tag of the groups this deployment owns; defaults to the stack name. */
+  managedGroupTag: optional,
+  /** Origins allowed to POST uploads from a browser. */
+  corsAllowedOrigins: z
+    .union([z.array(z.string().min(1)), z.string().min(1)])
+    .default(['*'])
+    .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v)),
+  apiThrottleRateLimit: int(20, 1, 10_000),
+  apiThrottleBurstLimit: int(40, 1, 5_000),
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .default(30)
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** SNS topic the alarms notify; none = alarms only show in the console. */
+  alarmTopicArn: optional,
+  /**
+   * API Gateway needs an account-level CloudWatch role for its logs. true = this stack sets it (the
+   * account has one such setting; turn off when another stack already manages it).
+   */
+  apiGatewayCloudWatchRole: bool(true),
+});
+
+export type StackSettings = z.infer<typeof schema>;
+export const SETTING_NAMES = Object.keys(schema.shape) as Array<keyof StackSettings>;
+
+export function readSettings(node: Node): StackSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of SETTING_NAMES) {
+    const v: unknown = node.tryGetContext(key);
+    if (v !== undefined) raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid CDK context: ${problems}`);
+  }
+  return parsed.data;
+}

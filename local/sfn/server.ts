@@ -1,0 +1,182 @@
+/**
+ * The local Step Functions endpoint: the AWS JSON 1.0 protocol for the actions our handlers and the
+ * CLI use, over an in-memory ExecutionStore, so `@aws-sdk/client-sfn` works unchanged through
+ * `AWS_ENDPOINT_URL_SFN`.
+ */
+import { AwsServiceError, startAwsJsonServer, type RunningServer } from './aws-json';
+import { ExecutionStore, type ExecutionRecord, type HistoryEvent } from './executions';
+import type { LocalStateMachine } from './runner';
+
+export interface SfnEndpointOptions {
+  /** State machines by name; the ARN is `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`. */
+  machines: Readonly<Record<string, LocalStateMachine>>;
+  host?: string;
+  port?: number;
+}
+
+export interface SfnEndpoint extends RunningServer {
+  store: ExecutionStore;
+}
+
+const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
+
+function str(body: Record<string, unknown>, key: string, required: true): string;
+function str(body: Record<string, unknown>, key: string, required?: false): string | undefined;
+function str(body: Record<string, unknown>, key: string, required = false): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw new AwsServiceError('ValidationException', `${key} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new AwsServiceError('ValidationException', `${key} must be a string`);
+  return v;
+}
+
+function pageSize(body: Record<string, unknown>): number {
+  const v = body.maxResults;
+  if (v === undefined || v === null || v === 0) return 100;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1000)
+    throw new AwsServiceError('ValidationException', 'maxResults must be an integer between 0 and 1000');
+  return v;
+}
+
+/** Opaque cursor: the last item returned (an ARN or an event id) and what the token belongs to. */
+function encodeToken(scope: string, after: string | number): string {
+  return Buffer.from(JSON.stringify({ scope, after })).toString('base64url');
+}
+function decodeToken(token: string | undefined, scope: string): string | number | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      scope?: unknown;
+      after?: unknown;
+    };
+    if (t.scope === scope && (typeof t.after === 'string' || typeof t.after === 'number')) return t.after;
+  } catch {
+    // falls through to the error below
+  }
+  throw new AwsServiceError(
+    'InvalidToken',
+    'Invalid Token: the pagination token is not valid for this request',
+  );
+}
+
+function page<T>(items: T[], size: number, after: unknown, keyOf: (t: T) => string | number) {
+  let start = 0;
+  if (after !== undefined) {
+    const i = items.findIndex((t) => keyOf(t) === after);
+    start = i < 0 ? items.length : i + 1;
+  }
+  const slice = items.slice(start, start + size);
+  const last = slice.at(-1);
+  const more = start + size < items.length && last !== undefined;
+  return { slice, next: more ? keyOf(last) : undefined };
+}
+
+function describe(r: ExecutionRecord) {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: r.startDate,
+    stopDate: r.stopDate,
+    input: r.input,
+    inputDetails: { included: true },
+    output: r.output,
+    outputDetails: r.output === undefined ? undefined : { included: true },
+    error: r.error,
+    cause: r.cause,
+  };
+}
+
+function summary(r: ExecutionRecord) {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: r.startDate,
+    stopDate: r.stopDate,
+  };
+}
+
+export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEndpoint> {
+  const store = new ExecutionStore(opts.machines);
+  const server = await startAwsJsonServer({
+    targetPrefix: 'AWSStepFunctions',
+    contentType: 'application/x-amz-json-1.0',
+    host: opts.host,
+    port: opts.port,
+    actions: {
+      StartExecution: (b) => {
+        const r = store.start({
+          stateMachineArn: str(b, 'stateMachineArn', true),
+          name: str(b, 'name'),
+          input: str(b, 'input'),
+        });
+        return { executionArn: r.executionArn, startDate: r.startDate };
+      },
+      DescribeExecution: (b) => describe(store.get(str(b, 'executionArn', true))),
+      StopExecution: (b) => {
+        const r = store.stop(str(b, 'executionArn', true), str(b, 'error'), str(b, 'cause'));
+        return { stopDate: r.stopDate };
+      },
+      ListExecutions: (b) => {
+        const smArn = str(b, 'stateMachineArn', true);
+        const statusFilter = str(b, 'statusFilter');
+        if (statusFilter !== undefined && !STATUSES.has(statusFilter))
+          throw new AwsServiceError(
+            'ValidationException',
+            `statusFilter must be one of ${[...STATUSES].join(', ')}`,
+          );
+        const scope = `list:${smArn}:${statusFilter ?? ''}`;
+        const after = decodeToken(str(b, 'nextToken'), scope);
+        const { slice, next } = page(
+          store.list(smArn, statusFilter),
+          pageSize(b),
+          after,
+          (r) => r.executionArn,
+        );
+        return {
+          executions: slice.map(summary),
+          nextToken: next === undefined ? undefined : encodeToken(scope, next),
+        };
+      },
+      GetExecutionHistory: (b) => {
+        const arn = str(b, 'executionArn', true);
+        const record = store.get(arn);
+        const reverse = b.reverseOrder === true;
+        const includeData = b.includeExecutionData !== false;
+        const scope = `history:${arn}:${reverse}`;
+        const after = decodeToken(str(b, 'nextToken'), scope);
+        const events = reverse ? [...record.history].reverse() : [...record.history];
+        const { slice, next } = page<HistoryEvent>(events, pageSize(b), after, (e) => e.id);
+        return {
+          events: includeData ? slice : slice.map(withoutData),
+          nextToken: next === undefined ? undefined : encodeToken(scope, next),
+        };
+      },
+    },
+  });
+  return {
+    ...server,
+    store,
+    close: async () => {
+      store.abortAll();
+      await server.close();
+    },
+  };
+}
+
+/** `includeExecutionData: false` drops inputs and outputs, as AWS does. */
+function withoutData(e: HistoryEvent): HistoryEvent {
+  const out: HistoryEvent = { ...e };
+  for (const [k, v] of Object.entries(e)) {
+    if (k.endsWith('EventDetails') && v && typeof v === 'object') {
+      const { input: _i, output: _o, ...rest } = v as Record<string, unknown>;
+      out[k] = rest;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/** Public shapes of the upstream simulator (interface #2 of the shared contract; additions are marked). */
+
+export interface SimCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  apiToken: string;
+  /** Addition: when set, Volcengine requests must carry this X-Security-Token (signed); else any signed token passes. */
+  sessionToken?: string;
+}
+
+export interface SimOptions {
+  /** 0 = random free port; main.ts defaults to 4010. */
+  port?: number;
+  host?: string;
+  /** Multiplies every simulated delay (asset processing, task phases, task expiry, record retention). */
+  timeScale?: number;
+  seed?: number;
+  credentials?: Partial<SimCredentials>;
+  /** The project the Seedance token belongs to: `asset://` references must live there. */
+  tokenProject?: string;
+  /** [min, max] ms between CreateAsset and Active/Failed, before timeScale. */
+  assetDelayMs?: [number, number];
+  taskQueuedMs?: number;
+  taskRunningMs?: number;
+  /** QPS per Volcengine Action; key `*` sets the default for actions not listed. A value ≤ 0 disables the limit. */
+  rateLimits?: Partial<Record<string, number>>;
+  /** CreateTask requests per rolling minute; unset or ≤ 0 = unlimited. */
+  taskRpm?: number;
+  /** Size of the served MP4; the fixture is padded with a trailing `free` box. */
+  videoBytes?: number;
+  /** Lifetime of video/last-frame/asset links in ms (absolute, not scaled). */
+  linkTtlMs?: number;
+  quiet?: boolean;
+  // ---- additions ----
+  /** Base URL written into media links (defaults to the listening URL). */
+  publicUrl?: string;
+  region?: string;
+  /** Allowed |X-Date − now| in seconds. */
+  maxClockSkewSeconds?: number;
+  /** Actions answered with 403 AccessDenied (an IAM user without `ark:*Asset*`). */
+  deniedActions?: string[];
+  /** false: every asset action answers 403 SubscriptionRequired (no entitlement package). */
+  assetEntitlement?: boolean;
+  /** Models the task API knows; others get 404 InvalidEndpointOrModel.NotFound. */
+  models?: string[];
+  /** Timeout of the simulator's own download of a CreateAsset URL. */
+  downloadTimeoutMs?: number;
+  /** Faults active from the start (same as control.setFaults). */
+  faults?: FaultRule[];
+  /** Forced failure code for new assets (same as control.forceAssetFailure). */
+  assetFailure?: string | null;
+}
+
+export interface FaultRule {
+  /** Action name (CreateAsset, GetTask, GetVideoFile, ...) or `*`. */
+  action: string;
+  /** Probability 0..1 that a matching call is hit. */
+  rate: number;
+  /** Apply to the next N hits only, then the rule is spent. */
+  count?: number;
+  kind: 'error' | 'latency' | 'reset' | 'malformed';
+  status?: number;
+  code?: string;
+  /** Extra delay (absolute ms, not scaled) for `latency`. */
+  latencyMs?: number;
+  /** Addition: error message for `error`. */
+  message?: string;
+}
+
+export interface ActionCounter {
+  calls: number;
+  ok: number;
+  throttled: number;
+  faulted: number;
+}
+
+export interface TaskOutcome {
+  status: 'failed' | 'expired';
+  code?: string;
+  message?: string;
+}
+
+export interface SimControl {
+  counters(): Record<string, ActionCounter>;
+  resetCounters(): void;
+  setFaults(rules: FaultRule[]): void;
+  clearFaults(): void;
+  update(p: Partial<SimOptions>): void;
+  forceAssetFailure(code: string | null): void;
+  forceTaskOutcome(o: TaskOutcome | null): void;
+  /** Wire-form snapshots (what GetAsset / GetAssetGroup / GET task would answer), deleted ones excluded. */
+  assets(): Record<string, unknown>[];
+  groups(): Record<string, unknown>[];
+  tasks(): Record<string, unknown>[];
+  /** Addition: the effective options. */
+  options(): ResolvedSimOptions;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  control: SimControl;
+  close(): Promise<void>;
+}
+
+export interface ResolvedSimOptions {
+  port: number;
+  host: string;
+  timeScale: number;
+  seed: number;
+  credentials: SimCredentials;
+  tokenProject: string;
+  assetDelayMs: [number, number];
+  taskQueuedMs: number;
+  taskRunningMs: number;
+  rateLimits: Record<string, number>;
+  taskRpm: number;
+  videoBytes: number;
+  linkTtlMs: number;
+  quiet: boolean;
+  publicUrl: string | undefined;
+  region: string;
+  maxClockSkewSeconds: number;
+  deniedActions: string[];
+  assetEntitlement: boolean;
+  models: string[];
+  downloadTimeoutMs: number;
+}
