@@ -139,7 +139,7 @@ export class ApiClient {
   getVideo(videoId: string): Promise<VideoJob> {
     return this.call('GET', `/videos/${seg(videoId)}`);
   }
-  listVideos(q: { status?: string; nextToken?: string } = {}): Promise<VideoList> {
+  listVideos(q: { status?: string; pageSize?: number; nextToken?: string } = {}): Promise<VideoList> {
     return this.call('GET', '/videos', { query: { ...q } });
   }
   cancelVideo(videoId: string): Promise<unknown> {
@@ -287,7 +287,7 @@ export function errorFromAnswer(res: Response, text: string): ApiCallError {
   const errObj = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
   if (errObj) {
     const details = errObj.details;
-    const hint = isRecord(details) && typeof details.hint === 'string' ? details.hint : undefined;
+    const hint = isRecord(details) && typeof details.hint === 'string' ? details.hint : authHint(res.status);
     return new ApiCallError(
       res.status,
       typeof errObj.code === 'string' ? errObj.code : `Http${res.status}`,
@@ -307,6 +307,7 @@ export function errorFromAnswer(res: Response, text: string): ApiCallError {
   return new ApiCallError(res.status, code, message, undefined, authHint(res.status), requestId ?? undefined);
 }
 
+/** The API itself answers 401/403 only for the caller's own signature or permissions (upstream ones become 502). */
 function authHint(status: number): string | undefined {
   if (status === 401 || status === 403)
     return 'Check the AWS credentials (AWS_PROFILE / --profile) and --region, and that the caller may invoke this API; against the local stack use its dev credentials (LOCAL_ACCESS_KEY_ID/LOCAL_SECRET_ACCESS_KEY).';

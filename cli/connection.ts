@@ -3,20 +3,15 @@
  * deployed API, the local stack's dev credentials for a loopback one (or with --local).
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { devCredentialsFromEnv, LOCAL_DEV_CREDENTIALS } from '../local/api/dev-credentials';
 import { ApiClient } from './api-client';
 import { createSigner, type CredentialSource } from './signing';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 export const DEFAULT_REGION = 'us-east-1';
 
-/**
- * The local stack's dev credentials when LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY are not set:
- * the same defaults local/start.ts checks and prints. Not secrets: they only open the loopback stack.
- */
-export const LOCAL_DEFAULT_CREDENTIALS = {
-  accessKeyId: 'LOCALDEVACCESSKEY',
-  secretAccessKey: 'local-dev-secret-access-key',
-} as const;
+/** The local stack's dev credentials when LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY are not set. */
+export const LOCAL_DEFAULT_CREDENTIALS = LOCAL_DEV_CREDENTIALS;
 
 export interface ConnectionOptions {
   api?: string;
@@ -45,11 +40,13 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
+/** The same rule the local stack applies to the same variables, so both sides always agree. */
 export function localCredentials(env: Env): AwsCredentialIdentity {
-  return {
-    accessKeyId: env.LOCAL_ACCESS_KEY_ID || LOCAL_DEFAULT_CREDENTIALS.accessKeyId,
-    secretAccessKey: env.LOCAL_SECRET_ACCESS_KEY || LOCAL_DEFAULT_CREDENTIALS.secretAccessKey,
-  };
+  try {
+    return devCredentialsFromEnv(env);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 export function resolveConnection(o: ConnectionOptions, env: Env): Connection {

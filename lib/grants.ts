@@ -9,7 +9,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { FunctionEnv } from './constructs/handler-function';
 import { PREFIX } from './constructs/storage';
@@ -24,8 +24,8 @@ export type Capability = Access | StepAccess | InternalAccess;
 export interface GrantTargets {
   bucket: IBucket;
   secret: ISecret;
-  ingest?: IStateMachine;
-  video?: IStateMachine;
+  ingest?: StateMachine;
+  video?: StateMachine;
 }
 
 /** A Lambda function (or anything with a role that takes environment variables). */
@@ -58,7 +58,7 @@ function setEnv(fn: Grantee, env: FunctionEnv): void {
   for (const [k, v] of Object.entries(env)) if (v !== undefined) fn.addEnvironment(k, v);
 }
 
-export function executionArnPattern(sm: IStateMachine): string {
+export function executionArnPattern(sm: StateMachine): string {
   return Stack.of(sm).formatArn({
     service: 'states',
     resource: 'execution',
@@ -113,9 +113,9 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
   }
   const ingest = () => need(t.ingest, 'ingest state machine', cap);
   const video = () => need(t.video, 'video state machine', cap);
-  const onExecutions = (sm: IStateMachine, actions: string[]) =>
+  const onExecutions = (sm: StateMachine, actions: string[]) =>
     allow(fn, actions, [executionArnPattern(sm)], EXECUTION_REASON);
-  const onMachine = (sm: IStateMachine, actions: string[]) => allow(fn, actions, [sm.stateMachineArn]);
+  const onMachine = (sm: StateMachine, actions: string[]) => allow(fn, actions, [sm.stateMachineArn]);
   switch (cap) {
     case 'upstream':
       allow(fn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [t.secret.secretArn]);

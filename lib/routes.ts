@@ -26,6 +26,8 @@ export interface Route {
   handler: string;
   summary: string;
   access: Access[];
+  /** Success status when not the method's usual one (GET 200, POST 201, DELETE 204); used by OpenAPI. */
+  status?: number;
 }
 
 export const routes: readonly Route[] = [
@@ -92,6 +94,7 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/adopt-asset.ts',
     summary: 'Adopt an asset made elsewhere (e.g. a real-person asset)',
     access: ['upstream'],
+    status: 200,
   },
   {
     name: 'getAsset',
@@ -116,6 +119,7 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/create-video.ts',
     summary: 'Validate a request and start a video generation',
     access: ['upstream', 'video:start', 'video:describe'],
+    status: 202,
   },
   {
     name: 'listVideos',
@@ -140,5 +144,6 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/cancel-video.ts',
     summary: 'Stop a video job and cancel a queued upstream task',
     access: ['upstream', 'video:describe', 'video:stop'],
+    status: 202,
   },
 ];

@@ -9,7 +9,7 @@ export type StepAccess =
   | 'bucket:read-incoming' // HeadObject/GetObject under incoming/
   | 'bucket:quarantine' // move incoming/ objects to quarantine/ (copy + delete)
   | 'bucket:presign-incoming' // presigned GET of incoming/ objects for CreateAsset
-  | 'bucket:write-videos'; // multipart upload under videos/
+  | 'bucket:write-videos'; // multipart upload + HeadObject (s3:GetObject) under videos/
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -40,12 +40,78 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'ingest',
     definitionFile: 'statemachines/asset-ingest.asl.json',
-    steps: [],
+    steps: [
+      {
+        substitution: 'ValidateImageFunctionArn',
+        handler: 'functions/steps/ingest/validate-image.ts',
+        access: ['bucket:read-incoming'],
+        timeoutSeconds: 30,
+      },
+      {
+        substitution: 'QuarantineImageFunctionArn',
+        handler: 'functions/steps/ingest/quarantine-image.ts',
+        access: ['bucket:quarantine'],
+        timeoutSeconds: 30,
+      },
+      {
+        // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
+        substitution: 'CreateAssetFunctionArn',
+        handler: 'functions/steps/ingest/create-asset.ts',
+        access: ['upstream', 'bucket:presign-incoming'],
+        timeoutSeconds: 30,
+      },
+      {
+        substitution: 'CheckAssetFunctionArn',
+        handler: 'functions/steps/ingest/check-asset.ts',
+        access: ['upstream'],
+        timeoutSeconds: 30,
+      },
+    ],
   },
   {
     name: 'video',
     definitionFile: 'statemachines/video-generation.asl.json',
-    steps: [],
+    steps: [
+      {
+        substitution: 'CreateVideoTaskFunctionArn',
+        handler: 'functions/steps/video/create-task.ts',
+        access: ['upstream'],
+        timeoutSeconds: 30,
+      },
+      {
+        substitution: 'FindVideoTaskFunctionArn',
+        handler: 'functions/steps/video/find-task.ts',
+        access: ['upstream'],
+        timeoutSeconds: 60,
+      },
+      {
+        substitution: 'PollVideoTaskFunctionArn',
+        handler: 'functions/steps/video/poll-task.ts',
+        access: ['upstream'],
+        timeoutSeconds: 30,
+      },
+      {
+        substitution: 'RescheduleVideoPollFunctionArn',
+        handler: 'functions/steps/video/reschedule-poll.ts',
+        access: [],
+        timeoutSeconds: 10,
+      },
+      {
+        substitution: 'CancelVideoTaskFunctionArn',
+        handler: 'functions/steps/video/cancel-on-deadline.ts',
+        access: ['upstream'],
+        timeoutSeconds: 30,
+      },
+      {
+        // Streams up to hundreds of MB: long timeout; memory only for throughput (the upload buffers
+        // two 8 MiB parts whatever the size).
+        substitution: 'SaveVideoFunctionArn',
+        handler: 'functions/steps/video/save-video.ts',
+        access: ['upstream', 'bucket:write-videos'],
+        timeoutSeconds: 900,
+        memoryMb: 512,
+      },
+    ],
   },
 ];
 

@@ -132,8 +132,10 @@ async function main(): Promise<number> {
     log.write(`Using the stack already running at ${conn.apiUrl}\n`);
   } else {
     const timeScale = Number(env.LOCAL_TIME_SCALE || 0.05);
+    // The handlers run in this process; their JSON request logs would bury the demo's own lines.
+    process.env.LOG_LEVEL ??= 'warn';
     const { startLocalStack } = await import('./start');
-    const stack = await startLocalStack({ port, timeScale, quiet: true });
+    const stack = await startLocalStack({ port, timeScale });
     close = stack.close;
     fast = true;
     log.write(`Started a local stack at ${stack.apiUrl} (time scale ${timeScale})\n`);

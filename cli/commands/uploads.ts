@@ -52,11 +52,11 @@ export function registerUploads(program: Command, ctx: CliContext): void {
         const result: UploadResult = { file: path, groupId: o.group, status: 'error' };
         try {
           const file = await readLocalFile(path);
-          say(file.fileName, `uploading ${formatBytes(file.bytes.byteLength)} as ${file.contentType}`);
+          say(path, `uploading ${formatBytes(file.bytes.byteLength)} as ${file.contentType}`);
           const sent = await sendUpload(client, o.group, file);
           result.uploadId = sent.uploadId;
           result.status = 'uploaded';
-          say(file.fileName, `uploaded, upload ${sent.uploadId}`);
+          say(path, `uploaded, upload ${sent.uploadId}`);
         } catch (e) {
           result.error = errorBody(e);
           say(path, `upload failed: ${formatReason(result.error)}`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../api-client';
 import type { VideoJob } from '../api-types';
 import type { CliContext } from '../context';
-import { integer, seconds } from '../context';
+import { integer, positiveInt, seconds } from '../context';
 import { CommandFailed } from '../errors';
 import { formatBytes, formatReason, renderKeyValues, renderTable, shortDate } from '../format';
 import { LiveStatus } from '../progress';
@@ -29,8 +29,9 @@ const videoView = (v: VideoJob & { file?: string; bytes?: number }) =>
     error: v.error ? formatReason(v.error) : undefined,
     file: v.file,
     size: v.bytes === undefined ? undefined : formatBytes(v.bytes),
-    videoUrl: v.videoUrl,
-    lastFrameUrl: v.lastFrameUrl,
+    // Once saved, the file is what matters; the presigned links stay in --json and `video get`.
+    videoUrl: v.file === undefined ? v.videoUrl : undefined,
+    lastFrameUrl: v.file === undefined ? v.lastFrameUrl : undefined,
   });
 
 /** `--out dir/` or an existing directory gets `<videoId>.mp4` inside it. */
@@ -141,10 +142,12 @@ export function registerVideos(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list video jobs')
     .option('--status <status>', 'only jobs in this status')
+    .option('--page-size <n>', 'jobs per page (≤ 100)', positiveInt)
     .option('--next-token <token>', 'the next page, from a previous list')
-    .action(async (o: { status?: string; nextToken?: string }, cmd: Command) => {
+    .action(async (o: { status?: string; pageSize?: number; nextToken?: string }, cmd: Command) => {
       const list = await ctx.client(cmd).listVideos({
         ...(o.status === undefined ? {} : { status: o.status }),
+        ...(o.pageSize === undefined ? {} : { pageSize: o.pageSize }),
         ...(o.nextToken === undefined ? {} : { nextToken: o.nextToken }),
       });
       ctx.result(cmd, list, () =>

@@ -3,7 +3,7 @@
  * `loadConfig()`; nothing else touches `process.env` for settings. AWS endpoints are not here: the SDK
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -51,7 +51,7 @@ const schema = z.object({
   TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   /** Video poll loop (functions/core/video/policy.ts): first check, growth, cap and deadline, in seconds. */
   VIDEO_FIRST_POLL_SECONDS: int(20, 1, 600),
-  VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.5),
+  VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.25),
   VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
   VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
 });

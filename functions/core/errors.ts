@@ -71,6 +71,10 @@ export function hintFor(
   if (service === 'ark' && code === 'AuthenticationError')
     return 'The API token is wrong or lacks the SeeDance2 group.';
   if (service === 'ark' && code.startsWith('PUBLIC_')) return 'Rejected by upstream moderation (not billed).';
+  if (service === 'ark' && (code === 'ModelNotOpen' || code.startsWith('InvalidEndpointOrModel')))
+    return 'Check SEEDANCE_MODEL and that the model is activated for this token.';
+  if (service === 'ark' && code === 'QuotaExceeded')
+    return 'The account quota is used up: wait for it to reset or raise it with the provider.';
   return undefined;
 }
 

@@ -15,10 +15,13 @@ import { requestLog } from './middleware/request-log';
 import type { ApiEvent } from './middleware/types';
 import { validateRequest } from './middleware/validate-request';
 
-export interface ApiRequest<B = undefined, Q = undefined> {
+type PathParams = Record<string, string>;
+
+export interface ApiRequest<B = undefined, Q = undefined, P extends PathParams = PathParams> {
   body: B;
   query: Q;
-  path: Record<string, string>;
+  /** Path parameters; typed by the `path` schema when one is given. */
+  path: P;
   /** Lower-case header names. */
   headers: Record<string, string>;
   requestId: string;
@@ -31,13 +34,13 @@ export interface ApiResponse {
   headers?: Record<string, string>;
 }
 
-export interface ApiHandlerOptions<B, Q> {
+export interface ApiHandlerOptions<B, Q, P extends PathParams = PathParams> {
   /** Route name from lib/routes.ts, written on every log line. */
   name: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /** Checks path parameters (IDs) before any upstream call; failures answer 400 ValidationError. */
-  path?: z.ZodType;
+  path?: z.ZodType<P>;
   /** Defaults to the process logger; tests pass their own. */
   logger?: Logger;
 }
@@ -59,9 +62,9 @@ export function toProxyResult(res: ApiResponse): APIGatewayProxyResult {
   };
 }
 
-export function apiHandler<B = undefined, Q = undefined>(
-  opts: ApiHandlerOptions<B, Q>,
-  fn: (req: ApiRequest<B, Q>) => Promise<ApiResponse>,
+export function apiHandler<B = undefined, Q = undefined, P extends PathParams = PathParams>(
+  opts: ApiHandlerOptions<B, Q, P>,
+  fn: (req: ApiRequest<B, Q, P>) => Promise<ApiResponse>,
 ): ApiLambda {
   const log = opts.logger ?? defaultLogger;
   const core = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -69,7 +72,7 @@ export function apiHandler<B = undefined, Q = undefined>(
     const res = await fn({
       body: v?.body as B,
       query: v?.query as Q,
-      path: v?.path ?? {},
+      path: (v?.path ?? {}) as P,
       headers: lowerCaseHeaders(event.headers),
       requestId: event.requestContext?.requestId ?? context.awsRequestId,
       event,

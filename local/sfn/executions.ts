@@ -42,7 +42,9 @@ export interface ExecutionRecord {
   abort: () => void;
 }
 
-const NAME_RE = /^[0-9A-Za-z_-]{1,80}$/;
+/** AWS: 1–80 characters, none of whitespace, brackets, wildcards, these punctuation marks or controls. */
+// eslint-disable-next-line no-control-regex
+const NAME_RE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/u;
 
 export function stateMachineArn(name: string): string {
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;

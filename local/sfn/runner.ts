@@ -29,6 +29,7 @@ import {
   type RunOptions,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { loadConfig } from '../../functions/core/config';
 import { workflow, type StepDef, type WorkflowDef } from '../../lib/workflows';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -288,7 +289,16 @@ export function createLocalStateMachine(
 ): LocalStateMachine {
   const w = workflow(name);
   const text = readFileSync(resolve(REPO_ROOT, w.definitionFile), 'utf8');
-  return createStateMachineFromAsl({ definition: text, steps: w.steps, label: w.definitionFile }, opts);
+  // The stack provides ${BucketName} to every definition; locally it is the local bucket.
+  const substitutions = {
+    BucketName: loadConfig().bucketName ?? 'seedance-local',
+    ...w.substitutions,
+    ...opts.substitutions,
+  };
+  return createStateMachineFromAsl(
+    { definition: text, steps: w.steps, label: w.definitionFile },
+    { ...opts, substitutions },
+  );
 }
 
 /** Maps the library's settled result to DescribeExecution's terms. */

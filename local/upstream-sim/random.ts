@@ -9,6 +9,10 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  reseed(seed: number): void {
+    this.state = seed >>> 0;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

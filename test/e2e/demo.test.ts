@@ -21,6 +21,7 @@ const TIME_SCALE = 0.02;
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let dir: string;
+const logLevel = process.env.LOG_LEVEL;
 
 async function seedance(...args: string[]): Promise<unknown> {
   const { stdout } = await execFileAsync(process.execPath, ['cli/bin.mjs', ...args, '--json'], {
@@ -50,13 +51,17 @@ async function head(path: string, n: number): Promise<Buffer> {
 }
 
 beforeAll(async () => {
+  // The handlers run in this process: keep their per-request log lines out of the test output.
+  process.env.LOG_LEVEL = 'warn';
   dir = await mkdtemp(join(tmpdir(), 'seedance-e2e-'));
-  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE, quiet: true });
+  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE });
 });
 
 afterAll(async () => {
   await stack?.close();
   await rm(dir, { recursive: true, force: true });
+  if (logLevel === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = logLevel;
 });
 
 describe('demo flow through the seedance CLI against the local stack', () => {

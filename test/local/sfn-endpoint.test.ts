@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseStepFailure, StepError } from '../../functions/core/step-errors';
-import { stateMachineArn } from '../../local/sfn/executions';
+import { executionArn, stateMachineArn } from '../../local/sfn/executions';
 import { createStateMachineFromAsl, type StepHandler } from '../../local/sfn/runner';
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn/server';
 
@@ -164,9 +164,7 @@ describe('local Step Functions endpoint', () => {
     for (const id of ['l1', 'l2', 'l3'])
       await sfn.send(new StartExecutionCommand({ stateMachineArn: FAIL, name: `list_${id}`, input: '{}' }));
     await Promise.all(
-      ['l1', 'l2', 'l3'].map(
-        (id) => endpoint.store.get(`${FAIL.replace('stateMachine', 'execution')}:list_${id}`).done,
-      ),
+      ['l1', 'l2', 'l3'].map((id) => endpoint.store.get(executionArn('fail', `list_${id}`)).done),
     );
 
     // Act
@@ -218,6 +216,19 @@ describe('local Step Functions endpoint', () => {
     const entered = history.events?.find((e) => e.type === 'TaskStateEntered');
     expect(entered?.stateEnteredEventDetails?.name).toBe('Work');
     expect(entered?.timestamp).toBeInstanceOf(Date);
+  });
+
+  it('rejects names Step Functions would refuse', async () => {
+    // Prepare
+    const names = ['has space', 'a/b', 'x'.repeat(81)];
+
+    // Act
+    const attempts = names.map((name) =>
+      sfn.send(new StartExecutionCommand({ stateMachineArn: FAIL, name })),
+    );
+
+    // Assess
+    for (const a of attempts) await expect(a).rejects.toMatchObject({ name: 'InvalidName' });
   });
 
   it('answers unknown machines and executions with the AWS error codes', async () => {

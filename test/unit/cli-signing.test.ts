@@ -101,6 +101,11 @@ describe('resolveConnection', () => {
     expect(c).toMatchObject({ apiUrl: 'http://localhost:4000', region: 'ap-southeast-1', local: false });
   });
 
+  it('refuses half of the local credentials, as the local stack does', () => {
+    // Act / Assess
+    expect(() => localCredentials({ LOCAL_ACCESS_KEY_ID: 'K' })).toThrow(/both/);
+  });
+
   it('reads LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY', () => {
     // Act
     const creds = localCredentials({ LOCAL_ACCESS_KEY_ID: 'K', LOCAL_SECRET_ACCESS_KEY: 'S' });

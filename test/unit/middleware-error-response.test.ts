@@ -42,6 +42,7 @@ describe('errorResponse middleware', () => {
     [401, 'SignatureDoesNotMatch', 502, 'SignatureDoesNotMatch'],
     [0, 'Timeout', 504, 'UpstreamTimeout'],
     [0, 'NetworkError', 504, 'UpstreamUnavailable'],
+    [200, 'MalformedResponse', 502, 'UpstreamError'],
   ])('maps upstream %i %s to %i %s', async (status, code, wantStatus, wantCode) => {
     // Prepare
     const { logger } = capture();

@@ -2,7 +2,7 @@
  * Request schemas of the group and asset routes. The handlers validate with them and the OpenAPI
  * generator documents them, so the contract is written once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist, so it never goes upstream. */
 export const groupIdSchema = z
@@ -51,13 +51,45 @@ export type ListGroupAssetsQuery = z.infer<typeof listGroupAssetsQuery>;
 export const adoptAssetBody = z.strictObject({ assetId: assetIdSchema });
 export type AdoptAssetBody = z.infer<typeof adoptAssetBody>;
 
+
+// ---- answers (documented in OpenAPI; tests check the handlers' views against them) ----
+
+export const groupResponse = z.object({
+  groupId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  projectName: z.string(),
+  managed: z.boolean().describe('Created by this stack (carries its marker; cleanup may delete it)'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const assetResponse = z.object({
+  assetId: z.string(),
+  assetUri: z.string().describe('What a video request references: asset://<assetId>'),
+  groupId: z.string(),
+  assetType: z.string(),
+  status: assetStatusParam,
+  name: z.string(),
+  projectName: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), pageNumber: z.number().int(), pageSize: z.number().int() });
+
+export const groupPageResponse = pageOf(groupResponse);
+export const assetPageResponse = pageOf(assetResponse);
+
 export const groupSchemas = {
-  createGroup: { body: createGroupBody },
-  listGroups: { query: listGroupsQuery },
-  getGroup: { path: groupPathSchema },
+  createGroup: { body: createGroupBody, response: groupResponse },
+  listGroups: { query: listGroupsQuery, response: groupPageResponse },
+  getGroup: { path: groupPathSchema, response: groupResponse },
   deleteGroup: { path: groupPathSchema },
-  listGroupAssets: { path: groupPathSchema, query: listGroupAssetsQuery },
-  adoptAsset: { body: adoptAssetBody },
-  getAsset: { path: assetPathSchema },
+  listGroupAssets: { path: groupPathSchema, query: listGroupAssetsQuery, response: assetPageResponse },
+  adoptAsset: { body: adoptAssetBody, response: assetResponse },
+  getAsset: { path: assetPathSchema, response: assetResponse },
   deleteAsset: { path: assetPathSchema },
 };

@@ -3,7 +3,7 @@
  * OpenAPI document shows them; the rules that relate fields to each other (image modes, reference
  * limits, the prompt naming media) live in functions/core/video/rules.ts with their own error codes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assetIdSchema } from './groups';
 
 export const VIDEO_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'] as const;

@@ -1,18 +1,24 @@
 /**
- * One cleanup run: page through every group and every asset, collect what running executions
- * reference, plan, then delete (or, in a dry run, only report) at most `deletesPerSecond` groups per
- * second. Ports keep AWS out of here: the scheduled handler plugs in the assets client and Step
- * Functions. The result is the one summary the handler logs.
+ * One cleanup run: page through every group and every asset (paced under the List* limits), collect
+ * what running executions reference, plan, then delete (or, in a dry run, only report) at most
+ * `deletesPerSecond` groups per second, retrying throttled and transient failures with backoff.
+ * Ports keep AWS out of here: the scheduled handler plugs in the assets client and Step Functions.
+ * The result is the one summary the handler logs.
  */
 import { isUpstreamError } from '../errors';
-import type { Asset, AssetGroup } from '../volcengine/types';
+import type { Asset, AssetGroup, Page } from '../volcengine/types';
 import { planCleanup, recordAssetActivity, summarize, type Decision, type PlanSummary } from './plan';
 import { collectReferences, emptyReferences, groupsInUse } from './references';
 import { rateLimiter, realClock, type Clock } from './rate-limiter';
 
+export interface PageRequest {
+  pageNumber: number;
+  pageSize: number;
+}
+
 export interface CleanupPorts {
-  groups(): AsyncIterable<AssetGroup>;
-  assets(): AsyncIterable<Asset>;
+  listGroups(q: PageRequest): Promise<Page<AssetGroup>>;
+  listAssets(q: PageRequest): Promise<Page<Asset>>;
   /** Inputs (JSON strings) of the RUNNING executions whose references keep a group alive. */
   runningExecutionInputs(): AsyncIterable<string | undefined>;
   deleteGroup(groupId: string): Promise<void>;
@@ -25,6 +31,10 @@ export interface CleanupOptions {
   now?: Date;
   /** DeleteAssetGroup's account limit is 5 QPS. */
   deletesPerSecond?: number;
+  /** ListAssetGroups/ListAssets share the 10 QPS default; stay under it. */
+  listsPerSecond?: number;
+  /** ≤ 100 upstream. */
+  pageSize?: number;
   /** Attempts per delete when the upstream throttles or fails transiently. */
   maxAttempts?: number;
   clock?: Clock;
@@ -38,28 +48,54 @@ export interface CleanupResult extends PlanSummary {
   failed: Array<{ groupId: string; code: string }>;
   runningExecutions: number;
   assets: number;
+  listCalls: number;
   durationMs: number;
   decisions: Decision[];
 }
 
-async function deleteWithRetry(
-  ports: CleanupPorts,
-  groupId: string,
-  take: () => Promise<void>,
-  maxAttempts: number,
-  clock: Clock,
-): Promise<void> {
+interface Pacing {
+  clock: Clock;
+  maxAttempts: number;
+}
+
+/** Retries throttling and transient upstream failures with exponential backoff; the rest rethrows. */
+async function withRetry<T>(call: () => Promise<T>, take: () => Promise<void>, p: Pacing): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     await take();
     try {
-      await ports.deleteGroup(groupId);
-      return;
+      return await call();
     } catch (e) {
-      // Already gone (deleted by hand meanwhile): the goal is reached.
-      if (isUpstreamError(e) && e.status === 404) return;
-      if (!isUpstreamError(e) || !e.retryable || attempt >= maxAttempts) throw e;
-      await clock.sleep(Math.min(8000, 250 * 2 ** attempt));
+      if (!isUpstreamError(e) || !e.retryable || attempt >= p.maxAttempts) throw e;
+      await p.clock.sleep(Math.min(8000, 250 * 2 ** attempt));
     }
+  }
+}
+
+async function* pages<T>(
+  list: (q: PageRequest) => Promise<Page<T>>,
+  pageSize: number,
+  take: () => Promise<void>,
+  p: Pacing,
+  onCall: () => void,
+): AsyncGenerator<T> {
+  let seen = 0;
+  for (let pageNumber = 1; ; pageNumber++) {
+    onCall();
+    const page = await withRetry(() => list({ pageNumber, pageSize }), take, p);
+    yield* page.items;
+    seen += page.items.length;
+    // A short or empty page ends it too, so a service that ignores paging cannot loop us forever.
+    if (page.items.length < pageSize || seen >= page.totalCount) return;
+  }
+}
+
+async function deleteGroup(ports: CleanupPorts, groupId: string, take: () => Promise<void>, p: Pacing) {
+  try {
+    await withRetry(() => ports.deleteGroup(groupId), take, p);
+  } catch (e) {
+    // Already gone (deleted by hand meanwhile): the goal is reached.
+    if (isUpstreamError(e) && e.status === 404) return;
+    throw e;
   }
 }
 
@@ -68,13 +104,20 @@ export async function runCleanup(ports: CleanupPorts, opts: CleanupOptions): Pro
   const started = clock.now();
   const now = opts.now ?? new Date(clock.now());
 
+  const pacing: Pacing = { clock, maxAttempts: opts.maxAttempts ?? 4 };
+  const pageSize = opts.pageSize ?? 100;
+  const listLimiter = rateLimiter(opts.listsPerSecond ?? 8, clock);
+  const takeList = () => listLimiter.take();
+  let listCalls = 0;
+  const counted = () => void listCalls++;
+
   const groups: AssetGroup[] = [];
-  for await (const g of ports.groups()) groups.push(g);
+  for await (const g of pages((q) => ports.listGroups(q), pageSize, takeList, pacing, counted)) groups.push(g);
 
   const lastAssetActivity = new Map<string, number>();
   const groupOfAsset = new Map<string, string>();
   let assets = 0;
-  for await (const a of ports.assets()) {
+  for await (const a of pages((q) => ports.listAssets(q), pageSize, takeList, pacing, counted)) {
     assets++;
     recordAssetActivity(lastAssetActivity, a);
     groupOfAsset.set(a.id, a.groupId);
@@ -103,7 +146,7 @@ export async function runCleanup(ports: CleanupPorts, opts: CleanupOptions): Pro
     const limiter = rateLimiter(opts.deletesPerSecond ?? 5, clock);
     for (const groupId of planned) {
       try {
-        await deleteWithRetry(ports, groupId, () => limiter.take(), opts.maxAttempts ?? 4, clock);
+        await deleteGroup(ports, groupId, () => limiter.take(), pacing);
         deleted.push(groupId);
       } catch (e) {
         failed.push({ groupId, code: isUpstreamError(e) ? e.code : 'InternalError' });
@@ -119,6 +162,7 @@ export async function runCleanup(ports: CleanupPorts, opts: CleanupOptions): Pro
     failed,
     runningExecutions,
     assets,
+    listCalls,
     durationMs: clock.now() - started,
     decisions,
   };

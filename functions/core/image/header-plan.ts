@@ -105,7 +105,8 @@ function planJpeg(chunks: ByteChunks, fileSize: number, opts: PlanOptions): Head
       if (!SUPPORTED_SOF.has(code))
         return { kind: 'unsupported', reason: 'lossless or arithmetic-coded JPEG is not supported' };
       if (length < 8) return { kind: 'corrupt', reason: 'the JPEG frame header is cut short' };
-      if (p + 2 + length > fileSize) return { kind: 'corrupt', reason: 'the JPEG ends inside its frame header' };
+      if (p + 2 + length > fileSize)
+        return { kind: 'corrupt', reason: 'the JPEG ends inside its frame header' };
       const sof = chunks.get(p, 2 + length);
       if (!sof) return need(p, 2 + length, fileSize);
       // Always a compact JPEG (SOI, an empty APP0, the frame header): image-size looks for the frame

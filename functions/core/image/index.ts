@@ -1,7 +1,13 @@
 export { ByteChunks, type ByteRange } from './byte-chunks';
 export { IMAGE_FORMATS, formatLabel, type ImageFormat } from './formats';
 export { planHeader, type HeaderPlan, type PlanOptions } from './header-plan';
-export { INSPECT_DEFAULTS, inspectImage, type InspectOptions, type Inspection, type RangeReader } from './inspect';
+export {
+  INSPECT_DEFAULTS,
+  inspectImage,
+  type InspectOptions,
+  type Inspection,
+  type RangeReader,
+} from './inspect';
 export {
   ACCEPTED,
   IMAGE_RULES,

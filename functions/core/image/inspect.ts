@@ -86,13 +86,12 @@ export async function inspectImage(
 
   for (;;) {
     const plan = planHeader(kind.format, chunks, effectiveSize, opts);
-    if (plan.kind === 'corrupt') return done(reject('ImageCorrupt', `${label}: ${plan.reason}`), found);
-    if (plan.kind === 'unsupported')
-      return done(reject('FormatUnsupported', `${label}: ${plan.reason}`), found);
+    if (plan.kind === 'corrupt') return done(reject('ImageCorrupt', plan.reason), found);
+    if (plan.kind === 'unsupported') return done(reject('FormatUnsupported', plan.reason), found);
     if (plan.kind === 'need') {
       if (reads.length >= opts.maxReads)
         return done(
-          reject('ImageCorrupt', `${label}: the dimensions are not within ${opts.maxReads} header reads`),
+          reject('ImageCorrupt', `the ${label} dimensions are not within ${opts.maxReads} header reads`),
           found,
         );
       await fetchRange(plan.range);
@@ -103,7 +102,7 @@ export async function inspectImage(
       dims = imageSize(plan.header);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return done(reject('ImageCorrupt', `${label}: the header cannot be parsed (${why})`), found);
+      return done(reject('ImageCorrupt', `the ${label} header cannot be parsed (${why})`), found);
     }
     return done(judgeDimensions(dims.width, dims.height, rules), { ...found, ...dims });
   }

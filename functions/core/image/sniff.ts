@@ -47,7 +47,10 @@ function sniffIsoBmff(bytes: Uint8Array): SniffResult {
 /** Text formats: skip a BOM and leading whitespace, then look at the first tags. */
 function sniffMarkup(bytes: Uint8Array): SniffResult | undefined {
   let p = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? 3 : 0;
-  while (p < bytes.length && (bytes[p] === 0x20 || bytes[p] === 0x09 || bytes[p] === 0x0a || bytes[p] === 0x0d))
+  while (
+    p < bytes.length &&
+    (bytes[p] === 0x20 || bytes[p] === 0x09 || bytes[p] === 0x0a || bytes[p] === 0x0d)
+  )
     p++;
   if (bytes[p] !== 0x3c) return undefined; // '<'
   const text = ascii(bytes, p, p + 2048).toLowerCase();

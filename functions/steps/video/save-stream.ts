@@ -162,7 +162,10 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
   const expected = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
   const storedType = o.kind === 'image' && /^image\//i.test(contentType) ? contentType : STORED_TYPE[o.kind];
 
-  const existing = await existingObject(o.s3, o.bucket, o.key);
+  const existing = await existingObject(o.s3, o.bucket, o.key).catch((e: unknown) => {
+    discard();
+    throw storageError(e);
+  });
   if (existing && (expected !== undefined ? existing.bytes === expected : existing.taskId === o.taskId)) {
     discard();
     return { key: o.key, bytes: existing.bytes, contentType: existing.contentType ?? storedType, skipped: true };

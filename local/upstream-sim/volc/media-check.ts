@@ -12,7 +12,8 @@ export type CheckResult =
   | { ok: false; code: string; message: string };
 
 export const IMAGE_RULES = {
-  formats: ['jpg', 'png', 'webp', 'bmp', 'tiff', 'gif', 'heic', 'heif'],
+  /** image-size names; HEIC/HEIF report their ISO-BMFF brand (AVIF is not on the list). */
+  formats: ['jpg', 'png', 'webp', 'bmp', 'tiff', 'gif', 'heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1', 'heif'],
   minSide: 300,
   maxSide: 6000,
   minAspect: 0.4,

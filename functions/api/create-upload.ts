@@ -1,0 +1,66 @@
+/**
+ * POST /groups/{groupId}/uploads: checks the declared file and that the group exists, then signs a
+ * presigned POST for exactly one key, `incoming/{groupId}/{uploadId}.{ext}`, with the declared size as
+ * the content-length-range and the declared Content-Type as a condition. The upload ID carries its
+ * creation time, which is how GET .../uploads/{id} later tells `awaiting_upload` from `expired`.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { loadConfig, required } from '../core/config';
+import { ApiError, UpstreamError, notFound } from '../core/errors';
+import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '../core/api-schemas/uploads';
+import { extensionFor, newUploadId, uploadKey } from '../core/uploads';
+import { apiHandler } from '../shared/api';
+import { assetsClient } from '../shared/clients';
+
+let s3: S3Client | undefined;
+const s3Client = (forcePathStyle: boolean) =>
+  (s3 ??= new S3Client({ forcePathStyle, requestChecksumCalculation: 'WHEN_REQUIRED' }));
+
+export const handler = apiHandler<CreateUploadBody>(
+  { name: 'createUpload', body: createUploadBody, path: uploadGroupPathSchema },
+  async (req) => {
+    const config = loadConfig();
+    const bucket = required(config.bucketName, 'BUCKET_NAME');
+    const groupId = req.path.groupId ?? '';
+    const { contentType, contentLength } = req.body;
+    if (contentLength > config.maxImageBytes)
+      throw new ApiError(
+        400,
+        'FileTooLarge',
+        `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
+      );
+    const ext = extensionFor(contentType);
+    if (!ext)
+      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`);
+
+    try {
+      await assetsClient(config).getAssetGroup(groupId);
+    } catch (e) {
+      if (e instanceof UpstreamError && e.code.startsWith('NotFound')) throw notFound('Group', groupId);
+      throw e;
+    }
+
+    const now = new Date();
+    const uploadId = newUploadId(now);
+    const key = uploadKey({ groupId, uploadId, ext });
+    const upload = await createPresignedPost(s3Client(config.s3ForcePathStyle), {
+      Bucket: bucket,
+      Key: key,
+      Conditions: [
+        ['content-length-range', contentLength, contentLength],
+        ['eq', '$Content-Type', contentType],
+      ],
+      Fields: { 'Content-Type': contentType },
+      Expires: config.uploadUrlTtlSeconds,
+    });
+    return {
+      status: 201,
+      body: {
+        uploadId,
+        upload: { url: upload.url, fields: upload.fields },
+        expiresAt: new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000).toISOString(),
+      },
+    };
+  },
+);

@@ -1,0 +1,34 @@
+/**
+ * Request schemas of the upload routes. The declared type and size are a first filter before any
+ * presigned POST is signed; the Validate step re-checks the stored bytes whatever was declared.
+ */
+import * as z from 'zod';
+import { IMAGE_RULES } from '../image/rules';
+import { ACCEPTED_CONTENT_TYPES } from '../uploads/content-types';
+import { groupIdSchema } from './groups';
+
+export const uploadIdSchema = z
+  .string()
+  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be an upload ID (26 characters, as returned on creation)');
+
+export const createUploadBody = z.strictObject({
+  /** Kept for the caller's own bookkeeping only: the object key never contains it. */
+  fileName: z.string().trim().min(1).max(255),
+  contentType: z.enum(ACCEPTED_CONTENT_TYPES as [string, ...string[]], {
+    error: `must be one of ${ACCEPTED_CONTENT_TYPES.join(', ')}`,
+  }),
+  contentLength: z
+    .number()
+    .int()
+    .min(1, 'the file is empty')
+    .max(IMAGE_RULES.maxBytes, `must be under 30 MB (at most ${IMAGE_RULES.maxBytes} bytes)`),
+});
+export type CreateUploadBody = z.infer<typeof createUploadBody>;
+
+export const uploadPathSchema = z.object({ groupId: groupIdSchema, uploadId: uploadIdSchema });
+export const uploadGroupPathSchema = z.object({ groupId: groupIdSchema });
+
+export const uploadSchemas = {
+  createUpload: { path: uploadGroupPathSchema, body: createUploadBody },
+  getUpload: { path: uploadPathSchema },
+};

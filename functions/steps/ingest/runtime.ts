@@ -1,0 +1,86 @@
+/**
+ * What every ingest step needs, built once per Lambda process: config, S3 client, the assets client
+ * (credentials read from the cached secret on each call) and the logger tagged with the upload ID.
+ * Checksums only when required: newer SDKs add CRC headers (and an empty-body checksum to presigned
+ * URLs) that real S3 and S3-compatible servers refuse.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig, type Config } from '../../core/config';
+import { StepError, asStepError } from '../../core/step-errors';
+import type { AssetsClient } from '../../core/volcengine';
+import { assetsClient } from '../../shared/clients';
+import { logger } from '../../shared/logger';
+
+interface IngestRuntime {
+  config: Config;
+  s3: S3Client;
+  assets: () => AssetsClient;
+}
+
+let runtime: IngestRuntime | undefined;
+
+export function ingestRuntime(): IngestRuntime {
+  if (!runtime) {
+    const config = loadConfig();
+    let assets: AssetsClient | undefined;
+    runtime = {
+      config,
+      s3: new S3Client({
+        forcePathStyle: config.s3ForcePathStyle,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+      assets: () => (assets ??= assetsClient(config)),
+    };
+  }
+  return runtime;
+}
+
+/** Tests that change the environment between cases rebuild the runtime. */
+export function resetIngestRuntime(): void {
+  runtime = undefined;
+}
+
+interface AwsErrorShape {
+  name?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** S3 faults worth a Retry in the ASL (throttling, 5xx, network) leave as `Storage.Transient`. */
+export function storageStepError(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const a = e as Error & AwsErrorShape;
+  const status = a.$metadata?.httpStatusCode ?? 0;
+  if (
+    a.$retryable ||
+    status >= 500 ||
+    status === 429 ||
+    status === 503 ||
+    a.name === 'SlowDown' ||
+    a.name === 'TimeoutError'
+  )
+    return new StepError('Storage.Transient', a.name ?? 'S3Error', `S3 call failed: ${a.name ?? 'error'}`, {
+      status,
+    });
+  return e;
+}
+
+export const isNotFound = (e: unknown): boolean =>
+  e instanceof Error &&
+  (e.name === 'NotFound' || e.name === 'NoSuchKey' || (e as AwsErrorShape).$metadata?.httpStatusCode === 404);
+
+/**
+ * Runs a step body with the upload ID on every log line, and rethrows upstream failures under their
+ * Retry/Catch names (`Upstream.Throttled`, `Upstream.Transient`, `Upstream.Rejected`).
+ */
+export async function runStep<T>(step: string, uploadId: string, body: () => Promise<T>): Promise<T> {
+  logger.setContext({ step, uploadId });
+  try {
+    return await body();
+  } catch (e) {
+    const err = asStepError(e);
+    logger.warn('step failed', { error: err });
+    throw err;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * SaveVideo: copies the finished video (and the last frame when it was asked for) from upstream's 24 h
+ * links into `videos/{videoId}/`. The links are fetched fresh from GetTask here rather than carried in
+ * the execution state, so they never appear in execution history, DescribeExecution or logs. Returns
+ * the execution's output (VideoResult).
+ */
+import { required } from '../../core/config';
+import { StepError } from '../../core/step-errors';
+import { VIDEO_ERRORS, videoKeys, type VideoJobState, type VideoResult } from '../../core/video';
+import { logger } from '../../shared/logger';
+import { pollingJob } from './poll-task';
+import { runStep, stepRuntime } from './runtime';
+import { streamToS3 } from './save-stream';
+
+export const handler = (input: VideoJobState): Promise<VideoResult> =>
+  runStep('SaveVideo', input.videoId, async () => {
+    const { config, video } = stepRuntime();
+    const job = pollingJob(input);
+    const bucket = required(config.bucketName, 'BUCKET_NAME');
+    const s3 = stepRuntime().s3();
+    const task = await video.getTask(job.taskId);
+    if (task.status !== 'succeeded' || !task.videoUrl)
+      throw new StepError(
+        VIDEO_ERRORS.saveFailed,
+        'NoVideo',
+        `The upstream task is ${task.rawStatus} and has no video link`,
+        { taskId: job.taskId },
+      );
+    const keys = videoKeys(input.videoId);
+    const common = { s3, bucket, taskId: job.taskId, timeoutMs: Math.max(config.upstreamTimeoutMs, 30_000) };
+    const wantLastFrame = input.request.return_last_frame === true;
+    const [saved, lastFrame] = await Promise.all([
+      streamToS3({ ...common, key: keys.video, url: task.videoUrl, kind: 'video' }),
+      wantLastFrame && task.lastFrameUrl
+        ? streamToS3({ ...common, key: keys.lastFrame, url: task.lastFrameUrl, kind: 'image' })
+        : Promise.resolve(undefined),
+    ]);
+    if (wantLastFrame && !task.lastFrameUrl) logger.warn('last frame asked for but upstream sent none');
+    logger.info('video saved', {
+      taskId: job.taskId,
+      bytes: saved.bytes,
+      skipped: saved.skipped,
+      lastFrameBytes: lastFrame?.bytes,
+    });
+    const result: VideoResult = {
+      videoId: input.videoId,
+      taskId: job.taskId,
+      model: task.model || input.request.model,
+      video: { key: saved.key, bytes: saved.bytes, contentType: saved.contentType },
+      finishedAt: new Date((task.updatedAt || Date.now() / 1000) * 1000).toISOString(),
+    };
+    if (lastFrame) result.lastFrame = { key: lastFrame.key, bytes: lastFrame.bytes, contentType: lastFrame.contentType };
+    if (task.usage) result.usage = task.usage;
+    if (task.seed !== undefined) result.seed = task.seed;
+    if (task.resolution) result.resolution = task.resolution;
+    if (task.ratio) result.ratio = task.ratio;
+    if (task.duration !== undefined) result.duration = task.duration;
+    return result;
+  });

@@ -1,0 +1,64 @@
+/**
+ * S3 ObjectCreated under incoming/ → one ingest execution per upload, named by the upload ID. A
+ * duplicate event (S3 delivers at least once) hits ExecutionAlreadyExists, which is success here; an
+ * object whose key is not one of ours is logged and ignored. Any other failure is rethrown after the
+ * whole batch, so Lambda's async retry re-delivers it and the names deduplicate what already started.
+ */
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { S3Event } from 'aws-lambda';
+import { loadConfig, required } from '../core/config';
+import { decodeEventKey, parseUploadKey, type IngestInput } from '../core/uploads';
+import { logger } from '../shared/logger';
+
+const sfn = new SFNClient({});
+
+export interface TriggerResult {
+  started: number;
+  duplicates: number;
+  ignored: number;
+}
+
+export async function handler(event: S3Event): Promise<TriggerResult> {
+  const stateMachineArn = required(loadConfig().ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN');
+  const result: TriggerResult = { started: 0, duplicates: 0, ignored: 0 };
+  const failures: unknown[] = [];
+  for (const record of event.Records ?? []) {
+    const key = decodeEventKey(record.s3.object.key);
+    const upload = key === undefined ? undefined : parseUploadKey(key);
+    if (!key || !upload || !record.eventName.startsWith('ObjectCreated')) {
+      logger.warn('ignored an object event that is not an upload', {
+        eventName: record.eventName,
+        key: (key ?? record.s3.object.key).slice(0, 300),
+      });
+      result.ignored++;
+      continue;
+    }
+    const input: IngestInput = {
+      bucket: record.s3.bucket.name,
+      key,
+      groupId: upload.groupId,
+      uploadId: upload.uploadId,
+      size: record.s3.object.size,
+      eventTime: record.eventTime,
+    };
+    logger.setContext({ uploadId: upload.uploadId, groupId: upload.groupId });
+    try {
+      await sfn.send(
+        new StartExecutionCommand({ stateMachineArn, name: upload.uploadId, input: JSON.stringify(input) }),
+      );
+      logger.info('ingest started', { size: input.size });
+      result.started++;
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ExecutionAlreadyExists') {
+        logger.info('ingest already started (duplicate event)');
+        result.duplicates++;
+      } else {
+        logger.error('could not start the ingest', { error: e });
+        failures.push(e);
+      }
+    }
+  }
+  logger.setContext({});
+  if (failures.length > 0) throw failures[0];
+  return result;
+}

@@ -1,0 +1,48 @@
+/**
+ * Alarms on what needs a human: failed or timed-out executions of each state machine, errors of the
+ * cleanup function, and 5xx answers of the API. They notify an SNS topic when one is configured.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+export interface MonitoringProps {
+  stateMachines: Record<string, sfn.IStateMachine>;
+  cleanupFunction: lambda.IFunction;
+  restApi: apigw.RestApi;
+  alarmTopicArn?: string;
+}
+
+export class Monitoring extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const topic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn) : undefined;
+    const period = Duration.minutes(5);
+    const add = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      if (topic) alarm.addAlarmAction(new actions.SnsAction(topic));
+      this.alarms.push(alarm);
+    };
+    for (const [name, sm] of Object.entries(props.stateMachines)) {
+      const label = name.charAt(0).toUpperCase() + name.slice(1);
+      add(`${label}ExecutionsFailed`, sm.metricFailed({ period }), `${name} executions failed`);
+      add(`${label}ExecutionsTimedOut`, sm.metricTimedOut({ period }), `${name} executions timed out`);
+    }
+    add('CleanupErrors', props.cleanupFunction.metricErrors({ period }), 'cleanup run failed');
+    add('Api5xx', props.restApi.metricServerError({ period }), 'API answered 5xx');
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The one stack: storage, secret, the two workflows and their upload trigger, the REST API, the
+ * cleanup schedule and the alarms, composed from constructs split by concern. Routes and workflows
+ * come from the shared tables (lib/routes.ts, lib/workflows.ts); tests may pass their own.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { Api } from './constructs/api';
+import { Cleanup } from './constructs/cleanup';
+import type { FunctionEnv } from './constructs/handler-function';
+import { Monitoring } from './constructs/monitoring';
+import { CredentialsSecret } from './constructs/secrets';
+import { Storage } from './constructs/storage';
+import { UploadTrigger } from './constructs/upload-trigger';
+import { Workflow } from './constructs/workflows';
+import { routes as defaultRoutes, type Route } from './routes';
+import { readSettings, type StackSettings } from './settings';
+import { workflows as defaultWorkflows, type WorkflowDef } from './workflows';
+
+export interface SeedanceStackProps extends StackProps {
+  routes?: readonly Route[];
+  workflows?: readonly WorkflowDef[];
+  /** Overrides CDK context (tests). */
+  settings?: Partial<StackSettings>;
+  /** Module paths of the trigger and cleanup functions (tests substitute stand-ins). */
+  handlers?: { uploadTrigger?: string; cleanup?: string };
+}
+
+export class SeedanceStack extends Stack {
+  readonly settings: StackSettings;
+  readonly storage: Storage;
+  readonly credentials: CredentialsSecret;
+  readonly workflows: Partial<Record<WorkflowDef['name'], Workflow>> = {};
+  readonly api: Api;
+  readonly cleanup: Cleanup;
+  readonly uploadTrigger: UploadTrigger | undefined;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
+    super(scope, id, props);
+    const s = { ...readSettings(this.node), ...(props.settings ?? {}) };
+    this.settings = s;
+    const managedTag = s.managedGroupTag ?? this.stackName;
+
+    const environment: FunctionEnv = {
+      ARK_PROJECT_NAME: s.projectName,
+      MANAGED_GROUP_TAG: managedTag,
+      LOG_LEVEL: s.logLevel,
+      ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
+      ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
+      ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
+      ...(s.seedanceModel ? { SEEDANCE_MODEL: s.seedanceModel } : {}),
+    };
+
+    this.storage = new Storage(this, 'Storage', {
+      videoRetentionDays: s.videoRetentionDays,
+      corsAllowedOrigins: s.corsAllowedOrigins,
+    });
+    this.credentials = new CredentialsSecret(this, 'Credentials', {
+      ...(s.credentialsSecretArn ? { importArn: s.credentialsSecretArn } : {}),
+    });
+    const bucket = this.storage.bucket;
+    const secret = this.credentials.secret;
+
+    for (const def of props.workflows ?? defaultWorkflows) {
+      const label = def.name.charAt(0).toUpperCase() + def.name.slice(1);
+      this.workflows[def.name] = new Workflow(this, `${label}Workflow`, {
+        def,
+        bucket,
+        secret,
+        environment,
+        logRetentionDays: s.logRetentionDays,
+      });
+    }
+    const ingest = this.workflows.ingest?.stateMachine;
+    const video = this.workflows.video?.stateMachine;
+    const targets = {
+      bucket,
+      secret,
+      ...(ingest ? { ingest } : {}),
+      ...(video ? { video } : {}),
+    };
+
+    this.uploadTrigger = ingest
+      ? new UploadTrigger(this, 'UploadTrigger', {
+          bucket,
+          secret,
+          ingest,
+          environment,
+          logRetentionDays: s.logRetentionDays,
+          ...(props.handlers?.uploadTrigger ? { handler: props.handlers.uploadTrigger } : {}),
+        })
+      : undefined;
+
+    this.api = new Api(this, 'Api', {
+      routes: props.routes ?? defaultRoutes,
+      targets,
+      environment,
+      logRetentionDays: s.logRetentionDays,
+      throttleRateLimit: s.apiThrottleRateLimit,
+      throttleBurstLimit: s.apiThrottleBurstLimit,
+      cloudWatchRole: s.apiGatewayCloudWatchRole,
+    });
+
+    this.cleanup = new Cleanup(this, 'Cleanup', {
+      targets,
+      environment,
+      logRetentionDays: s.logRetentionDays,
+      schedule: s.cleanupSchedule,
+      maxAgeDays: s.cleanupMaxAgeDays,
+      dryRun: s.cleanupDryRun,
+      ...(props.handlers?.cleanup ? { handler: props.handlers.cleanup } : {}),
+    });
+
+    const stateMachines: Record<string, sfn.IStateMachine> = {};
+    for (const [name, w] of Object.entries(this.workflows)) if (w) stateMachines[name] = w.stateMachine;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachines,
+      cleanupFunction: this.cleanup.fn.fn,
+      restApi: this.api.restApi,
+      ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'CredentialsSecretArn', { value: secret.secretArn });
+    if (ingest) new CfnOutput(this, 'IngestStateMachineArn', { value: ingest.stateMachineArn });
+    if (video) new CfnOutput(this, 'VideoStateMachineArn', { value: video.stateMachineArn });
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * `npm start`: the whole system on loopback with the same handlers and ASL files as in AWS.
+ *   API (SigV4-checked, from lib/routes.ts) → handlers in process
+ *   S3 (s3rver) → object-created events → the upload trigger handler
+ *   Step Functions endpoint (aws-local-stepfunctions) → step handlers in process
+ *   Secrets Manager endpoint → the upstream credentials
+ *   upstream simulator, unless real credentials are configured
+ *   cleanup on a timer
+ * Handlers reach the local services through the SDK's own AWS_ENDPOINT_URL_<SERVICE> variables, set in
+ * this process before any handler module is imported, so no handler knows it runs locally.
+ *
+ * Settings (env or .env): PORT (3000), LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY (the API's dev
+ * credentials), LOCAL_TIME_SCALE (0 < s ≤ 1: simulator delays, state machine waits and retry intervals),
+ * LOCAL_UPSTREAM (auto | sim | real), VOLC_ACCESS_KEY_ID / VOLC_SECRET_ACCESS_KEY / VOLC_SESSION_TOKEN /
+ * APIYI_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
+ * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseEnv } from 'node:util';
+import { loadConfig } from '../functions/core/config';
+import { routes } from '../lib/routes';
+import { workflows } from '../lib/workflows';
+import { devCredentialsFromEnv } from './api/dev-credentials';
+import { startLocalApi } from './api/server';
+import type { DevCredentials } from './api/sigv4';
+import { startLocalS3 } from './s3/server';
+import { s3Trigger } from './s3/trigger';
+import { startSecretsEndpoint } from './secrets/server';
+import type { RunningServer } from './sfn/aws-json';
+import { stateMachineArn } from './sfn/executions';
+import {
+  REPO_ROOT,
+  createLocalStateMachine,
+  importHandler,
+  lambdaContext,
+  type LocalStateMachine,
+} from './sfn/runner';
+import { startSfnEndpoint, type SfnEndpoint } from './sfn/server';
+import { SIM_DEFAULT_CREDENTIALS, startSimulator, type SimOptions, type Simulator } from './upstream-sim';
+
+export const LOCAL_BUCKET = 'seedance-local';
+export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
+/** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
+const HANDLER_CREDENTIALS = {
+  accessKeyId: 'AKIALOCALHANDLERROLE',
+  secretAccessKey: 'local-handler-role-secret',
+};
+const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
+const CLEANUP = 'functions/scheduled/cleanup.ts';
+const UPLOAD_PREFIX = 'incoming/';
+
+export interface LocalStackOptions {
+  /** API port (default PORT or 3000; 0 = any free port). */
+  port?: number;
+  host?: string;
+  /** 0 < timeScale ≤ 1 (default LOCAL_TIME_SCALE or 1). */
+  timeScale?: number;
+  credentials?: DevCredentials;
+  /** `auto`: the real services when their credentials are set, the simulator otherwise. */
+  upstream?: 'auto' | 'sim' | 'real';
+  /** Extra simulator options (port, seed, delays, faults...). */
+  simulator?: SimOptions;
+  /** Where settings are read from (default process.env). */
+  env?: Record<string, string | undefined>;
+  cleanupIntervalSeconds?: number;
+  /** Receives one line per API request and any background failure (default: silent). */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  credentials: DevCredentials;
+  s3Url: string;
+  sfnUrl: string;
+  secretsUrl: string;
+  bucket: string;
+  upstream: { mode: 'sim' | 'real'; volcEndpoint: string; seedanceApiBase: string };
+  /** Present in simulator mode: its control API for tests and fault drills. */
+  simulator?: Simulator;
+  sfn: SfnEndpoint;
+  close(): Promise<void>;
+}
+
+function positiveScale(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const v = Number(raw);
+  if (!(v > 0 && v <= 1)) throw new Error(`LOCAL_TIME_SCALE must be a number in (0, 1], got ${raw}`);
+  return v;
+}
+
+function portOf(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`PORT must be a port number, got ${raw}`);
+  return v;
+}
+
+/** Reads .env into process.env without overriding what the shell already set (as `node --env-file`). */
+export function loadDotEnv(file = resolve(REPO_ROOT, '.env')): void {
+  if (!existsSync(file)) return;
+  for (const [k, v] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) process.env[k] ??= v;
+}
+
+/** Sets variables for the in-process handlers; the returned function puts the previous values back. */
+function applyEnv(vars: Record<string, string | undefined>): () => void {
+  const previous = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(vars);
+  return () => set(previous);
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => undefined);
+  const host = opts.host ?? '127.0.0.1';
+  const timeScale = opts.timeScale ?? positiveScale(env.LOCAL_TIME_SCALE);
+  const credentials = opts.credentials ?? devCredentialsFromEnv(env);
+  const port = opts.port ?? portOf(env.PORT, 3000);
+  const cleanupSeconds = opts.cleanupIntervalSeconds ?? Number(env.LOCAL_CLEANUP_INTERVAL_SECONDS ?? 3600);
+
+  const realCreds = {
+    accessKeyId: env.VOLC_ACCESS_KEY_ID?.trim(),
+    secretAccessKey: env.VOLC_SECRET_ACCESS_KEY?.trim(),
+    sessionToken: env.VOLC_SESSION_TOKEN?.trim() || undefined,
+    apiToken: env.APIYI_API_TOKEN?.trim(),
+  };
+  const haveReal = Boolean(realCreds.accessKeyId && realCreds.secretAccessKey && realCreds.apiToken);
+  const wanted = opts.upstream ?? ((env.LOCAL_UPSTREAM as LocalStackOptions['upstream']) || 'auto');
+  if (wanted === 'real' && !haveReal)
+    throw new Error(
+      'LOCAL_UPSTREAM=real needs VOLC_ACCESS_KEY_ID, VOLC_SECRET_ACCESS_KEY and APIYI_API_TOKEN',
+    );
+  const mode: 'sim' | 'real' = wanted === 'sim' || (wanted === 'auto' && !haveReal) ? 'sim' : 'real';
+
+  const started: { close(): Promise<void> }[] = [];
+  let restoreEnv = () => undefined as void;
+  let cleanupTimer: NodeJS.Timeout | undefined;
+  const closeAll = async () => {
+    clearInterval(cleanupTimer);
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
+    restoreEnv();
+  };
+
+  try {
+    const uploadTrigger = s3Trigger({
+      handlerModule: UPLOAD_TRIGGER,
+      prefix: UPLOAD_PREFIX,
+      retryDelaysMs: [Math.max(10, 60_000 * timeScale), Math.max(10, 120_000 * timeScale)],
+      onError: (e, attempt) =>
+        log(
+          `upload trigger failed (attempt ${attempt}/3): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        ),
+    });
+    const [simulator, s3] = await Promise.all([
+      mode === 'sim'
+        ? startSimulator({ quiet: true, ...opts.simulator, timeScale })
+        : Promise.resolve(undefined),
+      startLocalS3({
+        buckets: [LOCAL_BUCKET],
+        credentials: [HANDLER_CREDENTIALS],
+        host,
+        onEvent: (e) => void uploadTrigger(e),
+      }),
+    ]);
+    if (simulator) started.push(simulator);
+    started.push(s3);
+
+    const upstreamSecret = () =>
+      JSON.stringify(
+        mode === 'sim'
+          ? {
+              accessKeyId: opts.simulator?.credentials?.accessKeyId ?? SIM_DEFAULT_CREDENTIALS.accessKeyId,
+              secretAccessKey:
+                opts.simulator?.credentials?.secretAccessKey ?? SIM_DEFAULT_CREDENTIALS.secretAccessKey,
+              apiToken: opts.simulator?.credentials?.apiToken ?? SIM_DEFAULT_CREDENTIALS.apiToken,
+            }
+          : realCreds,
+      );
+    const secrets: RunningServer = await startSecretsEndpoint({
+      secrets: { [LOCAL_SECRET_ID]: upstreamSecret },
+      host,
+    });
+    started.push(secrets);
+
+    const volcEndpoint = simulator ? simulator.url : env.VOLC_ENDPOINT;
+    const seedanceApiBase = simulator ? `${simulator.url}/seedance` : env.SEEDANCE_API_BASE;
+    // Steps and handlers read these when they run, so the SFN endpoint's URL can follow below.
+    restoreEnv = applyEnv({
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: HANDLER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: HANDLER_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      S3_FORCE_PATH_STYLE: 'true',
+      BUCKET_NAME: LOCAL_BUCKET,
+      CREDENTIALS_SECRET_ID: LOCAL_SECRET_ID,
+      INGEST_STATE_MACHINE_ARN: stateMachineArn('ingest'),
+      VIDEO_STATE_MACHINE_ARN: stateMachineArn('video'),
+      TIME_SCALE: String(timeScale),
+      VOLC_ENDPOINT: volcEndpoint,
+      SEEDANCE_API_BASE: seedanceApiBase,
+    });
+    const config = loadConfig(); // fails early, naming the setting, if the env is invalid
+
+    const machines: Record<string, LocalStateMachine> = {};
+    for (const w of workflows) machines[w.name] = createLocalStateMachine(w.name, { timeScale });
+    const sfn = await startSfnEndpoint({ machines, host });
+    started.push(sfn);
+    const restoreBase = restoreEnv;
+    const restoreSfn = applyEnv({ AWS_ENDPOINT_URL_SFN: sfn.url });
+    restoreEnv = () => {
+      restoreSfn();
+      restoreBase();
+    };
+
+    const api = await startLocalApi({
+      credentials,
+      host,
+      port,
+      routes,
+      log: (e) => log(`${String(e.method)} ${String(e.path)} → ${String(e.status)} (${String(e.ms)} ms)`),
+    });
+    started.push(api);
+
+    if (cleanupSeconds > 0) {
+      let running = false; // a slow run is not stacked on by the next tick, as with a Lambda concurrency of 1
+      cleanupTimer = setInterval(() => {
+        if (running) return;
+        running = true;
+        importHandler(CLEANUP)
+          .then((fn) => fn({}, lambdaContext('cleanup', 300)))
+          .then((result) => log(`cleanup: ${JSON.stringify(result)}`))
+          .catch((e: unknown) => log(`cleanup failed: ${e instanceof Error ? e.name : String(e)}`))
+          .finally(() => (running = false));
+      }, cleanupSeconds * 1000);
+      cleanupTimer.unref();
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      credentials,
+      s3Url: s3.url,
+      sfnUrl: sfn.url,
+      secretsUrl: secrets.url,
+      bucket: LOCAL_BUCKET,
+      upstream: { mode, volcEndpoint: config.volcEndpoint, seedanceApiBase: config.seedanceApiBase },
+      simulator,
+      sfn,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+function banner(stack: LocalStack, timeScale: string, ms: number): string {
+  return [
+    `seedance local stack ready in ${ms} ms`,
+    `  API               ${stack.apiUrl}`,
+    `  access key ID     ${stack.credentials.accessKeyId}`,
+    `  secret access key ${stack.credentials.secretAccessKey}   (local dev credentials; SigV4 service execute-api, region us-east-1)`,
+    `  upstream          ${stack.upstream.mode === 'sim' ? `simulator at ${stack.simulator?.url ?? ''}` : `real: ${stack.upstream.volcEndpoint}, ${stack.upstream.seedanceApiBase}`}`,
+    `  S3                ${stack.s3Url} (bucket ${stack.bucket})`,
+    `  Step Functions    ${stack.sfnUrl}`,
+    `  time scale        ${timeScale}`,
+    '',
+    `  try: curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "${stack.credentials.accessKeyId}:${stack.credentials.secretAccessKey}" ${stack.apiUrl}/groups`,
+    '  Ctrl-C stops everything.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  loadDotEnv();
+  const stack = await startLocalStack({ log: (line) => console.log(line) });
+  console.log(banner(stack, process.env.TIME_SCALE ?? '1', Math.round(performance.now() - t0)));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    stack.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * `/_sim/*`: the SimControl surface over HTTP (JSON), for a simulator started as a separate process
+ * (`npm run sim`). No authentication: the simulator listens on loopback and holds only demo data.
+ *
+ *   GET    /_sim/health                     {ok, url}
+ *   GET    /_sim/options   PATCH|POST       effective options / update(Partial<SimOptions>)
+ *   GET    /_sim/counters  DELETE           counters / resetCounters()  (POST /_sim/counters/reset too)
+ *   GET    /_sim/faults    PUT|POST DELETE  rules / setFaults(FaultRule[] | {rules}) / clearFaults()
+ *   GET|PUT|POST /_sim/asset-failure        {code: string | null}
+ *   GET|PUT|POST /_sim/task-outcome         {status, code?, message?} | null
+ *   GET    /_sim/assets | /_sim/groups | /_sim/tasks   snapshots
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson, readBody, sendJson } from './http';
+import type { SimState } from './sim-state';
+import type { FaultRule, SimOptions, TaskOutcome } from './types';
+
+const bad = (res: ServerResponse, message: string) => sendJson(res, 400, { error: { code: 'BadRequest', message } });
+
+export async function handleControl(
+  state: SimState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const path = url.pathname.replace(/\/+$/, '');
+  let body: unknown;
+  try {
+    body = parseJson(await readBody(req));
+  } catch {
+    bad(res, 'body is not valid JSON');
+    return;
+  }
+  const write = method === 'PUT' || method === 'POST' || method === 'PATCH';
+  try {
+    switch (path) {
+      case '/_sim/health':
+        return sendJson(res, 200, { ok: true, url: state.baseUrl() });
+      case '/_sim/options':
+        if (write) state.update((body ?? {}) as Partial<SimOptions>);
+        return sendJson(res, 200, redactOptions(state));
+      case '/_sim/counters':
+        if (method === 'DELETE') state.resetCounters();
+        return sendJson(res, 200, state.counters());
+      case '/_sim/counters/reset':
+        state.resetCounters();
+        return sendJson(res, 200, state.counters());
+      case '/_sim/faults':
+        if (method === 'DELETE') state.clearFaults();
+        else if (write) {
+          const rules = Array.isArray(body) ? body : (body as { rules?: unknown } | undefined)?.rules;
+          state.setFaults(rules as FaultRule[]);
+        }
+        return sendJson(res, 200, state.faults.list());
+      case '/_sim/asset-failure':
+        if (write || method === 'DELETE') {
+          const code = method === 'DELETE' ? null : ((body as { code?: unknown } | undefined)?.code ?? null);
+          if (code !== null && typeof code !== 'string') return bad(res, 'code must be a string or null');
+          state.forceAssetFailure(code);
+        }
+        return sendJson(res, 200, { code: state.forced().assetFailure });
+      case '/_sim/task-outcome':
+        if (write || method === 'DELETE')
+          state.forceTaskOutcome(method === 'DELETE' ? null : ((body ?? null) as TaskOutcome | null));
+        return sendJson(res, 200, state.forced().taskOutcome);
+      case '/_sim/assets':
+        return sendJson(res, 200, state.assets());
+      case '/_sim/groups':
+        return sendJson(res, 200, state.groups());
+      case '/_sim/tasks':
+        return sendJson(res, 200, state.tasks());
+      default:
+        return sendJson(res, 404, { error: { code: 'NotFound', message: `No control route ${path}` } });
+    }
+  } catch (e) {
+    bad(res, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Options without the secret key and token: the control endpoint must not hand out secrets. */
+function redactOptions(state: SimState): unknown {
+  const o = state.options();
+  return {
+    ...o,
+    credentials: {
+      accessKeyId: o.credentials.accessKeyId,
+      secretAccessKey: '***',
+      apiToken: '***',
+      ...(o.credentials.sessionToken ? { sessionToken: '***' } : {}),
+    },
+  };
+}

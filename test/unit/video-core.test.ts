@@ -1,0 +1,346 @@
+// The video domain without AWS: request → CreateTask input, IDs and fingerprints, the status model,
+// recognising our task after an ambiguous create, and the API view of an execution.
+import { describe, expect, it } from 'vitest';
+import { createVideoBody } from '../../functions/core/api-schemas/videos';
+import type { VideoTask } from '../../functions/core/ark/types';
+import { loadConfig } from '../../functions/core/config';
+import {
+  base32,
+  buildCreateTaskInput,
+  canonicalJson,
+  executionArn,
+  executionExpiresAfter,
+  executionName,
+  executionStatusesFor,
+  fingerprint,
+  historyFacts,
+  lookForOurTask,
+  newVideoId,
+  pastWindow,
+  referencedAssetIds,
+  seedFor,
+  videoIdFromKey,
+  videoPollPolicy,
+  videoStatus,
+  videoView,
+} from '../../functions/core/video';
+
+const A1 = 'asset-20260318035710-aaaaa';
+const A2 = 'asset-20260318035711-bbbbb';
+
+describe('CreateTask input', () => {
+  it('puts the text first, then images, videos and audios in the caller order', () => {
+    // Prepare
+    const body = createVideoBody.parse({
+      prompt: 'Image 1 and Image 2 dance like Video 1 to Audio 1',
+      referenceAudios: [{ url: 'https://x.test/a.mp3' }],
+      referenceVideos: [{ assetId: A2, durationSeconds: 5 }],
+      references: [{ assetId: A1 }, { url: 'https://x.test/b.png' }],
+      ratio: '9:16',
+      resolution: '720p',
+      duration: 8,
+      generateAudio: false,
+      watermark: true,
+      returnLastFrame: true,
+    });
+    // Act
+    const input = buildCreateTaskInput(body, { model: 'm', seed: 42, executionExpiresAfter: 3600 });
+    // Assess
+    expect(input).toEqual({
+      model: 'm',
+      seed: 42,
+      content: [
+        { type: 'text', text: 'Image 1 and Image 2 dance like Video 1 to Audio 1' },
+        { type: 'image_url', image_url: { url: `asset://${A1}` }, role: 'reference_image' },
+        { type: 'image_url', image_url: { url: 'https://x.test/b.png' }, role: 'reference_image' },
+        { type: 'video_url', video_url: { url: `asset://${A2}` }, role: 'reference_video' },
+        { type: 'audio_url', audio_url: { url: 'https://x.test/a.mp3' }, role: 'reference_audio' },
+      ],
+      ratio: '9:16',
+      resolution: '720p',
+      duration: 8,
+      generate_audio: false,
+      watermark: true,
+      return_last_frame: true,
+      execution_expires_after: 3600,
+    });
+    expect(referencedAssetIds(input)).toEqual([A1, A2]);
+  });
+
+  it('gives first and last frame their roles and leaves unset options to upstream defaults', () => {
+    // Prepare
+    const body = createVideoBody.parse({ prompt: 'p', lastFrame: { assetId: A2 }, firstFrame: { assetId: A1 } });
+    // Act
+    const input = buildCreateTaskInput(body, { model: 'm', seed: 7 });
+    // Assess
+    expect(input).toEqual({
+      model: 'm',
+      seed: 7,
+      content: [
+        { type: 'text', text: 'p' },
+        { type: 'image_url', image_url: { url: `asset://${A1}` }, role: 'first_frame' },
+        { type: 'image_url', image_url: { url: `asset://${A2}` }, role: 'last_frame' },
+      ],
+    });
+  });
+
+  it('expires unfinished tasks upstream at our deadline, within the allowed range', () => {
+    // Act
+    const values = [60, 3600, 5400, 10_000_000].map(executionExpiresAfter);
+    // Assess
+    expect(values).toEqual([3600, 3600, 5400, 259_200]);
+  });
+});
+
+describe('video IDs and fingerprints', () => {
+  it('derives the same ID from the same key and caller, and another for another caller', () => {
+    // Act
+    const a = videoIdFromKey('key-1', 'arn:aws:iam::1:user/a');
+    const again = videoIdFromKey('key-1', 'arn:aws:iam::1:user/a');
+    const other = videoIdFromKey('key-1', 'arn:aws:iam::1:user/b');
+    // Assess
+    expect(a).toMatch(/^vid-[0-9a-z]{26}$/);
+    expect(again).toBe(a);
+    expect(other).not.toBe(a);
+  });
+
+  it('refuses an Idempotency-Key with spaces or control characters', () => {
+    // Act
+    const act = () => videoIdFromKey('has space');
+    // Assess
+    expect(act).toThrow(expect.objectContaining({ status: 400, code: 'InvalidIdempotencyKey' }));
+  });
+
+  it('makes random IDs that sort by creation time', () => {
+    // Act
+    const early = newVideoId(new Date('2026-01-01T00:00:00Z'), new Uint8Array(10).fill(255));
+    const late = newVideoId(new Date('2026-01-01T00:00:01Z'), new Uint8Array(10));
+    // Assess
+    expect(early).toMatch(/^vid-[0-9a-z]{26}$/);
+    expect(early < late).toBe(true);
+  });
+
+  it('encodes Crockford base32 (RFC 4648 test vector, other alphabet)', () => {
+    // Act
+    const out = base32(Buffer.from('foobar'));
+    // Assess: RFC 4648 'MZXW6YTBOI' mapped to the lower-case Crockford alphabet
+    expect(out).toBe('csqpyrk1e8');
+  });
+
+  it('fingerprints bodies by content, not key order or absent fields', () => {
+    // Act
+    const a = fingerprint({ prompt: 'p', ratio: '1:1', seed: undefined });
+    const b = fingerprint({ ratio: '1:1', prompt: 'p' });
+    const c = fingerprint({ ratio: '16:9', prompt: 'p' });
+    // Assess
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(canonicalJson({ b: [1, { d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[1,{"c":2,"d":1}]}');
+  });
+
+  it('keeps a caller seed and derives a 32-bit one from the video ID otherwise', () => {
+    // Act
+    const kept = seedFor('vid-x', 123);
+    const derived = seedFor('vid-x', -1);
+    const same = seedFor('vid-x');
+    // Assess
+    expect(kept).toBe(123);
+    expect(derived).toBe(same);
+    expect(derived).toBeGreaterThanOrEqual(0);
+    expect(derived).toBeLessThanOrEqual(4_294_967_295);
+    expect(seedFor('vid-y')).not.toBe(derived);
+  });
+
+  it('builds execution ARNs from the state machine ARN and reads the name back', () => {
+    // Act
+    const arn = executionArn('arn:aws:states:us-east-1:123456789012:stateMachine:Video', 'vid-abc');
+    // Assess
+    expect(arn).toBe('arn:aws:states:us-east-1:123456789012:execution:Video:vid-abc');
+    expect(executionName(arn)).toBe('vid-abc');
+  });
+});
+
+describe('the video poll policy', () => {
+  it('comes from config: first check after 20 s, growing by 1.25, capped at 30 s, 60 min deadline', () => {
+    // Act
+    const policy = videoPollPolicy(loadConfig({}));
+    // Assess
+    expect(policy).toEqual({ firstDelaySeconds: 20, factor: 1.25, maxDelaySeconds: 30, deadlineSeconds: 3600 });
+  });
+});
+
+describe('status model', () => {
+  it.each([
+    ['SUCCEEDED', undefined, {}, 'succeeded'],
+    ['FAILED', 'VideoFailed', {}, 'failed'],
+    ['FAILED', 'Upstream.Rejected', {}, 'failed'],
+    ['FAILED', 'TaskCreationUncertain', {}, 'failed'],
+    ['FAILED', 'VideoExpired', {}, 'expired'],
+    ['FAILED', 'VideoCancelled', {}, 'cancelled'],
+    ['FAILED', 'TimedOut', {}, 'timed_out'],
+    ['TIMED_OUT', 'States.Timeout', {}, 'timed_out'],
+    ['ABORTED', undefined, {}, 'cancelled'],
+    ['RUNNING', undefined, {}, 'queued'],
+    ['RUNNING', undefined, { lastState: 'PollTask', job: { createAttempts: 1, taskStatus: 'queued' } }, 'queued'],
+    ['RUNNING', undefined, { lastState: 'WaitForTask', job: { createAttempts: 1, taskStatus: 'running' } }, 'running'],
+    ['RUNNING', undefined, { lastState: 'SaveVideo', job: { createAttempts: 1, taskStatus: 'succeeded' } }, 'saving'],
+  ] as const)('%s %s %j → %s', (status, error, history, expected) => {
+    // Act
+    const s = videoStatus(status, error, history);
+    // Assess
+    expect(s).toBe(expected);
+  });
+
+  it('reads the last entered state and the newest job from history, newest first', () => {
+    // Prepare
+    const job = (taskStatus: string) => JSON.stringify({ videoId: 'v', job: { taskId: 't1', taskStatus, createAttempts: 1 } });
+    const events = [
+      { type: 'TaskScheduled' },
+      { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'SaveVideo', input: job('succeeded') } },
+      { type: 'ChoiceStateExited', stateExitedEventDetails: { name: 'TaskStatus?', output: job('succeeded') } },
+      { type: 'TaskStateExited', stateExitedEventDetails: { name: 'PollTask', output: job('running') } },
+    ];
+    // Act
+    const facts = historyFacts(events);
+    // Assess
+    expect(facts).toEqual({ lastState: 'SaveVideo', job: { taskId: 't1', taskStatus: 'succeeded', createAttempts: 1 } });
+  });
+
+  it('maps each API status to the execution statuses that can hold it', () => {
+    // Act
+    const map = Object.fromEntries(
+      (['queued', 'saving', 'succeeded', 'expired', 'cancelled', 'timed_out'] as const).map((s) => [s, executionStatusesFor(s)]),
+    );
+    // Assess
+    expect(map).toEqual({
+      queued: ['RUNNING'],
+      saving: ['RUNNING'],
+      succeeded: ['SUCCEEDED'],
+      expired: ['FAILED'],
+      cancelled: ['FAILED', 'ABORTED'],
+      timed_out: ['FAILED', 'TIMED_OUT'],
+    });
+  });
+});
+
+function task(over: Partial<VideoTask>): VideoTask {
+  return {
+    id: 'cgt-1',
+    model: 'm',
+    status: 'queued',
+    rawStatus: 'queued',
+    error: null,
+    createdAt: Date.parse('2026-01-01T00:00:10Z') / 1000,
+    updatedAt: Date.parse('2026-01-01T00:00:10Z') / 1000,
+    seed: 42,
+    ...over,
+  };
+}
+
+describe('recognising our task after an ambiguous CreateTask', () => {
+  const since = new Date('2026-01-01T00:00:00Z');
+  const request = { model: 'm', seed: 42, resolution: '720p' as const, ratio: 'adaptive' as const, content: [] };
+
+  it('matches on model, options and the seed we chose, created after the request', () => {
+    // Prepare
+    const tasks = [
+      task({ id: 'other-seed', seed: 41 }),
+      task({ id: 'other-model', model: 'n' }),
+      task({ id: 'too-old', createdAt: since.getTime() / 1000 - 600 }),
+      task({ id: 'ours', resolution: '720p', ratio: '16:9' }),
+    ];
+    // Act
+    const found = lookForOurTask(request, tasks, since);
+    // Assess
+    expect(found.match?.id).toBe('ours');
+    expect(found.unverifiable).toEqual([]);
+    expect(found.recent).toBe(3);
+  });
+
+  it('reports recent look-alikes without a seed as unverifiable', () => {
+    // Act
+    const found = lookForOurTask(request, [task({ id: 'no-seed', seed: undefined })], since);
+    // Assess
+    expect(found.match).toBeUndefined();
+    expect(found.unverifiable.map((t) => t.id)).toEqual(['no-seed']);
+  });
+
+  it('knows when a page is entirely older than the window', () => {
+    // Act
+    const old = pastWindow([task({ createdAt: since.getTime() / 1000 - 600 })], since);
+    const fresh = pastWindow([task({})], since);
+    // Assess
+    expect([old, fresh]).toEqual([true, false]);
+  });
+});
+
+describe('the video view', () => {
+  const start = new Date('2026-01-01T00:00:00Z');
+  const stop = new Date('2026-01-01T00:03:00Z');
+
+  it('shows a succeeded video with links, usage and times', () => {
+    // Prepare
+    const output = JSON.stringify({
+      videoId: 'vid-1',
+      taskId: 'cgt-1',
+      model: 'm',
+      video: { key: 'videos/vid-1/video.mp4', bytes: 10, contentType: 'video/mp4' },
+      usage: { completionTokens: 5, totalTokens: 5 },
+      seed: 42,
+      resolution: '720p',
+      ratio: '16:9',
+      duration: 5,
+    });
+    // Act
+    const view = videoView(
+      { videoId: 'vid-1', status: 'SUCCEEDED', startDate: start, stopDate: stop, output },
+      { videoUrl: 'https://s3/v', lastFrameUrl: 'https://s3/f', expiresAt: '2026-01-01T00:18:00.000Z' },
+    );
+    // Assess
+    expect(view).toEqual({
+      videoId: 'vid-1',
+      status: 'succeeded',
+      model: 'm',
+      taskId: 'cgt-1',
+      videoUrl: 'https://s3/v',
+      lastFrameUrl: 'https://s3/f',
+      linksExpireAt: '2026-01-01T00:18:00.000Z',
+      usage: { completionTokens: 5, totalTokens: 5 },
+      seed: 42,
+      resolution: '720p',
+      ratio: '16:9',
+      duration: 5,
+      createdAt: start.toISOString(),
+      finishedAt: stop.toISOString(),
+    });
+  });
+
+  it('shows the upstream code and message of a failed video, from a Fail state or a Lambda error', () => {
+    // Prepare
+    const failCause = JSON.stringify({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged', taskId: 'cgt-1' });
+    const lambdaCause = JSON.stringify({
+      errorType: 'Upstream.Rejected',
+      errorMessage: JSON.stringify({ code: 'InvalidParameter', message: 'bad asset' }),
+      trace: [],
+    });
+    // Act
+    const a = videoView({ videoId: 'v', status: 'FAILED', startDate: start, error: 'VideoFailed', cause: failCause });
+    const b = videoView({ videoId: 'v', status: 'FAILED', startDate: start, error: 'Upstream.Rejected', cause: lambdaCause });
+    // Assess
+    expect(a.error).toEqual({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged' });
+    expect(b).toMatchObject({ status: 'failed', error: { code: 'InvalidParameter', message: 'bad asset' } });
+  });
+
+  it('shows a running video with its task from history', () => {
+    // Act
+    const view = videoView({
+      videoId: 'v',
+      status: 'RUNNING',
+      startDate: start,
+      input: JSON.stringify({ request: { model: 'm', content: [] } }),
+      history: { lastState: 'WaitForTask', job: { taskId: 'cgt-9', taskStatus: 'running', createAttempts: 1 } },
+    });
+    // Assess
+    expect(view).toEqual({ videoId: 'v', status: 'running', model: 'm', taskId: 'cgt-9', createdAt: start.toISOString() });
+  });
+});

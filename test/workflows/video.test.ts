@@ -1,0 +1,268 @@
+// statemachines/video-generation.asl.json itself, run by aws-local-stepfunctions (local/sfn/runner.ts)
+// with the real step handlers, against the upstream simulator and s3rver on loopback.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseStepFailure } from '../../functions/core/step-errors';
+import { videoKeys, type VideoJobInput, type VideoResult } from '../../functions/core/video';
+import { resetStepRuntime } from '../../functions/steps/video/runtime';
+import { runLocal, type LocalRunResult } from '../../local/sfn/runner';
+import { SIM_DEFAULT_CREDENTIALS } from '../../local/upstream-sim';
+import {
+  SIM_DEFAULTS,
+  STEP_SCALE,
+  s3Object,
+  sha256,
+  simMedia,
+  startVideoRig,
+  videoInput,
+  waitFor,
+  type VideoRig,
+} from './video-support';
+
+let rig: VideoRig;
+
+beforeAll(async () => {
+  rig = await startVideoRig();
+});
+
+afterAll(async () => {
+  await rig?.close();
+});
+
+beforeEach(() => {
+  rig.sim.control.clearFaults();
+  rig.sim.control.forceTaskOutcome(null);
+  rig.sim.control.update(SIM_DEFAULTS);
+  rig.sim.control.resetCounters();
+  rig.proxy.processingAnswers = 0;
+  rig.proxy.dropCreateAnswers = 0;
+  resetStepRuntime();
+});
+
+function run(input: VideoJobInput): Promise<LocalRunResult> {
+  return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId });
+}
+
+const entered = (r: LocalRunResult) =>
+  r.events.filter((e) => e.type === 'StateEntered').map((e) => (e as { state: { name: string } }).state.name);
+
+const calls = (action: string) => rig.sim.control.counters()[action]?.calls ?? 0;
+
+const tasksOf = (videoSeed: number) =>
+  rig.sim.control.tasks().filter((t) => (t as { seed?: number }).seed === videoSeed);
+
+describe('video generation workflow', () => {
+  it('creates, polls and saves the video and last frame into S3, bytes equal to upstream', async () => {
+    // Prepare
+    rig.sim.control.update({ videoBytes: 300_000 });
+    const input = videoInput({ returnLastFrame: true, ratio: '16:9', duration: 5 });
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    const out = r.output as VideoResult;
+    const keys = videoKeys(input.videoId);
+    expect(out).toMatchObject({
+      videoId: input.videoId,
+      video: { key: keys.video, bytes: 300_000, contentType: 'video/mp4' },
+      lastFrame: { key: keys.lastFrame, contentType: 'image/png' },
+      seed: input.request.seed,
+      ratio: '16:9',
+      duration: 5,
+    });
+    expect(out.usage?.totalTokens).toBeGreaterThan(0);
+    const [saved, frame] = await Promise.all([s3Object(rig.s3, keys.video), s3Object(rig.s3, keys.lastFrame)]);
+    const [upVideo, upFrame] = await Promise.all([
+      simMedia(rig.sim, out.taskId, 'video_url'),
+      simMedia(rig.sim, out.taskId, 'last_frame_url'),
+    ]);
+    expect(saved.bytes.length).toBe(300_000);
+    expect(sha256(saved.bytes)).toBe(sha256(upVideo));
+    expect(sha256(frame.bytes)).toBe(sha256(upFrame));
+    expect(saved.contentType).toBe('video/mp4');
+    expect(calls('CreateTask')).toBe(1);
+    expect(entered(r)).toEqual(expect.arrayContaining(['CreateTask', 'WaitForTask', 'PollTask', 'SaveVideo']));
+  });
+
+  it('fails VideoFailed with the moderation code and message when upstream fails the task', async () => {
+    // Prepare
+    rig.sim.control.forceTaskOutcome({
+      status: 'failed',
+      code: 'OutputVideoSensitiveContentDetected',
+      message: 'The output video may contain sensitive content.',
+    });
+    // Act
+    const r = await run(videoInput());
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('VideoFailed');
+    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+      code: 'OutputVideoSensitiveContentDetected',
+      message: 'The output video may contain sensitive content.',
+      taskStatus: 'failed',
+    });
+    expect(entered(r)).not.toContain('SaveVideo');
+  });
+
+  it('fails VideoExpired when upstream expires the task', async () => {
+    // Prepare
+    rig.sim.control.forceTaskOutcome({ status: 'expired' });
+    // Act
+    const r = await run(videoInput());
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('VideoExpired');
+    expect(parseStepFailure(r.error, r.cause)).toMatchObject({ code: 'TaskExpired', taskStatus: 'expired' });
+  });
+
+  it('keeps polling through a status it does not know and saves the video', async () => {
+    // Prepare: long enough running for several polls to see the unknown status
+    rig.sim.control.update({ taskRunningMs: 400_000 });
+    rig.proxy.processingAnswers = 3;
+    // Act
+    const r = await run(videoInput());
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(rig.proxy.processingAnswers).toBe(0);
+    expect(calls('GetTask')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('retries a throttled CreateTask in place, creating exactly one task', async () => {
+    // Prepare
+    rig.sim.control.setFaults([
+      { action: 'CreateTask', rate: 1, count: 2, kind: 'error', status: 429, code: 'RateLimitExceeded.EndpointRPMExceeded' },
+    ]);
+    const input = videoInput();
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(calls('CreateTask')).toBe(3);
+    expect(calls('ListTasks')).toBe(0);
+    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+  });
+
+  it('retries 5xx answers to GetTask and still saves the video', async () => {
+    // Prepare
+    rig.sim.control.setFaults([{ action: 'GetTask', rate: 1, count: 2, kind: 'error', status: 500, code: 'InternalServiceError' }]);
+    // Act
+    const r = await run(videoInput());
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(rig.sim.control.counters().GetTask?.faulted).toBe(2);
+    expect(entered(r)).not.toContain('ReschedulePoll');
+  });
+
+  it('outlasts an outage longer than the poll retries by rescheduling the poll', async () => {
+    // Prepare: 1 call + 4 retries fail, the rescheduled poll fails once more
+    rig.sim.control.setFaults([{ action: 'GetTask', rate: 1, count: 6, kind: 'error', status: 503, code: 'ServiceUnavailable' }]);
+    // Act
+    const r = await run(videoInput());
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(entered(r)).toContain('ReschedulePoll');
+  });
+
+  it('finds the task of a CreateTask whose answer was lost instead of creating a second one', async () => {
+    // Prepare
+    rig.proxy.dropCreateAnswers = 1;
+    const input = videoInput();
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(entered(r)).toEqual(expect.arrayContaining(['SettleBeforeLookup', 'FindTask']));
+    expect(calls('CreateTask')).toBe(1);
+    expect(calls('ListTasks')).toBeGreaterThanOrEqual(1);
+    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+  });
+
+  it('creates again after an ambiguous failure only when the lookup finds no task', async () => {
+    // Prepare: the connection is reset before the simulator creates anything
+    rig.sim.control.setFaults([{ action: 'CreateTask', rate: 1, count: 1, kind: 'reset' }]);
+    const input = videoInput();
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(calls('ListTasks')).toBeGreaterThanOrEqual(1);
+    expect(calls('CreateTask')).toBe(2);
+    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+  });
+
+  it('fails VideoCancelled when the queued task is cancelled upstream', async () => {
+    // Prepare
+    rig.sim.control.update({ taskQueuedMs: 10_000_000 });
+    const input = videoInput();
+    const running = run(input);
+    const task = await waitFor(() => tasksOf(input.request.seed as number)[0] as { id: string } | undefined);
+    // Act
+    const del = await fetch(`${rig.sim.url}/seedance/api/v3/contents/generations/tasks/${task.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${SIM_DEFAULT_CREDENTIALS.apiToken}` },
+    });
+    const r = await running;
+    // Assess
+    expect(del.status).toBe(200);
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('VideoCancelled');
+    expect(parseStepFailure(r.error, r.cause)).toMatchObject({ code: 'TaskCancelled', taskId: task.id });
+  });
+
+  it('cancels a still-queued task at the deadline and fails TimedOut', async () => {
+    // Prepare
+    rig.sim.control.update({ taskQueuedMs: 10_000_000 });
+    const input = videoInput();
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('TimedOut');
+    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+      code: 'TimedOut',
+      upstreamCancelled: true,
+      taskStatus: 'queued',
+      message: 'No result within 5 min; the queued upstream task was cancelled',
+    });
+    expect(tasksOf(input.request.seed as number)[0]).toMatchObject({ status: 'cancelled' });
+    expect(entered(r)).toContain('CancelOnDeadline');
+  });
+
+  it('fails TimedOut at the deadline and says a running task could not be cancelled', async () => {
+    // Prepare
+    rig.sim.control.update({ taskQueuedMs: 0, taskRunningMs: 10_000_000 });
+    const input = videoInput();
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('TimedOut');
+    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+      code: 'TimedOut',
+      upstreamCancelled: false,
+      taskStatus: 'running',
+    });
+    expect(tasksOf(input.request.seed as number)[0]).toMatchObject({ status: 'running' });
+  });
+
+  it('never logs the upstream links, the API token or any other URL with a query string', () => {
+    // Act
+    const leaks = rig.logLines.filter(
+      (l) => l.includes(SIM_DEFAULT_CREDENTIALS.apiToken) || /https?:\/\/[^\s"]*\?(?!\[redacted\])/.test(l),
+    );
+    // Assess
+    expect(rig.logLines.length).toBeGreaterThan(20);
+    expect(leaks).toEqual([]);
+  });
+
+  it('fails Upstream.Rejected with the upstream code when CreateTask is refused, without retrying', async () => {
+    // Prepare
+    const input = videoInput({ references: [{ assetId: 'asset-20260101000000-nopex' }] });
+    // Act
+    const r = await run(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('Upstream.Rejected');
+    expect(parseStepFailure(r.error, r.cause).code).toBe('InvalidParameter');
+    expect(calls('CreateTask')).toBe(1);
+  });
+});
