@@ -5,6 +5,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { devCredentialsFromEnv, LOCAL_DEV_CREDENTIALS } from '../local/api/dev-credentials';
 import { ApiClient } from './api-client';
+import { CommandFailed } from './errors';
 import { createSigner, type CredentialSource } from './signing';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
@@ -72,7 +73,15 @@ function awsChain(profile: string | undefined): CredentialSource {
       const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
       provider = fromNodeProviderChain(profile ? { profile } : {});
     }
-    return typeof provider === 'function' ? provider() : provider;
+    try {
+      return typeof provider === 'function' ? await provider() : provider;
+    } catch (e) {
+      throw new CommandFailed(
+        'NoCredentials',
+        `No AWS credentials to sign with: ${e instanceof Error ? e.message : String(e)}`,
+        'Configure AWS credentials (aws configure, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); for the local stack use --local.',
+      );
+    }
   };
 }
 

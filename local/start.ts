@@ -12,7 +12,7 @@
  * Settings (env or .env): PORT (3000), LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY (the API's dev
  * credentials), LOCAL_TIME_SCALE (0 < s ≤ 1: simulator delays, state machine waits and retry intervals),
  * LOCAL_UPSTREAM (auto | sim | real), VOLC_ACCESS_KEY_ID / VOLC_SECRET_ACCESS_KEY / VOLC_SESSION_TOKEN /
- * APIYI_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
+ * SEEDANCE_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
  * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -129,13 +129,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     accessKeyId: env.VOLC_ACCESS_KEY_ID?.trim(),
     secretAccessKey: env.VOLC_SECRET_ACCESS_KEY?.trim(),
     sessionToken: env.VOLC_SESSION_TOKEN?.trim() || undefined,
-    apiToken: env.APIYI_API_TOKEN?.trim(),
+    apiToken: env.SEEDANCE_API_TOKEN?.trim(),
   };
   const haveReal = Boolean(realCreds.accessKeyId && realCreds.secretAccessKey && realCreds.apiToken);
   const wanted = opts.upstream ?? ((env.LOCAL_UPSTREAM as LocalStackOptions['upstream']) || 'auto');
   if (wanted === 'real' && !haveReal)
     throw new Error(
-      'LOCAL_UPSTREAM=real needs VOLC_ACCESS_KEY_ID, VOLC_SECRET_ACCESS_KEY and APIYI_API_TOKEN',
+      'LOCAL_UPSTREAM=real needs VOLC_ACCESS_KEY_ID, VOLC_SECRET_ACCESS_KEY and SEEDANCE_API_TOKEN',
     );
   const mode: 'sim' | 'real' = wanted === 'sim' || (wanted === 'auto' && !haveReal) ? 'sim' : 'real';
 

@@ -20,7 +20,8 @@ export function parseRateLimits(v: string): Record<string, number> {
   for (const part of v.split(',').filter((p) => p.trim() !== '')) {
     const [k, q] = part.split('=');
     const n = Number(q);
-    if (!k || q === undefined || !Number.isFinite(n)) throw new InvalidArgumentError(`bad rate limit "${part}"`);
+    if (!k || q === undefined || !Number.isFinite(n))
+      throw new InvalidArgumentError(`bad rate limit "${part}"`);
     out[k.trim()] = n;
   }
   return out;
@@ -68,16 +69,40 @@ export function buildCommand(): Command {
     .description('Local Volcengine asset library + Seedance task API simulator')
     .option('--port <n>', 'port (0 = random)  [SIM_PORT, default 4010]', num('port'))
     .option('--host <h>', 'bind address  [SIM_HOST, default 127.0.0.1]')
-    .option('--time-scale <x>', 'multiplies every simulated delay  [SIM_TIME_SCALE | LOCAL_TIME_SCALE]', num('time-scale'))
+    .option(
+      '--time-scale <x>',
+      'multiplies every simulated delay  [SIM_TIME_SCALE | LOCAL_TIME_SCALE]',
+      num('time-scale'),
+    )
     .option('--seed <n>', 'random seed  [SIM_SEED]', num('seed'))
-    .option('--create-asset-qps <n>', 'CreateAsset QPS  [SIM_CREATE_ASSET_QPS, default 10]', num('create-asset-qps'))
-    .option('--rate-limit <list>', 'Action=QPS,...; * = default; ≤0 = unlimited  [SIM_RATE_LIMITS]', parseRateLimits)
+    .option(
+      '--create-asset-qps <n>',
+      'CreateAsset QPS  [SIM_CREATE_ASSET_QPS, default 10]',
+      num('create-asset-qps'),
+    )
+    .option(
+      '--rate-limit <list>',
+      'Action=QPS,...; * = default; ≤0 = unlimited  [SIM_RATE_LIMITS]',
+      parseRateLimits,
+    )
     .option('--task-rpm <n>', 'CreateTask per minute, 0 = unlimited  [SIM_TASK_RPM]', num('task-rpm'))
-    .option('--asset-delay-ms <min,max>', 'processing delay  [SIM_ASSET_DELAY_MS, default 5000,13000]', parseRange)
+    .option(
+      '--asset-delay-ms <min,max>',
+      'processing delay  [SIM_ASSET_DELAY_MS, default 5000,13000]',
+      parseRange,
+    )
     .option('--task-queued-ms <n>', 'time queued  [SIM_TASK_QUEUED_MS, default 20000]', num('task-queued-ms'))
-    .option('--task-running-ms <n>', 'time running  [SIM_TASK_RUNNING_MS, default 60000]', num('task-running-ms'))
+    .option(
+      '--task-running-ms <n>',
+      'time running  [SIM_TASK_RUNNING_MS, default 60000]',
+      num('task-running-ms'),
+    )
     .option('--video-bytes <n>', 'served MP4 size  [SIM_VIDEO_BYTES]', num('video-bytes'))
-    .option('--link-ttl-ms <n>', 'media link lifetime  [SIM_LINK_TTL_MS, default 86400000]', num('link-ttl-ms'))
+    .option(
+      '--link-ttl-ms <n>',
+      'media link lifetime  [SIM_LINK_TTL_MS, default 86400000]',
+      num('link-ttl-ms'),
+    )
     .option('--token-project <name>', 'project of the Seedance token  [SIM_TOKEN_PROJECT, default default]')
     .option('--public-url <url>', 'base URL written into media links  [SIM_PUBLIC_URL]')
     .option('--region <r>', 'signing region  [SIM_REGION, default cn-beijing]')
@@ -87,7 +112,8 @@ export function buildCommand(): Command {
     .exitOverride();
 }
 
-const envNum = (env: Env, name: string) => (env[name] !== undefined && env[name] !== '' ? num(name)(env[name]) : undefined);
+const envNum = (env: Env, name: string) =>
+  env[name] !== undefined && env[name] !== '' ? num(name)(env[name]) : undefined;
 
 /** Merges flags over environment; undefined fields keep the simulator defaults. */
 export function parseSimArgs(argv: string[], env: Env = process.env): SimOptions {

@@ -15,7 +15,8 @@ import { parseJson, readBody, sendJson } from './http';
 import type { SimState } from './sim-state';
 import type { FaultRule, SimOptions, TaskOutcome } from './types';
 
-const bad = (res: ServerResponse, message: string) => sendJson(res, 400, { error: { code: 'BadRequest', message } });
+const bad = (res: ServerResponse, message: string) =>
+  sendJson(res, 400, { error: { code: 'BadRequest', message } });
 
 export async function handleControl(
   state: SimState,

@@ -23,7 +23,12 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -35,7 +40,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** A 200 whose body is cut mid-JSON, for the `malformed` fault. */
 export function sendMalformed(res: ServerResponse, prefix: string): void {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(prefix) });
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(prefix),
+  });
   res.end(prefix);
 }
 

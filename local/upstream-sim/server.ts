@@ -40,13 +40,20 @@ export function createRequestHandler(state: SimState) {
         res.destroy();
         return;
       }
-      if (e instanceof BodyTooLarge) sendJson(res, 413, { error: { code: 'RequestTooLarge', message: e.message } });
+      if (e instanceof BodyTooLarge)
+        sendJson(res, 413, { error: { code: 'RequestTooLarge', message: e.message } });
       else sendJson(res, 500, { error: { code: 'SimulatorError', message: String(e) } });
     });
   };
 }
 
-function finish(state: SimState, req: IncomingMessage, res: ServerResponse, call: Call, started: number): void {
+function finish(
+  state: SimState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: Call,
+  started: number,
+): void {
   if (call.action === '-') return;
   const status = res.writableFinished ? res.statusCode : 0;
   state.counterStore.record(call.action, {
@@ -261,12 +268,14 @@ async function handleMedia(
   m: RegExpExecArray,
 ): Promise<void> {
   const [, taskId, file, assetId] = m;
-  call.action = assetId !== undefined ? 'GetAssetFile' : file === 'video.mp4' ? 'GetVideoFile' : 'GetLastFrameFile';
+  call.action =
+    assetId !== undefined ? 'GetAssetFile' : file === 'video.mp4' ? 'GetVideoFile' : 'GetLastFrameFile';
   const faulted = await applyFaults(
     state,
     req,
     call,
-    (status, code, message) => sendStorageError(res, status || 500, code ?? 'InternalError', message ?? 'Injected fault'),
+    (status, code, message) =>
+      sendStorageError(res, status || 500, code ?? 'InternalError', message ?? 'Injected fault'),
     () => {
       // A truncated body: the declared length is never reached.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': 1024 });

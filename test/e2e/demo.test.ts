@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../cli/api-client';
 import { createSigner } from '../../cli/signing';
 import { makeAvatarPng } from '../../local/avatar';
+import { runDemo } from '../../local/demo';
 import { startLocalStack } from '../../local/start';
 
 const execFileAsync = promisify(execFile);
@@ -120,5 +121,33 @@ describe('demo flow through the seedance CLI against the local stack', () => {
     const mp4 = await head(out, 12);
     expect(mp4.toString('ascii', 4, 8)).toBe('ftyp');
     expect(video.bytes).toBeGreaterThan(mp4.readUInt32BE(0));
+  });
+
+  it('runs the `npm run demo` flow and reports the asset and the file', { timeout: 120_000 }, async () => {
+    // Prepare
+    const log = { text: '', write: (t: string) => (log.text += t) };
+    const client = new ApiClient({
+      baseUrl: stack.apiUrl,
+      signer: createSigner({ credentials: stack.credentials, region: 'us-east-1' }),
+    });
+
+    // Act
+    const r = await runDemo({
+      client,
+      outDir: join(dir, 'demo-out'),
+      uploadPollMs: 100,
+      videoPollMs: 100,
+      log,
+    });
+
+    // Assess
+    expect(r.assetUri).toBe(`asset://${r.assetId}`);
+    expect(r.file).toBe(join(dir, 'demo-out', `${r.videoId}.mp4`));
+    expect((await head(r.file, 8)).toString('ascii', 4, 8)).toBe('ftyp');
+    expect(log.text).toContain(`Asset      ${r.assetUri}`);
+    expect(await client.getUpload(r.groupId, r.uploadId)).toMatchObject({
+      status: 'active',
+      assetId: r.assetId,
+    });
   });
 });

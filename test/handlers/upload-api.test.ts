@@ -56,14 +56,20 @@ describe('POST /groups/{groupId}/uploads', () => {
     assets.getAssetGroup.mockResolvedValue({ id: GROUP });
     const before = Date.now();
     // Act
-    const res = await createUpload({ fileName: '../../me & you.PNG', contentType: 'image/png', contentLength: 123456 });
+    const res = await createUpload({
+      fileName: '../../me & you.PNG',
+      contentType: 'image/png',
+      contentLength: 123456,
+    });
     // Assess
     expect(res.status).toBe(201);
     const answer = res.body as PostAnswer;
     const key = answer.upload.fields.key ?? '';
     expect(parseUploadKey(key)).toEqual({ groupId: GROUP, uploadId: answer.uploadId, ext: 'png' });
     expect(key).not.toMatch(/me|you/);
-    const policy = JSON.parse(Buffer.from(answer.upload.fields.Policy ?? '', 'base64').toString('utf8')) as Policy;
+    const policy = JSON.parse(
+      Buffer.from(answer.upload.fields.Policy ?? '', 'base64').toString('utf8'),
+    ) as Policy;
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
         { bucket: 'uploads-bucket' },
@@ -98,7 +104,12 @@ describe('POST /groups/{groupId}/uploads', () => {
   it('answers 404 for a group upstream does not know', async () => {
     // Prepare
     assets.getAssetGroup.mockRejectedValue(
-      new UpstreamError({ service: 'volcengine', code: 'NotFound.group_id', status: 404, message: 'not found' }),
+      new UpstreamError({
+        service: 'volcengine',
+        code: 'NotFound.group_id',
+        status: 404,
+        message: 'not found',
+      }),
     );
     // Act
     const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
@@ -145,11 +156,18 @@ describe('GET /groups/{groupId}/uploads/{uploadId}', () => {
   it('is ingesting while the execution polls the asset', async () => {
     // Prepare
     const uploadId = newUploadId();
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: GROUP }) });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: GROUP }) });
     sfn.on(GetExecutionHistoryCommand).resolves({
       events: [
         { id: 9, type: 'WaitStateExited', timestamp: new Date() },
-        { id: 8, type: 'WaitStateEntered', timestamp: new Date(), stateEnteredEventDetails: { name: 'WaitForAsset' } },
+        {
+          id: 8,
+          type: 'WaitStateEntered',
+          timestamp: new Date(),
+          stateEnteredEventDetails: { name: 'WaitForAsset' },
+        },
       ],
     });
     // Act
@@ -201,7 +219,9 @@ describe('GET /groups/{groupId}/uploads/{uploadId}', () => {
 
   it('answers 404 for an upload of another group', async () => {
     // Prepare
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: 'group-other' }) });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: 'group-other' }) });
     // Act
     const res = await getUpload(newUploadId());
     // Assess

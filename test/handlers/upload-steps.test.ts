@@ -35,9 +35,19 @@ const uploadId = newUploadId();
 const KEY = `incoming/group-1/${uploadId}.jpg`;
 
 const s3Error = (name: string, status: number) =>
-  new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  new S3ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 const upstream = (code: string, status: number) =>
-  new UpstreamError({ service: 'volcengine', code, status, message: `${code} happened`, operation: 'CreateAsset' });
+  new UpstreamError({
+    service: 'volcengine',
+    code,
+    status,
+    message: `${code} happened`,
+    operation: 'CreateAsset',
+  });
 const asset = (status: Asset['status'], error?: Asset['error']): Asset => ({
   id: 'asset-1',
   name: uploadId,
@@ -96,7 +106,13 @@ describe('Validate step', () => {
     // Act
     const out = await handler({ bucket: BUCKET, key: KEY, uploadId });
     // Assess
-    expect(out).toMatchObject({ format: 'jpeg', mime: 'image/jpeg', width: 1200, height: 1600, verdict: { ok: true } });
+    expect(out).toMatchObject({
+      format: 'jpeg',
+      mime: 'image/jpeg',
+      width: 1200,
+      height: 1600,
+      verdict: { ok: true },
+    });
     expect(out.bytesRead).toBeLessThan(bytes.length);
     const gets = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
     expect(gets.length).toBe(out.reads);
@@ -141,7 +157,11 @@ describe('Validate step', () => {
 });
 
 describe('Quarantine step', () => {
-  const verdict = { ok: false as const, code: 'AspectRatioTooLarge' as const, message: 'aspect ratio 2.61 is above 2.5 (2610×1000)' };
+  const verdict = {
+    ok: false as const,
+    code: 'AspectRatioTooLarge' as const,
+    message: 'aspect ratio 2.61 is above 2.5 (2610×1000)',
+  };
 
   it('moves the object to quarantine/ with the reason and returns the Fail cause', async () => {
     // Prepare
@@ -275,7 +295,9 @@ describe('CheckAsset step', () => {
   it('fails with AssetFailed carrying the upstream code and message', async () => {
     // Prepare
     const { handler } = await import('../../functions/steps/ingest/check-asset');
-    assets.getAsset.mockResolvedValue(asset('Failed', { code: 'ContentRestricted', message: 'the content is restricted' }));
+    assets.getAsset.mockResolvedValue(
+      asset('Failed', { code: 'ContentRestricted', message: 'the content is restricted' }),
+    );
     // Act
     const err = await errorOf(handler(input));
     // Assess

@@ -16,7 +16,10 @@ function s3Event(...keys: string[]): S3Event {
         ({
           eventName: 'ObjectCreated:Post',
           eventTime: '2026-04-21T12:00:01.000Z',
-          s3: { bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' }, object: { key, size: 4242 } },
+          s3: {
+            bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' },
+            object: { key, size: 4242 },
+          },
         }) as unknown as S3EventRecord,
     ),
   };

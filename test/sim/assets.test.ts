@@ -8,7 +8,12 @@ let sim: Simulator;
 let files: FileServer;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.001, seed: 7, rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0, DeleteAssetGroup: 0 } });
+  sim = await startSimulator({
+    port: 0,
+    timeScale: 0.001,
+    seed: 7,
+    rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0, DeleteAssetGroup: 0 },
+  });
   files = await startFileServer({ '/ok.png': { body: png(600, 800), contentType: 'image/png' } });
 });
 afterAll(async () => {
@@ -74,7 +79,10 @@ describe('asset groups', () => {
 
   it('enforces Name ≤ 64 and Description ≤ 300 characters, and GroupType AIGC', async () => {
     // Act
-    const name64 = await volcCall(sim, 'CreateAssetGroup', { Name: 'n'.repeat(64), Description: 'd'.repeat(300) });
+    const name64 = await volcCall(sim, 'CreateAssetGroup', {
+      Name: 'n'.repeat(64),
+      Description: 'd'.repeat(300),
+    });
     const name65 = await volcCall(sim, 'CreateAssetGroup', { Name: 'n'.repeat(65) });
     const desc301 = await volcCall(sim, 'CreateAssetGroup', { Name: 'x', Description: 'd'.repeat(301) });
     const noName = await volcCall(sim, 'CreateAssetGroup', { GroupType: 'AIGC' });
@@ -84,7 +92,10 @@ describe('asset groups', () => {
     // Assess
     expect(name64.status).toBe(200);
     expect([name65.status, name65.body.ResponseMetadata.Error?.Code]).toEqual([400, 'InvalidParameter.Name']);
-    expect([desc301.status, desc301.body.ResponseMetadata.Error?.Code]).toEqual([400, 'InvalidParameter.Description']);
+    expect([desc301.status, desc301.body.ResponseMetadata.Error?.Code]).toEqual([
+      400,
+      'InvalidParameter.Description',
+    ]);
     expect(noName.body.ResponseMetadata.Error).toMatchObject({ Code: 'MissingParameter', CodeN: 100002 });
     expect(badType.body.ResponseMetadata.Error?.Code).toBe('InvalidParameter.GroupType');
     expect([badJson.status, badJson.body.ResponseMetadata.Error?.Code]).toEqual([400, 'InvalidParameter']);
@@ -99,7 +110,10 @@ describe('projects', () => {
 
     // Act
     const listDefault = await volcOk(sim, 'ListAssetGroups', { Filter: { GroupIds: [foreign] } });
-    const listX = await volcOk(sim, 'ListAssetGroups', { Filter: { GroupIds: [foreign] }, ProjectName: 'proj-x' });
+    const listX = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupIds: [foreign] },
+      ProjectName: 'proj-x',
+    });
     const assetsDefault = await volcOk(sim, 'ListAssets', { Filter: { GroupIds: [foreign] } });
     const getWithout = await volcCall(sim, 'GetAsset', { Id: foreignAsset });
     const deleteWithout = await volcCall(sim, 'DeleteAssetGroup', { Id: foreign });
@@ -114,8 +128,14 @@ describe('projects', () => {
     expect(listDefault).toMatchObject({ Items: [], TotalCount: 0 });
     expect(listX).toMatchObject({ TotalCount: 1, Items: [{ Id: foreign, ProjectName: 'proj-x' }] });
     expect(assetsDefault).toMatchObject({ Items: [], TotalCount: 0 });
-    expect([getWithout.status, getWithout.body.ResponseMetadata.Error?.Code]).toEqual([404, 'NotFound.asset_id']);
-    expect([deleteWithout.status, deleteWithout.body.ResponseMetadata.Error?.Code]).toEqual([404, 'NotFound.group_id']);
+    expect([getWithout.status, getWithout.body.ResponseMetadata.Error?.Code]).toEqual([
+      404,
+      'NotFound.asset_id',
+    ]);
+    expect([deleteWithout.status, deleteWithout.body.ResponseMetadata.Error?.Code]).toEqual([
+      404,
+      'NotFound.group_id',
+    ]);
     expect(caseMatters.status).toBe(404);
     expect(createInForeign.body.ResponseMetadata.Error?.Code).toBe('NotFound.group_id');
   });
@@ -134,7 +154,13 @@ describe('assets', () => {
 
     // Assess
     expect(id).toMatch(/^asset-\d{14}-[a-z0-9]{5}$/);
-    expect(first).toMatchObject({ Id: id, Status: 'Processing', GroupId: gid, AssetType: 'Image', Name: 'front' });
+    expect(first).toMatchObject({
+      Id: id,
+      Status: 'Processing',
+      GroupId: gid,
+      AssetType: 'Image',
+      Name: 'front',
+    });
     expect(first.URL).toBeUndefined();
     expect(final).toMatchObject({
       Status: 'Active',
@@ -242,7 +268,10 @@ describe('listing', () => {
     expect(pageIds).toHaveLength(7);
     expect(defaults).toMatchObject({ PageNumber: 1, PageSize: 10, TotalCount: 7 });
     expect(max.status).toBe(200);
-    expect([tooBig.status, tooBig.body.ResponseMetadata.Error?.Code]).toEqual([400, 'InvalidParameter.PageSize']);
+    expect([tooBig.status, tooBig.body.ResponseMetadata.Error?.Code]).toEqual([
+      400,
+      'InvalidParameter.PageSize',
+    ]);
     expect(zero.body.ResponseMetadata.Error?.Code).toBe('InvalidParameter.PageNumber');
   });
 
@@ -255,13 +284,26 @@ describe('listing', () => {
 
     // Act
     const byName = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, Filter: { Name: 'alpha' } });
-    const byIds = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, Filter: { GroupIds: [beta] } });
-    const byType = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, Filter: { GroupType: 'AIGC' } });
-    const asc = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, SortBy: 'CreateTime', SortOrder: 'Asc' });
+    const byIds = await volcOk(sim, 'ListAssetGroups', {
+      ProjectName: project,
+      Filter: { GroupIds: [beta] },
+    });
+    const byType = await volcOk(sim, 'ListAssetGroups', {
+      ProjectName: project,
+      Filter: { GroupType: 'AIGC' },
+    });
+    const asc = await volcOk(sim, 'ListAssetGroups', {
+      ProjectName: project,
+      SortBy: 'CreateTime',
+      SortOrder: 'Asc',
+    });
     const desc = await volcOk(sim, 'ListAssetGroups', { ProjectName: project });
     const badSort = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, SortBy: 'Name' });
     const badOrder = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, SortOrder: 'Up' });
-    const badFilter = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, Filter: { GroupIds: 'x' } });
+    const badFilter = await volcCall(sim, 'ListAssetGroups', {
+      ProjectName: project,
+      Filter: { GroupIds: 'x' },
+    });
 
     // Assess
     const ids = (p: Record<string, unknown>) => (p.Items as { Id: string }[]).map((g) => g.Id);
@@ -291,17 +333,32 @@ describe('listing', () => {
 
     // Act
     const inG2 = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { GroupIds: [g2] } });
-    const active = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { Statuses: ['Active'] } });
-    const failedOnly = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { Statuses: ['Failed'] } });
+    const active = await volcOk(sim, 'ListAssets', {
+      ProjectName: project,
+      Filter: { Statuses: ['Active'] },
+    });
+    const failedOnly = await volcOk(sim, 'ListAssets', {
+      ProjectName: project,
+      Filter: { Statuses: ['Failed'] },
+    });
     const named = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { Name: 'FACE' } });
-    const byGroup = await volcOk(sim, 'ListAssets', { ProjectName: project, SortBy: 'GroupId', SortOrder: 'Asc' });
-    const badStatus = await volcCall(sim, 'ListAssets', { ProjectName: project, Filter: { Statuses: ['Gone'] } });
+    const byGroup = await volcOk(sim, 'ListAssets', {
+      ProjectName: project,
+      SortBy: 'GroupId',
+      SortOrder: 'Asc',
+    });
+    const badStatus = await volcCall(sim, 'ListAssets', {
+      ProjectName: project,
+      Filter: { Statuses: ['Gone'] },
+    });
 
     // Assess
     const ids = (p: Record<string, unknown>) => (p.Items as { Id: string }[]).map((a) => a.Id);
     expect(new Set(ids(inG2))).toEqual(new Set([a2, failed]));
     expect(new Set(ids(active))).toEqual(new Set([a1, a2]));
-    expect(failedOnly.Items).toMatchObject([{ Id: failed, Status: 'Failed', Error: { Code: 'ContentRestricted' } }]);
+    expect(failedOnly.Items).toMatchObject([
+      { Id: failed, Status: 'Failed', Error: { Code: 'ContentRestricted' } },
+    ]);
     expect(ids(named)).toEqual([a1]);
     const groupOrder = (byGroup.Items as { GroupId: string }[]).map((a) => a.GroupId);
     expect(groupOrder).toEqual([...groupOrder].sort());

@@ -8,7 +8,12 @@ const MODEL = 'doubao-seedance-2-0-260128';
 let sim: Simulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.001, seed: 99, rateLimits: { '*': 0, GetAsset: 0, CreateAsset: 0, DeleteAssetGroup: 0 } });
+  sim = await startSimulator({
+    port: 0,
+    timeScale: 0.001,
+    seed: 99,
+    rateLimits: { '*': 0, GetAsset: 0, CreateAsset: 0, DeleteAssetGroup: 0 },
+  });
 });
 afterAll(() => sim.close());
 afterEach(() => {
@@ -31,7 +36,14 @@ describe('fault injection: Volcengine envelope', () => {
     sim.control.setFaults([
       { action: 'ListAssets', rate: 1, kind: 'error', code: 'InternalError' },
       { action: 'ListAssetGroups', rate: 1, kind: 'error', code: 'FlowLimitExceeded' },
-      { action: 'GetAssetGroup', rate: 1, kind: 'error', status: 503, code: 'ServiceUnavailable', message: 'down' },
+      {
+        action: 'GetAssetGroup',
+        rate: 1,
+        kind: 'error',
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'down',
+      },
     ]);
 
     // Act
@@ -51,7 +63,9 @@ describe('fault injection: Volcengine envelope', () => {
 
   it('applies a rule only to the next `count` calls, then drops it', async () => {
     // Prepare
-    sim.control.setFaults([{ action: 'ListAssets', rate: 1, count: 2, kind: 'error', code: 'InternalError' }]);
+    sim.control.setFaults([
+      { action: 'ListAssets', rate: 1, count: 2, kind: 'error', code: 'InternalError' },
+    ]);
 
     // Act
     const statuses = [];
@@ -94,7 +108,10 @@ describe('fault injection: Volcengine envelope', () => {
     sim.control.setFaults([{ action: 'ListAssets', rate: 1, kind: 'malformed' }]);
 
     // Act
-    const res = await rawRequest(`${sim.url}/?Action=ListAssets&Version=2024-01-01`, { method: 'POST', body: '{}' });
+    const res = await rawRequest(`${sim.url}/?Action=ListAssets&Version=2024-01-01`, {
+      method: 'POST',
+      body: '{}',
+    });
 
     // Assess
     expect(res.status).toBe(200);
@@ -127,11 +144,14 @@ describe('fault injection: task API and media', () => {
 
   it('answers malformed task JSON and resets a video download', async () => {
     // Prepare
-    const id = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }], })).body.id as string;
+    const id = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }] })).body
+      .id as string;
     sim.control.update({ taskQueuedMs: 0, taskRunningMs: 0 });
-    const done = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }] })).body.id as string;
+    const done = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }] }))
+      .body.id as string;
     sim.control.update({ taskQueuedMs: 20_000, taskRunningMs: 60_000 });
-    const videoUrl = ((await arkCall(sim, 'GET', `/${done}`)).body.content as { video_url: string }).video_url;
+    const videoUrl = ((await arkCall(sim, 'GET', `/${done}`)).body.content as { video_url: string })
+      .video_url;
     sim.control.setFaults([
       { action: 'GetTask', rate: 1, kind: 'malformed' },
       { action: 'GetVideoFile', rate: 1, kind: 'reset' },
@@ -154,9 +174,11 @@ describe('fault injection: task API and media', () => {
 describe('rate limits', () => {
   it('uses the documented defaults: GetAsset 100, DeleteAssetGroup 5, CreateAsset 10, others 10', () => {
     const limiter = new ActionRateLimiter({ ...DEFAULT_RATE_LIMITS });
-    expect(['GetAsset', 'DeleteAssetGroup', 'CreateAsset', 'ListAssets', 'UpdateAsset'].map((a) => limiter.qpsFor(a))).toEqual([
-      100, 5, 10, 10, 10,
-    ]);
+    expect(
+      ['GetAsset', 'DeleteAssetGroup', 'CreateAsset', 'ListAssets', 'UpdateAsset'].map((a) =>
+        limiter.qpsFor(a),
+      ),
+    ).toEqual([100, 5, 10, 10, 10]);
   });
 
   it('refills a token bucket continuously at QPS tokens per second', () => {
@@ -181,14 +203,23 @@ describe('rate limits', () => {
     const limited = await startSimulator({ port: 0 });
     try {
       // Act
-      const answers = [];
-      for (let i = 0; i < 6; i++) answers.push(await volcCall(limited, 'DeleteAssetGroup', { Id: `group-${i}` }));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => volcCall(limited, 'DeleteAssetGroup', { Id: `group-${i}` })),
+      );
 
       // Assess
       expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 429]);
-      expect(answers[5]?.body.ResponseMetadata.Error).toMatchObject({ Code: 'FlowLimitExceeded', CodeN: 100018 });
+      expect(answers[5]?.body.ResponseMetadata.Error).toMatchObject({
+        Code: 'FlowLimitExceeded',
+        CodeN: 100018,
+      });
       expect(answers[5]?.headers['retry-after']).toBe('1');
-      expect(limited.control.counters().DeleteAssetGroup).toEqual({ calls: 6, ok: 0, throttled: 1, faulted: 0 });
+      expect(limited.control.counters().DeleteAssetGroup).toEqual({
+        calls: 6,
+        ok: 0,
+        throttled: 1,
+        faulted: 0,
+      });
     } finally {
       await limited.close();
     }
@@ -197,10 +228,18 @@ describe('rate limits', () => {
   it('takes a configured CreateAsset QPS', async () => {
     const limited = await startSimulator({ port: 0, rateLimits: { CreateAsset: 2 } });
     try {
-      const statuses = [];
-      for (let i = 0; i < 3; i++)
-        statuses.push((await volcCall(limited, 'CreateAsset', { GroupId: 'g', URL: 'https://e.com/a.png', AssetType: 'Image' })).status);
-      expect(statuses).toEqual([404, 404, 429]);
+      const statuses = (
+        await Promise.all(
+          Array.from({ length: 3 }, () =>
+            volcCall(limited, 'CreateAsset', {
+              GroupId: 'g',
+              URL: 'https://e.com/a.png',
+              AssetType: 'Image',
+            }),
+          ),
+        )
+      ).map((a) => a.status);
+      expect(statuses.sort()).toEqual([404, 404, 429]);
     } finally {
       await limited.close();
     }
@@ -252,11 +291,16 @@ describe('control API over HTTP', () => {
     // Act
     const setAsset = await control('PUT', '/asset-failure', { code: 'FaceMismatch' });
     const gid = (await volcOk(sim, 'CreateAssetGroup', { Name: 'snap' })).Id as string;
-    const { Id } = await volcOk(sim, 'CreateAsset', { GroupId: gid, URL: 'https://e.com/a.png', AssetType: 'Image' });
+    const { Id } = await volcOk(sim, 'CreateAsset', {
+      GroupId: gid,
+      URL: 'https://e.com/a.png',
+      AssetType: 'Image',
+    });
     const clearAsset = await control('DELETE', '/asset-failure');
     const setTask = await control('PUT', '/task-outcome', { status: 'failed', code: 'X' });
     const badTask = await control('PUT', '/task-outcome', { status: 'succeeded' });
-    const taskId = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }] })).body.id;
+    const taskId = (await arkCall(sim, 'POST', '', { model: MODEL, content: [{ type: 'text', text: 'x' }] }))
+      .body.id;
     const clearTask = await control('PUT', '/task-outcome', null);
     const groups = (await control('GET', '/groups')).body as { Id: string }[];
     const assets = (await control('GET', '/assets')).body as { Id: string }[];

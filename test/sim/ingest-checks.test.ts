@@ -11,7 +11,12 @@ let groupId: string;
 const video = readFileSync(new URL('../fixtures/sim/sample.mp4', import.meta.url));
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.001, seed: 3, rateLimits: { CreateAsset: 0, GetAsset: 0 } });
+  sim = await startSimulator({
+    port: 0,
+    timeScale: 0.001,
+    seed: 3,
+    rateLimits: { CreateAsset: 0, GetAsset: 0 },
+  });
   files = await startFileServer();
   groupId = (await volcOk(sim, 'CreateAssetGroup', { Name: 'checks' })).Id as string;
 });
@@ -75,21 +80,25 @@ describe('CreateAsset processing: accepted files', () => {
 
   it('stays Processing for the configured delay before turning Active', async () => {
     // Prepare
-    const slow = await startSimulator({ port: 0, assetDelayMs: [300, 300] });
+    const slow = await startSimulator({ port: 0, assetDelayMs: [500, 500] });
     files.set('/slow.png', { body: png(640, 640) });
     try {
       const gid = (await volcOk(slow, 'CreateAssetGroup', { Name: 'slow' })).Id;
       const started = Date.now();
 
       // Act
-      const { Id } = await volcOk(slow, 'CreateAsset', { GroupId: gid, URL: files.url('/slow.png'), AssetType: 'Image' });
+      const { Id } = await volcOk(slow, 'CreateAsset', {
+        GroupId: gid,
+        URL: files.url('/slow.png'),
+        AssetType: 'Image',
+      });
       const early = await volcOk(slow, 'GetAsset', { Id });
       const final = await settledAsset(slow, Id as string);
 
       // Assess
       expect(early.Status).toBe('Processing');
       expect(final.Status).toBe('Active');
-      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     } finally {
       await slow.close();
     }
@@ -173,18 +182,24 @@ describe('CreateAsset processing: failure codes', () => {
 describe('the asset URL GetAsset returns', () => {
   it('expires: 403 once the link lifetime has passed, 403 when its expiry is extended by hand', async () => {
     // Prepare
-    const shortLinks = await startSimulator({ port: 0, timeScale: 0.001, linkTtlMs: 150 });
+    const shortLinks = await startSimulator({ port: 0, timeScale: 0.001, linkTtlMs: 600 });
     files.set('/link.png', { body: png(640, 480) });
     try {
       const gid = (await volcOk(shortLinks, 'CreateAssetGroup', { Name: 'links' })).Id;
-      const { Id } = await volcOk(shortLinks, 'CreateAsset', { GroupId: gid, URL: files.url('/link.png'), AssetType: 'Image' });
+      const { Id } = await volcOk(shortLinks, 'CreateAsset', {
+        GroupId: gid,
+        URL: files.url('/link.png'),
+        AssetType: 'Image',
+      });
       const asset = await settledAsset(shortLinks, Id as string);
       const url = asset.URL as string;
 
       // Act
       const fresh = await fetch(url);
-      const tampered = await fetch(url.replace(/X-Expires=(\d+)/, (_m, t: string) => `X-Expires=${Number(t) + 3_600_000}`));
-      await new Promise((r) => setTimeout(r, 200));
+      const tampered = await fetch(
+        url.replace(/X-Expires=(\d+)/, (_m, t: string) => `X-Expires=${Number(t) + 3_600_000}`),
+      );
+      await new Promise((r) => setTimeout(r, 650));
       const late = await fetch(url);
 
       // Assess

@@ -44,15 +44,36 @@ describe('npm run sim (local/upstream-sim/main.ts)', () => {
 
 describe('parseSimArgs', () => {
   it('defaults the port to 4010 and reads credentials from the clients’ variable names', () => {
-    const o = parseSimArgs([], { VOLC_ACCESS_KEY_ID: 'AK1', VOLC_SECRET_ACCESS_KEY: 'SK1', SEEDANCE_API_TOKEN: 'sk-1' });
+    const o = parseSimArgs([], {
+      VOLC_ACCESS_KEY_ID: 'AK1',
+      VOLC_SECRET_ACCESS_KEY: 'SK1',
+      SEEDANCE_API_TOKEN: 'sk-1',
+    });
     expect(o.port).toBe(4010);
-    expect(o.credentials).toEqual({ accessKeyId: 'AK1', secretAccessKey: 'SK1', apiToken: 'sk-1', sessionToken: undefined });
+    expect(o.credentials).toEqual({
+      accessKeyId: 'AK1',
+      secretAccessKey: 'SK1',
+      apiToken: 'sk-1',
+      sessionToken: undefined,
+    });
   });
 
   it('lets flags win over environment variables', () => {
-    const env = { SIM_PORT: '5000', SIM_TIME_SCALE: '0.5', SIM_CREATE_ASSET_QPS: '3', SIM_TASK_RPM: '9', SIM_SEED: '1' };
+    const env = {
+      SIM_PORT: '5000',
+      SIM_TIME_SCALE: '0.5',
+      SIM_CREATE_ASSET_QPS: '3',
+      SIM_TASK_RPM: '9',
+      SIM_SEED: '1',
+    };
     const o = parseSimArgs(['--port', '6000', '--time-scale', '0.01', '--create-asset-qps', '20'], env);
-    expect(o).toMatchObject({ port: 6000, timeScale: 0.01, taskRpm: 9, seed: 1, rateLimits: { CreateAsset: 20 } });
+    expect(o).toMatchObject({
+      port: 6000,
+      timeScale: 0.01,
+      taskRpm: 9,
+      seed: 1,
+      rateLimits: { CreateAsset: 20 },
+    });
   });
 
   it('reads every setting from the environment', () => {

@@ -31,16 +31,26 @@ const assetsClient = (over: Partial<ConstructorParameters<typeof AssetsClient>[0
     ...over,
   });
 
-describe("our own clients against the simulator", () => {
+describe('our own clients against the simulator', () => {
   it('AssetsClient (our signer) ingests an image, and VideoClient generates a video that references it', async () => {
     // Prepare
     const assets = assetsClient();
-    const videos = new VideoClient({ baseUrl: `${sim.url}/seedance`, apiToken: SIM_DEFAULT_CREDENTIALS.apiToken });
+    const videos = new VideoClient({
+      baseUrl: `${sim.url}/seedance`,
+      apiToken: SIM_DEFAULT_CREDENTIALS.apiToken,
+    });
     sim.control.update({ tokenProject: 'clients' });
 
     // Act
-    const { id: groupId } = await assets.createAssetGroup({ name: 'client-flow', description: 'from AssetsClient' });
-    const { id: assetId } = await assets.createAsset({ groupId, url: files.url('/face.png'), assetType: 'Image' });
+    const { id: groupId } = await assets.createAssetGroup({
+      name: 'client-flow',
+      description: 'from AssetsClient',
+    });
+    const { id: assetId } = await assets.createAsset({
+      groupId,
+      url: files.url('/face.png'),
+      assetType: 'Image',
+    });
     const asset = await until(async () => {
       const a = await assets.getAsset(assetId);
       return a.status === 'Processing' ? undefined : a;
@@ -95,8 +105,14 @@ describe("our own clients against the simulator", () => {
   it('VideoClient maps the simulator refusal of a running task and a wrong token', async () => {
     // Prepare
     sim.control.update({ taskQueuedMs: 0, taskRunningMs: 1e9 });
-    const videos = new VideoClient({ baseUrl: `${sim.url}/seedance`, apiToken: SIM_DEFAULT_CREDENTIALS.apiToken });
-    const { id } = await videos.createTask({ model: 'doubao-seedance-2-0-260128', content: [{ type: 'text', text: 'x' }] });
+    const videos = new VideoClient({
+      baseUrl: `${sim.url}/seedance`,
+      apiToken: SIM_DEFAULT_CREDENTIALS.apiToken,
+    });
+    const { id } = await videos.createTask({
+      model: 'doubao-seedance-2-0-260128',
+      content: [{ type: 'text', text: 'x' }],
+    });
     sim.control.update({ taskQueuedMs: 20_000, taskRunningMs: 60_000 });
 
     // Act

@@ -22,17 +22,39 @@ afterAll(async () => {
   await files.close();
 });
 
-type Line = { step: string; status?: number; asset?: string; body?: { ResponseMetadata?: { Error?: { Code: string } } } };
+type Line = {
+  step: string;
+  status?: number;
+  asset?: string;
+  body?: { ResponseMetadata?: { Error?: { Code: string } } };
+};
 
 async function python(args: string[]): Promise<{ code: number; lines: Line[] }> {
-  const base = ['--endpoint', sim.url, '--ak', SIM_DEFAULT_CREDENTIALS.accessKeyId, '--sk', SIM_DEFAULT_CREDENTIALS.secretAccessKey];
+  const base = [
+    '--endpoint',
+    sim.url,
+    '--ak',
+    SIM_DEFAULT_CREDENTIALS.accessKeyId,
+    '--sk',
+    SIM_DEFAULT_CREDENTIALS.secretAccessKey,
+  ];
   try {
     const { stdout } = await run('python3', [script, ...base, ...args], { timeout: 20_000 });
-    return { code: 0, lines: stdout.trim().split('\n').map((l) => JSON.parse(l) as Line) };
+    return {
+      code: 0,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line),
+    };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
     if (typeof err.code !== 'number') throw e;
-    const lines = (err.stdout ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+    const lines = (err.stdout ?? '')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line);
     return { code: err.code, lines };
   }
 }
@@ -40,7 +62,14 @@ async function python(args: string[]): Promise<{ code: number; lines: Line[] }> 
 describe('independent python3 client written from the seed page', () => {
   it('runs the section 3 ingest flow to an asset:// ID', async () => {
     // Act
-    const { code, lines } = await python(['--project', 'py-project', '--image-url', files.url('/avatar.png'), '--poll-seconds', '0.02']);
+    const { code, lines } = await python([
+      '--project',
+      'py-project',
+      '--image-url',
+      files.url('/avatar.png'),
+      '--poll-seconds',
+      '0.02',
+    ]);
 
     // Assess
     expect(code).toBe(0);
@@ -50,7 +79,10 @@ describe('independent python3 client written from the seed page', () => {
     expect(last?.step).toBe('ready');
     expect(last?.asset).toMatch(/^asset:\/\/asset-\d{14}-[a-z0-9]{5}$/);
     const id = last?.asset?.slice('asset://'.length);
-    expect(sim.control.assets().find((a) => a.Id === id)).toMatchObject({ Status: 'Active', ProjectName: 'py-project' });
+    expect(sim.control.assets().find((a) => a.Id === id)).toMatchObject({
+      Status: 'Active',
+      ProjectName: 'py-project',
+    });
   });
 
   it('is accepted when it signs the public host name it sends, as the seed does', async () => {

@@ -51,9 +51,14 @@ describe('signature verification over HTTP', () => {
 
   it('answers InvalidSecretToken for an unsigned X-Security-Token', async () => {
     // Act
-    const r = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers['X-Security-Token'] = 'added-after-signing'),
-    });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.headers['X-Security-Token'] = 'added-after-signing'),
+      },
+    );
 
     // Assess
     expectVolcError(r, 401, 'InvalidSecretToken', undefined);
@@ -87,16 +92,26 @@ describe('signature verification over HTTP', () => {
   });
 
   it('answers SignatureDoesNotMatch for a query changed after signing', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.query = s.query.replace('ListAssetGroups', 'ListAssets')),
-    });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.query = s.query.replace('ListAssetGroups', 'ListAssets')),
+      },
+    );
     expectVolcError(r, 401, 'SignatureDoesNotMatch', 100010);
   });
 
   it('answers SignatureDoesNotMatch for a signed header changed after signing', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers.Host = 'open.volcengineapi.com'),
-    });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.headers.Host = 'open.volcengineapi.com'),
+      },
+    );
     expectVolcError(r, 401, 'SignatureDoesNotMatch', 100010);
   });
 
@@ -130,14 +145,24 @@ describe('signature verification over HTTP', () => {
   });
 
   it('answers InvalidTimestamp for a malformed X-Date', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers['X-Date'] = '2026-04-21T12:00:00Z'),
-    });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.headers['X-Date'] = '2026-04-21T12:00:00Z'),
+      },
+    );
     expectVolcError(r, 400, 'InvalidTimestamp', 100006);
   });
 
   it('answers MissingAuthenticationToken (401, 100003) without Authorization', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, { tamper: (s) => void delete s.headers.Authorization });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      { tamper: (s) => void delete s.headers.Authorization },
+    );
     expectVolcError(r, 401, 'MissingAuthenticationToken', 100003);
   });
 
@@ -147,25 +172,49 @@ describe('signature verification over HTTP', () => {
   });
 
   it('answers MissingSignature (401, 100005) and InvalidAuthorization (400) for broken Authorization headers', async () => {
-    const noSig = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(/, Signature=.*$/, '')),
-    });
-    const otherScheme = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers.Authorization = 'AWS4-HMAC-SHA256 Credential=x'),
-    });
-    const garbled = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) => void (s.headers.Authorization = 'HMAC-SHA256 Credential=AK, Signature=zz'),
-    });
+    const noSig = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) =>
+          void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(/, Signature=.*$/, '')),
+      },
+    );
+    const otherScheme = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.headers.Authorization = 'AWS4-HMAC-SHA256 Credential=x'),
+      },
+    );
+    const garbled = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) => void (s.headers.Authorization = 'HMAC-SHA256 Credential=AK, Signature=zz'),
+      },
+    );
     expectVolcError(noSig, 401, 'MissingSignature', 100005);
     expectVolcError(otherScheme, 400, 'InvalidAuthorization', undefined);
     expectVolcError(garbled, 400, 'InvalidAuthorization', undefined);
   });
 
   it('answers InvalidCredential (400) for a credential scope of the wrong shape', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, {
-      tamper: (s) =>
-        void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(/\/cn-beijing\/ark\/request/, '/x')),
-    });
+    const r = await volcCall(
+      sim,
+      'ListAssetGroups',
+      {},
+      {
+        tamper: (s) =>
+          void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(
+            /\/cn-beijing\/ark\/request/,
+            '/x',
+          )),
+      },
+    );
     expectVolcError(r, 400, 'InvalidCredential', undefined);
   });
 
@@ -200,10 +249,18 @@ describe('signature verification with a configured session token', () => {
 
   it('accepts credentials given in the options instead of the demo ones', async () => {
     // Prepare
-    const custom = await startSimulator({ port: 0, credentials: { accessKeyId: 'AKLTOTHER', secretAccessKey: 'sk2' } });
+    const custom = await startSimulator({
+      port: 0,
+      credentials: { accessKeyId: 'AKLTOTHER', secretAccessKey: 'sk2' },
+    });
     try {
       // Act
-      const ok = await volcCall(custom, 'ListAssets', {}, { accessKeyId: 'AKLTOTHER', secretAccessKey: 'sk2' });
+      const ok = await volcCall(
+        custom,
+        'ListAssets',
+        {},
+        { accessKeyId: 'AKLTOTHER', secretAccessKey: 'sk2' },
+      );
       const demo = await volcCall(custom, 'ListAssets', {});
 
       // Assess
@@ -263,6 +320,8 @@ describe('verifySignature against UPSTREAM.md golden vectors', () => {
 
     // Act / Assess
     expect(() => verifySignature(req, settings, at)).not.toThrow();
-    expect(() => verifySignature({ ...req, body: Buffer.from(`${body} `) }, settings, at)).toThrow(SimVolcError);
+    expect(() => verifySignature({ ...req, body: Buffer.from(`${body} `) }, settings, at)).toThrow(
+      SimVolcError,
+    );
   });
 });

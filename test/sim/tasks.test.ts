@@ -14,7 +14,10 @@ const samplePng = readFileSync(new URL('../fixtures/sim/last-frame.png', import.
 
 let sim: Simulator;
 let files: FileServer;
-const assets: Record<'active' | 'processing' | 'failed' | 'foreign' | 'video10a' | 'video10b' | 'video', string> = {
+const assets: Record<
+  'active' | 'processing' | 'failed' | 'foreign' | 'video10a' | 'video10b' | 'video',
+  string
+> = {
   active: '',
   processing: '',
   failed: '',
@@ -35,12 +38,22 @@ async function makeAsset(body: Buffer, type = 'Image', project = 'default'): Pro
   const path = `/a${Math.random().toString(36).slice(2)}`;
   files.set(path, { body });
   const gid = (await volcOk(sim, 'CreateAssetGroup', { Name: 'g', ProjectName: project })).Id;
-  const { Id } = await volcOk(sim, 'CreateAsset', { GroupId: gid, URL: files.url(path), AssetType: type, ProjectName: project });
+  const { Id } = await volcOk(sim, 'CreateAsset', {
+    GroupId: gid,
+    URL: files.url(path),
+    AssetType: type,
+    ProjectName: project,
+  });
   return Id as string;
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, timeScale: 0.001, seed: 11, rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0 } });
+  sim = await startSimulator({
+    port: 0,
+    timeScale: 0.001,
+    seed: 11,
+    rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0 },
+  });
   files = await startFileServer();
   assets.active = await makeAsset(png(640, 640));
   assets.foreign = await makeAsset(png(640, 640), 'Image', 'proj-b');
@@ -87,20 +100,25 @@ describe('authentication', () => {
     ['GET', ''],
     ['GET', '/cgt-x'],
     ['DELETE', '/cgt-x'],
-  ])('answers %s tasks%s with 401 AuthenticationError without or with a wrong Bearer token', async (method, path) => {
-    const none = await arkCall(sim, method, path, method === 'POST' ? {} : undefined, { token: null });
-    const wrong = await arkCall(sim, method, path, method === 'POST' ? {} : undefined, { token: 'sk-wrong' });
-    for (const r of [none, wrong]) {
-      expect(r.status).toBe(401);
-      expect(r.body.error).toMatchObject({ code: 'AuthenticationError', type: 'Unauthorized' });
-    }
-  });
+  ])(
+    'answers %s tasks%s with 401 AuthenticationError without or with a wrong Bearer token',
+    async (method, path) => {
+      const none = await arkCall(sim, method, path, method === 'POST' ? {} : undefined, { token: null });
+      const wrong = await arkCall(sim, method, path, method === 'POST' ? {} : undefined, {
+        token: 'sk-wrong',
+      });
+      for (const r of [none, wrong]) {
+        expect(r.status).toBe(401);
+        expect(r.body.error).toMatchObject({ code: 'AuthenticationError', type: 'Unauthorized' });
+      }
+    },
+  );
 });
 
 describe('task lifecycle', () => {
   it('goes queued → running → succeeded and reports the documented fields', async () => {
     // Prepare
-    const paced = await startSimulator({ port: 0, taskQueuedMs: 150, taskRunningMs: 150, seed: 5 });
+    const paced = await startSimulator({ port: 0, taskQueuedMs: 400, taskRunningMs: 400, seed: 5 });
     try {
       const created = await arkCall(paced, 'POST', '', {
         model: MODEL,
@@ -167,14 +185,21 @@ describe('task lifecycle', () => {
 
   it('ends failed with the forced code and no content', async () => {
     // Prepare
-    sim.control.forceTaskOutcome({ status: 'failed', code: 'OutputVideoSensitiveContentDetected', message: 'nope' });
+    sim.control.forceTaskOutcome({
+      status: 'failed',
+      code: 'OutputVideoSensitiveContentDetected',
+      message: 'nope',
+    });
     const id = await createTask({ content: [text()] }).finally(() => sim.control.forceTaskOutcome(null));
 
     // Act
     const t = await finalTask(sim, id);
 
     // Assess
-    expect(t).toMatchObject({ status: 'failed', error: { code: 'OutputVideoSensitiveContentDetected', message: 'nope' } });
+    expect(t).toMatchObject({
+      status: 'failed',
+      error: { code: 'OutputVideoSensitiveContentDetected', message: 'nope' },
+    });
     expect(t.content).toBeUndefined();
     expect(t.usage).toBeUndefined();
   });
@@ -185,7 +210,11 @@ describe('task lifecycle', () => {
     const forced = await createTask({ content: [text()] }).finally(() => sim.control.forceTaskOutcome(null));
     const slow = await startSimulator({ port: 0, timeScale: 0.0001, taskQueuedMs: 1e8 });
     try {
-      const created = await arkCall(slow, 'POST', '', { model: MODEL, content: [text()], execution_expires_after: 3600 });
+      const created = await arkCall(slow, 'POST', '', {
+        model: MODEL,
+        content: [text()],
+        execution_expires_after: 3600,
+      });
 
       // Act
       const f = await finalTask(sim, forced);
@@ -275,7 +304,9 @@ describe('media links', () => {
       const t = await finalTask(big, id);
 
       // Act
-      const body = Buffer.from(await (await fetch((t.content as { video_url: string }).video_url)).arrayBuffer());
+      const body = Buffer.from(
+        await (await fetch((t.content as { video_url: string }).video_url)).arrayBuffer(),
+      );
 
       // Assess
       expect(body.length).toBe(size);
@@ -290,7 +321,7 @@ describe('media links', () => {
 
   it('answers 403 once linkTtlMs has passed since completion, and for a tampered link', async () => {
     // Prepare
-    const short = await startSimulator({ port: 0, timeScale: 0.001, linkTtlMs: 300 });
+    const short = await startSimulator({ port: 0, timeScale: 0.001, linkTtlMs: 700 });
     try {
       const id = (await arkCall(short, 'POST', '', { model: MODEL, content: [text()] })).body.id as string;
       const url = ((await finalTask(short, id)).content as { video_url: string }).video_url;
@@ -299,7 +330,7 @@ describe('media links', () => {
       const fresh = await fetch(url);
       await fresh.arrayBuffer();
       const otherTask = await fetch(url.replace(id, 'cgt-20260101000000-aaaaa'));
-      await sleep(350);
+      await sleep(750);
       const late = await fetch(url);
 
       // Assess
@@ -326,10 +357,19 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
     ['10 reference images', { content: [text(), ...Array.from({ length: 10 }, () => image(http))] }],
     ['an unknown image role', { content: [text(), image(http, 'background')] }],
     ['an ftp image URL', { content: [text(), image('ftp://example.com/a.png')] }],
-    ['4 reference videos', { content: [text(), ...Array.from({ length: 4 }, () => videoRef('https://e.com/v.mp4'))] }],
-    ['4 reference audios', { content: [text(), image(http), ...Array.from({ length: 4 }, () => audioRef('https://e.com/a.wav'))] }],
+    [
+      '4 reference videos',
+      { content: [text(), ...Array.from({ length: 4 }, () => videoRef('https://e.com/v.mp4'))] },
+    ],
+    [
+      '4 reference audios',
+      { content: [text(), image(http), ...Array.from({ length: 4 }, () => audioRef('https://e.com/a.wav'))] },
+    ],
     ['audio without image or video', { content: [text(), audioRef('https://e.com/a.wav')] }],
-    ['a video with the wrong role', { content: [text(), { ...videoRef('https://e.com/v.mp4'), role: 'reference_image' }] }],
+    [
+      'a video with the wrong role',
+      { content: [text(), { ...videoRef('https://e.com/v.mp4'), role: 'reference_image' }] },
+    ],
     ['ratio 2:1', { content: [text()], ratio: '2:1' }],
     ['resolution 4k', { content: [text()], resolution: '4k' }],
     ['1080p on the fast model', { model: FAST, content: [text()], resolution: '1080p' }],
@@ -356,7 +396,11 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
 
     // Assess
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'InvalidParameter', type: 'BadRequest', message: expect.any(String) });
+    expect(r.body.error).toMatchObject({
+      code: 'InvalidParameter',
+      type: 'BadRequest',
+      message: expect.any(String),
+    });
     expect((await arkCall(sim, 'GET', '?page_size=1')).body.total).toBe(before);
   });
 
@@ -384,7 +428,10 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
 
   it('accepts an Active asset:// of the token project and refuses unknown, Processing, Failed and foreign ones', async () => {
     // Act
-    const ok = await arkCall(sim, 'POST', '', { model: MODEL, content: [text(), image(`asset://${assets.active}`)] });
+    const ok = await arkCall(sim, 'POST', '', {
+      model: MODEL,
+      content: [text(), image(`asset://${assets.active}`)],
+    });
     const refused = await Promise.all(
       ['asset-20260101000000-nope0', assets.processing, assets.failed, assets.foreign].map((id) =>
         arkCall(sim, 'POST', '', { model: MODEL, content: [text(), image(`asset://${id}`)] }),
@@ -405,8 +452,14 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
     sim.control.update({ tokenProject: 'proj-b' });
     try {
       // Act
-      const foreign = await arkCall(sim, 'POST', '', { model: MODEL, content: [text(), image(`asset://${assets.foreign}`)] });
-      const home = await arkCall(sim, 'POST', '', { model: MODEL, content: [text(), image(`asset://${assets.active}`)] });
+      const foreign = await arkCall(sim, 'POST', '', {
+        model: MODEL,
+        content: [text(), image(`asset://${assets.foreign}`)],
+      });
+      const home = await arkCall(sim, 'POST', '', {
+        model: MODEL,
+        content: [text(), image(`asset://${assets.active}`)],
+      });
 
       // Assess
       expect(foreign.status).toBe(200);
@@ -417,7 +470,10 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
   });
 
   it('refuses a video asset as an image and reference videos over 15 s in total', async () => {
-    const asImage = await arkCall(sim, 'POST', '', { model: MODEL, content: [text(), image(`asset://${assets.video}`)] });
+    const asImage = await arkCall(sim, 'POST', '', {
+      model: MODEL,
+      content: [text(), image(`asset://${assets.video}`)],
+    });
     const tooLong = await arkCall(sim, 'POST', '', {
       model: MODEL,
       content: [text(), videoRef(`asset://${assets.video10a}`), videoRef(`asset://${assets.video10b}`)],
@@ -512,11 +568,14 @@ describe('listing tasks', () => {
       const byIdsRepeat = await arkCall(own, 'GET', `?filter.task_ids=${ids[0]}&filter.task_ids=${ids[2]}`);
       const byModel = await arkCall(own, 'GET', `?filter.model=${FAST}`);
       const bad = await Promise.all(
-        ['?page_size=0', '?page_size=501', '?page_num=x', '?filter.status=done'].map((q) => arkCall(own, 'GET', q)),
+        ['?page_size=0', '?page_size=501', '?page_num=x', '?filter.status=done'].map((q) =>
+          arkCall(own, 'GET', q),
+        ),
       );
 
       // Assess
-      const idsOf = (r: Awaited<ReturnType<typeof arkCall>>) => (r.body.items as { id: string }[]).map((t) => t.id);
+      const idsOf = (r: Awaited<ReturnType<typeof arkCall>>) =>
+        (r.body.items as { id: string }[]).map((t) => t.id);
       expect(p1.body.total).toBe(4);
       expect([...idsOf(p1), ...idsOf(p2)]).toEqual([queued, ids[2], ids[1], ids[0]]);
       expect(idsOf(byStatus)).toEqual([queued]);
@@ -537,12 +596,16 @@ describe('task rate limit', () => {
     try {
       // Act
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await arkCall(limited, 'POST', '', { model: MODEL, content: [text()] }));
+      for (let i = 0; i < 3; i++)
+        answers.push(await arkCall(limited, 'POST', '', { model: MODEL, content: [text()] }));
       const list = await arkCall(limited, 'GET', '');
 
       // Assess
       expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
-      expect(answers[2]?.body.error).toMatchObject({ code: 'RateLimitExceeded.EndpointRPMExceeded', type: 'TooManyRequests' });
+      expect(answers[2]?.body.error).toMatchObject({
+        code: 'RateLimitExceeded.EndpointRPMExceeded',
+        type: 'TooManyRequests',
+      });
       expect(list.status).toBe(200);
       expect(limited.control.counters().CreateTask).toEqual({ calls: 3, ok: 2, throttled: 1, faulted: 0 });
     } finally {

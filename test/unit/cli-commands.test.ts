@@ -120,6 +120,29 @@ describe('seedance groups', () => {
     });
   });
 
+  it('signs with the AWS credential chain with --no-local', async () => {
+    // Prepare
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = FAKE_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = FAKE_CREDENTIALS.secretAccessKey;
+
+    // Act
+    const r = await cli('--no-local', '--region', 'eu-west-1', 'groups', 'list', '--json').finally(() => {
+      for (const [k, v] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(api.calls[0]?.signatureOk).toBe(true);
+    expect(api.calls[0]?.headers.authorization).toContain('/eu-west-1/execute-api/aws4_request');
+  });
+
   it('exits 2 on a usage mistake', async () => {
     // Act
     const r = await cli('groups', 'frobnicate');

@@ -132,7 +132,9 @@ describe('ingestPollStart', () => {
     // Act
     const state = ingestPollStart(now, T0);
     // Assess
-    expect(state.waitUntil).toBe(new Date(now.getTime() + INGEST_POLL_POLICY.firstDelaySeconds * 1000).toISOString());
+    expect(state.waitUntil).toBe(
+      new Date(now.getTime() + INGEST_POLL_POLICY.firstDelaySeconds * 1000).toISOString(),
+    );
     expect(state.deadlineAt).toBe(new Date(T0.getTime() + 15 * 60_000).toISOString());
   });
 
@@ -155,7 +157,11 @@ describe('describeUpload', () => {
     // Act
     const waiting = describeUpload({ ...base, execution: undefined, now: new Date(T0.getTime() + 1_000) });
     const late = describeUpload({ ...base, execution: undefined, now: new Date(T0.getTime() + 1_199_000) });
-    const expired = describeUpload({ ...base, execution: undefined, now: new Date(T0.getTime() + 1_200_000) });
+    const expired = describeUpload({
+      ...base,
+      execution: undefined,
+      now: new Date(T0.getTime() + 1_200_000),
+    });
     // Assess
     expect(waiting).toMatchObject({ status: 'awaiting_upload', expiresAt: '2026-04-21T12:10:00.000Z' });
     expect(late.status).toBe('awaiting_upload');
@@ -216,9 +222,16 @@ describe('describeUpload', () => {
       trace: [],
     });
     // Act
-    const view = describeUpload({ ...base, now: T0, execution: { status: 'FAILED', error: 'AssetFailed', cause } });
+    const view = describeUpload({
+      ...base,
+      now: T0,
+      execution: { status: 'FAILED', error: 'AssetFailed', cause },
+    });
     // Assess
-    expect(view).toMatchObject({ status: 'failed', error: { code: 'ContentRestricted', message: 'restricted' } });
+    expect(view).toMatchObject({
+      status: 'failed',
+      error: { code: 'ContentRestricted', message: 'restricted' },
+    });
   });
 
   it.each([

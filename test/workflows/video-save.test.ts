@@ -151,6 +151,14 @@ describe('saving upstream media into S3', () => {
     expect(await exists('videos/f/video.mp4')).toBe(false);
   });
 
+  it('reports an S3 failure as Storage.Failed (retried by the ASL) without request details', async () => {
+    // Act
+    const e = await failure(save('/ok.mp4', 'videos/h/video.mp4', { bucket: 'no-such-bucket' }));
+    // Assess
+    expect(e).toBeInstanceOf(StepError);
+    expect(e).toMatchObject({ name: 'Storage.Failed', code: 'NoSuchBucket' });
+  });
+
   it('gives up on a stalled body after the idle timeout', async () => {
     // Act
     const e = await failure(save('/stalled.mp4', 'videos/g/video.mp4', { timeoutMs: 300 }));

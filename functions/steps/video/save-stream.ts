@@ -5,7 +5,7 @@
  * step after a timeout or a retry does not upload twice). The URL is a 24 h presigned link: it appears
  * in no log line and no error.
  */
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -175,7 +175,8 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
   }
 
   const meter = new Meter(o.timeoutMs, timeout);
-  const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>).pipe(meter);
+  // pipeline, not pipe: a download that fails midway must fail the upload reading from the meter.
+  const body = pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), meter, () => undefined);
   const upload = new Upload({
     client: o.s3,
     params: {
@@ -192,10 +193,10 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
   try {
     await upload.done();
   } catch (e) {
+    // S3 answers carry `$metadata`; anything else is the download cut short (reset, stall).
+    const s3Failed = !timedOut && typeof e === 'object' && e !== null && '$metadata' in e;
     discard();
-    // A body cut short by upstream (reset, stall, length mismatch) surfaces here from the stream.
-    if (timedOut || controller.signal.aborted || meter.destroyed) throw transportError(o.kind, e, timedOut);
-    throw storageError(e);
+    throw s3Failed ? storageError(e) : transportError(o.kind, e, timedOut);
   }
   if (expected !== undefined && meter.bytes !== expected)
     throw new StepError('Upstream.Transient', 'TruncatedDownload', `${operation(o.kind)} ended after ${meter.bytes} of ${expected} bytes`);

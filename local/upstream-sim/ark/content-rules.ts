@@ -50,7 +50,13 @@ function optionalBool(body: Body, field: string, def: boolean): boolean {
   return v;
 }
 
-function optionalInt(body: Body, field: string, def: number, ok: (n: number) => boolean, range: string): number {
+function optionalInt(
+  body: Body,
+  field: string,
+  def: number,
+  ok: (n: number) => boolean,
+  range: string,
+): number {
   const v = body[field];
   if (v === undefined || v === null) return def;
   if (typeof v !== 'number' || !Number.isInteger(v) || !ok(v)) throw invalidParam(field, `must be ${range}`);
@@ -60,7 +66,8 @@ function optionalInt(body: Body, field: string, def: number, ok: (n: number) => 
 function optionalEnum(body: Body, field: string, allowed: readonly string[], def: string): string {
   const v = body[field];
   if (v === undefined || v === null) return def;
-  if (typeof v !== 'string' || !allowed.includes(v)) throw invalidParam(field, `must be one of ${allowed.join(', ')}`);
+  if (typeof v !== 'string' || !allowed.includes(v))
+    throw invalidParam(field, `must be one of ${allowed.join(', ')}`);
   return v;
 }
 
@@ -110,10 +117,12 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
       `The model or endpoint ${model} does not exist or you do not have access to it.`,
       'model',
     );
-  for (const f of NOT_FOR_2_0) if (body[f] !== undefined) throw invalidParam(f, 'is not supported by Seedance 2.0');
+  for (const f of NOT_FOR_2_0)
+    if (body[f] !== undefined) throw invalidParam(f, 'is not supported by Seedance 2.0');
 
   const content = body.content;
-  if (!Array.isArray(content) || content.length === 0) throw invalidParam('content', 'must be a non-empty array');
+  if (!Array.isArray(content) || content.length === 0)
+    throw invalidParam('content', 'must be a non-empty array');
   const roles = { first_frame: 0, last_frame: 0, reference_image: 0 };
   let texts = 0;
   let videos = 0;
@@ -125,7 +134,8 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
     if (!isObject(item)) throw invalidParam(param, 'must be an object');
     switch (item.type) {
       case 'text':
-        if (typeof item.text !== 'string' || item.text.trim() === '') throw invalidParam(param, 'text is required');
+        if (typeof item.text !== 'string' || item.text.trim() === '')
+          throw invalidParam(param, 'text is required');
         if (++texts > 1) throw invalidParam('content', 'at most one text item is allowed');
         return;
       case 'image_url': {
@@ -138,12 +148,14 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
       }
       case 'video_url':
         if (item.role !== 'reference_video') throw invalidParam(param, 'role must be reference_video');
-        videoSeconds += checkMediaUrl(isObject(item.video_url) ? item.video_url.url : undefined, 'Video', param, ctx) ?? 0;
+        videoSeconds +=
+          checkMediaUrl(isObject(item.video_url) ? item.video_url.url : undefined, 'Video', param, ctx) ?? 0;
         videos += 1;
         return;
       case 'audio_url':
         if (item.role !== 'reference_audio') throw invalidParam(param, 'role must be reference_audio');
-        audioSeconds += checkMediaUrl(isObject(item.audio_url) ? item.audio_url.url : undefined, 'Audio', param, ctx) ?? 0;
+        audioSeconds +=
+          checkMediaUrl(isObject(item.audio_url) ? item.audio_url.url : undefined, 'Audio', param, ctx) ?? 0;
         audios += 1;
         return;
       default:
@@ -164,10 +176,12 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
   const imageCount = roles.first_frame + roles.last_frame + roles.reference_image;
   if (audios > 0 && imageCount === 0 && videos === 0)
     throw invalidParam('content', 'reference audio needs at least one image or video');
-  if (texts === 0 && imageCount === 0 && videos === 0) throw invalidParam('content', 'a text prompt is required');
+  if (texts === 0 && imageCount === 0 && videos === 0)
+    throw invalidParam('content', 'a text prompt is required');
 
   const resolution = optionalEnum(body, 'resolution', RESOLUTIONS, '720p');
-  if (resolution === '1080p' && model.includes('fast')) throw invalidParam('resolution', 'the fast model has no 1080p');
+  if (resolution === '1080p' && model.includes('fast'))
+    throw invalidParam('resolution', 'the fast model has no 1080p');
   const callback = body.callback_url;
   if (callback !== undefined && (typeof callback !== 'string' || !/^https?:\/\//.test(callback)))
     throw invalidParam('callback_url', 'must be an http(s) URL');

@@ -150,11 +150,16 @@ export class TaskStore {
     if (ids.length > 500) throw invalidParam('filter.task_ids', 'at most 500 IDs');
     const model = query.get('filter.model') ?? undefined;
     const matching = this.live()
-      .filter((t) => (ids.length === 0 || ids.includes(t.id)) && (model === undefined || t.spec.model === model))
+      .filter(
+        (t) => (ids.length === 0 || ids.includes(t.id)) && (model === undefined || t.spec.model === model),
+      )
       .filter((t) => status === undefined || this.statusOf(t).status === status)
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
     const start = (pageNum - 1) * pageSize;
-    return { total: matching.length, items: matching.slice(start, start + pageSize).map((t) => this.wire(t)) };
+    return {
+      total: matching.length,
+      items: matching.slice(start, start + pageSize).map((t) => this.wire(t)),
+    };
   }
 
   snapshot(): Record<string, unknown>[] {

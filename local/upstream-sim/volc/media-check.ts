@@ -13,7 +13,21 @@ export type CheckResult =
 
 export const IMAGE_RULES = {
   /** image-size names; HEIC/HEIF report their ISO-BMFF brand (AVIF is not on the list). */
-  formats: ['jpg', 'png', 'webp', 'bmp', 'tiff', 'gif', 'heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1', 'heif'],
+  formats: [
+    'jpg',
+    'png',
+    'webp',
+    'bmp',
+    'tiff',
+    'gif',
+    'heic',
+    'heix',
+    'hevc',
+    'hevx',
+    'mif1',
+    'msf1',
+    'heif',
+  ],
   minSide: 300,
   maxSide: 6000,
   minAspect: 0.4,

@@ -99,7 +99,11 @@ export async function volcCall(
     query: new URLSearchParams(params).toString(),
   };
   o.tamper?.(sent);
-  const res = await rawRequest(`${sim.url}/?${sent.query}`, { method: 'POST', headers: sent.headers, body: sent.body });
+  const res = await rawRequest(`${sim.url}/?${sent.query}`, {
+    method: 'POST',
+    headers: sent.headers,
+    body: sent.body,
+  });
   return { status: res.status, body: res.json() as VolcAnswer['body'], headers: res.headers };
 }
 
@@ -117,7 +121,9 @@ export async function volcOk(
 
 export interface ArkAnswer {
   status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string; param?: string; type?: string } };
+  body: Record<string, unknown> & {
+    error?: { code: string; message: string; param?: string; type?: string };
+  };
 }
 
 export async function arkCall(
@@ -128,7 +134,10 @@ export async function arkCall(
   o: { token?: string | null; prefix?: string } = {},
 ): Promise<ArkAnswer> {
   const token = o.token === undefined ? SIM_DEFAULT_CREDENTIALS.apiToken : o.token;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'accept-encoding': 'identity' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'accept-encoding': 'identity',
+  };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const res = await fetch(`${sim.url}${o.prefix ?? '/seedance'}/api/v3/contents/generations/tasks${path}`, {
     method,
@@ -141,7 +150,11 @@ export async function arkCall(
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls until `check` returns a value or the deadline passes. */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 10): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -152,7 +165,11 @@ export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 
 }
 
 /** Polls GetAsset until the asset leaves Processing; returns the final asset. */
-export function settledAsset(sim: Pick<Simulator, 'url'>, id: string, project?: string): Promise<Record<string, unknown>> {
+export function settledAsset(
+  sim: Pick<Simulator, 'url'>,
+  id: string,
+  project?: string,
+): Promise<Record<string, unknown>> {
   return until(async () => {
     const a = await volcOk(sim, 'GetAsset', { Id: id, ...(project ? { ProjectName: project } : {}) });
     return a.Status === 'Processing' ? undefined : a;

@@ -82,7 +82,12 @@ export function jpeg(width: number, height: number): Buffer {
 export function webp(width: number, height: number): Buffer {
   const vp8x = Buffer.concat([Buffer.from([0, 0, 0, 0]), u24le(width - 1), u24le(height - 1)]);
   const chunk = Buffer.concat([Buffer.from('VP8X', 'latin1'), u32le(vp8x.length), vp8x]);
-  return Buffer.concat([Buffer.from('RIFF', 'latin1'), u32le(4 + chunk.length), Buffer.from('WEBP', 'latin1'), chunk]);
+  return Buffer.concat([
+    Buffer.from('RIFF', 'latin1'),
+    u32le(4 + chunk.length),
+    Buffer.from('WEBP', 'latin1'),
+    chunk,
+  ]);
 }
 
 export function tiff(width: number, height: number): Buffer {

@@ -1,0 +1,456 @@
+/**
+ * The ingest workflow end to end on loopback: statemachines/asset-ingest.asl.json itself in
+ * aws-local-stepfunctions (local/sfn/runner.ts), the real step handlers, s3rver for the bucket, the
+ * local Secrets Manager endpoint for the credentials, and the upstream simulator. Waits and Retry
+ * intervals shrink by TIME_SCALE (steps) and timeScale (runner); the simulator's delays by its own.
+ *
+ * A small proxy sits between the steps and the simulator: transparent, except that a test can make it
+ * answer 500 *after* forwarding a call, which is how "upstream created the asset but said 5xx" is
+ * produced (the simulator's own faults answer before doing the work).
+ */
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseStepFailure } from '../../functions/core/step-errors';
+import { extensionFor, newUploadId, uploadKey, type IngestInput } from '../../functions/core/uploads';
+import { startLocalS3, type LocalS3 } from '../../local/s3/server';
+import { encodeEventKey } from '../../local/s3/trigger';
+import { startSecretsEndpoint } from '../../local/secrets/server';
+import type { RunningServer } from '../../local/sfn/aws-json';
+import { createLocalStateMachine, runLocal, type LocalRunResult } from '../../local/sfn/runner';
+import { startSfnEndpoint } from '../../local/sfn/server';
+import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
+import { CORPUS, corpusEntry, makeJpeg } from '../support/image-corpus';
+
+const TIME_SCALE = 0.005;
+const BUCKET = 'ingest-test';
+const SECRET_ID = 'seedance/upstream';
+const S3_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+type AfterForward = (action: string) => 'fail' | undefined;
+
+interface VolcProxy extends RunningServer {
+  afterForward: AfterForward | undefined;
+}
+
+/** Forwards every request unchanged (Host included, so signatures hold); may replace an answer with a 500. */
+async function startVolcProxy(target: string): Promise<VolcProxy> {
+  const t = new URL(target);
+  const proxy = { afterForward: undefined as AfterForward | undefined };
+  const server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const action = new URL(req.url ?? '/', 'http://proxy').searchParams.get('Action') ?? '';
+      const fwd = request(
+        { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            if (proxy.afterForward?.(action) === 'fail') {
+              res.writeHead(500, { 'content-type': 'application/json' });
+              res.end(
+                JSON.stringify({
+                  ResponseMetadata: {
+                    RequestId: 'proxy-injected',
+                    Action: action,
+                    Version: '2024-01-01',
+                    Error: {
+                      Code: 'InternalError',
+                      CodeN: 100014,
+                      Message: 'injected after the call was processed',
+                    },
+                  },
+                }),
+              );
+              return;
+            }
+            res.writeHead(up.statusCode ?? 502, up.headers as IncomingHttpHeaders);
+            res.end(Buffer.concat(parts));
+          });
+        },
+      );
+      fwd.on('error', () => res.destroy());
+      fwd.end(Buffer.concat(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return Object.assign(proxy, {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
+
+let sim: Simulator;
+let s3: LocalS3;
+let secrets: RunningServer;
+let proxy: VolcProxy;
+let sfnEndpoint: RunningServer;
+let client: S3Client;
+let groupId: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, timeScale: TIME_SCALE, quiet: true, seed: 7 });
+  s3 = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
+  secrets = await startSecretsEndpoint({ secrets: { [SECRET_ID]: JSON.stringify(SIM_DEFAULT_CREDENTIALS) } });
+  proxy = await startVolcProxy(sim.url);
+  sfnEndpoint = await startSfnEndpoint({
+    machines: { ingest: createLocalStateMachine('ingest', { timeScale: TIME_SCALE }) },
+  });
+  const env: Record<string, string> = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: S3_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_KEYS.secretAccessKey,
+    AWS_SESSION_TOKEN: '',
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint.url,
+    S3_FORCE_PATH_STYLE: 'true',
+    BUCKET_NAME: BUCKET,
+    CREDENTIALS_SECRET_ID: SECRET_ID,
+    VOLC_ENDPOINT: proxy.url,
+    TIME_SCALE: String(TIME_SCALE),
+    INGEST_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:ingest',
+    LOG_LEVEL: 'error',
+  };
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  client = new S3Client({
+    endpoint: s3.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3_KEYS,
+  });
+  const { assetsClient } = await import('../../functions/shared/clients');
+  const { loadConfig } = await import('../../functions/core/config');
+  ({ id: groupId } = await assetsClient(loadConfig()).createAssetGroup({ name: 'ingest-workflow-test' }));
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([sfnEndpoint?.close(), proxy?.close(), secrets?.close()]);
+  await Promise.all([s3?.close(), sim?.close()]);
+});
+
+beforeEach(async () => {
+  sim.control.clearFaults();
+  sim.control.forceAssetFailure(null);
+  sim.control.update({ assetDelayMs: [5000, 13000] });
+  sim.control.resetCounters();
+  proxy.afterForward = undefined;
+  vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
+  const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+  resetIngestRuntime();
+});
+
+async function upload(bytes: Uint8Array, ext: string | undefined = 'jpg'): Promise<IngestInput> {
+  const uploadId = newUploadId();
+  const key = uploadKey({ groupId, uploadId, ext: ext ?? 'jpg' });
+  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
+  return { bucket: BUCKET, key, groupId, uploadId, size: bytes.length };
+}
+
+function ingest(input: IngestInput): Promise<LocalRunResult> {
+  return runLocal('ingest', input, { timeScale: TIME_SCALE, executionName: input.uploadId });
+}
+
+const liveAssetsNamed = (name: string) =>
+  sim.control.assets().filter((a) => a.Name === name && a.GroupId === groupId);
+const entered = (r: LocalRunResult, state: string) =>
+  r.events.filter((e) => e.type === 'StateEntered' && 'state' in e && e.state.name === state).length;
+const counter = (action: string) =>
+  sim.control.counters()[action] ?? { calls: 0, ok: 0, throttled: 0, faulted: 0 };
+const failure = (r: LocalRunResult) => parseStepFailure(r.error, r.cause);
+const exists = async (key: string) =>
+  client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+    (h) => h,
+    () => undefined,
+  );
+
+describe('ingest workflow', () => {
+  it('takes a valid image to an Active asset:// ID with one CreateAsset', async () => {
+    // Prepare
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    const out = r.output as { assetId: string; assetUri: string };
+    expect(out.assetUri).toBe(`asset://${out.assetId}`);
+    expect(liveAssetsNamed(input.uploadId)).toEqual([
+      expect.objectContaining({ Id: out.assetId, Status: 'Active' }),
+    ]);
+    expect(counter('CreateAsset').calls).toBe(1);
+    expect(entered(r, 'CheckAsset')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('accepts every valid format of the corpus, the 20 MB TIFF and the 150 KB-metadata JPEG included', async () => {
+    // Prepare
+    const valid = CORPUS.filter((c) => c.expect.ok);
+    for (const entry of valid) {
+      const input = await upload(entry.build(), extensionFor(entry.declaredType));
+      // Act
+      const r = await ingest(input);
+      // Assess
+      expect({ image: entry.name, status: r.status, error: r.error }).toEqual({
+        image: entry.name,
+        status: 'SUCCEEDED',
+        error: undefined,
+      });
+    }
+    expect(counter('CreateAsset').calls).toBe(valid.length);
+  });
+
+  describe.each(CORPUS.filter((c) => !c.expect.ok).map((c) => [c.name, c] as const))(
+    'rejects %s',
+    (_name, entry) => {
+      it('fails ImageRejected with the reason and moves the object to quarantine/', async () => {
+        // Prepare
+        const input = await upload(entry.build(), 'png');
+        // Act
+        const r = await ingest(input);
+        // Assess
+        expect(r.status).toBe('FAILED');
+        expect(r.error).toBe('ImageRejected');
+        const f = failure(r);
+        expect(entry.expect.ok ? '' : f.code).toBe(entry.expect.ok ? '' : entry.expect.code);
+        expect(f.message).toMatch(entry.expect.ok ? /^$/ : entry.expect.message);
+        const quarantined = await exists(input.key.replace(/^incoming\//, 'quarantine/'));
+        expect(quarantined?.Metadata?.['rejection-code']).toBe(f.code);
+        expect(await exists(input.key)).toBeUndefined();
+        expect(counter('CreateAsset').calls).toBe(0);
+      });
+    },
+  );
+
+  it('fails AssetFailed with the upstream code and message when the asset fails', async () => {
+    // Prepare
+    sim.control.forceAssetFailure('ContentRestricted');
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('AssetFailed');
+    expect(failure(r)).toMatchObject({
+      code: 'ContentRestricted',
+      message: 'Forced failure ContentRestricted.',
+    });
+  });
+
+  it('gives up with AssetFailed when the re-created asset fails to download too', async () => {
+    // Prepare
+    sim.control.forceAssetFailure('DownloadFailed');
+    const input = await upload(makeJpeg({ width: 640, height: 480, blocky: true }));
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('AssetFailed');
+    expect(failure(r)).toMatchObject({ code: 'DownloadFailed' });
+    expect(entered(r, 'CountDownloadRetry')).toBe(1);
+    expect(counter('CreateAsset').calls).toBe(2);
+    expect(counter('DeleteAsset').calls).toBe(1);
+  });
+
+  it('re-creates the asset once with a fresh URL after DownloadFailed, then succeeds', async () => {
+    // Prepare: the first asset fails to download; the proxy lifts the forced failure once it is created
+    sim.control.forceAssetFailure('DownloadFailed');
+    proxy.afterForward = (action) => {
+      if (action === 'CreateAsset') sim.control.forceAssetFailure(null);
+      return undefined;
+    };
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(counter('CreateAsset').calls).toBe(2);
+    expect(counter('DeleteAsset').calls).toBe(1);
+    expect(liveAssetsNamed(input.uploadId)).toEqual([
+      expect.objectContaining({ Id: (r.output as { assetId: string }).assetId, Status: 'Active' }),
+    ]);
+  });
+
+  it('rides out a throttling storm and 5xx on GetAsset with bounded, jittered retries', async () => {
+    // Prepare
+    sim.control.setFaults([
+      { action: 'CreateAsset', rate: 1, count: 4, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+      { action: 'GetAsset', rate: 1, count: 3, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+      { action: 'GetAsset', rate: 1, count: 2, kind: 'error', status: 500, code: 'InternalError' },
+    ]);
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(counter('CreateAsset')).toMatchObject({ calls: 5, faulted: 4 });
+    expect(counter('GetAsset').faulted).toBe(5);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+    expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('gets eight concurrent uploads through the real CreateAsset rate limit (4 QPS)', async () => {
+    // Prepare: rate limits are real time in the simulator, so Retry intervals are scaled less here
+    sim.control.update({ rateLimits: { CreateAsset: 4 } });
+    const inputs = await Promise.all(
+      Array.from({ length: 8 }, () => upload(corpusEntry('portrait.jpg').build())),
+    );
+    // Act
+    const results = await Promise.all(
+      inputs.map((input) => runLocal('ingest', input, { timeScale: 0.05, executionName: input.uploadId })),
+    );
+    sim.control.update({ rateLimits: { CreateAsset: 10 } });
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill('SUCCEEDED'));
+    expect(counter('CreateAsset').throttled).toBeGreaterThan(0);
+    expect(counter('CreateAsset').ok).toBe(8);
+    for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+  });
+
+  it('gives up after the bounded number of throttled attempts', async () => {
+    // Prepare
+    sim.control.setFaults([
+      { action: 'CreateAsset', rate: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+    ]);
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('Upstream.Throttled');
+    expect(failure(r).code).toBe('FlowLimitExceeded');
+    expect(counter('CreateAsset').calls).toBe(7);
+  });
+
+  it('makes one asset when CreateAsset answers 5xx after upstream accepted it', async () => {
+    // Prepare
+    let failed = false;
+    proxy.afterForward = (action) => {
+      if (action !== 'CreateAsset' || failed) return undefined;
+      failed = true;
+      return 'fail';
+    };
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(entered(r, 'RecoverCreateAsset')).toBe(1);
+    expect(counter('CreateAsset').calls).toBe(1);
+    expect(counter('ListAssets').calls).toBeGreaterThanOrEqual(1);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+  });
+
+  it('makes one asset when CreateAsset times out on our side but lands upstream', async () => {
+    // Prepare: the client gives up at 100 ms; upstream answers (and creates) at ~140 ms
+    vi.stubEnv('UPSTREAM_TIMEOUT_MS', '100');
+    sim.control.setFaults([{ action: 'CreateAsset', rate: 1, count: 1, kind: 'latency', latencyMs: 140 }]);
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    expect(entered(r, 'SettleBeforeLookup')).toBe(1);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+  });
+
+  it('ends in TimedOut at the deadline when the asset never leaves Processing', async () => {
+    // Prepare
+    sim.control.update({ assetDelayMs: [1e9, 1e9] });
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    const started = Date.now();
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('TimedOut');
+    expect(failure(r).message).toMatch(/still Processing at the ingest deadline/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15 * 60 * 1000 * TIME_SCALE - 50);
+    const checks = entered(r, 'CheckAsset');
+    expect(checks).toBeGreaterThan(3);
+    expect(checks).toBeLessThan(60);
+  });
+});
+
+describe('ingest started by S3 events', () => {
+  it('starts one execution and one CreateAsset for the same event delivered twice', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/triggers/upload-created');
+    const input = await upload(corpusEntry('avatar.png').build(), 'png');
+    const event: S3Event = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Post',
+          eventTime: new Date().toISOString(),
+          s3: { bucket: { name: BUCKET }, object: { key: encodeEventKey(input.key), size: input.size } },
+        } as unknown as S3EventRecord,
+      ],
+    };
+    const sfn = new SFNClient({ endpoint: sfnEndpoint.url, region: 'us-east-1', credentials: S3_KEYS });
+    const stateMachineArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:ingest';
+    const executionArn = `arn:aws:states:us-east-1:000000000000:execution:ingest:${input.uploadId}`;
+    // Act
+    const first = await handler(event);
+    const second = await handler(event);
+    let status = 'RUNNING';
+    for (let i = 0; i < 200 && status === 'RUNNING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'RUNNING';
+    }
+    const third = await handler(event);
+    // Assess
+    expect(first.started).toBe(1);
+    expect(second.started + second.duplicates).toBe(1);
+    expect(third).toEqual({ started: 0, duplicates: 1, ignored: 0 });
+    expect(status).toBe('SUCCEEDED');
+    const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    expect(executions.executions?.filter((e) => e.name === input.uploadId)).toHaveLength(1);
+    expect(counter('CreateAsset').calls).toBe(1);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+  });
+
+  it('reports the upload through GET .../uploads/{id} from awaiting_upload to active', async () => {
+    // Prepare
+    const { handler: trigger } = await import('../../functions/triggers/upload-created');
+    const { handler: getUpload } = await import('../../functions/api/get-upload');
+    const { apiEvent, lambdaContext, parseResult } = await import('../handlers/api-event');
+    const input = await upload(corpusEntry('avatar.png').build(), 'png');
+    const ask = async () =>
+      parseResult(
+        await getUpload(apiEvent({ pathParameters: { groupId, uploadId: input.uploadId } }), lambdaContext()),
+      ).body as { status: string; assetUri?: string };
+    // Act
+    const before = await ask();
+    await trigger({
+      Records: [
+        {
+          eventName: 'ObjectCreated:Post',
+          s3: { bucket: { name: BUCKET }, object: { key: encodeEventKey(input.key), size: input.size } },
+        } as unknown as S3EventRecord,
+      ],
+    });
+    const seen = new Set<string>();
+    let last = await ask();
+    for (let i = 0; i < 200 && last.status !== 'active' && last.status !== 'failed'; i++) {
+      seen.add(last.status);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      last = await ask();
+    }
+    // Assess
+    expect(before.status).toBe('awaiting_upload');
+    expect(last.status).toBe('active');
+    expect(last.assetUri).toMatch(/^asset:\/\/asset-/);
+    expect([...seen].every((s) => s === 'validating' || s === 'ingesting')).toBe(true);
+    expect(seen.has('ingesting')).toBe(true);
+  });
+});
