@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { AssetHashType, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -38,7 +38,7 @@ export const ESM_REQUIRE_BANNER =
 export function bundlingOptions(scope?: Construct, entry?: string): BundlingOptions {
   const skipHash =
     scope && entry && !Stack.of(scope).bundlingRequired
-      ? { assetHashType: AssetHashType.CUSTOM, assetHash: createHash('sha256').update(entry).digest('hex') }
+      ? { assetHash: createHash('sha256').update(entry).digest('hex') }
       : {};
   return {
     ...skipHash,

@@ -13,7 +13,6 @@ export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:
 
 export interface Harness {
   sim: Simulator;
-  secrets: ReturnType<typeof mockClient<SecretsManagerClient>>;
   call(route: RouteName, init?: EventInit): Promise<ParsedResult>;
   raw(route: RouteName, init?: EventInit): Promise<APIGatewayProxyResult>;
   close(): Promise<void>;
@@ -48,7 +47,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const raw = (route: RouteName, init: EventInit = {}) => handlers[route](apiEvent(init), lambdaContext());
   return {
     sim,
-    secrets,
     raw,
     call: async (route, init) => parseResult(await raw(route, init)),
     close: async () => {

@@ -30,7 +30,7 @@ async function run(event: ApiEvent): Promise<unknown> {
 describe('validateRequest middleware', () => {
   it('puts the parsed body, the coerced query and the path on event.validated', async () => {
     // Prepare
-    const event = apiEvent({ pathParameters: { groupId: 'group-1' }, query: { pageSize: '50' } });
+    const event: ApiEvent = apiEvent({ pathParameters: { groupId: 'group-1' }, query: { pageSize: '50' } });
     event.jsonBody = { name: 'x', size: 3 };
     // Act
     const validated = await run(event);
@@ -40,7 +40,7 @@ describe('validateRequest middleware', () => {
 
   it('applies query defaults when there is no query string', async () => {
     // Prepare
-    const event = apiEvent({ pathParameters: { groupId: 'group-1' } });
+    const event: ApiEvent = apiEvent({ pathParameters: { groupId: 'group-1' } });
     event.jsonBody = { name: 'x', size: 3 };
     // Act
     const validated = (await run(event)) as { query: unknown };
@@ -50,7 +50,7 @@ describe('validateRequest middleware', () => {
 
   it('reports every bad field of every location in one 400 ValidationError', async () => {
     // Prepare
-    const event = apiEvent({ pathParameters: { groupId: 'nope' }, query: { pageSize: '500' } });
+    const event: ApiEvent = apiEvent({ pathParameters: { groupId: 'nope' }, query: { pageSize: '500' } });
     event.jsonBody = { size: 'three' };
     // Act
     const e = await run(event);

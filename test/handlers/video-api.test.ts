@@ -1,0 +1,562 @@
+// The four video routes: Step Functions mocked with aws-sdk-client-mock (one stateful fake execution
+// store), the upstream asset library and task API served by the simulator, presigned links signed
+// offline. Also checks that no log line carries a token or a presigned URL.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  ThrottlingException,
+  type ExecutionStatus,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AssetsClient } from '../../functions/core/volcengine';
+import type { VideoJobInput } from '../../functions/core/video';
+import { logger } from '../../functions/shared/logger';
+import { resetAwsClients } from '../../functions/shared/video-aws';
+import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
+import { apiEvent, errorCode, lambdaContext, parseResult, type EventInit } from './api-event';
+
+const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Video';
+const execArn = (id: string) => `arn:aws:states:us-east-1:123456789012:execution:Video:${id}`;
+const sfn = mockClient(SFNClient);
+const secrets = mockClient(SecretsManagerClient);
+const logLines: string[] = [];
+
+let sim: Simulator;
+let images: Server;
+let activeImage: string;
+let processingImage: string;
+
+interface FakeExecution {
+  name: string;
+  status: ExecutionStatus;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history?: HistoryEvent[];
+  startDate: Date;
+  stopDate?: Date;
+}
+let executions: Map<string, FakeExecution>;
+
+/** A Step Functions that keeps what StartExecution was given, as the real one does. */
+function fakeStepFunctions(): void {
+  sfn.reset();
+  sfn.on(StartExecutionCommand).callsFake((i: { name: string; input: string }) => {
+    if (executions.has(i.name)) throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+    executions.set(i.name, { name: i.name, status: 'RUNNING', input: i.input, startDate: new Date() });
+    return { executionArn: execArn(i.name), startDate: new Date() };
+  });
+  sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => {
+    const e = executions.get(i.executionArn.split(':').pop() ?? '');
+    if (!e) throw new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} });
+    return { ...e, executionArn: i.executionArn };
+  });
+  sfn.on(GetExecutionHistoryCommand).callsFake((i: { executionArn: string }) => ({
+    events: executions.get(i.executionArn.split(':').pop() ?? '')?.history ?? [],
+  }));
+  sfn.on(StopExecutionCommand).callsFake((i: { executionArn: string; error: string; cause: string }) => {
+    const e = executions.get(i.executionArn.split(':').pop() ?? '');
+    if (e) Object.assign(e, { status: 'ABORTED', error: i.error, cause: i.cause, stopDate: new Date() });
+    return { stopDate: new Date() };
+  });
+}
+
+type Route = 'create-video' | 'get-video' | 'list-videos' | 'cancel-video';
+async function call(route: Route, init: EventInit = {}) {
+  const mod = (await import(`../../functions/api/${route}.ts`)) as {
+    handler: (e: ReturnType<typeof apiEvent>, c: ReturnType<typeof lambdaContext>) => ReturnType<typeof JSON.parse>;
+  };
+  return parseResult(await mod.handler(apiEvent(init), lambdaContext()));
+}
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  call('create-video', { method: 'POST', path: '/videos', body, headers });
+const get = (videoId: string) => call('get-video', { path: `/videos/${videoId}`, pathParameters: { videoId } });
+const del = (videoId: string) =>
+  call('cancel-video', { method: 'DELETE', path: `/videos/${videoId}`, pathParameters: { videoId } });
+
+function jobEvents(lastState: string, job: Record<string, unknown>): HistoryEvent[] {
+  const data = JSON.stringify({ videoId: 'x', job });
+  return [
+    { timestamp: new Date(), type: 'TaskStateEntered', id: 3, stateEnteredEventDetails: { name: lastState, input: data } },
+    { timestamp: new Date(), type: 'ChoiceStateExited', id: 2, stateExitedEventDetails: { name: 'TaskStatus?', output: data } },
+  ];
+}
+
+function seed(name: string, over: Partial<FakeExecution>): void {
+  executions.set(name, {
+    name,
+    status: 'RUNNING',
+    input: JSON.stringify({ videoId: name, request: { model: 'm', content: [] } }),
+    startDate: new Date('2026-01-01T00:00:00Z'),
+    ...over,
+  });
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.001, assetDelayMs: [10, 20] });
+  const png = readFileSync(new URL('../fixtures/sim/avatar.png', import.meta.url));
+  images = createServer((_q, r) => r.writeHead(200, { 'content-type': 'image/png' }).end(png));
+  await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDVIDEOTEST',
+    AWS_SECRET_ACCESS_KEY: 'video-test-secret-key',
+    VOLC_ENDPOINT: sim.url,
+    SEEDANCE_API_BASE: `${sim.url}/seedance`,
+    CREDENTIALS_SECRET_ID: 'seedance/test',
+    VIDEO_STATE_MACHINE_ARN: SM_ARN,
+    BUCKET_NAME: 'videos-bucket',
+    UPSTREAM_TIMEOUT_MS: '3000',
+  });
+  delete process.env.AWS_ENDPOINT_URL_S3;
+  delete process.env.AWS_SESSION_TOKEN;
+  resetAwsClients();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
+  logger.setSink((l) => logLines.push(l));
+  logger.setLevel('debug');
+
+  const assets = new AssetsClient({
+    endpoint: sim.url,
+    region: 'cn-beijing',
+    projectName: 'default',
+    credentials: SIM_DEFAULT_CREDENTIALS,
+  });
+  const { id: groupId } = await assets.createAssetGroup({ name: 'video-tests' });
+  const imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/avatar.png`;
+  ({ id: activeImage } = await assets.createAsset({ groupId, url: imageUrl, assetType: 'Image' }));
+  for (let i = 0; i < 200 && (await assets.getAsset(activeImage)).status !== 'Active'; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  sim.control.update({ assetDelayMs: [10_000_000, 10_000_000] });
+  ({ id: processingImage } = await assets.createAsset({ groupId, url: imageUrl, assetType: 'Image' }));
+});
+
+afterAll(async () => {
+  secrets.restore();
+  sfn.restore();
+  images?.closeAllConnections();
+  await new Promise((r) => images?.close(r));
+  await sim?.close();
+});
+
+beforeEach(() => {
+  executions = new Map();
+  fakeStepFunctions();
+  sim.control.resetCounters();
+  sim.control.clearFaults();
+});
+
+const startedInputs = (): VideoJobInput[] =>
+  sfn.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input ?? '{}') as VideoJobInput);
+
+describe('POST /videos', () => {
+  it('checks the assets, starts an execution named by the video ID and answers 202 queued', async () => {
+    // Prepare
+    const body = { prompt: 'Image 1 waves at the camera', references: [{ assetId: activeImage }], ratio: '16:9' };
+    // Act
+    const res = await post(body);
+    // Assess
+    expect(res.status).toBe(202);
+    const { videoId, status } = res.body as { videoId: string; status: string };
+    expect(status).toBe('queued');
+    expect(res.headers.location).toBe(`/videos/${videoId}`);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: SM_ARN, name: videoId });
+    const [input] = startedInputs();
+    expect(input).toMatchObject({
+      videoId,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      request: {
+        model: 'doubao-seedance-2-0-260128',
+        ratio: '16:9',
+        seed: expect.any(Number),
+        execution_expires_after: 3600,
+        content: [
+          { type: 'text', text: 'Image 1 waves at the camera' },
+          { type: 'image_url', image_url: { url: `asset://${activeImage}` }, role: 'reference_image' },
+        ],
+      },
+    });
+    expect(sim.control.counters().GetAsset?.calls).toBe(1);
+  });
+
+  it('answers a replayed Idempotency-Key with the same video and starts nothing new', async () => {
+    // Prepare
+    const body = { prompt: 'A fox runs', duration: 5 };
+    const headers = { 'Idempotency-Key': 'order-42' };
+    // Act
+    const first = await post(body, headers);
+    const second = await post({ duration: 5, prompt: 'A fox runs' }, headers);
+    // Assess
+    expect(first.status).toBe(202);
+    expect(second).toMatchObject({ status: 202, body: first.body });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it('answers 409 IdempotencyConflict for a replayed key with another body', async () => {
+    // Prepare
+    await post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-43' });
+    // Act
+    const res = await post({ prompt: 'A wolf runs' }, { 'idempotency-key': 'order-43' });
+    // Assess
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      error: {
+        code: 'IdempotencyConflict',
+        message: 'This Idempotency-Key was already used with a different request body; use a new key for a new video',
+      },
+    });
+  });
+
+  it('answers from the winning execution when two requests with one key race', async () => {
+    // Prepare: the describe before starting sees nothing; the start then loses to a twin
+    const winner = await post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' });
+    const videoId = (winner.body as { videoId: string }).videoId;
+    const stored = executions.get(videoId) as FakeExecution;
+    let describes = 0;
+    sfn.on(DescribeExecutionCommand).callsFake(() => {
+      describes++;
+      if (describes === 1) throw new ExecutionDoesNotExist({ message: 'not yet', $metadata: {} });
+      return { ...stored, executionArn: execArn(videoId) };
+    });
+    // Act
+    const res = await post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' });
+    // Assess
+    expect(res).toMatchObject({ status: 202, body: { videoId, status: 'queued' } });
+    expect(describes).toBe(2);
+  });
+
+  it('gives different keys different videos, and random IDs without a key', async () => {
+    // Act
+    const ids = await Promise.all([
+      post({ prompt: 'p' }, { 'idempotency-key': 'k1' }),
+      post({ prompt: 'p' }, { 'idempotency-key': 'k2' }),
+      post({ prompt: 'p' }),
+      post({ prompt: 'p' }),
+    ]);
+    // Assess
+    expect(new Set(ids.map((r) => (r.body as { videoId: string }).videoId)).size).toBe(4);
+  });
+
+  it('refuses a broken rule with its code before any upstream or Step Functions call', async () => {
+    // Act
+    const res = await post({ prompt: 'p', firstFrame: { assetId: activeImage }, references: [{ assetId: activeImage }] });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('ImageModeConflict');
+    expect(sim.control.counters().GetAsset?.calls ?? 0).toBe(0);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('refuses a prompt naming an asset ID with the "Image 1" hint', async () => {
+    // Act
+    const res = await post({ prompt: `${activeImage} dances`, references: [{ assetId: activeImage }] });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'PromptReferencesAssetId', details: { hint: expect.stringContaining('"Image 1"') } },
+    });
+  });
+
+  it('answers 400 ValidationError naming each bad field', async () => {
+    // Act
+    const res = await post({ prompt: 'p', duration: 3, ratio: '2:1' });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: {
+        code: 'ValidationError',
+        details: expect.arrayContaining([
+          expect.objectContaining({ field: 'duration', message: 'must be 4 to 15 seconds, or -1 to let the model choose' }),
+          expect.objectContaining({ field: 'ratio' }),
+        ]),
+      },
+    });
+  });
+
+  it('answers 400 AssetNotFound for an unknown asset and 409 AssetNotActive for a processing one', async () => {
+    // Act
+    const missing = await post({ prompt: 'p', references: [{ assetId: 'asset-20260101000000-zzzzz' }] });
+    const processing = await post({ prompt: 'p', references: [{ assetId: processingImage }] });
+    // Assess
+    expect([missing.status, errorCode(missing)]).toEqual([400, 'AssetNotFound']);
+    expect([processing.status, errorCode(processing)]).toEqual([409, 'AssetNotActive']);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it('answers 400 InvalidIdempotencyKey for a key with spaces', async () => {
+    // Act
+    const res = await post({ prompt: 'p' }, { 'Idempotency-Key': 'not a key' });
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'InvalidIdempotencyKey']);
+  });
+
+  it('answers 503 ServiceBusy with Retry-After when Step Functions throttles', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    // Act
+    const res = await post({ prompt: 'p' });
+    // Assess
+    expect([res.status, errorCode(res), res.headers['Retry-After']]).toEqual([503, 'ServiceBusy', '5']);
+  });
+
+  it('maps a throttled asset check to 503 UpstreamThrottled', async () => {
+    // Prepare
+    sim.control.setFaults([{ action: 'GetAsset', rate: 1, count: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' }]);
+    // Act
+    const res = await post({ prompt: 'p', references: [{ assetId: activeImage }] });
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([503, 'UpstreamThrottled']);
+  });
+});
+
+describe('GET /videos/{videoId}', () => {
+  it('answers 404 for an unknown video and 400 for a malformed ID', async () => {
+    // Act
+    const unknown = await get('vid-0000000000000000000000unkn');
+    const bad = await get('not-a-video');
+    // Assess
+    expect([unknown.status, errorCode(unknown)]).toEqual([404, 'NotFound']);
+    expect([bad.status, errorCode(bad)]).toEqual([400, 'ValidationError']);
+  });
+
+  it('shows a succeeded video with presigned links valid 15 minutes', async () => {
+    // Prepare
+    const id = 'vid-0000000000000000000000done';
+    seed(id, {
+      status: 'SUCCEEDED',
+      stopDate: new Date('2026-01-01T00:03:00Z'),
+      output: JSON.stringify({
+        videoId: id,
+        taskId: 'cgt-1',
+        model: 'm',
+        video: { key: `videos/${id}/video.mp4`, bytes: 10, contentType: 'video/mp4' },
+        lastFrame: { key: `videos/${id}/last-frame.png`, bytes: 5, contentType: 'image/png' },
+        usage: { completionTokens: 9, totalTokens: 9 },
+      }),
+    });
+    // Act
+    const res = await get(id);
+    // Assess
+    expect(res.status).toBe(200);
+    const body = res.body as Record<string, string>;
+    expect(body).toMatchObject({
+      videoId: id,
+      status: 'succeeded',
+      taskId: 'cgt-1',
+      usage: { completionTokens: 9, totalTokens: 9 },
+      createdAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:03:00.000Z',
+    });
+    const link = new URL(body.videoUrl as string);
+    expect(link.pathname).toContain(`/videos/${id}/video.mp4`);
+    expect(link.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(new URL(body.lastFrameUrl as string).pathname).toContain('last-frame.png');
+    expect(Date.parse(body.linksExpireAt as string) - Date.now()).toBeGreaterThan(890_000);
+  });
+
+  it('shows saving while the save step runs, running while upstream works, from the newest history', async () => {
+    // Prepare
+    seed('vid-000000000000000000000saving', { history: jobEvents('SaveVideo', { taskId: 't1', taskStatus: 'succeeded' }) });
+    seed('vid-00000000000000000000running', { history: jobEvents('WaitForTask', { taskId: 't2', taskStatus: 'running' }) });
+    // Act
+    const saving = await get('vid-000000000000000000000saving');
+    const running = await get('vid-00000000000000000000running');
+    // Assess
+    expect(saving.body).toMatchObject({ status: 'saving', taskId: 't1' });
+    expect(running.body).toMatchObject({ status: 'running', taskId: 't2' });
+    expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { reverseOrder: true });
+  });
+
+  it('shows the upstream code and message of a failed video', async () => {
+    // Prepare
+    const id = 'vid-000000000000000000000failed';
+    seed(id, {
+      status: 'FAILED',
+      error: 'VideoFailed',
+      cause: JSON.stringify({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged', taskId: 'cgt-7' }),
+      stopDate: new Date(),
+    });
+    // Act
+    const res = await get(id);
+    // Assess
+    expect(res.body).toMatchObject({
+      status: 'failed',
+      error: { code: 'OutputVideoSensitiveContentDetected', message: 'flagged' },
+    });
+  });
+});
+
+describe('GET /videos', () => {
+  function listOf(statuses: Array<[string, ExecutionStatus]>) {
+    return statuses.map(([name, status]) => ({
+      name,
+      status,
+      executionArn: execArn(name),
+      stateMachineArn: SM_ARN,
+      startDate: new Date('2026-01-01T00:00:00Z'),
+    }));
+  }
+
+  it('lists videos with their statuses and passes nextToken through', async () => {
+    // Prepare
+    seed('vid-00000000000000000000000run', { history: jobEvents('PollTask', { taskId: 't', taskStatus: 'running' }) });
+    seed('vid-00000000000000000000000exp', { status: 'FAILED', error: 'VideoExpired', cause: '{"code":"TaskExpired","message":"m"}' });
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: listOf([
+        ['vid-00000000000000000000000run', 'RUNNING'],
+        ['vid-00000000000000000000000exp', 'FAILED'],
+        ['vid-00000000000000000000000suc', 'SUCCEEDED'],
+      ]),
+      nextToken: 'page-2',
+    });
+    // Act
+    const res = await call('list-videos', { path: '/videos', query: { pageSize: '3', nextToken: 'page-1' } });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [
+        { videoId: 'vid-00000000000000000000000run', status: 'running', taskId: 't', createdAt: '2026-01-01T00:00:00.000Z' },
+        {
+          videoId: 'vid-00000000000000000000000exp',
+          status: 'expired',
+          error: { code: 'TaskExpired', message: 'm' },
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+        { videoId: 'vid-00000000000000000000000suc', status: 'succeeded', createdAt: '2026-01-01T00:00:00.000Z' },
+      ],
+      nextToken: 'page-2',
+    });
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { stateMachineArn: SM_ARN, maxResults: 3, nextToken: 'page-1' });
+  });
+
+  it('filters by status: in Step Functions when one execution status matches, here otherwise', async () => {
+    // Prepare
+    seed('vid-00000000000000000000000exp', { status: 'FAILED', error: 'VideoExpired' });
+    seed('vid-00000000000000000000000fai', { status: 'FAILED', error: 'VideoFailed' });
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: listOf([
+        ['vid-00000000000000000000000exp', 'FAILED'],
+        ['vid-00000000000000000000000fai', 'FAILED'],
+      ]),
+    });
+    // Act
+    const expired = await call('list-videos', { path: '/videos', query: { status: 'expired' } });
+    const cancelled = await call('list-videos', { path: '/videos', query: { status: 'cancelled' } });
+    // Assess
+    expect((expired.body as { items: Array<{ videoId: string }> }).items.map((i) => i.videoId)).toEqual([
+      'vid-00000000000000000000000exp',
+    ]);
+    expect((cancelled.body as { items: unknown[] }).items).toEqual([]);
+    const filters = sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.statusFilter);
+    expect(filters).toEqual(['FAILED', undefined]);
+  });
+
+  it('answers 400 for an unknown status filter', async () => {
+    // Act
+    const res = await call('list-videos', { path: '/videos', query: { status: 'done' } });
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'ValidationError']);
+  });
+});
+
+describe('DELETE /videos/{videoId}', () => {
+  async function upstreamTask(queuedMs: number, runningMs: number): Promise<string> {
+    sim.control.update({ taskQueuedMs: queuedMs, taskRunningMs: runningMs });
+    const res = await fetch(`${sim.url}/seedance/api/v3/contents/generations/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SIM_DEFAULT_CREDENTIALS.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'doubao-seedance-2-0-260128', content: [{ type: 'text', text: 'x' }] }),
+    });
+    return ((await res.json()) as { id: string }).id;
+  }
+  const upstreamStatus = (id: string) => (sim.control.tasks().find((t) => t.id === id) as { status: string }).status;
+
+  it('stops the execution and cancels the queued upstream task', async () => {
+    // Prepare
+    const taskId = await upstreamTask(10_000_000, 1000);
+    const id = 'vid-0000000000000000000000queu';
+    seed(id, { history: jobEvents('WaitForTask', { taskId, taskStatus: 'queued' }) });
+    // Act
+    const res = await del(id);
+    // Assess
+    expect(res).toMatchObject({
+      status: 202,
+      body: { videoId: id, status: 'cancelled', upstream: { cancelled: true, taskId, taskStatus: 'cancelled' } },
+    });
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: execArn(id), error: 'VideoCancelled' });
+    expect(upstreamStatus(taskId)).toBe('cancelled');
+    expect((await get(id)).body).toMatchObject({ status: 'cancelled', error: { code: 'CancelledByCaller' } });
+  });
+
+  it('stops the execution and says a running upstream task could not be cancelled', async () => {
+    // Prepare
+    const taskId = await upstreamTask(0, 10_000_000);
+    const id = 'vid-00000000000000000000000rng';
+    seed(id, { history: jobEvents('WaitForTask', { taskId, taskStatus: 'running' }) });
+    // Act
+    const res = await del(id);
+    // Assess
+    expect(res.body).toMatchObject({
+      status: 'cancelled',
+      upstream: {
+        cancelled: false,
+        taskStatus: 'running',
+        message: 'The upstream task is running; only queued tasks can be cancelled, so it may still be billed',
+      },
+    });
+    expect(upstreamStatus(taskId)).toBe('running');
+  });
+
+  it('says so when no upstream task exists yet', async () => {
+    // Prepare
+    const id = 'vid-0000000000000000000000none';
+    seed(id, {});
+    // Act
+    const res = await del(id);
+    // Assess
+    expect(res.body).toMatchObject({ status: 'cancelled', upstream: { cancelled: false, message: expect.stringMatching(/^No upstream task/) } });
+  });
+
+  it('answers 409 VideoNotRunning for a finished video and 404 for an unknown one', async () => {
+    // Prepare
+    seed('vid-0000000000000000000000fini', { status: 'SUCCEEDED', output: '{}' });
+    // Act
+    const finished = await del('vid-0000000000000000000000fini');
+    const unknown = await del('vid-0000000000000000000000unkn');
+    // Assess
+    expect(finished.body).toMatchObject({
+      error: { code: 'VideoNotRunning', message: 'Video vid-0000000000000000000000fini is already succeeded' },
+    });
+    expect(finished.status).toBe(409);
+    expect(unknown.status).toBe(404);
+    expect(sfn).toHaveReceivedCommandTimes(StopExecutionCommand, 0);
+  });
+});
+
+describe('video route logs', () => {
+  it('never carry the API token, the secret key or a presigned URL', () => {
+    // Act
+    const leaks = logLines.filter(
+      (l) =>
+        l.includes(SIM_DEFAULT_CREDENTIALS.apiToken) ||
+        l.includes(SIM_DEFAULT_CREDENTIALS.secretAccessKey) ||
+        /X-Amz-Signature=[0-9a-f]/.test(l),
+    );
+    // Assess
+    expect(logLines.length).toBeGreaterThan(10);
+    expect(leaks).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VALIDATION_STATES } from '../../functions/core/uploads';
+import { workflow } from '../../lib/workflows';
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Retry?: Array<{
+    ErrorEquals: string[];
+    JitterStrategy?: string;
+    MaxDelaySeconds?: number;
+    MaxAttempts?: number;
+  }>;
+  Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  Next?: string;
+  Default?: string;
+  Choices?: Array<{ Next: string }>;
+}
+
+const def = workflow('ingest');
+const text = readFileSync(def.definitionFile, 'utf8');
+const asl = JSON.parse(text) as { StartAt: string; States: Record<string, State>; QueryLanguage?: string };
+
+describe('asset-ingest.asl.json', () => {
+  it('is JSONPath only (the local engine has no JSONata)', () => {
+    // Assess
+    expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(text).not.toMatch(/\{%|"Arguments"|"Output"|"Assign"/);
+  });
+
+  it('calls exactly the steps lib/workflows.ts declares', () => {
+    // Prepare
+    const resources = new Set(Object.values(asl.States).flatMap((s) => (s.Resource ? [s.Resource] : [])));
+    // Assess
+    expect([...resources].sort()).toEqual(def.steps.map((s) => `\${${s.substitution}}`).sort());
+  });
+
+  it('retries upstream throttling and faults with bounded, fully jittered backoff on every upstream step', () => {
+    // Prepare
+    const upstreamTasks = Object.entries(asl.States).filter(([, s]) =>
+      /CreateAsset|CheckAsset/.test(s.Resource ?? ''),
+    );
+    // Assess
+    expect(upstreamTasks.length).toBe(3);
+    for (const [name, s] of upstreamTasks) {
+      const throttled = s.Retry?.find((r) => r.ErrorEquals.includes('Upstream.Throttled'));
+      expect(throttled, name).toMatchObject({ JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number) });
+      expect(throttled?.MaxAttempts, name).toBeGreaterThan(0);
+    }
+    for (const s of Object.values(asl.States))
+      for (const r of s.Retry ?? []) expect(r.JitterStrategy).toBe('FULL');
+  });
+
+  it('never retries CreateAsset blindly after an ambiguous failure', () => {
+    // Prepare
+    const create = asl.States.CreateAsset;
+    // Assess
+    expect(create?.Retry?.some((r) => r.ErrorEquals.includes('Upstream.Transient'))).toBe(false);
+    expect(create?.Catch?.find((c) => c.ErrorEquals.includes('Upstream.Transient'))?.Next).toBe(
+      'SettleBeforeLookup',
+    );
+    expect(asl.States.SettleBeforeLookup?.Next).toBe('RecoverCreateAsset');
+  });
+
+  it('knows every state named in VALIDATION_STATES and reaches every state', () => {
+    // Prepare
+    const reachable = new Set<string>();
+    const visit = (name: string) => {
+      if (reachable.has(name)) return;
+      reachable.add(name);
+      const s = asl.States[name];
+      for (const next of [
+        s?.Next,
+        s?.Default,
+        ...(s?.Choices ?? []).map((c) => c.Next),
+        ...(s?.Catch ?? []).map((c) => c.Next),
+      ])
+        if (next) visit(next);
+    };
+    // Act
+    visit(asl.StartAt);
+    // Assess
+    for (const v of VALIDATION_STATES) expect(Object.keys(asl.States)).toContain(v);
+    expect([...reachable].sort()).toEqual(Object.keys(asl.States).sort());
+  });
+});
