@@ -59,10 +59,14 @@ async function child(): Promise<void> {
 
 function runChild(env: Record<string, string>): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));
     p.on('error', reject);
@@ -90,7 +94,13 @@ async function finishedTask(video: VideoClient, sizeMb: number): Promise<string>
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, unknown>> {
-  const sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.0001, taskQueuedMs: 0, taskRunningMs: 0 });
+  const sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    timeScale: 0.0001,
+    taskQueuedMs: 0,
+    taskRunningMs: 0,
+  });
   const s3 = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
   const secrets = await startSecretsEndpoint({
     secrets: {
@@ -101,7 +111,10 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
       }),
     },
   });
-  const video = new VideoClient({ baseUrl: `${sim.url}/seedance`, apiToken: SIM_DEFAULT_CREDENTIALS.apiToken });
+  const video = new VideoClient({
+    baseUrl: `${sim.url}/seedance`,
+    apiToken: SIM_DEFAULT_CREDENTIALS.apiToken,
+  });
   const rows: Record<string, unknown>[] = [];
   try {
     for (const sizeMb of sizesMb) {
@@ -140,7 +153,8 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
         VOLC_ENDPOINT: sim.url,
         LOG_LEVEL: 'warn',
       });
-      if (report.bytes !== sizeMb * MB) throw new Error(`saved ${report.bytes} bytes, expected ${sizeMb * MB}`);
+      if (report.bytes !== sizeMb * MB)
+        throw new Error(`saved ${report.bytes} bytes, expected ${sizeMb * MB}`);
       rows.push({
         sizeMb,
         seconds: r1(report.seconds),
@@ -163,7 +177,7 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
     maxPeakDifferenceFromFirstSizeMb: worst,
     notes: [
       'Each size runs in a fresh Node process; peak RSS = max of 10 ms samples and the process maxRSS.',
-      'The upload buffers at most queueSize (2) × partSize (8 MiB) whatever the size; the difference from the first size stays a small constant.',
+      'The upload buffers at most queueSize (2) × partSize (5 MiB) whatever the size; the difference from the first size stays a small constant.',
     ],
   };
 }
@@ -171,7 +185,10 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
 if (process.argv.includes('--child')) {
   await child();
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const result = await run(sizes.length > 0 ? sizes : SIZES_MB);
   console.table(result.rows);
   const { rows: _rows, ...summary } = result;

@@ -104,7 +104,7 @@ export const workflows: readonly WorkflowDef[] = [
       },
       {
         // Streams up to hundreds of MB: long timeout; memory only for throughput (the upload buffers
-        // two 8 MiB parts whatever the size).
+        // two 5 MiB parts whatever the size).
         substitution: 'SaveVideoFunctionArn',
         handler: 'functions/steps/video/save-video.ts',
         access: ['upstream', 'bucket:write-videos'],

@@ -38,7 +38,12 @@ async function cancelUpstream(taskId: string | undefined): Promise<UpstreamOutco
         message: `The upstream task is ${task.rawStatus}; only queued tasks can be cancelled, so it may still be billed`,
       };
     await video.cancelTask(taskId);
-    return { cancelled: true, taskId, taskStatus: 'cancelled', message: 'The queued upstream task was cancelled' };
+    return {
+      cancelled: true,
+      taskId,
+      taskStatus: 'cancelled',
+      message: 'The queued upstream task was cancelled',
+    };
   } catch (e) {
     if (!isUpstreamError(e)) throw e;
     logger.warn('upstream cancel failed', { error: e });
@@ -66,7 +71,10 @@ export const handler = apiHandler({ name: 'cancelVideo', path: videoPathSchema }
       new StopExecutionCommand({
         executionArn: arn,
         error: VIDEO_ERRORS.cancelled,
-        cause: JSON.stringify({ code: 'CancelledByCaller', message: 'Cancelled with DELETE /videos/{videoId}' }),
+        cause: JSON.stringify({
+          code: 'CancelledByCaller',
+          message: 'Cancelled with DELETE /videos/{videoId}',
+        }),
       }),
     );
   } catch (e) {

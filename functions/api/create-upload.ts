@@ -38,7 +38,9 @@ export const handler = apiHandler<CreateUploadBody>(
       await assetsClient(config).getAssetGroup(groupId);
     } catch (e) {
       if (e instanceof UpstreamError && e.code.startsWith('NotFound')) throw notFound('Group', groupId);
-      throw e;
+      // The check is a courtesy, and GetAssetGroup's 10 QPS would cap every client's upload rate (bench:
+      // 188 of 300 simultaneous uploads refused): when throttled, go ahead; ingest reports a missing group.
+      if (!(e instanceof UpstreamError && e.throttled)) throw e;
     }
 
     const now = new Date();

@@ -53,46 +53,51 @@ async function replay(videoId: string, arn: string, fp: string): Promise<ApiResp
   };
 }
 
-export const handler = apiHandler<CreateVideoBody>({ name: 'createVideo', body: createVideoBody }, async (req) => {
-  const config = loadConfig();
-  const stateMachineArn = required(config.videoStateMachineArn, 'VIDEO_STATE_MACHINE_ARN');
-  const body = req.body;
-  const model = body.model ?? config.seedanceModel;
-  const fp = fingerprint({ ...body, model });
-  const key = req.headers['idempotency-key'];
-  const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
-  const arn = executionArn(stateMachineArn, videoId);
-  logger.appendKeys({ videoId });
+export const handler = apiHandler<CreateVideoBody>(
+  { name: 'createVideo', body: createVideoBody },
+  async (req) => {
+    const config = loadConfig();
+    const stateMachineArn = required(config.videoStateMachineArn, 'VIDEO_STATE_MACHINE_ARN');
+    const body = req.body;
+    const model = body.model ?? config.seedanceModel;
+    const fp = fingerprint({ ...body, model });
+    const key = req.headers['idempotency-key'];
+    const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
+    const arn = executionArn(stateMachineArn, videoId);
+    logger.appendKeys({ videoId });
 
-  // A replay is answered from what was started, even if an asset changed since.
-  if (key !== undefined) {
-    const answer = await replay(videoId, arn, fp);
-    if (answer) return answer;
-  }
-
-  checkVideoRules(body, model);
-  await checkReferencedAssets(body, assetsClient(config), config.projectName);
-
-  const input: VideoJobInput = {
-    videoId,
-    fingerprint: fp,
-    requestedAt: new Date().toISOString(),
-    request: buildCreateTaskInput(body, {
-      model,
-      seed: seedFor(videoId, body.seed),
-      executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
-    }),
-  };
-  try {
-    await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name: videoId, input: JSON.stringify(input) }));
-  } catch (e) {
-    // Two concurrent requests with one key: the loser answers from the winner's execution.
-    if (key !== undefined && e instanceof Error && e.name === 'ExecutionAlreadyExists') {
+    // A replay is answered from what was started, even if an asset changed since.
+    if (key !== undefined) {
       const answer = await replay(videoId, arn, fp);
       if (answer) return answer;
     }
-    throw awsApiError(e);
-  }
-  logger.info('video started', { model, media: input.request.content.length - 1 });
-  return { status: 202, body: { videoId, status: 'queued' }, headers: { location: `/videos/${videoId}` } };
-});
+
+    checkVideoRules(body, model);
+    await checkReferencedAssets(body, assetsClient(config), config.projectName);
+
+    const input: VideoJobInput = {
+      videoId,
+      fingerprint: fp,
+      requestedAt: new Date().toISOString(),
+      request: buildCreateTaskInput(body, {
+        model,
+        seed: seedFor(videoId, body.seed),
+        executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
+      }),
+    };
+    try {
+      await sfnClient().send(
+        new StartExecutionCommand({ stateMachineArn, name: videoId, input: JSON.stringify(input) }),
+      );
+    } catch (e) {
+      // Two concurrent requests with one key: the loser answers from the winner's execution.
+      if (key !== undefined && e instanceof Error && e.name === 'ExecutionAlreadyExists') {
+        const answer = await replay(videoId, arn, fp);
+        if (answer) return answer;
+      }
+      throw awsApiError(e);
+    }
+    logger.info('video started', { model, media: input.request.content.length - 1 });
+    return { status: 202, body: { videoId, status: 'queued' }, headers: { location: `/videos/${videoId}` } };
+  },
+);

@@ -31,7 +31,11 @@ async function item(e: ExecutionListItem): Promise<ListItem> {
   const history = e.status === 'RUNNING' ? await runningHistory(arn, 15) : undefined;
   const failed = e.status === 'FAILED' || e.status === 'ABORTED' ? await describeExecution(arn) : undefined;
   const view = videoView(
-    executionFacts(videoId, { ...e, ...(failed ? { error: failed.error, cause: failed.cause } : {}) }, history),
+    executionFacts(
+      videoId,
+      { ...e, ...(failed ? { error: failed.error, cause: failed.cause } : {}) },
+      history,
+    ),
   );
   const out: ListItem = { videoId, status: view.status, createdAt: view.createdAt };
   if (view.finishedAt) out.finishedAt = view.finishedAt;
@@ -58,10 +62,13 @@ export const handler = apiHandler<undefined, ListVideosQuery>(
         }),
       );
     } catch (e) {
-      if (e instanceof Error && e.name === 'InvalidToken') throw badRequest('InvalidNextToken', 'nextToken is not valid');
+      if (e instanceof Error && e.name === 'InvalidToken')
+        throw badRequest('InvalidNextToken', 'nextToken is not valid');
       throw awsApiError(e);
     }
-    const executions = (page.executions ?? []).filter((e) => statuses.length === 0 || statuses.includes(e.status as never));
+    const executions = (page.executions ?? []).filter(
+      (e) => statuses.length === 0 || statuses.includes(e.status as never),
+    );
     const items = (await mapLimit(executions, DETAIL_CONCURRENCY, item)).filter(
       (i) => status === undefined || i.status === status,
     );

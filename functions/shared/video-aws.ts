@@ -15,7 +15,13 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../core/config';
 import { ApiError } from '../core/errors';
-import { historyFacts, type ExecutionFacts, type HistoryFacts, type VideoLinks, type VideoResult } from '../core/video';
+import {
+  historyFacts,
+  type ExecutionFacts,
+  type HistoryFacts,
+  type VideoLinks,
+  type VideoResult,
+} from '../core/video';
 import { logger } from './logger';
 
 let s3: S3Client | undefined;
@@ -49,7 +55,11 @@ const errorName = (e: unknown) => (e instanceof Error ? e.name : '');
  */
 export function awsApiError(e: unknown): unknown {
   const name = errorName(e);
-  if (name === 'ThrottlingException' || name === 'ExecutionLimitExceeded' || name === 'TooManyRequestsException')
+  if (
+    name === 'ThrottlingException' ||
+    name === 'ExecutionLimitExceeded' ||
+    name === 'TooManyRequestsException'
+  )
     return new ApiError(503, 'ServiceBusy', 'Too many video requests right now; retry shortly', undefined, {
       'Retry-After': '5',
     });
@@ -57,7 +67,9 @@ export function awsApiError(e: unknown): unknown {
 }
 
 /** DescribeExecution, or undefined when there is no such execution (no such video). */
-export async function describeExecution(executionArn: string): Promise<DescribeExecutionCommandOutput | undefined> {
+export async function describeExecution(
+  executionArn: string,
+): Promise<DescribeExecutionCommandOutput | undefined> {
   try {
     return await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
   } catch (e) {
@@ -73,7 +85,12 @@ export async function describeExecution(executionArn: string): Promise<DescribeE
 export async function runningHistory(executionArn: string, maxResults = 25): Promise<HistoryFacts> {
   try {
     const out = await sfnClient().send(
-      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults, includeExecutionData: true }),
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults,
+        includeExecutionData: true,
+      }),
     );
     return historyFacts(out.events ?? []);
   } catch (e) {
@@ -84,7 +101,10 @@ export async function runningHistory(executionArn: string, maxResults = 25): Pro
 
 export function executionFacts(
   videoId: string,
-  d: Pick<DescribeExecutionCommandOutput, 'status' | 'startDate' | 'stopDate' | 'input' | 'output' | 'error' | 'cause'>,
+  d: Pick<
+    DescribeExecutionCommandOutput,
+    'status' | 'startDate' | 'stopDate' | 'input' | 'output' | 'error' | 'cause'
+  >,
   history?: HistoryFacts,
 ): ExecutionFacts {
   const facts: ExecutionFacts = {
@@ -110,7 +130,8 @@ export async function presignVideoLinks(
 ): Promise<VideoLinks> {
   const client = s3Client(config);
   const expiresIn = config.downloadUrlTtlSeconds;
-  const sign = (key: string) => getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  const sign = (key: string) =>
+    getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
   const links: VideoLinks = {
     videoUrl: await sign(result.video.key),
     expiresAt: new Date(now.getTime() + expiresIn * 1000).toISOString(),
@@ -120,7 +141,11 @@ export async function presignVideoLinks(
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

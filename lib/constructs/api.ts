@@ -70,7 +70,8 @@ export class Api extends Construct {
       description: 'seedance-stack REST API (IAM-signed)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: props.cloudWatchRole,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // The account-wide setting outlives this stack: another API may rely on it.
+      ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       deployOptions: {
         stageName: 'v1',

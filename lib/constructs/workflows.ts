@@ -15,7 +15,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
 import type { WorkflowDef } from '../workflows';
-import { HandlerFunction, REPO_ROOT, idFromModule, type FunctionEnv } from './handler-function';
+import { HandlerFunction, REPO_ROOT, type FunctionEnv } from './handler-function';
 
 export interface WorkflowProps {
   def: WorkflowDef;
@@ -47,7 +47,8 @@ export class Workflow extends Construct {
       ...(def.substitutions ?? {}),
     };
     for (const step of def.steps) {
-      const fn = new HandlerFunction(this, idFromModule(step.handler), {
+      // Named by the placeholder, which is unique per workflow (two steps may share a module).
+      const fn = new HandlerFunction(this, step.substitution.replace(/(Function)?Arn$/, '') || step.substitution, {
         handler: step.handler,
         description: `${def.name} step ${step.substitution}`,
         environment: props.environment,

@@ -14,7 +14,6 @@ import {
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  ThrottlingException,
   type ExecutionStatus,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
@@ -77,22 +76,36 @@ function fakeStepFunctions(): void {
 type Route = 'create-video' | 'get-video' | 'list-videos' | 'cancel-video';
 async function call(route: Route, init: EventInit = {}) {
   const mod = (await import(`../../functions/api/${route}.ts`)) as {
-    handler: (e: ReturnType<typeof apiEvent>, c: ReturnType<typeof lambdaContext>) => ReturnType<typeof JSON.parse>;
+    handler: (
+      e: ReturnType<typeof apiEvent>,
+      c: ReturnType<typeof lambdaContext>,
+    ) => ReturnType<typeof JSON.parse>;
   };
   return parseResult(await mod.handler(apiEvent(init), lambdaContext()));
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   call('create-video', { method: 'POST', path: '/videos', body, headers });
-const get = (videoId: string) => call('get-video', { path: `/videos/${videoId}`, pathParameters: { videoId } });
+const get = (videoId: string) =>
+  call('get-video', { path: `/videos/${videoId}`, pathParameters: { videoId } });
 const del = (videoId: string) =>
   call('cancel-video', { method: 'DELETE', path: `/videos/${videoId}`, pathParameters: { videoId } });
 
 function jobEvents(lastState: string, job: Record<string, unknown>): HistoryEvent[] {
   const data = JSON.stringify({ videoId: 'x', job });
   return [
-    { timestamp: new Date(), type: 'TaskStateEntered', id: 3, stateEnteredEventDetails: { name: lastState, input: data } },
-    { timestamp: new Date(), type: 'ChoiceStateExited', id: 2, stateExitedEventDetails: { name: 'TaskStatus?', output: data } },
+    {
+      timestamp: new Date(),
+      type: 'TaskStateEntered',
+      id: 3,
+      stateEnteredEventDetails: { name: lastState, input: data },
+    },
+    {
+      timestamp: new Date(),
+      type: 'ChoiceStateExited',
+      id: 2,
+      stateExitedEventDetails: { name: 'TaskStatus?', output: data },
+    },
   ];
 }
 
@@ -160,12 +173,18 @@ beforeEach(() => {
 });
 
 const startedInputs = (): VideoJobInput[] =>
-  sfn.commandCalls(StartExecutionCommand).map((c) => JSON.parse(c.args[0].input.input ?? '{}') as VideoJobInput);
+  sfn
+    .commandCalls(StartExecutionCommand)
+    .map((c) => JSON.parse(c.args[0].input.input ?? '{}') as VideoJobInput);
 
 describe('POST /videos', () => {
   it('checks the assets, starts an execution named by the video ID and answers 202 queued', async () => {
     // Prepare
-    const body = { prompt: 'Image 1 waves at the camera', references: [{ assetId: activeImage }], ratio: '16:9' };
+    const body = {
+      prompt: 'Image 1 waves at the camera',
+      references: [{ assetId: activeImage }],
+      ratio: '16:9',
+    };
     // Act
     const res = await post(body);
     // Assess
@@ -215,7 +234,8 @@ describe('POST /videos', () => {
     expect(res.body).toMatchObject({
       error: {
         code: 'IdempotencyConflict',
-        message: 'This Idempotency-Key was already used with a different request body; use a new key for a new video',
+        message:
+          'This Idempotency-Key was already used with a different request body; use a new key for a new video',
       },
     });
   });
@@ -252,7 +272,11 @@ describe('POST /videos', () => {
 
   it('refuses a broken rule with its code before any upstream or Step Functions call', async () => {
     // Act
-    const res = await post({ prompt: 'p', firstFrame: { assetId: activeImage }, references: [{ assetId: activeImage }] });
+    const res = await post({
+      prompt: 'p',
+      firstFrame: { assetId: activeImage },
+      references: [{ assetId: activeImage }],
+    });
     // Assess
     expect(res.status).toBe(400);
     expect(errorCode(res)).toBe('ImageModeConflict');
@@ -279,7 +303,10 @@ describe('POST /videos', () => {
       error: {
         code: 'ValidationError',
         details: expect.arrayContaining([
-          expect.objectContaining({ field: 'duration', message: 'must be 4 to 15 seconds, or -1 to let the model choose' }),
+          expect.objectContaining({
+            field: 'duration',
+            message: 'must be 4 to 15 seconds, or -1 to let the model choose',
+          }),
           expect.objectContaining({ field: 'ratio' }),
         ]),
       },
@@ -305,7 +332,9 @@ describe('POST /videos', () => {
 
   it('answers 503 ServiceBusy with Retry-After when Step Functions throttles', async () => {
     // Prepare
-    sfn.on(StartExecutionCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     // Act
     const res = await post({ prompt: 'p' });
     // Assess
@@ -314,7 +343,9 @@ describe('POST /videos', () => {
 
   it('maps a throttled asset check to 503 UpstreamThrottled', async () => {
     // Prepare
-    sim.control.setFaults([{ action: 'GetAsset', rate: 1, count: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' }]);
+    sim.control.setFaults([
+      { action: 'GetAsset', rate: 1, count: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+    ]);
     // Act
     const res = await post({ prompt: 'p', references: [{ assetId: activeImage }] });
     // Assess
@@ -369,8 +400,12 @@ describe('GET /videos/{videoId}', () => {
 
   it('shows saving while the save step runs, running while upstream works, from the newest history', async () => {
     // Prepare
-    seed('vid-000000000000000000000saving', { history: jobEvents('SaveVideo', { taskId: 't1', taskStatus: 'succeeded' }) });
-    seed('vid-00000000000000000000running', { history: jobEvents('WaitForTask', { taskId: 't2', taskStatus: 'running' }) });
+    seed('vid-000000000000000000000saving', {
+      history: jobEvents('SaveVideo', { taskId: 't1', taskStatus: 'succeeded' }),
+    });
+    seed('vid-00000000000000000000running', {
+      history: jobEvents('WaitForTask', { taskId: 't2', taskStatus: 'running' }),
+    });
     // Act
     const saving = await get('vid-000000000000000000000saving');
     const running = await get('vid-00000000000000000000running');
@@ -386,7 +421,11 @@ describe('GET /videos/{videoId}', () => {
     seed(id, {
       status: 'FAILED',
       error: 'VideoFailed',
-      cause: JSON.stringify({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged', taskId: 'cgt-7' }),
+      cause: JSON.stringify({
+        code: 'OutputVideoSensitiveContentDetected',
+        message: 'flagged',
+        taskId: 'cgt-7',
+      }),
       stopDate: new Date(),
     });
     // Act
@@ -412,8 +451,14 @@ describe('GET /videos', () => {
 
   it('lists videos with their statuses and passes nextToken through', async () => {
     // Prepare
-    seed('vid-00000000000000000000000run', { history: jobEvents('PollTask', { taskId: 't', taskStatus: 'running' }) });
-    seed('vid-00000000000000000000000exp', { status: 'FAILED', error: 'VideoExpired', cause: '{"code":"TaskExpired","message":"m"}' });
+    seed('vid-00000000000000000000000run', {
+      history: jobEvents('PollTask', { taskId: 't', taskStatus: 'running' }),
+    });
+    seed('vid-00000000000000000000000exp', {
+      status: 'FAILED',
+      error: 'VideoExpired',
+      cause: '{"code":"TaskExpired","message":"m"}',
+    });
     sfn.on(ListExecutionsCommand).resolves({
       executions: listOf([
         ['vid-00000000000000000000000run', 'RUNNING'],
@@ -428,18 +473,31 @@ describe('GET /videos', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [
-        { videoId: 'vid-00000000000000000000000run', status: 'running', taskId: 't', createdAt: '2026-01-01T00:00:00.000Z' },
+        {
+          videoId: 'vid-00000000000000000000000run',
+          status: 'running',
+          taskId: 't',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
         {
           videoId: 'vid-00000000000000000000000exp',
           status: 'expired',
           error: { code: 'TaskExpired', message: 'm' },
           createdAt: '2026-01-01T00:00:00.000Z',
         },
-        { videoId: 'vid-00000000000000000000000suc', status: 'succeeded', createdAt: '2026-01-01T00:00:00.000Z' },
+        {
+          videoId: 'vid-00000000000000000000000suc',
+          status: 'succeeded',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
       ],
       nextToken: 'page-2',
     });
-    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { stateMachineArn: SM_ARN, maxResults: 3, nextToken: 'page-1' });
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
+      stateMachineArn: SM_ARN,
+      maxResults: 3,
+      nextToken: 'page-1',
+    });
   });
 
   it('filters by status: in Step Functions when one execution status matches, here otherwise', async () => {
@@ -477,12 +535,16 @@ describe('DELETE /videos/{videoId}', () => {
     sim.control.update({ taskQueuedMs: queuedMs, taskRunningMs: runningMs });
     const res = await fetch(`${sim.url}/seedance/api/v3/contents/generations/tasks`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${SIM_DEFAULT_CREDENTIALS.apiToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${SIM_DEFAULT_CREDENTIALS.apiToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ model: 'doubao-seedance-2-0-260128', content: [{ type: 'text', text: 'x' }] }),
     });
     return ((await res.json()) as { id: string }).id;
   }
-  const upstreamStatus = (id: string) => (sim.control.tasks().find((t) => t.id === id) as { status: string }).status;
+  const upstreamStatus = (id: string) =>
+    (sim.control.tasks().find((t) => t.id === id) as { status: string }).status;
 
   it('stops the execution and cancels the queued upstream task', async () => {
     // Prepare
@@ -494,9 +556,16 @@ describe('DELETE /videos/{videoId}', () => {
     // Assess
     expect(res).toMatchObject({
       status: 202,
-      body: { videoId: id, status: 'cancelled', upstream: { cancelled: true, taskId, taskStatus: 'cancelled' } },
+      body: {
+        videoId: id,
+        status: 'cancelled',
+        upstream: { cancelled: true, taskId, taskStatus: 'cancelled' },
+      },
     });
-    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: execArn(id), error: 'VideoCancelled' });
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, {
+      executionArn: execArn(id),
+      error: 'VideoCancelled',
+    });
     expect(upstreamStatus(taskId)).toBe('cancelled');
     expect((await get(id)).body).toMatchObject({ status: 'cancelled', error: { code: 'CancelledByCaller' } });
   });
@@ -514,7 +583,8 @@ describe('DELETE /videos/{videoId}', () => {
       upstream: {
         cancelled: false,
         taskStatus: 'running',
-        message: 'The upstream task is running; only queued tasks can be cancelled, so it may still be billed',
+        message:
+          'The upstream task is running; only queued tasks can be cancelled, so it may still be billed',
       },
     });
     expect(upstreamStatus(taskId)).toBe('running');
@@ -527,7 +597,10 @@ describe('DELETE /videos/{videoId}', () => {
     // Act
     const res = await del(id);
     // Assess
-    expect(res.body).toMatchObject({ status: 'cancelled', upstream: { cancelled: false, message: expect.stringMatching(/^No upstream task/) } });
+    expect(res.body).toMatchObject({
+      status: 'cancelled',
+      upstream: { cancelled: false, message: expect.stringMatching(/^No upstream task/) },
+    });
   });
 
   it('answers 409 VideoNotRunning for a finished video and 404 for an unknown one', async () => {
@@ -538,7 +611,10 @@ describe('DELETE /videos/{videoId}', () => {
     const unknown = await del('vid-0000000000000000000000unkn');
     // Assess
     expect(finished.body).toMatchObject({
-      error: { code: 'VideoNotRunning', message: 'Video vid-0000000000000000000000fini is already succeeded' },
+      error: {
+        code: 'VideoNotRunning',
+        message: 'Video vid-0000000000000000000000fini is already succeeded',
+      },
     });
     expect(finished.status).toBe(409);
     expect(unknown.status).toBe(404);

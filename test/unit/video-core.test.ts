@@ -69,7 +69,11 @@ describe('CreateTask input', () => {
 
   it('gives first and last frame their roles and leaves unset options to upstream defaults', () => {
     // Prepare
-    const body = createVideoBody.parse({ prompt: 'p', lastFrame: { assetId: A2 }, firstFrame: { assetId: A1 } });
+    const body = createVideoBody.parse({
+      prompt: 'p',
+      lastFrame: { assetId: A2 },
+      firstFrame: { assetId: A1 },
+    });
     // Act
     const input = buildCreateTaskInput(body, { model: 'm', seed: 7 });
     // Assess
@@ -165,7 +169,12 @@ describe('the video poll policy', () => {
     // Act
     const policy = videoPollPolicy(loadConfig({}));
     // Assess
-    expect(policy).toEqual({ firstDelaySeconds: 20, factor: 1.25, maxDelaySeconds: 30, deadlineSeconds: 3600 });
+    expect(policy).toEqual({
+      firstDelaySeconds: 20,
+      factor: 1.25,
+      maxDelaySeconds: 30,
+      deadlineSeconds: 3600,
+    });
   });
 });
 
@@ -181,9 +190,24 @@ describe('status model', () => {
     ['TIMED_OUT', 'States.Timeout', {}, 'timed_out'],
     ['ABORTED', undefined, {}, 'cancelled'],
     ['RUNNING', undefined, {}, 'queued'],
-    ['RUNNING', undefined, { lastState: 'PollTask', job: { createAttempts: 1, taskStatus: 'queued' } }, 'queued'],
-    ['RUNNING', undefined, { lastState: 'WaitForTask', job: { createAttempts: 1, taskStatus: 'running' } }, 'running'],
-    ['RUNNING', undefined, { lastState: 'SaveVideo', job: { createAttempts: 1, taskStatus: 'succeeded' } }, 'saving'],
+    [
+      'RUNNING',
+      undefined,
+      { lastState: 'PollTask', job: { createAttempts: 1, taskStatus: 'queued' } },
+      'queued',
+    ],
+    [
+      'RUNNING',
+      undefined,
+      { lastState: 'WaitForTask', job: { createAttempts: 1, taskStatus: 'running' } },
+      'running',
+    ],
+    [
+      'RUNNING',
+      undefined,
+      { lastState: 'SaveVideo', job: { createAttempts: 1, taskStatus: 'succeeded' } },
+      'saving',
+    ],
   ] as const)('%s %s %j → %s', (status, error, history, expected) => {
     // Act
     const s = videoStatus(status, error, history);
@@ -193,23 +217,33 @@ describe('status model', () => {
 
   it('reads the last entered state and the newest job from history, newest first', () => {
     // Prepare
-    const job = (taskStatus: string) => JSON.stringify({ videoId: 'v', job: { taskId: 't1', taskStatus, createAttempts: 1 } });
+    const job = (taskStatus: string) =>
+      JSON.stringify({ videoId: 'v', job: { taskId: 't1', taskStatus, createAttempts: 1 } });
     const events = [
       { type: 'TaskScheduled' },
       { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'SaveVideo', input: job('succeeded') } },
-      { type: 'ChoiceStateExited', stateExitedEventDetails: { name: 'TaskStatus?', output: job('succeeded') } },
+      {
+        type: 'ChoiceStateExited',
+        stateExitedEventDetails: { name: 'TaskStatus?', output: job('succeeded') },
+      },
       { type: 'TaskStateExited', stateExitedEventDetails: { name: 'PollTask', output: job('running') } },
     ];
     // Act
     const facts = historyFacts(events);
     // Assess
-    expect(facts).toEqual({ lastState: 'SaveVideo', job: { taskId: 't1', taskStatus: 'succeeded', createAttempts: 1 } });
+    expect(facts).toEqual({
+      lastState: 'SaveVideo',
+      job: { taskId: 't1', taskStatus: 'succeeded', createAttempts: 1 },
+    });
   });
 
   it('maps each API status to the execution statuses that can hold it', () => {
     // Act
     const map = Object.fromEntries(
-      (['queued', 'saving', 'succeeded', 'expired', 'cancelled', 'timed_out'] as const).map((s) => [s, executionStatusesFor(s)]),
+      (['queued', 'saving', 'succeeded', 'expired', 'cancelled', 'timed_out'] as const).map((s) => [
+        s,
+        executionStatusesFor(s),
+      ]),
     );
     // Assess
     expect(map).toEqual({
@@ -239,7 +273,13 @@ function task(over: Partial<VideoTask>): VideoTask {
 
 describe('recognising our task after an ambiguous CreateTask', () => {
   const since = new Date('2026-01-01T00:00:00Z');
-  const request = { model: 'm', seed: 42, resolution: '720p' as const, ratio: 'adaptive' as const, content: [] };
+  const request = {
+    model: 'm',
+    seed: 42,
+    resolution: '720p' as const,
+    ratio: 'adaptive' as const,
+    content: [],
+  };
 
   it('matches on model, options and the seed we chose, created after the request', () => {
     // Prepare
@@ -317,15 +357,31 @@ describe('the video view', () => {
 
   it('shows the upstream code and message of a failed video, from a Fail state or a Lambda error', () => {
     // Prepare
-    const failCause = JSON.stringify({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged', taskId: 'cgt-1' });
+    const failCause = JSON.stringify({
+      code: 'OutputVideoSensitiveContentDetected',
+      message: 'flagged',
+      taskId: 'cgt-1',
+    });
     const lambdaCause = JSON.stringify({
       errorType: 'Upstream.Rejected',
       errorMessage: JSON.stringify({ code: 'InvalidParameter', message: 'bad asset' }),
       trace: [],
     });
     // Act
-    const a = videoView({ videoId: 'v', status: 'FAILED', startDate: start, error: 'VideoFailed', cause: failCause });
-    const b = videoView({ videoId: 'v', status: 'FAILED', startDate: start, error: 'Upstream.Rejected', cause: lambdaCause });
+    const a = videoView({
+      videoId: 'v',
+      status: 'FAILED',
+      startDate: start,
+      error: 'VideoFailed',
+      cause: failCause,
+    });
+    const b = videoView({
+      videoId: 'v',
+      status: 'FAILED',
+      startDate: start,
+      error: 'Upstream.Rejected',
+      cause: lambdaCause,
+    });
     // Assess
     expect(a.error).toEqual({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged' });
     expect(b).toMatchObject({ status: 'failed', error: { code: 'InvalidParameter', message: 'bad asset' } });
@@ -338,9 +394,18 @@ describe('the video view', () => {
       status: 'RUNNING',
       startDate: start,
       input: JSON.stringify({ request: { model: 'm', content: [] } }),
-      history: { lastState: 'WaitForTask', job: { taskId: 'cgt-9', taskStatus: 'running', createAttempts: 1 } },
+      history: {
+        lastState: 'WaitForTask',
+        job: { taskId: 'cgt-9', taskStatus: 'running', createAttempts: 1 },
+      },
     });
     // Assess
-    expect(view).toEqual({ videoId: 'v', status: 'running', model: 'm', taskId: 'cgt-9', createdAt: start.toISOString() });
+    expect(view).toEqual({
+      videoId: 'v',
+      status: 'running',
+      model: 'm',
+      taskId: 'cgt-9',
+      createdAt: start.toISOString(),
+    });
   });
 });

@@ -16,7 +16,10 @@ const A3 = 'asset-20260318035712-ccccc';
 const url = (n: number) => ({ url: `https://example.com/m${n}.png` });
 
 /** Parses like the API does, then applies the cross-field rules; returns the error a caller would get. */
-function errorOf(raw: unknown, model = MODEL): { code: string; message: string; status: number; details?: unknown } | undefined {
+function errorOf(
+  raw: unknown,
+  model = MODEL,
+): { code: string; message: string; status: number; details?: unknown } | undefined {
   const parsed = createVideoBody.safeParse(raw);
   if (!parsed.success)
     return {
@@ -37,21 +40,57 @@ describe('video request field rules (zod, 400 ValidationError)', () => {
   it.each([
     ['no prompt', {}, 'prompt'],
     ['an empty prompt', { prompt: '   ' }, 'prompt: must not be empty'],
-    ['an unknown ratio', { prompt: 'p', ratio: '2:1' }, 'ratio: must be one of 16:9, 4:3, 1:1, 3:4, 9:16, 21:9, adaptive'],
-    ['an unknown resolution', { prompt: 'p', resolution: '4k' }, 'resolution: must be one of 480p, 720p, 1080p'],
+    [
+      'an unknown ratio',
+      { prompt: 'p', ratio: '2:1' },
+      'ratio: must be one of 16:9, 4:3, 1:1, 3:4, 9:16, 21:9, adaptive',
+    ],
+    [
+      'an unknown resolution',
+      { prompt: 'p', resolution: '4k' },
+      'resolution: must be one of 480p, 720p, 1080p',
+    ],
     ['a duration of 3 s', { prompt: 'p', duration: 3 }, 'duration: must be 4 to 15 seconds, or -1'],
     ['a duration of 16 s', { prompt: 'p', duration: 16 }, 'duration: must be 4 to 15 seconds, or -1'],
     ['a duration of 0', { prompt: 'p', duration: 0 }, 'duration: must be 4 to 15 seconds, or -1'],
     ['a fractional duration', { prompt: 'p', duration: 5.5 }, 'duration: must be a whole number of seconds'],
     ['a seed below -1', { prompt: 'p', seed: -2 }, 'seed: must be -1 (random) or 0 to 4294967295'],
-    ['a seed above 2^32-1', { prompt: 'p', seed: 4294967296 }, 'seed: must be -1 (random) or 0 to 4294967295'],
+    [
+      'a seed above 2^32-1',
+      { prompt: 'p', seed: 4294967296 },
+      'seed: must be -1 (random) or 0 to 4294967295',
+    ],
     ['a fractional seed', { prompt: 'p', seed: 1.5 }, 'seed: must be an integer'],
-    ['a media item with both assetId and url', { prompt: 'p', references: [{ assetId: A1, ...url(1) }] }, 'references.0: give exactly one of assetId or url'],
-    ['a media item with neither', { prompt: 'p', firstFrame: {} }, 'firstFrame: give exactly one of assetId or url'],
-    ['an asset:// URL', { prompt: 'p', references: [{ url: `asset://${A1}` }] }, 'references.0.url: must be an http(s) URL; for a library asset pass {"assetId": "asset-..."} instead'],
-    ['a data: URL', { prompt: 'p', firstFrame: { url: 'data:image/png;base64,AAAA' } }, 'firstFrame.url: must be an http(s) URL'],
-    ['a malformed asset ID', { prompt: 'p', references: [{ assetId: 'group-1' }] }, 'references.0.assetId: must be an asset ID (asset-...)'],
-    ['a clip longer than 15 s', { prompt: 'p', referenceVideos: [{ ...url(1), durationSeconds: 16 }] }, 'referenceVideos.0.durationSeconds'],
+    [
+      'a media item with both assetId and url',
+      { prompt: 'p', references: [{ assetId: A1, ...url(1) }] },
+      'references.0: give exactly one of assetId or url',
+    ],
+    [
+      'a media item with neither',
+      { prompt: 'p', firstFrame: {} },
+      'firstFrame: give exactly one of assetId or url',
+    ],
+    [
+      'an asset:// URL',
+      { prompt: 'p', references: [{ url: `asset://${A1}` }] },
+      'references.0.url: must be an http(s) URL; for a library asset pass {"assetId": "asset-..."} instead',
+    ],
+    [
+      'a data: URL',
+      { prompt: 'p', firstFrame: { url: 'data:image/png;base64,AAAA' } },
+      'firstFrame.url: must be an http(s) URL',
+    ],
+    [
+      'a malformed asset ID',
+      { prompt: 'p', references: [{ assetId: 'group-1' }] },
+      'references.0.assetId: must be an asset ID (asset-...)',
+    ],
+    [
+      'a clip longer than 15 s',
+      { prompt: 'p', referenceVideos: [{ ...url(1), durationSeconds: 16 }] },
+      'referenceVideos.0.durationSeconds',
+    ],
     ['an unknown field', { prompt: 'p', camera_fixed: true }, 'camera_fixed'],
     ['a malformed model', { prompt: 'p', model: 'bad model!' }, 'model: must be a model name'],
   ])('refuses %s', (_name, body, expected) => {
@@ -111,7 +150,13 @@ describe('video request cross-field rules', () => {
     ],
     [
       'reference videos over 15 s in total',
-      { prompt: 'p', referenceVideos: [{ ...url(1), durationSeconds: 8 }, { ...url(2), durationSeconds: 8 }] },
+      {
+        prompt: 'p',
+        referenceVideos: [
+          { ...url(1), durationSeconds: 8 },
+          { ...url(2), durationSeconds: 8 },
+        ],
+      },
       'ReferenceVideosTooLong',
       'Reference videos may last 15 s in total; the given durations add up to 16 s',
     ],
@@ -126,7 +171,10 @@ describe('video request cross-field rules', () => {
       {
         prompt: 'p',
         references: [url(0)],
-        referenceAudios: [{ ...url(1), durationSeconds: 10 }, { ...url(2), durationSeconds: 6 }],
+        referenceAudios: [
+          { ...url(1), durationSeconds: 10 },
+          { ...url(2), durationSeconds: 6 },
+        ],
       },
       'ReferenceAudiosTooLong',
       'Reference audios may last 15 s in total; the given durations add up to 16 s',
@@ -184,8 +232,16 @@ describe('video request cross-field rules', () => {
   it.each([
     ['text only', { prompt: 'A cat surfs' }, MODEL],
     ['first frame', { prompt: 'Image 1 walks', firstFrame: url(1) }, MODEL],
-    ['first and last frame', { prompt: 'From Image 1 to Image 2', firstFrame: url(1), lastFrame: url(2) }, MODEL],
-    ['9 references', { prompt: 'Image 9 waves', references: Array.from({ length: 9 }, (_, i) => url(i)) }, MODEL],
+    [
+      'first and last frame',
+      { prompt: 'From Image 1 to Image 2', firstFrame: url(1), lastFrame: url(2) },
+      MODEL,
+    ],
+    [
+      '9 references',
+      { prompt: 'Image 9 waves', references: Array.from({ length: 9 }, (_, i) => url(i)) },
+      MODEL,
+    ],
     [
       '3 videos of 15 s in total and 3 audios with an image',
       {
@@ -228,7 +284,12 @@ function lookup(assets: Asset[], calls: string[] = []): AssetLookup {
       calls.push(id);
       const a = assets.find((x) => x.id === id);
       if (!a)
-        throw new UpstreamError({ service: 'volcengine', code: 'NotFound.asset_id', status: 404, message: 'not found' });
+        throw new UpstreamError({
+          service: 'volcengine',
+          code: 'NotFound.asset_id',
+          status: 404,
+          message: 'not found',
+        });
       return a;
     },
   };
@@ -266,7 +327,11 @@ describe('referenced asset checks', () => {
     // Act
     const err = await assetError(body, lookup([]));
     // Assess
-    expect(err).toMatchObject({ status: 400, code: 'AssetNotFound', message: `Asset ${A1} was not found in project default` });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'AssetNotFound',
+      message: `Asset ${A1} was not found in project default`,
+    });
   });
 
   it('answers 400 AssetNotFound for an asset of another project', async () => {
@@ -298,7 +363,11 @@ describe('referenced asset checks', () => {
     // Act
     const err = await assetError(body, lookup([failed]));
     // Assess
-    expect(err).toMatchObject({ status: 409, code: 'AssetNotActive', message: `Asset ${A1} is Failed (WidthTooSmall); upload it again` });
+    expect(err).toMatchObject({
+      status: 409,
+      code: 'AssetNotActive',
+      message: `Asset ${A1} is Failed (WidthTooSmall); upload it again`,
+    });
   });
 
   it('answers 400 AssetTypeMismatch for a video asset in an image slot', async () => {
@@ -332,7 +401,12 @@ describe('referenced asset checks', () => {
     const body = createVideoBody.parse({ prompt: 'p', references: [{ assetId: A1 }] });
     const throttled: AssetLookup = {
       getAsset: async () => {
-        throw new UpstreamError({ service: 'volcengine', code: 'FlowLimitExceeded', status: 429, message: 'slow down' });
+        throw new UpstreamError({
+          service: 'volcengine',
+          code: 'FlowLimitExceeded',
+          status: 429,
+          message: 'slow down',
+        });
       },
     };
     // Act

@@ -50,7 +50,9 @@ const routes: Record<string, (res: ServerResponse) => void> = {
 
 beforeAll(async () => {
   rig = await startVideoRig();
-  media = createServer((req, res) => (routes[req.url ?? ''] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res));
+  media = createServer((req, res) =>
+    (routes[req.url ?? ''] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res),
+  );
   await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
   mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
 });
@@ -100,7 +102,12 @@ describe('saving upstream media into S3', () => {
     const first = await save('/ok.mp4', 'videos/a/video.mp4');
     const second = await save('/ok.mp4', 'videos/a/video.mp4');
     // Assess
-    expect(first).toEqual({ key: 'videos/a/video.mp4', bytes: BODY.length, contentType: 'video/mp4', skipped: false });
+    expect(first).toEqual({
+      key: 'videos/a/video.mp4',
+      bytes: BODY.length,
+      contentType: 'video/mp4',
+      skipped: false,
+    });
     expect(second.skipped).toBe(true);
     const stored = await s3Object(rig.s3, 'videos/a/video.mp4');
     expect(sha256(stored.bytes)).toBe(sha256(BODY));

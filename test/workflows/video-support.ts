@@ -1,7 +1,13 @@
 // Shared set-up of the video workflow tests: the upstream simulator behind a small rewriting proxy,
 // s3rver, the environment the real step handlers read, and execution inputs built as POST /videos does.
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -132,7 +138,12 @@ export async function startVideoRig(): Promise<VideoRig> {
   const logLines: string[] = [];
   logger.setSink((line) => logLines.push(line));
   logger.setLevel('debug');
-  const s3 = new S3Client({ endpoint: s3server.url, forcePathStyle: true, region: 'us-east-1', credentials: S3_KEYS });
+  const s3 = new S3Client({
+    endpoint: s3server.url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3_KEYS,
+  });
   return {
     sim,
     proxy,
@@ -167,14 +178,20 @@ export function videoInput(body: Record<string, unknown> = {}, videoId = newVide
 
 export async function s3Object(s3: S3Client, key: string): Promise<{ bytes: Buffer; contentType?: string }> {
   const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  const bytes = Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  const bytes = Buffer.from(
+    await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
   return { bytes, ...(out.ContentType ? { contentType: out.ContentType } : {}) };
 }
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** What the simulator serves as the task's video (fetched fresh from a GET task link). */
-export async function simMedia(sim: Simulator, taskId: string, which: 'video_url' | 'last_frame_url'): Promise<Buffer> {
+export async function simMedia(
+  sim: Simulator,
+  taskId: string,
+  which: 'video_url' | 'last_frame_url',
+): Promise<Buffer> {
   const res = await fetch(`${sim.url}/seedance/api/v3/contents/generations/tasks/${taskId}`, {
     headers: { authorization: `Bearer ${SIM_DEFAULT_CREDENTIALS.apiToken}` },
   });

@@ -70,7 +70,10 @@ describe('video generation workflow', () => {
       duration: 5,
     });
     expect(out.usage?.totalTokens).toBeGreaterThan(0);
-    const [saved, frame] = await Promise.all([s3Object(rig.s3, keys.video), s3Object(rig.s3, keys.lastFrame)]);
+    const [saved, frame] = await Promise.all([
+      s3Object(rig.s3, keys.video),
+      s3Object(rig.s3, keys.lastFrame),
+    ]);
     const [upVideo, upFrame] = await Promise.all([
       simMedia(rig.sim, out.taskId, 'video_url'),
       simMedia(rig.sim, out.taskId, 'last_frame_url'),
@@ -80,7 +83,9 @@ describe('video generation workflow', () => {
     expect(sha256(frame.bytes)).toBe(sha256(upFrame));
     expect(saved.contentType).toBe('video/mp4');
     expect(calls('CreateTask')).toBe(1);
-    expect(entered(r)).toEqual(expect.arrayContaining(['CreateTask', 'WaitForTask', 'PollTask', 'SaveVideo']));
+    expect(entered(r)).toEqual(
+      expect.arrayContaining(['CreateTask', 'WaitForTask', 'PollTask', 'SaveVideo']),
+    );
   });
 
   it('fails VideoFailed with the moderation code and message when upstream fails the task', async () => {
@@ -129,7 +134,14 @@ describe('video generation workflow', () => {
   it('retries a throttled CreateTask in place, creating exactly one task', async () => {
     // Prepare
     rig.sim.control.setFaults([
-      { action: 'CreateTask', rate: 1, count: 2, kind: 'error', status: 429, code: 'RateLimitExceeded.EndpointRPMExceeded' },
+      {
+        action: 'CreateTask',
+        rate: 1,
+        count: 2,
+        kind: 'error',
+        status: 429,
+        code: 'RateLimitExceeded.EndpointRPMExceeded',
+      },
     ]);
     const input = videoInput();
     // Act
@@ -143,7 +155,9 @@ describe('video generation workflow', () => {
 
   it('retries 5xx answers to GetTask and still saves the video', async () => {
     // Prepare
-    rig.sim.control.setFaults([{ action: 'GetTask', rate: 1, count: 2, kind: 'error', status: 500, code: 'InternalServiceError' }]);
+    rig.sim.control.setFaults([
+      { action: 'GetTask', rate: 1, count: 2, kind: 'error', status: 500, code: 'InternalServiceError' },
+    ]);
     // Act
     const r = await run(videoInput());
     // Assess
@@ -154,7 +168,9 @@ describe('video generation workflow', () => {
 
   it('outlasts an outage longer than the poll retries by rescheduling the poll', async () => {
     // Prepare: 1 call + 4 retries fail, the rescheduled poll fails once more
-    rig.sim.control.setFaults([{ action: 'GetTask', rate: 1, count: 6, kind: 'error', status: 503, code: 'ServiceUnavailable' }]);
+    rig.sim.control.setFaults([
+      { action: 'GetTask', rate: 1, count: 6, kind: 'error', status: 503, code: 'ServiceUnavailable' },
+    ]);
     // Act
     const r = await run(videoInput());
     // Assess

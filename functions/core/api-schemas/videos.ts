@@ -86,9 +86,7 @@ export type CreateVideoBody = z.infer<typeof createVideoBody>;
 export type MediaRef = z.infer<typeof mediaRef>;
 export type TimedMediaRef = z.infer<typeof timedMediaRef>;
 
-export const videoIdSchema = z
-  .string()
-  .regex(/^vid-[a-z0-9]{16,64}$/, 'must be a video ID (vid-...)');
+export const videoIdSchema = z.string().regex(/^vid-[a-z0-9]{16,64}$/, 'must be a video ID (vid-...)');
 export const videoPathSchema = z.object({ videoId: videoIdSchema });
 
 export const listVideosQuery = z.object({

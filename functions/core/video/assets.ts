@@ -29,7 +29,12 @@ function isNotFound(e: unknown): boolean {
   return e instanceof UpstreamError && (e.status === 404 || e.code.startsWith('NotFound'));
 }
 
-function problemOf(slot: MediaSlot, assetId: string, asset: Asset | undefined, projectName: string): AssetProblem | undefined {
+function problemOf(
+  slot: MediaSlot,
+  assetId: string,
+  asset: Asset | undefined,
+  projectName: string,
+): AssetProblem | undefined {
   if (!asset || asset.projectName !== projectName)
     return {
       field: slot.field,

@@ -17,13 +17,19 @@ export interface MediaSlot {
   field: string;
 }
 
-export const ASSET_TYPE_OF: Record<MediaKind, AssetTypeName> = { image: 'Image', video: 'Video', audio: 'Audio' };
+export const ASSET_TYPE_OF: Record<MediaKind, AssetTypeName> = {
+  image: 'Image',
+  video: 'Video',
+  audio: 'Audio',
+};
 
 /** Every media item in the order the model sees it. */
 export function mediaSlots(body: CreateVideoBody): MediaSlot[] {
   const slots: MediaSlot[] = [];
-  if (body.firstFrame) slots.push({ kind: 'image', role: 'first_frame', ref: body.firstFrame, field: 'firstFrame' });
-  if (body.lastFrame) slots.push({ kind: 'image', role: 'last_frame', ref: body.lastFrame, field: 'lastFrame' });
+  if (body.firstFrame)
+    slots.push({ kind: 'image', role: 'first_frame', ref: body.firstFrame, field: 'firstFrame' });
+  if (body.lastFrame)
+    slots.push({ kind: 'image', role: 'last_frame', ref: body.lastFrame, field: 'lastFrame' });
   (body.references ?? []).forEach((ref, i) =>
     slots.push({ kind: 'image', role: 'reference_image', ref, field: `references.${i}` }),
   );

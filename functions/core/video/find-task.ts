@@ -28,7 +28,11 @@ export function isRecent(task: VideoTask, since: Date): boolean {
   return task.createdAt >= since.getTime() / 1000 - CREATE_TIME_SKEW_SECONDS;
 }
 
-export function lookForOurTask(request: CreateTaskInput, tasks: readonly VideoTask[], since: Date): TaskLookup {
+export function lookForOurTask(
+  request: CreateTaskInput,
+  tasks: readonly VideoTask[],
+  since: Date,
+): TaskLookup {
   const recent = tasks.filter((t) => isRecent(t, since));
   const alike = recent.filter(
     (t) =>

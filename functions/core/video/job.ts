@@ -87,7 +87,12 @@ export const VIDEO_ERRORS = {
 /** Times CreateTask may be called for one video (each after a lookup found no task). */
 export const MAX_CREATE_ATTEMPTS = 3;
 
-export function videoPollPolicy(config: Pick<Config, 'videoFirstPollSeconds' | 'videoPollFactor' | 'videoMaxPollSeconds' | 'videoDeadlineSeconds'>): PollPolicy {
+export function videoPollPolicy(
+  config: Pick<
+    Config,
+    'videoFirstPollSeconds' | 'videoPollFactor' | 'videoMaxPollSeconds' | 'videoDeadlineSeconds'
+  >,
+): PollPolicy {
   return {
     firstDelaySeconds: config.videoFirstPollSeconds,
     factor: config.videoPollFactor,

@@ -38,8 +38,7 @@ function totalSeconds(items: ReadonlyArray<{ durationSeconds?: number | undefine
 
 /** Counts of each media type, in the order the model numbers them. */
 export function mediaCounts(body: CreateVideoBody): { image: number; video: number; audio: number } {
-  const image =
-    (body.firstFrame ? 1 : 0) + (body.lastFrame ? 1 : 0) + (body.references?.length ?? 0);
+  const image = (body.firstFrame ? 1 : 0) + (body.lastFrame ? 1 : 0) + (body.references?.length ?? 0);
   return { image, video: body.referenceVideos?.length ?? 0, audio: body.referenceAudios?.length ?? 0 };
 }
 
@@ -113,7 +112,8 @@ function checkPrompt(body: CreateVideoBody): void {
   if (ASSET_IN_PROMPT.test(body.prompt))
     throw new VideoRuleError(
       'PromptReferencesAssetId',
-      'The prompt names an asset by its ID or asset:// URI; the model never sees asset IDs. ' + NAME_MEDIA_HINT,
+      'The prompt names an asset by its ID or asset:// URI; the model never sees asset IDs. ' +
+        NAME_MEDIA_HINT,
       { hint: NAME_MEDIA_HINT },
     );
   const counts = mediaCounts(body);

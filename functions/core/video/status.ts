@@ -13,7 +13,8 @@ import type { VideoStatus } from '../api-schemas/videos';
 import { parseStepFailure } from '../step-errors';
 import { VIDEO_ERRORS, VIDEO_STATES, type JobProgress } from './job';
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type ExecutionStatus =
+  'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 export interface HistoryEvent {
   type?: string;

@@ -49,7 +49,9 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
       throw e;
     }
     const lookup = lookForOurTask(input.request, seen, since);
-    const cause = input.createError ? parseStepFailure(input.createError.Error, input.createError.Cause) : undefined;
+    const cause = input.createError
+      ? parseStepFailure(input.createError.Error, input.createError.Cause)
+      : undefined;
     if (lookup.match) {
       logger.info('found the task of an ambiguous CreateTask', { taskId: lookup.match.id, attempts });
       return {

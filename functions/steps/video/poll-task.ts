@@ -26,7 +26,9 @@ export function failureCause(task: VideoTask): string | undefined {
 }
 
 /** The progress record a poll loop needs; a state without it is a wiring bug, not an upstream problem. */
-export function pollingJob(input: VideoJobState): Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress {
+export function pollingJob(
+  input: VideoJobState,
+): Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress {
   const job = input.job;
   if (!job?.taskId || !job.poll)
     throw new StepError('InvalidState', 'InvalidState', 'the video state has no $.job.taskId/$.job.poll');

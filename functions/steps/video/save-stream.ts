@@ -36,7 +36,7 @@ export interface StreamResult extends SavedObject {
   skipped: boolean;
 }
 
-export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 2;
 
 const ACCEPTED: Record<MediaKind, RegExp> = {
@@ -72,7 +72,8 @@ async function existingObject(
     };
   } catch (e) {
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey') return undefined;
+    if (status === 404 || (e as Error).name === 'NotFound' || (e as Error).name === 'NoSuchKey')
+      return undefined;
     throw e;
   }
 }
@@ -168,15 +169,28 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
   });
   if (existing && (expected !== undefined ? existing.bytes === expected : existing.taskId === o.taskId)) {
     discard();
-    return { key: o.key, bytes: existing.bytes, contentType: existing.contentType ?? storedType, skipped: true };
+    return {
+      key: o.key,
+      bytes: existing.bytes,
+      contentType: existing.contentType ?? storedType,
+      skipped: true,
+    };
   }
   if (!res.body) {
-    throw new StepError(VIDEO_ERRORS.saveFailed, 'EmptyMedia', `${operation(o.kind)} answered without a body`);
+    throw new StepError(
+      VIDEO_ERRORS.saveFailed,
+      'EmptyMedia',
+      `${operation(o.kind)} answered without a body`,
+    );
   }
 
   const meter = new Meter(o.timeoutMs, timeout);
   // pipeline, not pipe: a download that fails midway must fail the upload reading from the meter.
-  const body = pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), meter, () => undefined);
+  const body = pipeline(
+    Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
+    meter,
+    () => undefined,
+  );
   const upload = new Upload({
     client: o.s3,
     params: {
@@ -199,7 +213,11 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
     throw s3Failed ? storageError(e) : transportError(o.kind, e, timedOut);
   }
   if (expected !== undefined && meter.bytes !== expected)
-    throw new StepError('Upstream.Transient', 'TruncatedDownload', `${operation(o.kind)} ended after ${meter.bytes} of ${expected} bytes`);
+    throw new StepError(
+      'Upstream.Transient',
+      'TruncatedDownload',
+      `${operation(o.kind)} ended after ${meter.bytes} of ${expected} bytes`,
+    );
   return { key: o.key, bytes: meter.bytes, contentType: storedType, skipped: false };
 }
 
@@ -207,5 +225,9 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
 export function storageError(e: unknown): StepError {
   const name = e instanceof Error ? e.name : 'Error';
   const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return new StepError('Storage.Failed', name, `S3 upload failed (${name}${status ? `, HTTP ${status}` : ''})`);
+  return new StepError(
+    'Storage.Failed',
+    name,
+    `S3 upload failed (${name}${status ? `, HTTP ${status}` : ''})`,
+  );
 }

@@ -14,10 +14,11 @@ import { streamToS3 } from './save-stream';
 
 export const handler = (input: VideoJobState): Promise<VideoResult> =>
   runStep('SaveVideo', input.videoId, async () => {
-    const { config, video } = stepRuntime();
+    const runtime = stepRuntime();
+    const { config, video } = runtime;
     const job = pollingJob(input);
     const bucket = required(config.bucketName, 'BUCKET_NAME');
-    const s3 = stepRuntime().s3();
+    const s3 = runtime.s3();
     const task = await video.getTask(job.taskId);
     if (task.status !== 'succeeded' || !task.videoUrl)
       throw new StepError(
@@ -49,7 +50,8 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
       video: { key: saved.key, bytes: saved.bytes, contentType: saved.contentType },
       finishedAt: new Date((task.updatedAt || Date.now() / 1000) * 1000).toISOString(),
     };
-    if (lastFrame) result.lastFrame = { key: lastFrame.key, bytes: lastFrame.bytes, contentType: lastFrame.contentType };
+    if (lastFrame)
+      result.lastFrame = { key: lastFrame.key, bytes: lastFrame.bytes, contentType: lastFrame.contentType };
     if (task.usage) result.usage = task.usage;
     if (task.seed !== undefined) result.seed = task.seed;
     if (task.resolution) result.resolution = task.resolution;

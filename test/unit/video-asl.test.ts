@@ -1,0 +1,96 @@
+// The video ASL file against the contract the code relies on: JSONPath only, every Task a video step of
+// lib/workflows.ts, the state names the API reads, bounded jittered retries, and Fail states with causes.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VIDEO_ERRORS, VIDEO_STATES } from '../../functions/core/video';
+import { workflow } from '../../lib/workflows';
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Retry?: Array<{
+    ErrorEquals: string[];
+    MaxAttempts?: number;
+    JitterStrategy?: string;
+    MaxDelaySeconds?: number;
+  }>;
+  Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  TimestampPath?: string;
+  Error?: string;
+  CausePath?: string;
+  Next?: string;
+}
+const video = workflow('video');
+const text = readFileSync(video.definitionFile, 'utf8');
+const asl = JSON.parse(text) as { QueryLanguage?: string; StartAt: string; States: Record<string, State> };
+const states = Object.entries(asl.States);
+
+describe('statemachines/video-generation.asl.json', () => {
+  it('is JSONPath only (the local engine has no JSONata)', () => {
+    // Assess
+    expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(text).not.toContain('{%');
+    expect(text).not.toMatch(/"(Arguments|Output|Assign)"/);
+  });
+
+  it('calls exactly the video steps of lib/workflows.ts, each through its placeholder', () => {
+    // Act
+    const resources = new Set(states.filter(([, s]) => s.Type === 'Task').map(([, s]) => s.Resource));
+    // Assess
+    expect([...resources].sort()).toEqual(video.steps.map((s) => `\${${s.substitution}}`).sort());
+  });
+
+  it('has every state the API interprets', () => {
+    // Assess
+    for (const name of Object.values(VIDEO_STATES)) expect(asl.States[name], name).toBeDefined();
+    expect(asl.StartAt).toBe(VIDEO_STATES.createTask);
+  });
+
+  it('waits on the instant the poll schedule computed', () => {
+    // Assess
+    expect(asl.States[VIDEO_STATES.waitForTask]).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.job.poll.waitUntil',
+    });
+  });
+
+  it('retries upstream throttling and faults with full jitter, a bounded number of times', () => {
+    // Act
+    const upstreamRetriers = states.flatMap(([, s]) =>
+      (s.Retry ?? []).filter((r) => r.ErrorEquals.some((e) => e.startsWith('Upstream.'))),
+    );
+    // Assess
+    expect(upstreamRetriers.length).toBeGreaterThanOrEqual(4);
+    for (const r of upstreamRetriers) {
+      expect(r.JitterStrategy).toBe('FULL');
+      expect(r.MaxAttempts).toBeGreaterThan(0);
+      expect(r.MaxAttempts).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it('never retries CreateTask on an ambiguous failure: it looks for the task first', () => {
+    // Act
+    const create = asl.States[VIDEO_STATES.createTask] as State;
+    const retried = (create.Retry ?? []).flatMap((r) => r.ErrorEquals);
+    const caught = create.Catch?.find((c) => c.ErrorEquals.includes('Upstream.Transient'));
+    // Assess
+    expect(retried).not.toContain('Upstream.Transient');
+    expect(retried).not.toContain('States.ALL');
+    expect(caught?.Next).toBe('SettleBeforeLookup');
+    expect(asl.States.SettleBeforeLookup?.Next).toBe(VIDEO_STATES.findTask);
+  });
+
+  it('ends failures in Fail states named for the API, carrying a cause', () => {
+    // Assess
+    for (const error of [
+      VIDEO_ERRORS.failed,
+      VIDEO_ERRORS.expired,
+      VIDEO_ERRORS.cancelled,
+      VIDEO_ERRORS.timedOut,
+    ]) {
+      const fail = states.find(([, s]) => s.Type === 'Fail' && s.Error === error);
+      expect(fail, error).toBeDefined();
+      expect(fail?.[1].CausePath).toMatch(/^\$\./);
+    }
+  });
+});
