@@ -39,7 +39,8 @@ const EXECUTION_REASON =
   "Execution names are the job IDs, known only at run time; the grant covers only this state machine's executions.";
 
 function need<T>(value: T | undefined, what: string, cap: Capability): T {
-  if (value === undefined) throw new Error(`capability ${cap} needs the ${what}, which this stack does not have`);
+  if (value === undefined)
+    throw new Error(`capability ${cap} needs the ${what}, which this stack does not have`);
   return value;
 }
 

@@ -24,7 +24,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   return rest;
 }
 
-function objectProperties(schema: z.ZodType | undefined): { props: Record<string, Json>; required: Set<string> } {
+function objectProperties(schema: z.ZodType | undefined): {
+  props: Record<string, Json>;
+  required: Set<string>;
+} {
   if (!schema) return { props: {}, required: new Set() };
   const s = jsonSchema(schema, 'input');
   return {
@@ -81,7 +84,10 @@ function operation(r: Route, s: RouteSchemas): Json {
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
   if (parameters.length > 0) op.parameters = parameters;
   if (s.body)
-    op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(s.body, 'input') } } };
+    op.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: jsonSchema(s.body, 'input') } },
+    };
   op.responses = responses;
   return op;
 }
@@ -134,7 +140,12 @@ export function buildOpenApi(
     paths,
     components: {
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
       },
       schemas: { Error: errorSchema },
       responses,

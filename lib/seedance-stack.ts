@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { markerFor } from '../functions/core/groups/marker';
 import { Api } from './constructs/api';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
@@ -42,6 +43,7 @@ export class SeedanceStack extends Stack {
     const s = { ...readSettings(this.node), ...(props.settings ?? {}) };
     this.settings = s;
     const managedTag = s.managedGroupTag ?? this.stackName;
+    markerFor(managedTag); // throws at synth, not at the first POST /groups, on a tag that cannot be a marker
 
     const environment: FunctionEnv = {
       ARK_PROJECT_NAME: s.projectName,

@@ -22,7 +22,10 @@ export interface CleanupEvent {
   dryRun?: boolean;
 }
 
-async function* runningExecutions(client: SFNClient, stateMachineArn: string): AsyncGenerator<ExecutionListItem> {
+async function* runningExecutions(
+  client: SFNClient,
+  stateMachineArn: string,
+): AsyncGenerator<ExecutionListItem> {
   let nextToken: string | undefined;
   do {
     const page = await client.send(

@@ -142,17 +142,15 @@ export class Api extends Construct {
       const fn = this.functions[r.handler];
       if (!fn) throw new Error(`no function for ${r.handler}`);
       const params = pathParameters(r.path);
-      this.restApi.root.resourceForPath(r.path).addMethod(
-        r.method,
-        new apigw.LambdaIntegration(fn.fn, { allowTestInvoke: false }),
-        {
+      this.restApi.root
+        .resourceForPath(r.path)
+        .addMethod(r.method, new apigw.LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
           operationName: r.name,
           authorizationType: apigw.AuthorizationType.IAM,
           requestValidator: validator,
           ...(r.method === 'POST' ? { requestModels: { 'application/json': jsonObject } } : {}),
           requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
-        },
-      );
+        });
     }
   }
 
@@ -164,7 +162,8 @@ export class Api extends Construct {
     });
     Validations.of(this.restApi).acknowledge({
       id: 'AwsSolutions-COG4',
-      reason: 'The API is for backend callers signing with IAM credentials (AWS_IAM on every method), not Cognito users.',
+      reason:
+        'The API is for backend callers signing with IAM credentials (AWS_IAM on every method), not Cognito users.',
     });
     if (cloudWatchRole) {
       const role = this.restApi.node.tryFindChild('CloudWatchRole');

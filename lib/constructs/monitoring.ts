@@ -23,7 +23,9 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const topic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn) : undefined;
+    const topic = props.alarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn)
+      : undefined;
     const period = Duration.minutes(5);
     const add = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {

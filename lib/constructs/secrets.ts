@@ -24,7 +24,8 @@ export class CredentialsSecret extends Construct {
       return;
     }
     const created = new secretsmanager.Secret(this, 'Secret', {
-      description: 'Volcengine AK/SK and APIYI token for seedance-stack: {accessKeyId, secretAccessKey, apiToken}',
+      description:
+        'Volcengine AK/SK and APIYI token for seedance-stack: {accessKeyId, secretAccessKey, apiToken}',
       // Generated placeholders so the JSON shape is right from the start; real values are set by hand.
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ accessKeyId: 'REPLACE_ME', secretAccessKey: 'REPLACE_ME' }),

@@ -41,11 +41,9 @@ export class UploadTrigger extends Construct {
       secret: props.secret,
       ingest: props.ingest,
     });
-    props.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(this.fn.fn),
-      { prefix: PREFIX.incoming },
-    );
+    props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.fn.fn), {
+      prefix: PREFIX.incoming,
+    });
     acknowledgeNotificationsHandler(Stack.of(this));
   }
 }

@@ -48,14 +48,18 @@ export class Workflow extends Construct {
     };
     for (const step of def.steps) {
       // Named by the placeholder, which is unique per workflow (two steps may share a module).
-      const fn = new HandlerFunction(this, step.substitution.replace(/(Function)?Arn$/, '') || step.substitution, {
-        handler: step.handler,
-        description: `${def.name} step ${step.substitution}`,
-        environment: props.environment,
-        logRetentionDays: props.logRetentionDays,
-        ...(step.timeoutSeconds !== undefined ? { timeoutSeconds: step.timeoutSeconds } : {}),
-        ...(step.memoryMb !== undefined ? { memoryMb: step.memoryMb } : {}),
-      });
+      const fn = new HandlerFunction(
+        this,
+        step.substitution.replace(/(Function)?Arn$/, '') || step.substitution,
+        {
+          handler: step.handler,
+          description: `${def.name} step ${step.substitution}`,
+          environment: props.environment,
+          logRetentionDays: props.logRetentionDays,
+          ...(step.timeoutSeconds !== undefined ? { timeoutSeconds: step.timeoutSeconds } : {}),
+          ...(step.memoryMb !== undefined ? { memoryMb: step.memoryMb } : {}),
+        },
+      );
       grantCapabilities(fn.fn, step.access, { bucket: props.bucket, secret: props.secret });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;

@@ -117,7 +117,9 @@ describe('POST /assets (adopt)', () => {
     // Assess
     expect(res.status).toBe(409);
     expect(errorCode(res)).toBe('AssetNotActive');
-    expect(res.body).toMatchObject({ error: { details: { status: 'Failed', upstreamError: { code: 'FaceMismatch' } } } });
+    expect(res.body).toMatchObject({
+      error: { details: { status: 'Failed', upstreamError: { code: 'FaceMismatch' } } },
+    });
   });
 
   it('answers 409 AssetNotActive for an asset still Processing', async () => {
@@ -161,7 +163,9 @@ describe('POST /assets (adopt)', () => {
 
   it('answers 502 when GetAsset fails upstream', async () => {
     // Prepare
-    h.sim.control.setFaults([{ action: 'GetAsset', rate: 1, count: 1, kind: 'error', status: 500, code: 'InternalError' }]);
+    h.sim.control.setFaults([
+      { action: 'GetAsset', rate: 1, count: 1, kind: 'error', status: 500, code: 'InternalError' },
+    ]);
     // Act
     const res = await h.call('adoptAsset', { method: 'POST', body: { assetId: activeId } });
     // Assess
@@ -178,7 +182,10 @@ describe('GET /assets/{assetId}', () => {
     const res = await h.call('getAsset', init);
     // Assess
     expect(res.status).toBe(200);
-    expect(assetResponse.parse(res.body)).toMatchObject({ assetId: activeId, assetUri: `asset://${activeId}` });
+    expect(assetResponse.parse(res.body)).toMatchObject({
+      assetId: activeId,
+      assetUri: `asset://${activeId}`,
+    });
     expect(res.body).not.toHaveProperty('url');
   });
 

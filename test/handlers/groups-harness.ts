@@ -89,7 +89,12 @@ export async function startImageServer(): Promise<{ url: string; close(): Promis
 export async function upstreamClient(h: Harness) {
   const { AssetsClient } = await import('../../functions/core/volcengine');
   const { SIM_DEFAULT_CREDENTIALS: creds } = await import('../../local/upstream-sim');
-  return new AssetsClient({ endpoint: h.sim.url, region: 'cn-beijing', projectName: 'default', credentials: creds });
+  return new AssetsClient({
+    endpoint: h.sim.url,
+    region: 'cn-beijing',
+    projectName: 'default',
+    credentials: creds,
+  });
 }
 
 /** Creates an asset from `imageUrl` and waits until upstream settles it (Active or Failed). */

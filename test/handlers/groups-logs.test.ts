@@ -31,7 +31,9 @@ beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(keep);
   vi.spyOn(process.stderr, 'write').mockImplementation(keep);
   for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const)
-    vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void captured.push(args.map(String).join(' ')));
+    vi.spyOn(console, m).mockImplementation(
+      (...args: unknown[]) => void captured.push(args.map(String).join(' ')),
+    );
 
   h = await startHarness();
   image = await startImageServer();

@@ -26,7 +26,12 @@ describe('POST /groups', () => {
     // Assess
     expect(res.status).toBe(201);
     const group = groupResponse.parse(res.body);
-    expect(group).toMatchObject({ name: 'Mia', description: 'red-haired host', projectName: 'default', managed: true });
+    expect(group).toMatchObject({
+      name: 'Mia',
+      description: 'red-haired host',
+      projectName: 'default',
+      managed: true,
+    });
     expect(res.headers.Location).toBe(`/groups/${group.groupId}`);
     const upstream = h.sim.control.groups().find((g) => g.Id === group.groupId);
     expect(upstream?.Description).toBe(`red-haired host [managed-by:${MANAGED_TAG}]`);
@@ -50,7 +55,12 @@ describe('POST /groups', () => {
     ['a wrong-typed description', { name: 'Mia', description: ['x'] }, 'ValidationError', 'description'],
     ['an empty name', { name: '   ' }, 'ValidationError', 'name'],
     ['a name over 64 characters', { name: 'x'.repeat(65) }, 'ValidationError', 'name'],
-    ['a description over 200 characters', { name: 'Mia', description: 'd'.repeat(201) }, 'ValidationError', 'description'],
+    [
+      'a description over 200 characters',
+      { name: 'Mia', description: 'd'.repeat(201) },
+      'ValidationError',
+      'description',
+    ],
     ['an unknown field', { name: 'Mia', color: 'red' }, 'ValidationError', ''],
   ])('answers 400 for %s', async (_label, body, code, field) => {
     // Prepare
@@ -87,7 +97,14 @@ describe('POST /groups', () => {
   it('answers 503 with Retry-After when the upstream throttles', async () => {
     // Prepare
     h.sim.control.setFaults([
-      { action: 'CreateAssetGroup', rate: 1, count: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+      {
+        action: 'CreateAssetGroup',
+        rate: 1,
+        count: 1,
+        kind: 'error',
+        status: 429,
+        code: 'FlowLimitExceeded',
+      },
     ]);
     // Act
     const res = await h.call('createGroup', { method: 'POST', body: { name: 'Mia' } });
@@ -97,7 +114,9 @@ describe('POST /groups', () => {
 
   it('answers 504 UpstreamTimeout when the upstream is slower than the timeout', async () => {
     // Prepare
-    h.sim.control.setFaults([{ action: 'CreateAssetGroup', rate: 1, count: 1, kind: 'latency', latencyMs: 2500 }]);
+    h.sim.control.setFaults([
+      { action: 'CreateAssetGroup', rate: 1, count: 1, kind: 'latency', latencyMs: 2500 },
+    ]);
     // Act
     const res = await h.call('createGroup', { method: 'POST', body: { name: 'Slow' } });
     // Assess
@@ -120,7 +139,9 @@ describe('GET /groups', () => {
     expect(p1.items).toHaveLength(2);
     expect(p1).toMatchObject({ pageNumber: 1, pageSize: 2 });
     expect(p1.total).toBeGreaterThanOrEqual(3);
-    expect(new Set([...p1.items, ...p2.items].map((g) => g.groupId)).size).toBe(p1.items.length + p2.items.length);
+    expect(new Set([...p1.items, ...p2.items].map((g) => g.groupId)).size).toBe(
+      p1.items.length + p2.items.length,
+    );
     expect(p1.items.every((g) => !g.description.includes('[managed-by'))).toBe(true);
   });
 
@@ -194,7 +215,12 @@ describe('GET /groups/{groupId}', () => {
     const res = await h.call('getGroup', { pathParameters: { groupId: id } });
     // Assess
     expect(res.status).toBe(200);
-    expect(groupResponse.parse(res.body)).toMatchObject({ groupId: id, name: 'Getter', description: 'about', managed: true });
+    expect(groupResponse.parse(res.body)).toMatchObject({
+      groupId: id,
+      name: 'Getter',
+      description: 'about',
+      managed: true,
+    });
   });
 
   it('answers 404 NotFound.group_id for an unknown group', async () => {
@@ -221,7 +247,9 @@ describe('GET /groups/{groupId}', () => {
   it('answers 502 when GetAssetGroup fails upstream', async () => {
     // Prepare
     const id = await createGroup(h, 'Broken');
-    h.sim.control.setFaults([{ action: 'GetAssetGroup', rate: 1, count: 1, kind: 'error', status: 503, code: 'ServiceUnavailable' }]);
+    h.sim.control.setFaults([
+      { action: 'GetAssetGroup', rate: 1, count: 1, kind: 'error', status: 503, code: 'ServiceUnavailable' },
+    ]);
     // Act
     const res = await h.call('getGroup', { pathParameters: { groupId: id } });
     // Assess
@@ -256,7 +284,14 @@ describe('DELETE /groups/{groupId}', () => {
     // Prepare
     const id = await createGroup(h, 'Busy');
     h.sim.control.setFaults([
-      { action: 'DeleteAssetGroup', rate: 1, count: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
+      {
+        action: 'DeleteAssetGroup',
+        rate: 1,
+        count: 1,
+        kind: 'error',
+        status: 429,
+        code: 'FlowLimitExceeded',
+      },
     ]);
     // Act
     const res = await h.call('deleteGroup', { method: 'DELETE', pathParameters: { groupId: id } });

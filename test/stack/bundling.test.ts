@@ -38,11 +38,15 @@ afterAll(() => {
 describe('NodejsFunction bundle', () => {
   it('is one minified ESM file with the createRequire banner and no external imports but node built-ins', () => {
     // Prepare
-    const imports = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
+    const imports = [...code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map(
+      (m) => m[1],
+    );
     // Act
     const external = imports.filter((m) => !m?.startsWith('node:') && !builtinModules.includes(m ?? ''));
     // Assess
-    expect(code.startsWith("import { createRequire as __seedanceCreateRequire } from 'node:module';")).toBe(true);
+    expect(code.startsWith("import { createRequire as __seedanceCreateRequire } from 'node:module';")).toBe(
+      true,
+    );
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
     expect(external).toEqual([]);
     // Minified: the only line breaks left are inside template literals.
@@ -56,7 +60,13 @@ describe('NodejsFunction bundle', () => {
     const mod = (await import(pathToFileURL(bundle).href)) as {
       handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>;
     };
-    const event = { httpMethod: 'GET', resource: '/assets/{assetId}', pathParameters: { assetId: 'nope' }, headers: {}, requestContext: { requestId: 'r1' } };
+    const event = {
+      httpMethod: 'GET',
+      resource: '/assets/{assetId}',
+      pathParameters: { assetId: 'nope' },
+      headers: {},
+      requestContext: { requestId: 'r1' },
+    };
     // Act
     const res = await mod.handler(event, { awsRequestId: 'l1' });
     // Assess

@@ -60,7 +60,8 @@ describe('stack settings from CDK context', () => {
     // Act
     const b = buildStack({ alarmTopicArn: topic, apiGatewayCloudWatchRole: 'false' }, { routes: FEW_ROUTES });
     // Assess
-    for (const [, alarm] of resourcesOf(b, 'AWS::CloudWatch::Alarm')) expect(alarm.AlarmActions).toEqual([topic]);
+    for (const [, alarm] of resourcesOf(b, 'AWS::CloudWatch::Alarm'))
+      expect(alarm.AlarmActions).toEqual([topic]);
     expect(resourcesOf(b, 'AWS::ApiGateway::Account')).toHaveLength(0);
   });
 
@@ -68,6 +69,7 @@ describe('stack settings from CDK context', () => {
     [{ logRetentionDays: 42 }, /logRetentionDays/],
     [{ videoRetentionDays: 0 }, /videoRetentionDays/],
     [{ logLevel: 'loud' }, /logLevel/],
+    [{ managedGroupTag: 'two words' }, /managed group tag/],
   ])('rejects invalid context %j at synth', (context, message) => {
     // Prepare
     const build = () => buildStack(context, { routes: FEW_ROUTES });
@@ -85,12 +87,16 @@ describe('workflows with any number of steps', () => {
 
   it('wires three steps and the bucket placeholder, or none at all', () => {
     // Prepare
-    const defs = [wf('ingest', 'no-steps.asl.json', []), wf('video', 'three-steps.asl.json', ['StepOneArn', 'StepTwoArn', 'StepThreeArn'])];
+    const defs = [
+      wf('ingest', 'no-steps.asl.json', []),
+      wf('video', 'three-steps.asl.json', ['StepOneArn', 'StepTwoArn', 'StepThreeArn']),
+    ];
     // Act
     const b = buildStack({}, { routes: FEW_ROUTES, workflows: defs });
     // Assess
     const video = b.stack.workflows.video!;
-    const subs = b.json.Resources[logicalId(video.stateMachine)]?.Properties?.DefinitionSubstitutions as Record<string, unknown>;
+    const subs = b.json.Resources[logicalId(video.stateMachine)]?.Properties
+      ?.DefinitionSubstitutions as Record<string, unknown>;
     expect(Object.keys(subs).sort()).toEqual(['BucketName', 'StepOneArn', 'StepThreeArn', 'StepTwoArn']);
     expect(Object.keys(b.stack.workflows.ingest!.steps)).toEqual([]);
   });
@@ -99,7 +105,11 @@ describe('workflows with any number of steps', () => {
     // Prepare
     const defs = [wf('ingest', 'unknown-placeholder.asl.json', [])];
     // Act
-    const build = () => buildStack({}, { routes: FEW_ROUTES.filter((r) => !r.access.some((a) => a.startsWith('video'))), workflows: defs });
+    const build = () =>
+      buildStack(
+        {},
+        { routes: FEW_ROUTES.filter((r) => !r.access.some((a) => a.startsWith('video'))), workflows: defs },
+      );
     // Assess
     expect(build).toThrow(/NobodyProvidesThisArn/);
   });

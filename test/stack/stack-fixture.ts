@@ -9,7 +9,9 @@ import { REPO_ROOT } from '../../lib/constructs/handler-function';
 import { SeedanceStack, type SeedanceStackProps } from '../../lib/seedance-stack';
 
 export const CDK_CONTEXT = (
-  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
 ).context;
 
 export interface Built {
@@ -49,7 +51,8 @@ export interface Statement {
   Principal?: unknown;
 }
 
-export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const asArray = <T>(v: T | T[] | undefined): T[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
 
 /** Statements of every IAM policy attached to the role with this logical ID (inline and AWS::IAM::Policy). */
 export function statementsOfRole(b: Built, roleId: string): Statement[] {

@@ -27,7 +27,12 @@ type Target =
   | { kind: 'machine'; wf: 'ingest' | 'video' }
   | { kind: 'executions'; wf: 'ingest' | 'video' };
 const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
-  upstream: [{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], target: { kind: 'secret' } }],
+  upstream: [
+    {
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      target: { kind: 'secret' },
+    },
+  ],
   'bucket:presign-upload': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'incoming/' } }],
   'bucket:read-videos': [{ actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'videos/' } }],
   'bucket:read-incoming': [
@@ -38,11 +43,15 @@ const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['s3:GetObject', 's3:DeleteObject'], target: { kind: 'objects', prefix: 'incoming/' } },
     { actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
   ],
-  'bucket:presign-incoming': [{ actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } }],
+  'bucket:presign-incoming': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
+  ],
   'bucket:write-videos': [
     { actions: ['s3:PutObject', 's3:AbortMultipartUpload'], target: { kind: 'objects', prefix: 'videos/' } },
   ],
-  'ingest:describe': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
+  'ingest:describe': [
+    { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } },
+  ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:list': [
     { actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'ingest' } },
@@ -50,7 +59,10 @@ const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
   ],
   'video:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'video' } }],
   'video:describe': [
-    { actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], target: { kind: 'executions', wf: 'video' } },
+    {
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      target: { kind: 'executions', wf: 'video' },
+    },
   ],
   'video:list': [{ actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'video' } }],
   'video:list-describe': [
@@ -76,10 +88,17 @@ function functionsUnderTest(): FunctionUnderTest[] {
   for (const wf of workflows)
     for (const step of wf.steps) {
       const h = b.stack.workflows[wf.name]?.steps[step.substitution];
-      if (h) out.push({ label: step.handler, fn: h.fn, logGroupId: logicalId(h.logGroup), caps: step.access });
+      if (h)
+        out.push({ label: step.handler, fn: h.fn, logGroupId: logicalId(h.logGroup), caps: step.access });
     }
   const trigger = b.stack.uploadTrigger?.fn;
-  if (trigger) out.push({ label: 'upload trigger', fn: trigger.fn, logGroupId: logicalId(trigger.logGroup), caps: ['ingest:start'] });
+  if (trigger)
+    out.push({
+      label: 'upload trigger',
+      fn: trigger.fn,
+      logGroupId: logicalId(trigger.logGroup),
+      caps: ['ingest:start'],
+    });
   const cleanup = b.stack.cleanup.fn;
   out.push({
     label: 'cleanup',
@@ -100,7 +119,10 @@ function matches(resource: unknown, target: Target): boolean {
     case 'bucket':
       return s === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] });
     case 'objects':
-      return s === JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${target.prefix}*`]] });
+      return (
+        s ===
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${target.prefix}*`]] })
+      );
     case 'machine':
       return s === JSON.stringify({ Ref: smId(target.wf) });
     case 'executions':
@@ -126,7 +148,10 @@ describe('API Gateway', () => {
     // Assess
     expect(methods).toHaveLength(routes.length);
     for (const r of routes) {
-      expect(byName.get(r.name), r.name).toMatchObject({ HttpMethod: r.method, AuthorizationType: 'AWS_IAM' });
+      expect(byName.get(r.name), r.name).toMatchObject({
+        HttpMethod: r.method,
+        AuthorizationType: 'AWS_IAM',
+      });
     }
   });
 
@@ -134,7 +159,9 @@ describe('API Gateway', () => {
     // Prepare
     const methods = resourcesOf(b, 'AWS::ApiGateway::Method');
     // Act
-    const withParams = methods.filter(([, p]) => Object.keys((p.RequestParameters as object | undefined) ?? {}).length);
+    const withParams = methods.filter(
+      ([, p]) => Object.keys((p.RequestParameters as object | undefined) ?? {}).length,
+    );
     // Assess
     b.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: true,
@@ -152,7 +179,9 @@ describe('API Gateway', () => {
     const settings = asArray(stage?.MethodSettings as Array<Record<string, unknown>>)[0];
     // Assess
     expect(stage).toMatchObject({ StageName: 'v1', TracingEnabled: true });
-    expect((stage?.AccessLogSetting as { Format: string }).Format).toContain('"requestId":"$context.requestId"');
+    expect((stage?.AccessLogSetting as { Format: string }).Format).toContain(
+      '"requestId":"$context.requestId"',
+    );
     expect(settings).toMatchObject({
       ThrottlingRateLimit: 20,
       ThrottlingBurstLimit: 40,
@@ -167,12 +196,18 @@ describe('API Gateway', () => {
     // Act
     const bodies = responses.map(([, p]) => {
       const template = (p.ResponseTemplates as Record<string, string>)['application/json'] ?? '';
-      return [p.ResponseType, JSON.parse(template.replace('$context.error.messageString', '"a message"'))] as const;
+      return [
+        p.ResponseType,
+        JSON.parse(template.replace('$context.error.messageString', '"a message"')),
+      ] as const;
     });
     // Assess
     const types = bodies.map(([t]) => t);
-    expect(types).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'ACCESS_DENIED', 'THROTTLED']));
-    for (const [, body] of bodies) expect(body).toEqual({ error: { code: expect.any(String), message: 'a message' } });
+    expect(types).toEqual(
+      expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'ACCESS_DENIED', 'THROTTLED']),
+    );
+    for (const [, body] of bodies)
+      expect(body).toEqual({ error: { code: expect.any(String), message: 'a message' } });
   });
 });
 
@@ -215,7 +250,8 @@ describe('IAM', () => {
             granted.add(action);
           }
       }
-      for (const r of rules) for (const a of r.actions) if (!granted.has(a)) problems.push(`${f.label}: lacks ${a}`);
+      for (const r of rules)
+        for (const a of r.actions) if (!granted.has(a)) problems.push(`${f.label}: lacks ${a}`);
     }
     // Assess
     expect(fns).toHaveLength(expectedCount);
@@ -246,7 +282,9 @@ describe('IAM', () => {
 describe('Lambda functions', () => {
   it('run nodejs24.x on arm64 with the ESM handler', () => {
     // Prepare
-    const ours = resourcesOf(b, 'AWS::Lambda::Function').filter(([, p]) => String(p.Runtime).startsWith('nodejs'));
+    const ours = resourcesOf(b, 'AWS::Lambda::Function').filter(([, p]) =>
+      String(p.Runtime).startsWith('nodejs'),
+    );
     // Act
     const shapes = new Set(ours.map(([, p]) => JSON.stringify([p.Runtime, p.Architectures, p.Handler])));
     // Assess
@@ -258,9 +296,12 @@ describe('Lambda functions', () => {
     // Prepare
     const fns = functionsUnderTest();
     // Act
-    const envs = fns.map((f) => b.template.toJSON().Resources[logicalId(f.fn)].Properties.Environment.Variables);
+    const envs = fns.map(
+      (f) => b.template.toJSON().Resources[logicalId(f.fn)].Properties.Environment.Variables,
+    );
     // Assess
-    for (const env of envs) expect(env).toMatchObject({ ARK_PROJECT_NAME: 'default', MANAGED_GROUP_TAG: 'TestStack' });
+    for (const env of envs)
+      expect(env).toMatchObject({ ARK_PROJECT_NAME: 'default', MANAGED_GROUP_TAG: 'TestStack' });
   });
 });
 
@@ -278,7 +319,9 @@ describe('storage', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
       LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(b.stack.storage.logBucket) } },
       CorsConfiguration: { CorsRules: [expect.objectContaining({ AllowedMethods: ['POST'] })] },
     });
@@ -340,7 +383,9 @@ describe('state machines', () => {
     // Prepare
     const machines = resourcesOf(b, 'AWS::StepFunctions::StateMachine');
     // Act
-    const logGroups = workflows.map((wf) => b.json.Resources[logicalId(b.stack.workflows[wf.name]!.logGroup)]);
+    const logGroups = workflows.map(
+      (wf) => b.json.Resources[logicalId(b.stack.workflows[wf.name]!.logGroup)],
+    );
     // Assess
     expect(machines).toHaveLength(workflows.length);
     for (const [, p] of machines)
@@ -350,7 +395,9 @@ describe('state machines', () => {
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       });
     for (const lg of logGroups)
-      expect(String(lg?.Properties?.LogGroupName)).toMatch(/^\/aws\/vendedlogs\/states\/TestStack-(ingest|video)$/);
+      expect(String(lg?.Properties?.LogGroupName)).toMatch(
+        /^\/aws\/vendedlogs\/states\/TestStack-(ingest|video)$/,
+      );
   });
 
   it("substitute each step's placeholder with its own function ARN", () => {
@@ -358,7 +405,8 @@ describe('state machines', () => {
     const expected = workflows.map((wf) => {
       const w = b.stack.workflows[wf.name]!;
       const subs: Record<string, unknown> = { BucketName: { Ref: logicalId(b.stack.storage.bucket) } };
-      for (const step of wf.steps) subs[step.substitution] = { 'Fn::GetAtt': [logicalId(w.steps[step.substitution]!.fn), 'Arn'] };
+      for (const step of wf.steps)
+        subs[step.substitution] = { 'Fn::GetAtt': [logicalId(w.steps[step.substitution]!.fn), 'Arn'] };
       return [logicalId(w.stateMachine), subs] as const;
     });
     // Act
@@ -397,10 +445,16 @@ describe('cleanup schedule and secret', () => {
     // Prepare
     const secrets = resourcesOf(b, 'AWS::SecretsManager::Secret');
     // Act
-    const generate = secrets[0]?.[1].GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string };
+    const generate = secrets[0]?.[1].GenerateSecretString as {
+      SecretStringTemplate: string;
+      GenerateStringKey: string;
+    };
     // Assess
     expect(secrets).toHaveLength(1);
-    expect(Object.keys(JSON.parse(generate.SecretStringTemplate))).toEqual(['accessKeyId', 'secretAccessKey']);
+    expect(Object.keys(JSON.parse(generate.SecretStringTemplate))).toEqual([
+      'accessKeyId',
+      'secretAccessKey',
+    ]);
     expect(generate.GenerateStringKey).toBe('apiToken');
   });
 });

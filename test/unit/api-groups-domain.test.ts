@@ -64,7 +64,12 @@ describe('managed marker', () => {
     const other = markDescription('x', 'OtherStack');
     const middle = `[managed-by:${TAG}] and more`;
     // Act
-    const results = [isManaged(other, TAG), isManaged(middle, TAG), isManaged('', TAG), isManaged(undefined, TAG)];
+    const results = [
+      isManaged(other, TAG),
+      isManaged(middle, TAG),
+      isManaged('', TAG),
+      isManaged(undefined, TAG),
+    ];
     // Assess
     expect(results).toEqual([false, false, false, false]);
     expect(stripMarker(other, TAG)).toBe(other);

@@ -95,7 +95,12 @@ describe('apiHandler', () => {
     const { logger } = logs();
     const errors: Error[] = [
       new ApiError(404, 'NotFound', 'group g was not found'),
-      new UpstreamError({ service: 'volcengine', code: 'FlowLimitExceeded', status: 429, message: 'slow down' }),
+      new UpstreamError({
+        service: 'volcengine',
+        code: 'FlowLimitExceeded',
+        status: 429,
+        message: 'slow down',
+      }),
       new RangeError('boom'),
     ];
     const results = [];

@@ -36,7 +36,9 @@ describe('openapi.json', () => {
       const o = byId.get(r.name);
       expect(o?.key, r.name).toBe(`${r.method} ${r.path}`);
       const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const declared = (o?.op.parameters ?? []).filter((p) => p.in === 'path' && p.required).map((p) => p.name);
+      const declared = (o?.op.parameters ?? [])
+        .filter((p) => p.in === 'path' && p.required)
+        .map((p) => p.name);
       expect(declared, r.name).toEqual(pathParams);
       expect(Object.keys(o?.op.responses ?? {}), r.name).toContain(String(successStatus(r)));
     }
@@ -50,7 +52,9 @@ describe('openapi.json', () => {
         .map((op) => [op.operationId, op]),
     );
     // Act
-    const mismatched = routes.filter((r) => Boolean(requestSchemas[r.name]?.body) !== Boolean(ops.get(r.name)?.requestBody));
+    const mismatched = routes.filter(
+      (r) => Boolean(requestSchemas[r.name]?.body) !== Boolean(ops.get(r.name)?.requestBody),
+    );
     // Assess
     expect(mismatched.map((r) => r.name)).toEqual([]);
     expect(routes.filter((r) => !requestSchemas[r.name]).map((r) => r.name)).toEqual([]);

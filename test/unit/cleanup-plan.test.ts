@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planCleanup, recordAssetActivity, summarize, type PlanInput } from '../../functions/core/cleanup/plan';
+import {
+  planCleanup,
+  recordAssetActivity,
+  summarize,
+  type PlanInput,
+} from '../../functions/core/cleanup/plan';
 import { collectReferences, emptyReferences, groupsInUse } from '../../functions/core/cleanup/references';
 import { markDescription } from '../../functions/core/groups';
 import type { AssetGroup } from '../../functions/core/volcengine/types';
@@ -8,7 +13,11 @@ const TAG = 'SeedanceStack';
 const NOW = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 
-function group(id: string, createdDaysAgo: number, opts: { managed?: boolean; updatedDaysAgo?: number } = {}): AssetGroup {
+function group(
+  id: string,
+  createdDaysAgo: number,
+  opts: { managed?: boolean; updatedDaysAgo?: number } = {},
+): AssetGroup {
   return {
     id,
     name: id,
@@ -132,7 +141,11 @@ describe('references of running executions', () => {
         content: [{ type: 'image_url', image_url: { url: 'asset://asset-20260101000000-bbbbb' } }],
       },
     });
-    const upload = JSON.stringify({ uploadId: 'u1', groupId: 'group-20260101000000-ccccc', key: 'incoming/x' });
+    const upload = JSON.stringify({
+      uploadId: 'u1',
+      groupId: 'group-20260101000000-ccccc',
+      key: 'incoming/x',
+    });
     // Act
     const refs = collectReferences(upload, collectReferences(video));
     // Assess
@@ -152,7 +165,9 @@ describe('references of running executions', () => {
 
   it('groupsInUse resolves referenced assets to their groups', () => {
     // Prepare
-    const refs = collectReferences(JSON.stringify({ a: 'asset://asset-x', g: 'group-direct', b: 'asset-gone' }));
+    const refs = collectReferences(
+      JSON.stringify({ a: 'asset://asset-x', g: 'group-direct', b: 'asset-gone' }),
+    );
     const groupOf = new Map([['asset-x', 'group-of-x']]);
     // Act
     const inUse = groupsInUse(refs, groupOf);

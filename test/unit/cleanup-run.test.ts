@@ -22,7 +22,12 @@ const OLD = '2020-01-01T00:00:00Z';
 
 function pageOf<T>(all: T[], q: PageRequest): Page<T> {
   const start = (q.pageNumber - 1) * q.pageSize;
-  return { items: all.slice(start, start + q.pageSize), totalCount: all.length, pageNumber: q.pageNumber, pageSize: q.pageSize };
+  return {
+    items: all.slice(start, start + q.pageSize),
+    totalCount: all.length,
+    pageNumber: q.pageNumber,
+    pageSize: q.pageSize,
+  };
 }
 
 function fakePorts(groups: AssetGroup[], assets: Asset[] = [], inputs: string[] = []) {
@@ -79,19 +84,31 @@ describe('runCleanup', () => {
     const clock = fakeClock();
     f.useClock(clock);
     // Act
-    const result = await runCleanup(f.ports, { managedTag: TAG, maxAgeDays: 30, dryRun: false, pageSize: 5, clock });
+    const result = await runCleanup(f.ports, {
+      managedTag: TAG,
+      maxAgeDays: 30,
+      dryRun: false,
+      pageSize: 5,
+      clock,
+    });
     // Assess
     expect(result.deleted).toHaveLength(23);
     expect(f.calls.filter((c) => c.op === 'listGroups')).toHaveLength(5);
     const deletes = f.calls.filter((c) => c.op === 'deleteGroup').map((c) => c.at);
-    for (let i = 5; i < deletes.length; i++) expect(deletes[i]! - deletes[i - 5]!).toBeGreaterThanOrEqual(1000);
+    for (let i = 5; i < deletes.length; i++)
+      expect(deletes[i]! - deletes[i - 5]!).toBeGreaterThanOrEqual(1000);
   });
 
   it('deletes nothing in a dry run but reports the plan', async () => {
     // Prepare
     const f = fakePorts([managed('group-a'), managed('group-b')]);
     // Act
-    const result = await runCleanup(f.ports, { managedTag: TAG, maxAgeDays: 30, dryRun: true, clock: fakeClock() });
+    const result = await runCleanup(f.ports, {
+      managedTag: TAG,
+      maxAgeDays: 30,
+      dryRun: true,
+      clock: fakeClock(),
+    });
     // Assess
     expect(result.planned).toEqual(['group-a', 'group-b']);
     expect(result.deleted).toEqual([]);
@@ -116,7 +133,12 @@ describe('runCleanup', () => {
       [JSON.stringify({ groupId: 'group-a' }), JSON.stringify({ references: ['asset://asset-1'] })],
     );
     // Act
-    const result = await runCleanup(f.ports, { managedTag: TAG, maxAgeDays: 30, dryRun: false, clock: fakeClock() });
+    const result = await runCleanup(f.ports, {
+      managedTag: TAG,
+      maxAgeDays: 30,
+      dryRun: false,
+      clock: fakeClock(),
+    });
     // Assess
     expect(result.deleted).toEqual(['group-c']);
     expect(result.kept['in-use']).toBe(2);
@@ -126,12 +148,18 @@ describe('runCleanup', () => {
   it('retries a throttled delete with backoff, treats 404 as done, and reports other failures', async () => {
     // Prepare
     const f = fakePorts([managed('group-throttled'), managed('group-gone'), managed('group-denied')]);
-    const err = (status: number, code: string) => new UpstreamError({ service: 'volcengine', status, code, message: code });
+    const err = (status: number, code: string) =>
+      new UpstreamError({ service: 'volcengine', status, code, message: code });
     f.failures.set('group-throttled', [err(429, 'FlowLimitExceeded'), err(429, 'FlowLimitExceeded')]);
     f.failures.set('group-gone', [err(404, 'NotFound.group_id')]);
     f.failures.set('group-denied', [err(403, 'AccessDenied')]);
     // Act
-    const result = await runCleanup(f.ports, { managedTag: TAG, maxAgeDays: 30, dryRun: false, clock: fakeClock() });
+    const result = await runCleanup(f.ports, {
+      managedTag: TAG,
+      maxAgeDays: 30,
+      dryRun: false,
+      clock: fakeClock(),
+    });
     // Assess
     expect(result.deleted).toEqual(['group-throttled', 'group-gone']);
     expect(result.failed).toEqual([{ groupId: 'group-denied', code: 'AccessDenied' }]);
@@ -141,7 +169,8 @@ describe('runCleanup', () => {
   it('gives up on a delete after maxAttempts throttled answers', async () => {
     // Prepare
     const f = fakePorts([managed('group-x')]);
-    const throttled = () => new UpstreamError({ service: 'volcengine', status: 429, code: 'FlowLimitExceeded', message: 'x' });
+    const throttled = () =>
+      new UpstreamError({ service: 'volcengine', status: 429, code: 'FlowLimitExceeded', message: 'x' });
     f.failures.set('group-x', [throttled(), throttled(), throttled()]);
     // Act
     const result = await runCleanup(f.ports, {
@@ -158,9 +187,20 @@ describe('runCleanup', () => {
   it('stops paging on a short page even if the total claims more', async () => {
     // Prepare
     const f = fakePorts([managed('group-a')]);
-    f.ports.listGroups = async (q) => ({ items: q.pageNumber === 1 ? [managed('group-a')] : [], totalCount: 999, pageNumber: q.pageNumber, pageSize: q.pageSize });
+    f.ports.listGroups = async (q) => ({
+      items: q.pageNumber === 1 ? [managed('group-a')] : [],
+      totalCount: 999,
+      pageNumber: q.pageNumber,
+      pageSize: q.pageSize,
+    });
     // Act
-    const result = await runCleanup(f.ports, { managedTag: TAG, maxAgeDays: 30, dryRun: true, pageSize: 10, clock: fakeClock() });
+    const result = await runCleanup(f.ports, {
+      managedTag: TAG,
+      maxAgeDays: 30,
+      dryRun: true,
+      pageSize: 10,
+      clock: fakeClock(),
+    });
     // Assess
     expect(result.groups).toBe(1);
   });

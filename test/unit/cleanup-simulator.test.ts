@@ -40,7 +40,11 @@ async function group(key: string, description: string): Promise<string> {
 }
 async function asset(key: string, groupId: string): Promise<string> {
   // The URL is never fetched successfully; cleanup only looks at the asset's times and group.
-  const { id } = await client.createAsset({ groupId, url: 'http://127.0.0.1:9/none.png', assetType: 'Image' });
+  const { id } = await client.createAsset({
+    groupId,
+    url: 'http://127.0.0.1:9/none.png',
+    assetType: 'Image',
+  });
   ids[key] = id;
   return id;
 }
@@ -48,7 +52,9 @@ const groupIds = () => new Set(sim.control.groups().map((g) => String(g.Id)));
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.001, assetDelayMs: [1, 2] });
-  sim.control.update({ rateLimits: { ...DEFAULT_RATE_LIMITS, CreateAssetGroup: 0, CreateAsset: 0, UpdateAsset: 0 } });
+  sim.control.update({
+    rateLimits: { ...DEFAULT_RATE_LIMITS, CreateAssetGroup: 0, CreateAsset: 0, UpdateAsset: 0 },
+  });
   client = new AssetsClient({
     endpoint: sim.url,
     region: 'cn-beijing',
@@ -79,12 +85,16 @@ beforeAll(async () => {
 
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   const exec = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:x:${name}`;
-  sfn.on(ListExecutionsCommand, { stateMachineArn: VIDEO_ARN }).callsFake((input: { nextToken?: string }) =>
-    input.nextToken === 'page-2'
-      ? { executions: [{ executionArn: exec('v2') }] }
-      : { executions: [{ executionArn: exec('v1') }], nextToken: 'page-2' },
-  );
-  sfn.on(ListExecutionsCommand, { stateMachineArn: INGEST_ARN }).resolves({ executions: [{ executionArn: exec('u1') } as never] });
+  sfn
+    .on(ListExecutionsCommand, { stateMachineArn: VIDEO_ARN })
+    .callsFake((input: { nextToken?: string }) =>
+      input.nextToken === 'page-2'
+        ? { executions: [{ executionArn: exec('v2') }] }
+        : { executions: [{ executionArn: exec('v1') }], nextToken: 'page-2' },
+    );
+  sfn
+    .on(ListExecutionsCommand, { stateMachineArn: INGEST_ARN })
+    .resolves({ executions: [{ executionArn: exec('u1') } as never] });
   sfn.on(DescribeExecutionCommand, { executionArn: exec('v1') }).resolves({
     status: 'RUNNING',
     input: JSON.stringify({ prompt: 'Image 1 waves', references: [{ assetId: ids['video-ref'] }] }),
@@ -118,8 +128,23 @@ afterAll(async () => {
   await sim.close();
 });
 
-const SHOULD_DELETE = ['stale-0', 'stale-1', 'stale-2', 'stale-3', 'stale-with-old-asset', 'referenced-by-finished'];
-const SHOULD_KEEP = ['unmanaged-0', 'unmanaged-100', 'other-stack', 'recent-asset', 'in-use-by-video', 'in-use-by-upload', 'young'];
+const SHOULD_DELETE = [
+  'stale-0',
+  'stale-1',
+  'stale-2',
+  'stale-3',
+  'stale-with-old-asset',
+  'referenced-by-finished',
+];
+const SHOULD_KEEP = [
+  'unmanaged-0',
+  'unmanaged-100',
+  'other-stack',
+  'recent-asset',
+  'in-use-by-video',
+  'in-use-by-upload',
+  'young',
+];
 
 describe('scheduled cleanup against the simulator', () => {
   it('a dry run plans exactly the stale managed groups and deletes nothing', async () => {

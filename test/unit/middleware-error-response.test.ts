@@ -17,13 +17,21 @@ function capture(): { logger: Logger; lines: string[] } {
 }
 
 const upstream = (status: number, code: string) =>
-  new UpstreamError({ service: 'volcengine', code, status, message: `${code} happened`, operation: 'GetAsset' });
+  new UpstreamError({
+    service: 'volcengine',
+    code,
+    status,
+    message: `${code} happened`,
+    operation: 'GetAsset',
+  });
 
 describe('errorResponse middleware', () => {
   it('answers an ApiError with its status, code, details and headers', async () => {
     // Prepare
     const { logger } = capture();
-    const req = failed(new ApiError(409, 'AssetNotActive', 'not active', { status: 'Failed' }, { 'x-a': '1' }));
+    const req = failed(
+      new ApiError(409, 'AssetNotActive', 'not active', { status: 'Failed' }, { 'x-a': '1' }),
+    );
     // Act
     await errorResponse(logger).onError?.(req);
     // Assess

@@ -24,7 +24,10 @@ describe('requestLog middleware', () => {
     // Prepare
     const { fn, lines } = setup(async () => ({ statusCode: 200, body: '{}' }));
     // Act
-    const res = await fn(apiEvent({ method: 'GET', resource: '/groups/{groupId}', requestId: 'abc-1' }), lambdaContext());
+    const res = await fn(
+      apiEvent({ method: 'GET', resource: '/groups/{groupId}', requestId: 'abc-1' }),
+      lambdaContext(),
+    );
     // Assess
     expect(lines()).toEqual([
       expect.objectContaining({

@@ -35,7 +35,11 @@ describe('validateRequest middleware', () => {
     // Act
     const validated = await run(event);
     // Assess
-    expect(validated).toEqual({ body: { name: 'x', size: 3 }, query: { pageSize: 50 }, path: { groupId: 'group-1' } });
+    expect(validated).toEqual({
+      body: { name: 'x', size: 3 },
+      query: { pageSize: 50 },
+      path: { groupId: 'group-1' },
+    });
   });
 
   it('applies query defaults when there is no query string', async () => {

@@ -51,7 +51,6 @@ export type ListGroupAssetsQuery = z.infer<typeof listGroupAssetsQuery>;
 export const adoptAssetBody = z.strictObject({ assetId: assetIdSchema });
 export type AdoptAssetBody = z.infer<typeof adoptAssetBody>;
 
-
 // ---- answers (documented in OpenAPI; tests check the handlers' views against them) ----
 
 export const groupResponse = z.object({
@@ -78,7 +77,12 @@ export const assetResponse = z.object({
 });
 
 const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), pageNumber: z.number().int(), pageSize: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    pageNumber: z.number().int(),
+    pageSize: z.number().int(),
+  });
 
 export const groupPageResponse = pageOf(groupResponse);
 export const assetPageResponse = pageOf(assetResponse);

@@ -36,7 +36,8 @@ function time(s: string | undefined): number {
 
 export function decide(group: AssetGroup, input: PlanInput, cutoff: number): Decision {
   const groupId = group.id;
-  if (!isManaged(group.description, input.managedTag)) return { groupId, action: 'keep', reason: 'unmanaged' };
+  if (!isManaged(group.description, input.managedTag))
+    return { groupId, action: 'keep', reason: 'unmanaged' };
   const created = time(group.createTime);
   const updated = Number.isNaN(time(group.updateTime)) ? created : time(group.updateTime);
   // An unreadable date must never make a group look old.

@@ -33,7 +33,10 @@ function walk(value: unknown, refs: References, depth: number): void {
 }
 
 /** Adds the references found in one execution input (a JSON string; unparsable input is scanned as text). */
-export function collectReferences(input: string | undefined, refs: References = emptyReferences()): References {
+export function collectReferences(
+  input: string | undefined,
+  refs: References = emptyReferences(),
+): References {
   if (!input) return refs;
   let parsed: unknown;
   try {

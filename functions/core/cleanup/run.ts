@@ -112,7 +112,8 @@ export async function runCleanup(ports: CleanupPorts, opts: CleanupOptions): Pro
   const counted = () => void listCalls++;
 
   const groups: AssetGroup[] = [];
-  for await (const g of pages((q) => ports.listGroups(q), pageSize, takeList, pacing, counted)) groups.push(g);
+  for await (const g of pages((q) => ports.listGroups(q), pageSize, takeList, pacing, counted))
+    groups.push(g);
 
   const lastAssetActivity = new Map<string, number>();
   const groupOfAsset = new Map<string, string>();

@@ -30,8 +30,7 @@ export function requestLog(log: Logger, route: string, now: () => number = Date.
   return {
     name: 'requestLog',
     before: (request) => {
-      const requestId =
-        request.event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown';
+      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId ?? 'unknown';
       started.set(request, { at: now(), requestId });
       log.setContext({ requestId, route });
     },

@@ -32,7 +32,10 @@ export function validateRequest(schemas: RequestSchemaSet): ApiMiddleware {
       const found: FieldProblem[] = [];
       let body: unknown = undefined;
       let query: unknown = undefined;
-      const pathParams: Record<string, string> = { ...(event.pathParameters ?? {}) } as Record<string, string>;
+      const pathParams: Record<string, string> = { ...(event.pathParameters ?? {}) } as Record<
+        string,
+        string
+      >;
       if (schemas.body) {
         const r = schemas.body.safeParse(event.jsonBody);
         if (r.success) body = r.data;
