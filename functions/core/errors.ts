@@ -159,7 +159,8 @@ export function apiErrorFromUpstream(e: UpstreamError): ApiError {
   if (e.status === 0)
     return new ApiError(504, e.code === 'Timeout' ? 'UpstreamTimeout' : 'UpstreamUnavailable', msg, details);
   if (e.throttled) return new ApiError(503, 'UpstreamThrottled', msg, details, { 'Retry-After': '2' });
-  if (e.status >= 500) return new ApiError(502, 'UpstreamError', msg, details);
+  // A 2xx we could not read (MalformedResponse) is as much the upstream's fault as a 5xx.
+  if (e.status >= 500 || e.status < 400) return new ApiError(502, 'UpstreamError', msg, details);
   if (e.status === 401 || e.status === 403) return new ApiError(502, e.code, msg, details);
   return new ApiError(e.status, e.code, msg, details);
 }

@@ -11,12 +11,7 @@ import type { ApiMiddleware } from './types';
 
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  if (isUpstreamError(e)) {
-    const mapped = apiErrorFromUpstream(e);
-    // A 2xx answer we could not read (MalformedResponse) is the upstream's fault, never a success.
-    if (mapped.status < 400) return new ApiError(502, 'UpstreamError', mapped.message, mapped.details);
-    return mapped;
-  }
+  if (isUpstreamError(e)) return apiErrorFromUpstream(e);
   return new ApiError(500, 'InternalError', 'Internal error');
 }
 
