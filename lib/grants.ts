@@ -100,7 +100,13 @@ function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
       allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
       return true;
     case 'bucket:write-videos':
-      allow(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [objects(t, videos)], OBJECT_REASON(videos));
+      // s3:GetObject covers the HeadObject that makes a re-run of the save step skip a finished upload.
+      allow(
+        fn,
+        ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+        [objects(t, videos)],
+        OBJECT_REASON(videos),
+      );
       return true;
     default:
       return false;
@@ -123,7 +129,8 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
       setEnv(fn, { CREDENTIALS_SECRET_ID: t.secret.secretArn });
       return;
     case 'ingest:describe':
-      onExecutions(ingest(), ['states:DescribeExecution']);
+      // History tells `validating` from `ingesting` while the execution runs.
+      onExecutions(ingest(), ['states:DescribeExecution', 'states:GetExecutionHistory']);
       break;
     case 'ingest:start':
       onMachine(ingest(), ['states:StartExecution']);

@@ -47,10 +47,16 @@ const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
   ],
   'bucket:write-videos': [
-    { actions: ['s3:PutObject', 's3:AbortMultipartUpload'], target: { kind: 'objects', prefix: 'videos/' } },
+    {
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+      target: { kind: 'objects', prefix: 'videos/' },
+    },
   ],
   'ingest:describe': [
-    { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } },
+    {
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      target: { kind: 'executions', wf: 'ingest' },
+    },
   ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:list': [
