@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { FIX_LOG } from './lib/fixes';
+import { FIX_LOG, PROPOSED } from './lib/fixes';
 import { describeMachine } from './lib/machine';
 import { label, renderRecord, table, type Cell } from './lib/markdown';
 import { REPO_ROOT } from './lib/paths';
@@ -95,13 +95,17 @@ async function runOne(b: Benchmark, dir: string): Promise<Outcome> {
     : { status: 'failed', error: parsed.error.split('\n').slice(0, 3).join(' '), elapsedMs };
 }
 
+/** The figures a benchmark names in `headline` (keys), else its first six scalar figures. */
 function headline(result: Record<string, unknown>, max = 6): [string, Cell][] {
-  return Object.entries(result)
-    .filter(
-      ([k, v]) => k !== 'title' && (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'),
-    )
-    .slice(0, max)
-    .map(([k, v]) => [label(k), v as Cell]);
+  const scalar = (v: unknown): v is Cell => ['number', 'boolean', 'string'].includes(typeof v);
+  const named = Array.isArray(result.headline) ? result.headline.filter((k) => typeof k === 'string') : [];
+  const keys =
+    named.length > 0
+      ? named.filter((k) => scalar(result[k]))
+      : Object.keys(result)
+          .filter((k) => k !== 'title' && scalar(result[k]))
+          .slice(0, max);
+  return keys.map((k) => [label(k), result[k] as Cell]);
 }
 
 function render(
@@ -171,6 +175,17 @@ function render(
       table(
         ['fix', 'figure', 'before', 'after', 'files'],
         FIX_LOG.map((f) => [f.fix, f.figure, f.before, f.after, f.files]),
+      ),
+      '',
+    );
+  }
+  if (PROPOSED.length > 0) {
+    parts.push(
+      "## Fixes measured but left to the files' owners",
+      '',
+      table(
+        ['fix', 'figure', 'now', 'with the fix', 'files'],
+        PROPOSED.map((f) => [f.fix, f.figure, f.before, f.after, f.files]),
       ),
       '',
     );

@@ -8,7 +8,7 @@
 import { ApiClient, ApiCallError } from '../../cli/api-client';
 import type { UploadStatus, VideoJob } from '../../cli/api-types';
 import { createSigner } from '../../cli/signing';
-import { sendUpload } from '../../cli/uploads';
+import { sendUpload, type LocalFile } from '../../cli/uploads';
 import { makeAvatarPng } from '../../local/avatar';
 import { executionArn, type ExecutionRecord } from '../../local/sfn/executions';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/start';
@@ -18,6 +18,8 @@ export interface LoadStack {
   stack: LocalStack;
   sim: Simulator;
   client: ApiClient;
+  /** Calls the driver repeated after a retryable answer (see withClientRetries). */
+  clientRetries: number;
   close(): Promise<void>;
 }
 
@@ -35,10 +37,29 @@ export async function openLoadStack(opts: LocalStackOptions): Promise<LoadStack>
     timeoutMs: 120_000,
     maxAttempts: 5,
   });
-  return { stack, sim, client, close: () => stack.close() };
+  return { stack, sim, client, clientRetries: 0, close: () => stack.close() };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Answers a client should retry: throttled, upstream failed or timed out, or no answer at all. */
+const RETRYABLE_STATUS = new Set([0, 429, 502, 503, 504]);
+
+/**
+ * Retries a call the way a careful client does, with jittered backoff, only on answers that say
+ * nothing was done (or, for createVideo, with the same Idempotency-Key so a repeat starts nothing twice).
+ */
+async function withClientRetries<T>(l: LoadStack, fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof ApiCallError && RETRYABLE_STATUS.has(e.status)) || i >= attempts) throw e;
+      l.clientRetries += 1;
+      await sleep(Math.random() * Math.min(4_000, 250 * 2 ** i));
+    }
+  }
+}
 
 function errorText(e: unknown): string {
   if (e instanceof ApiCallError) return `${e.status} ${e.code}: ${e.message}`;
@@ -71,6 +92,8 @@ async function settleExecutions(
 }
 
 export interface UploadOutcome {
+  /** Position in the batch (what `fileFor` was called with). */
+  index: number;
   uploadId?: string;
   /** ms from the start of the batch until the presigned POST was accepted. */
   sentMs?: number;
@@ -91,18 +114,21 @@ export async function runUploadBatch(
   l: LoadStack,
   groupId: string,
   count: number,
-  opts: { image?: Uint8Array; deadlineMs?: number } = {},
+  opts: { fileFor?: (i: number) => LocalFile; deadlineMs?: number } = {},
 ): Promise<UploadBatch> {
-  const bytes = opts.image ?? makeAvatarPng();
-  const file = { path: 'avatar.png', fileName: 'avatar.png', bytes, contentType: 'image/png' };
+  const avatar = makeAvatarPng();
+  const fileFor =
+    opts.fileFor ??
+    (() => ({ path: 'avatar.png', fileName: 'avatar.png', bytes: avatar, contentType: 'image/png' }));
   const startedAt = Date.now();
   const outcomes = await Promise.all(
-    Array.from({ length: count }, async (): Promise<UploadOutcome> => {
+    Array.from({ length: count }, async (_, i): Promise<UploadOutcome> => {
+      const file = fileFor(i);
       try {
-        const sent = await sendUpload(l.client, groupId, file);
-        return { uploadId: sent.uploadId, sentMs: Date.now() - startedAt };
+        const sent = await withClientRetries(l, () => sendUpload(l.client, groupId, file));
+        return { index: i, uploadId: sent.uploadId, sentMs: Date.now() - startedAt };
       } catch (e) {
-        return { sendError: errorText(e) };
+        return { index: i, sendError: errorText(e) };
       }
     }),
   );
@@ -115,7 +141,8 @@ export async function runUploadBatch(
   await mapLimit(outcomes, 8, async (o) => {
     if (!o.uploadId) return;
     try {
-      o.status = await l.client.getUpload(groupId, o.uploadId);
+      const id = o.uploadId;
+      o.status = await withClientRetries(l, () => l.client.getUpload(groupId, id));
     } catch (e) {
       o.sendError = `status: ${errorText(e)}`;
     }
@@ -124,6 +151,7 @@ export async function runUploadBatch(
 }
 
 export interface VideoOutcome {
+  index: number;
   videoId?: string;
   acceptedMs?: number;
   doneMs?: number;
@@ -148,18 +176,20 @@ export async function runVideoBatch(
   const outcomes = await Promise.all(
     Array.from({ length: count }, async (_, i): Promise<VideoOutcome> => {
       try {
-        const job = await l.client.createVideo(
-          {
-            prompt: `Image 1 waves at the camera, take ${i + 1}`,
-            references: [{ assetId }],
-            ratio: '3:4',
-            duration: 5,
-          },
-          `bench-${startedAt}-${i}`,
+        const job = await withClientRetries(l, () =>
+          l.client.createVideo(
+            {
+              prompt: `Image 1 waves at the camera, take ${i + 1}`,
+              references: [{ assetId }],
+              ratio: '3:4',
+              duration: 5,
+            },
+            `bench-${startedAt}-${i}`,
+          ),
         );
-        return { videoId: job.videoId, acceptedMs: Date.now() - startedAt };
+        return { index: i, videoId: job.videoId, acceptedMs: Date.now() - startedAt };
       } catch (e) {
-        return { createError: errorText(e) };
+        return { index: i, createError: errorText(e) };
       }
     }),
   );
@@ -172,7 +202,8 @@ export async function runVideoBatch(
   await mapLimit(outcomes, 8, async (o) => {
     if (!o.videoId) return;
     try {
-      o.job = await l.client.getVideo(o.videoId);
+      const id = o.videoId;
+      o.job = await withClientRetries(l, () => l.client.getVideo(id));
     } catch (e) {
       o.createError = `status: ${errorText(e)}`;
     }
@@ -181,7 +212,11 @@ export async function runVideoBatch(
 }
 
 /** Runs fn over items with at most `limit` in flight. */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

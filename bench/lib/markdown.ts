@@ -30,9 +30,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** `timeToAllActiveMs` → `time to all active ms`: readable labels from camelCase keys. */
 export function label(key: string): string {
   return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/_/g, ' ')
-    .toLowerCase();
+    .replace(/KiB|MiB|QPS|Qps|Mb|MB/g, (unit) => `\u0000${unit}\u0000`)
+    .split('\u0000')
+    .map((part, i) =>
+      i % 2 === 1
+        ? ` ${part === 'Qps' ? 'QPS' : part === 'Mb' ? 'MB' : part} `
+        : part
+            .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+            .replace(/_/g, ' ')
+            .toLowerCase(),
+    )
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function cellOf(v: unknown): Cell {
@@ -45,7 +55,7 @@ function rowsTable(items: readonly Record<string, unknown>[]): string {
   const headers: string[] = [];
   for (const item of items) for (const k of Object.keys(item)) if (!headers.includes(k)) headers.push(k);
   return table(
-    headers,
+    headers.map(label),
     items.map((item) => headers.map((h) => cellOf(item[h]))),
   );
 }
@@ -56,7 +66,7 @@ export function renderRecord(title: string, record: Record<string, unknown>, lev
   const scalars: [string, Cell][] = [];
   const rest: [string, unknown][] = [];
   for (const [k, v] of Object.entries(record)) {
-    if (k === 'title' || k === 'notes') continue;
+    if (k === 'title' || k === 'notes' || k === 'headline') continue;
     if (isScalar(v) || (Array.isArray(v) && v.every(isScalar))) scalars.push([k, cellOf(v)]);
     else rest.push([k, v]);
   }

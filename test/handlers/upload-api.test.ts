@@ -117,6 +117,34 @@ describe('POST /groups/{groupId}/uploads', () => {
     expect(res.status).toBe(404);
     expect(errorCode(res)).toBe('NotFound');
   });
+
+  it('still signs the upload when the group check is throttled (ingest reports a missing group)', async () => {
+    // Prepare
+    assets.getAssetGroup.mockRejectedValue(
+      new UpstreamError({
+        service: 'volcengine',
+        code: 'FlowLimitExceeded',
+        status: 429,
+        message: 'slow down',
+      }),
+    );
+    // Act
+    const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
+    // Assess
+    expect(res.status).toBe(201);
+    expect((res.body as PostAnswer).uploadId).toMatch(/\S/);
+  });
+
+  it('answers 502 when the group check fails upstream for another reason', async () => {
+    // Prepare
+    assets.getAssetGroup.mockRejectedValue(
+      new UpstreamError({ service: 'volcengine', code: 'InternalError', status: 500, message: 'boom' }),
+    );
+    // Act
+    const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
+    // Assess
+    expect(res.status).toBe(502);
+  });
 });
 
 async function getUpload(uploadId: string, groupId = GROUP) {

@@ -329,7 +329,7 @@ describe('ingest workflow', () => {
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('Upstream.Throttled');
     expect(failure(r).code).toBe('FlowLimitExceeded');
-    expect(counter('CreateAsset').calls).toBe(7);
+    expect(counter('CreateAsset').calls).toBe(61); // the first call + MaxAttempts (60) retries
   });
 
   it('makes one asset when CreateAsset answers 5xx after upstream accepted it', async () => {
