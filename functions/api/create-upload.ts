@@ -4,7 +4,6 @@
  * the content-length-range and the declared Content-Type as a condition. The upload ID carries its
  * creation time, which is how GET .../uploads/{id} later tells `awaiting_upload` from `expired`.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
@@ -12,10 +11,7 @@ import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '
 import { extensionFor, newUploadId, uploadKey } from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
-
-let s3: S3Client | undefined;
-const s3Client = (forcePathStyle: boolean) =>
-  (s3 ??= new S3Client({ forcePathStyle, requestChecksumCalculation: 'WHEN_REQUIRED' }));
+import { s3Client } from '../shared/s3';
 
 export const handler = apiHandler<CreateUploadBody>(
   { name: 'createUpload', body: createUploadBody, path: uploadGroupPathSchema },
@@ -46,7 +42,7 @@ export const handler = apiHandler<CreateUploadBody>(
     const now = new Date();
     const uploadId = newUploadId(now);
     const key = uploadKey({ groupId, uploadId, ext });
-    const upload = await createPresignedPost(s3Client(config.s3ForcePathStyle), {
+    const upload = await createPresignedPost(s3Client(config), {
       Bucket: bucket,
       Key: key,
       Conditions: [

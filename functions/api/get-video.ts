@@ -8,7 +8,8 @@ import { notFound } from '../core/errors';
 import { videoPathSchema } from '../core/api-schemas/videos';
 import { executionArn, parseResult, videoView } from '../core/video';
 import { apiHandler } from '../shared/api';
-import { describeExecution, executionFacts, presignVideoLinks, runningHistory } from '../shared/video-aws';
+import { describeExecution, executionFacts, runningHistory } from '../shared/video-aws';
+import { presignVideoLinks } from '../shared/video-links';
 
 export const handler = apiHandler({ name: 'getVideo', path: videoPathSchema }, async (req) => {
   const config = loadConfig();

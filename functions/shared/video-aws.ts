@@ -1,40 +1,20 @@
 /**
- * The AWS side of the video API handlers and steps: clients built once per process, and the few
- * Step Functions / S3 reads the four video routes share. Endpoints come from the SDK's own
- * `AWS_ENDPOINT_URL_<SERVICE>` variables (local mode changes no code); path-style addressing is a
- * setting because local S3 servers cannot serve bucket subdomains. Checksums only when required: newer
- * SDKs add an empty-body checksum to presigned requests that real S3 then rejects.
+ * The Step Functions side of the video API handlers: the client, built once per process, and the few
+ * execution reads the four video routes share. Endpoints come from the SDK's own
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code. S3 lives in `./s3` and
+ * `./video-links`, so the routes that never touch S3 do not bundle it.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   SFNClient,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Config } from '../core/config';
 import { ApiError } from '../core/errors';
-import {
-  historyFacts,
-  type ExecutionFacts,
-  type HistoryFacts,
-  type VideoLinks,
-  type VideoResult,
-} from '../core/video';
+import { historyFacts, type ExecutionFacts, type HistoryFacts } from '../core/video';
 import { logger } from './logger';
 
-let s3: S3Client | undefined;
 let sfn: SFNClient | undefined;
-
-export function s3Client(config: Pick<Config, 's3ForcePathStyle'>): S3Client {
-  s3 ??= new S3Client({
-    forcePathStyle: config.s3ForcePathStyle,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return s3;
-}
 
 export function sfnClient(): SFNClient {
   sfn ??= new SFNClient({});
@@ -43,7 +23,6 @@ export function sfnClient(): SFNClient {
 
 /** Tests that change endpoints between cases drop the cached clients. */
 export function resetAwsClients(): void {
-  s3 = undefined;
   sfn = undefined;
 }
 
@@ -119,25 +98,6 @@ export function executionFacts(
   if (d.cause !== undefined) facts.cause = d.cause;
   if (history) facts.history = history;
   return facts;
-}
-
-/** Presigned GETs (config downloadUrlTtlSeconds) for the saved video and last frame. */
-export async function presignVideoLinks(
-  config: Pick<Config, 's3ForcePathStyle' | 'downloadUrlTtlSeconds'>,
-  bucket: string,
-  result: VideoResult,
-  now = new Date(),
-): Promise<VideoLinks> {
-  const client = s3Client(config);
-  const expiresIn = config.downloadUrlTtlSeconds;
-  const sign = (key: string) =>
-    getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
-  const links: VideoLinks = {
-    videoUrl: await sign(result.video.key),
-    expiresAt: new Date(now.getTime() + expiresIn * 1000).toISOString(),
-  };
-  if (result.lastFrame) links.lastFrameUrl = await sign(result.lastFrame.key);
-  return links;
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order. */

@@ -1,3 +1,4 @@
+import { resetS3Client } from '../../functions/shared/s3';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -90,6 +91,7 @@ afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
   s3.reset();
   resetIngestRuntime();
+  resetS3Client();
   lines.length = 0;
   assets.createAsset.mockReset();
   assets.getAsset.mockReset();

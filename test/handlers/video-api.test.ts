@@ -1,6 +1,7 @@
 // The four video routes: Step Functions mocked with aws-sdk-client-mock (one stateful fake execution
 // store), the upstream asset library and task API served by the simulator, presigned links signed
 // offline. Also checks that no log line carries a token or a presigned URL.
+import { resetS3Client } from '../../functions/shared/s3';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -138,6 +139,7 @@ beforeAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_S3;
   delete process.env.AWS_SESSION_TOKEN;
   resetAwsClients();
+  resetS3Client();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   logger.setSink((l) => logLines.push(l));
   logger.setLevel('debug');

@@ -8,6 +8,7 @@
  * answer 500 *after* forwarding a call, which is how "upstream created the asset but said 5xx" is
  * produced (the simulator's own faults answer before doing the work).
  */
+import { resetS3Client } from '../../functions/shared/s3';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -150,6 +151,7 @@ beforeEach(async () => {
   vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
   const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
   resetIngestRuntime();
+  resetS3Client();
 });
 
 async function upload(bytes: Uint8Array, ext: string | undefined = 'jpg'): Promise<IngestInput> {

@@ -1,5 +1,6 @@
 // statemachines/video-generation.asl.json itself, run by aws-local-stepfunctions (local/sfn/runner.ts)
 // with the real step handlers, against the upstream simulator and s3rver on loopback.
+import { resetS3Client } from '../../functions/shared/s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseStepFailure } from '../../functions/core/step-errors';
 import { videoKeys, type VideoJobInput, type VideoResult } from '../../functions/core/video';
@@ -36,6 +37,7 @@ beforeEach(() => {
   rig.proxy.processingAnswers = 0;
   rig.proxy.dropCreateAnswers = 0;
   resetStepRuntime();
+  resetS3Client();
 });
 
 function run(input: VideoJobInput): Promise<LocalRunResult> {

@@ -16,6 +16,7 @@ import { StepError } from '../../core/step-errors';
 import { findUploadAsset, ingestPollStart } from '../../core/uploads';
 import { logger } from '../../shared/logger';
 import { ingestRuntime, runStep } from './runtime';
+import { s3Client } from '../../shared/s3';
 
 export interface CreateAssetInput {
   bucket: string;
@@ -47,7 +48,8 @@ function ambiguousAsTransient(e: unknown): unknown {
 
 export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput> =>
   runStep(input.lookupFirst ? 'RecoverCreateAsset' : 'CreateAsset', input.uploadId, async () => {
-    const { config, s3, assets } = ingestRuntime();
+    const { config, assets } = ingestRuntime();
+    const s3 = s3Client(config);
     const startedAt = input.startedAt ? new Date(input.startedAt) : undefined;
     const started = (assetId: string, reused: boolean): CreateAssetOutput => ({
       assetId,

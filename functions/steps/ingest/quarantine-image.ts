@@ -9,6 +9,7 @@ import type { Verdict } from '../../core/image';
 import { quarantineKeyFor } from '../../core/uploads';
 import { logger } from '../../shared/logger';
 import { ingestRuntime, isNotFound, runStep, storageStepError } from './runtime';
+import { s3Client } from '../../shared/s3';
 
 export interface QuarantineInput {
   bucket: string;
@@ -31,7 +32,7 @@ const headerSafe = (s: string) =>
 
 export const handler = (input: QuarantineInput): Promise<QuarantineOutput> =>
   runStep('Quarantine', input.uploadId, async () => {
-    const { s3 } = ingestRuntime();
+    const s3 = s3Client(ingestRuntime().config);
     const code = input.verdict.ok ? 'Unknown' : input.verdict.code;
     const message = input.verdict.ok ? 'rejected' : input.verdict.message;
     const quarantineKey = quarantineKeyFor(input.key);

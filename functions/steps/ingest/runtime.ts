@@ -1,10 +1,8 @@
 /**
- * What every ingest step needs, built once per Lambda process: config, S3 client, the assets client
- * (credentials read from the cached secret on each call) and the logger tagged with the upload ID.
- * Checksums only when required: newer SDKs add CRC headers (and an empty-body checksum to presigned
- * URLs) that real S3 and S3-compatible servers refuse.
+ * What every ingest step needs, built once per Lambda process: config, the assets client (credentials
+ * read from the cached secret on each call) and the logger tagged with the upload ID. The steps that
+ * touch S3 take `functions/shared/s3.ts` themselves, so CheckAsset does not bundle the S3 SDK.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from '../../core/config';
 import { StepError, asStepError } from '../../core/step-errors';
 import type { AssetsClient } from '../../core/volcengine';
@@ -13,7 +11,6 @@ import { logger } from '../../shared/logger';
 
 interface IngestRuntime {
   config: Config;
-  s3: S3Client;
   assets: () => AssetsClient;
 }
 
@@ -25,11 +22,6 @@ export function ingestRuntime(): IngestRuntime {
     let assets: AssetsClient | undefined;
     runtime = {
       config,
-      s3: new S3Client({
-        forcePathStyle: config.s3ForcePathStyle,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      }),
       assets: () => (assets ??= assetsClient(config)),
     };
   }

@@ -11,6 +11,7 @@ import { INGEST_ERRORS } from '../../core/uploads';
 import { StepError } from '../../core/step-errors';
 import { logger } from '../../shared/logger';
 import { ingestRuntime, isNotFound, runStep, storageStepError } from './runtime';
+import { s3Client } from '../../shared/s3';
 
 export interface ValidateInput {
   bucket: string;
@@ -31,7 +32,8 @@ export interface ValidateOutput {
 
 export const handler = (input: ValidateInput): Promise<ValidateOutput> =>
   runStep('Validate', input.uploadId, async () => {
-    const { config, s3 } = ingestRuntime();
+    const { config } = ingestRuntime();
+    const s3 = s3Client(config);
     let head: HeadObjectCommandOutput;
     try {
       head = await s3.send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }));

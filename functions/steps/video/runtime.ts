@@ -2,7 +2,6 @@
  * What every video step needs, built once per Lambda process: the config, the video client (its token
  * read from the cached secret on each call) and the logger tagged with the video ID.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import type { VideoClient } from '../../core/ark';
 import { loadConfig, type Config } from '../../core/config';
 import { asStepError } from '../../core/step-errors';
@@ -12,8 +11,6 @@ import { logger } from '../../shared/logger';
 interface StepRuntime {
   config: Config;
   video: VideoClient;
-  /** Built on first use: only SaveVideo needs it. */
-  s3: () => S3Client;
 }
 
 let runtime: StepRuntime | undefined;
@@ -21,17 +18,9 @@ let runtime: StepRuntime | undefined;
 export function stepRuntime(): StepRuntime {
   if (!runtime) {
     const config = loadConfig();
-    let s3: S3Client | undefined;
     runtime = {
       config,
       video: videoClient(config),
-      // Checksums only when required: the SDK's default adds CRC headers some S3-compatible servers refuse.
-      s3: () =>
-        (s3 ??= new S3Client({
-          forcePathStyle: config.s3ForcePathStyle,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        })),
     };
   }
   return runtime;

@@ -8,6 +8,7 @@ import { required } from '../../core/config';
 import { StepError } from '../../core/step-errors';
 import { VIDEO_ERRORS, videoKeys, type VideoJobState, type VideoResult } from '../../core/video';
 import { logger } from '../../shared/logger';
+import { s3Client } from '../../shared/s3';
 import { pollingJob } from './poll-task';
 import { runStep, stepRuntime } from './runtime';
 import { streamToS3 } from './save-stream';
@@ -18,7 +19,7 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
     const { config, video } = runtime;
     const job = pollingJob(input);
     const bucket = required(config.bucketName, 'BUCKET_NAME');
-    const s3 = runtime.s3();
+    const s3 = s3Client(config);
     const task = await video.getTask(job.taskId);
     if (task.status !== 'succeeded' || !task.videoUrl)
       throw new StepError(
