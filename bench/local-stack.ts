@@ -6,8 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createSigner } from '../cli/signing';
 import { routes } from '../lib/routes';
 import { startLocalApi } from '../local/api/server';
 import { startLocalStack } from '../local/start';
@@ -43,26 +42,13 @@ async function signedRoundTrips(n: number): Promise<number[]> {
     port: 0,
     handlers: { listGroups: async () => ({ statusCode: 200, body: '{}' }) },
   });
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: 'us-east-1',
-    credentials: DEV,
-    sha256: Sha256,
-  });
+  const sign = createSigner({ credentials: DEV, region: 'us-east-1' });
   const url = new URL('/groups', api.url);
   const samples: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      const signed = await signer.sign({
-        method: 'GET',
-        protocol: 'http:',
-        hostname: url.hostname,
-        path: url.pathname,
-        headers: { host: url.host },
-      });
-      const { host: _host, ...headers } = signed.headers;
-      const res = await fetch(url, { headers });
+      const res = await fetch(url, { headers: await sign({ method: 'GET', url, headers: {} }) });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`unexpected status ${res.status}`);
       samples.push(performance.now() - t0);

@@ -61,6 +61,18 @@ function decodeToken(token: string | undefined, scope: string): string | number 
   );
 }
 
+/** One page of `items` for a List/Get call: `maxResults`, and `nextToken` checked against `scope`. */
+function paged<T>(
+  items: T[],
+  body: Record<string, unknown>,
+  scope: string,
+  keyOf: (t: T) => string | number,
+) {
+  const after = decodeToken(str(body, 'nextToken'), scope);
+  const { slice, next } = page(items, pageSize(body), after, keyOf);
+  return { slice, nextToken: next === undefined ? undefined : encodeToken(scope, next) };
+}
+
 function page<T>(items: T[], size: number, after: unknown, keyOf: (t: T) => string | number) {
   let start = 0;
   if (after !== undefined) {
@@ -75,12 +87,7 @@ function page<T>(items: T[], size: number, after: unknown, keyOf: (t: T) => stri
 
 function describe(r: ExecutionRecord) {
   return {
-    executionArn: r.executionArn,
-    stateMachineArn: r.stateMachineArn,
-    name: r.name,
-    status: r.status,
-    startDate: r.startDate,
-    stopDate: r.stopDate,
+    ...summary(r),
     input: r.input,
     inputDetails: { included: true },
     output: r.output,
@@ -131,17 +138,8 @@ export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEnd
             `statusFilter must be one of ${[...STATUSES].join(', ')}`,
           );
         const scope = `list:${smArn}:${statusFilter ?? ''}`;
-        const after = decodeToken(str(b, 'nextToken'), scope);
-        const { slice, next } = page(
-          store.list(smArn, statusFilter),
-          pageSize(b),
-          after,
-          (r) => r.executionArn,
-        );
-        return {
-          executions: slice.map(summary),
-          nextToken: next === undefined ? undefined : encodeToken(scope, next),
-        };
+        const { slice, nextToken } = paged(store.list(smArn, statusFilter), b, scope, (r) => r.executionArn);
+        return { executions: slice.map(summary), nextToken };
       },
       GetExecutionHistory: (b) => {
         const arn = str(b, 'executionArn', true);
@@ -149,13 +147,9 @@ export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEnd
         const reverse = b.reverseOrder === true;
         const includeData = b.includeExecutionData !== false;
         const scope = `history:${arn}:${reverse}`;
-        const after = decodeToken(str(b, 'nextToken'), scope);
         const events = reverse ? [...record.history].reverse() : [...record.history];
-        const { slice, next } = page<HistoryEvent>(events, pageSize(b), after, (e) => e.id);
-        return {
-          events: includeData ? slice : slice.map(withoutData),
-          nextToken: next === undefined ? undefined : encodeToken(scope, next),
-        };
+        const { slice, nextToken } = paged<HistoryEvent>(events, b, scope, (e) => e.id);
+        return { events: includeData ? slice : slice.map(withoutData), nextToken };
       },
     },
   });

@@ -29,7 +29,7 @@ import {
 } from '../../bench/lib/load';
 
 const TIME_SCALE = 0.1;
-const UPSTREAM_TIMEOUT_MS = 1_500;
+const UPSTREAM_TIMEOUT_MS = 2_500;
 const UPLOADS = 30;
 const NOT_IMAGES = 3;
 const VIDEOS = 10;

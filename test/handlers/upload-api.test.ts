@@ -16,6 +16,13 @@ vi.mock('../../functions/shared/clients', () => ({ assetsClient: () => assets })
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Ingest';
 const GROUP = 'group-20260421120000-abcde';
 const sfn = mockClient(SFNClient);
+const SMALL_JPEG = { fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 };
+
+/** The upstream group check (GetAssetGroup) fails with this status and code. */
+const groupCheckFails = (status: number, code: string) =>
+  assets.getAssetGroup.mockRejectedValue(
+    new UpstreamError({ service: 'volcengine', code, status, message: `group check: ${code}` }),
+  );
 
 beforeAll(() => {
   vi.stubEnv('BUCKET_NAME', 'uploads-bucket');
@@ -103,16 +110,9 @@ describe('POST /groups/{groupId}/uploads', () => {
 
   it('answers 404 for a group upstream does not know', async () => {
     // Prepare
-    assets.getAssetGroup.mockRejectedValue(
-      new UpstreamError({
-        service: 'volcengine',
-        code: 'NotFound.group_id',
-        status: 404,
-        message: 'not found',
-      }),
-    );
+    groupCheckFails(404, 'NotFound.group_id');
     // Act
-    const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
+    const res = await createUpload(SMALL_JPEG);
     // Assess
     expect(res.status).toBe(404);
     expect(errorCode(res)).toBe('NotFound');
@@ -120,16 +120,9 @@ describe('POST /groups/{groupId}/uploads', () => {
 
   it('still signs the upload when the group check is throttled (ingest reports a missing group)', async () => {
     // Prepare
-    assets.getAssetGroup.mockRejectedValue(
-      new UpstreamError({
-        service: 'volcengine',
-        code: 'FlowLimitExceeded',
-        status: 429,
-        message: 'slow down',
-      }),
-    );
+    groupCheckFails(429, 'FlowLimitExceeded');
     // Act
-    const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
+    const res = await createUpload(SMALL_JPEG);
     // Assess
     expect(res.status).toBe(201);
     expect((res.body as PostAnswer).uploadId).toMatch(/\S/);
@@ -137,11 +130,9 @@ describe('POST /groups/{groupId}/uploads', () => {
 
   it('answers 502 when the group check fails upstream for another reason', async () => {
     // Prepare
-    assets.getAssetGroup.mockRejectedValue(
-      new UpstreamError({ service: 'volcengine', code: 'InternalError', status: 500, message: 'boom' }),
-    );
+    groupCheckFails(500, 'InternalError');
     // Act
-    const res = await createUpload({ fileName: 'a.jpg', contentType: 'image/jpeg', contentLength: 1000 });
+    const res = await createUpload(SMALL_JPEG);
     // Assess
     expect(res.status).toBe(502);
   });

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigner } from '../../cli/signing';
 import { startLocalStack, type LocalStack } from '../../local/start';
 
 const DEV = { accessKeyId: 'AKIDSTACKTEST', secretAccessKey: 'stack-test-secret' };
@@ -18,23 +17,11 @@ afterAll(async () => {
   await stack.close();
 });
 
+const sign = createSigner({ credentials: DEV, region: 'us-east-1' });
+
 async function signedGet(path: string): Promise<Response> {
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: 'us-east-1',
-    credentials: DEV,
-    sha256: Sha256,
-  });
   const url = new URL(path, stack.apiUrl);
-  const signed = await signer.sign({
-    method: 'GET',
-    protocol: 'http:',
-    hostname: url.hostname,
-    path: url.pathname,
-    headers: { host: url.host },
-  });
-  const { host: _host, ...headers } = signed.headers;
-  return fetch(url, { headers });
+  return fetch(url, { headers: await sign({ method: 'GET', url, headers: {} }) });
 }
 
 describe('startLocalStack', () => {

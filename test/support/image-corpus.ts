@@ -8,6 +8,7 @@
  */
 import { crc32, deflateSync } from 'node:zlib';
 import type { ImageFormat, RejectionCode } from '../../functions/core/image';
+import { prng } from './prng';
 
 export type CorpusExpectation =
   | { ok: true; format: ImageFormat; width: number; height: number }
@@ -23,18 +24,6 @@ export interface CorpusEntry {
 }
 
 // ------------------------------------------------------------------------------------------ helpers
-
-/** mulberry32: a tiny seeded PRNG so the corpus is identical on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function noise(length: number, seed: number): Uint8Array {
   const rnd = prng(seed);

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -48,8 +49,10 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
   res.end(text);
 }
 
+const answerEmptyJson: Responder = (_req, res) => sendJson(res, 200, {});
+
 export async function startLoopback(initial?: Responder): Promise<LoopbackServer> {
-  let responder: Responder = initial ?? ((_req, res) => sendJson(res, 200, {}));
+  let responder: Responder = initial ?? answerEmptyJson;
   const requests: RecordedRequest[] = [];
   const server = createServer((raw, res) => {
     const chunks: Buffer[] = [];
@@ -84,5 +87,47 @@ export async function startLoopback(initial?: Responder): Promise<LoopbackServer
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+export interface LoopbackFixture extends LoopbackServer {
+  /** The latest recorded request; throws when none arrived. */
+  last(): RecordedRequest;
+}
+
+/**
+ * One loopback server for the calling test file: started before all tests, closed after, and before each
+ * test its recorded requests are cleared and its responder reset to `initial`. Usable at module level.
+ */
+export function useLoopback(initial: Responder = answerEmptyJson): LoopbackFixture {
+  let current: LoopbackServer | undefined;
+  const server = (): LoopbackServer => {
+    if (!current) throw new Error('loopback server not started: use it inside a test or hook');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startLoopback(initial);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    server().requests.length = 0;
+    server().respond(initial);
+  });
+  return {
+    get url() {
+      return server().url;
+    },
+    get requests() {
+      return server().requests;
+    },
+    respond: (fn) => server().respond(fn),
+    close: () => server().close(),
+    last: () => {
+      const r = server().requests.at(-1);
+      if (!r) throw new Error('no request recorded');
+      return r;
+    },
   };
 }

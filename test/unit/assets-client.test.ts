@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config';
-import { AUTHORIZATION_LETTER_HINT, UpstreamError } from '../../functions/core/errors';
+import { AUTHORIZATION_LETTER_HINT } from '../../functions/core/errors';
 import { AssetsClient } from '../../functions/core/volcengine/assets-client';
 import { sha256Hex, signRequestParts } from '../../functions/core/volcengine/signer';
 import type { VolcCredentials } from '../../functions/core/volcengine/types';
 import { assetsClient } from '../../functions/shared/clients';
-import {
-  sendJson,
-  sendText,
-  startLoopback,
-  type LoopbackServer,
-  type RecordedRequest,
-} from '../support/loopback-server';
+import { sendJson, sendText, useLoopback, type RecordedRequest } from '../support/loopback-server';
+import { upstreamFailure } from '../support/upstream-failure';
 
 const CREDS: VolcCredentials = { accessKeyId: 'AKLTtest0001', secretAccessKey: 'SkTestSecret/abc+def==' };
 const PROJECT = 'Proj-A';
@@ -71,22 +67,12 @@ function okResult(action: string): unknown {
   }
 }
 
-let server: LoopbackServer;
-const happy = (req: RecordedRequest, res: Parameters<Parameters<LoopbackServer['respond']>[0]>[1]) => {
+const happy = (req: RecordedRequest, res: ServerResponse) => {
   const action = req.query.get('Action') ?? '';
   sendJson(res, 200, { ResponseMetadata: meta(action), Result: okResult(action) });
 };
 
-beforeAll(async () => {
-  server = await startLoopback(happy);
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.respond(happy);
-});
+const server = useLoopback(happy);
 
 const client = (over: Partial<ConstructorParameters<typeof AssetsClient>[0]> = {}) =>
   new AssetsClient({
@@ -97,21 +83,8 @@ const client = (over: Partial<ConstructorParameters<typeof AssetsClient>[0]> = {
     ...over,
   });
 
-const last = (): RecordedRequest => {
-  const r = server.requests.at(-1);
-  if (!r) throw new Error('no request recorded');
-  return r;
-};
+const last = server.last;
 const lastBody = () => JSON.parse(last().body) as Record<string, unknown>;
-
-async function failure(p: Promise<unknown>): Promise<UpstreamError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(UpstreamError);
-  return e as UpstreamError;
-}
 
 function parseXDate(x: string): Date {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(x);
@@ -375,7 +348,7 @@ describe('AssetsClient paging', () => {
 
 const volcError =
   (status: number, code: string, message: string, codeN?: number) =>
-  (req: RecordedRequest, res: Parameters<Parameters<LoopbackServer['respond']>[0]>[1]) =>
+  (req: RecordedRequest, res: ServerResponse) =>
     sendJson(res, status, {
       ResponseMetadata: {
         ...meta(req.query.get('Action') ?? ''),
@@ -405,7 +378,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
       server.respond(volcError(status, code, `upstream says ${code}`, codeN));
 
       // Act
-      const e = await failure(client().getAsset('asset-1'));
+      const e = await upstreamFailure(client().getAsset('asset-1'));
 
       // Assess
       expect(e).toMatchObject({
@@ -430,7 +403,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
       server.respond(volcError(403, code, 'denied'));
 
       // Act
-      const e = await failure(client().createAssetGroup({ name: 'first' }));
+      const e = await upstreamFailure(client().createAssetGroup({ name: 'first' }));
 
       // Assess
       expect(e.hint).toContain(AUTHORIZATION_LETTER_HINT);
@@ -455,7 +428,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
       });
 
       // Act
-      const e = await failure(client().createAssetGroup({ name: 'first' }));
+      const e = await upstreamFailure(client().createAssetGroup({ name: 'first' }));
 
       // Assess
       expect(e.code).toBe('InvalidParameter');
@@ -473,7 +446,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     });
 
     // Act
-    const e = await failure(client({ credentials: creds }).getAsset('a'));
+    const e = await upstreamFailure(client({ credentials: creds }).getAsset('a'));
 
     // Assess
     const signature = /Signature=([0-9a-f]+)/.exec(String(last().headers.authorization))?.[1] ?? 'missing';
@@ -490,7 +463,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     });
 
     // Act
-    const e = await failure(client({ timeoutMs: 150 }).getAsset('a'));
+    const e = await upstreamFailure(client({ timeoutMs: 150 }).getAsset('a'));
 
     // Assess
     expect(e).toMatchObject({ code: 'Timeout', status: 0, retryable: true, operation: 'GetAsset' });
@@ -503,7 +476,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     });
 
     // Act
-    const e = await failure(client().deleteAsset('a'));
+    const e = await upstreamFailure(client().deleteAsset('a'));
 
     // Assess
     expect(e).toMatchObject({ code: 'NetworkError', status: 0, retryable: true, operation: 'DeleteAsset' });
@@ -514,7 +487,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     server.respond((_req, res) => sendText(res, 200, '{"ResponseMetadata":{', 'application/json'));
 
     // Act
-    const e = await failure(client().getAsset('a'));
+    const e = await upstreamFailure(client().getAsset('a'));
 
     // Assess
     expect(e).toMatchObject({ code: 'MalformedResponse', status: 200, retryable: true });
@@ -525,7 +498,9 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     server.respond((_req, res) => sendJson(res, 200, { ResponseMetadata: meta('CreateAsset'), Result: {} }));
 
     // Act
-    const e = await failure(client().createAsset({ groupId: 'g', url: 'https://x/y', assetType: 'Image' }));
+    const e = await upstreamFailure(
+      client().createAsset({ groupId: 'g', url: 'https://x/y', assetType: 'Image' }),
+    );
 
     // Assess
     expect(e).toMatchObject({ code: 'MalformedResponse', operation: 'CreateAsset', requestId: undefined });
@@ -536,7 +511,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     server.respond((_req, res) => sendText(res, 502, '<html><h1>502 Bad Gateway</h1></html>', 'text/html'));
 
     // Act
-    const e = await failure(client().listAssets());
+    const e = await upstreamFailure(client().listAssets());
 
     // Assess
     expect(e).toMatchObject({

@@ -1,17 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../functions/core/errors';
+import { describe, expect, it } from 'vitest';
 import { httpJson, scrubMessage, type HttpCall } from '../../functions/core/http';
-import { sendJson, sendText, startLoopback, type LoopbackServer } from '../support/loopback-server';
+import { sendJson, sendText, useLoopback } from '../support/loopback-server';
+import { upstreamFailure } from '../support/upstream-failure';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopback();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useLoopback();
 
 const call = (over: Partial<HttpCall> = {}): HttpCall => ({
   service: 'ark',
@@ -22,15 +16,6 @@ const call = (over: Partial<HttpCall> = {}): HttpCall => ({
   timeoutMs: 2_000,
   ...over,
 });
-
-async function failure(p: Promise<unknown>): Promise<UpstreamError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(UpstreamError);
-  return e as UpstreamError;
-}
 
 describe('httpJson', () => {
   it('parses a JSON answer and keeps status and headers', async () => {
@@ -78,7 +63,7 @@ describe('httpJson', () => {
     const started = Date.now();
 
     // Act
-    const e = await failure(httpJson(call({ timeoutMs: 150 })));
+    const e = await upstreamFailure(httpJson(call({ timeoutMs: 150 })));
 
     // Assess
     expect(e).toMatchObject({
@@ -99,7 +84,7 @@ describe('httpJson', () => {
     });
 
     // Act
-    const e = await failure(httpJson(call({ timeoutMs: 200 })));
+    const e = await upstreamFailure(httpJson(call({ timeoutMs: 200 })));
 
     // Assess
     expect(e).toMatchObject({ code: 'Timeout', status: 0, retryable: true });
@@ -113,7 +98,7 @@ describe('httpJson', () => {
     });
 
     // Act
-    const e = await failure(httpJson(call()));
+    const e = await upstreamFailure(httpJson(call()));
 
     // Assess
     expect(e).toMatchObject({ code: 'NetworkError', status: 0, retryable: true });
@@ -128,7 +113,7 @@ describe('httpJson', () => {
     await new Promise<void>((r) => closed.close(() => r()));
 
     // Act
-    const e = await failure(httpJson(call({ url: `http://127.0.0.1:${port}/x` })));
+    const e = await upstreamFailure(httpJson(call({ url: `http://127.0.0.1:${port}/x` })));
 
     // Assess
     expect(e).toMatchObject({ code: 'NetworkError', status: 0, retryable: true });

@@ -64,7 +64,7 @@ describe('statemachines/video-generation.asl.json', () => {
     for (const r of upstreamRetriers) {
       expect(r.JitterStrategy).toBe('FULL');
       expect(r.MaxAttempts).toBeGreaterThan(0);
-      expect(r.MaxAttempts).toBeLessThanOrEqual(6);
+      expect(r.MaxAttempts).toBeLessThanOrEqual(8);
     }
   });
 

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { normaliseTaskStatus, isTerminalStatus } from '../../functions/core/ark/status';
 import type { CreateTaskInput } from '../../functions/core/ark/types';
 import { VideoClient } from '../../functions/core/ark/video-client';
 import { loadConfig } from '../../functions/core/config';
-import { UpstreamError } from '../../functions/core/errors';
 import { videoClient } from '../../functions/shared/clients';
-import {
-  sendJson,
-  sendText,
-  startLoopback,
-  type LoopbackServer,
-  type RecordedRequest,
-} from '../support/loopback-server';
+import { sendJson, sendText, useLoopback, type RecordedRequest } from '../support/loopback-server';
+import { upstreamFailure } from '../support/upstream-failure';
 
 const TOKEN = 'sk-apiyi-test-token-0123456789';
 const TASKS = '/seedance/api/v3/contents/generations/tasks';
@@ -37,42 +32,18 @@ const TASK_WIRE = {
   execution_expires_after: 172_800,
 };
 
-let server: LoopbackServer;
-type Res = Parameters<Parameters<LoopbackServer['respond']>[0]>[1];
-const happy = (req: RecordedRequest, res: Res) => {
+const happy = (req: RecordedRequest, res: ServerResponse) => {
   if (req.method === 'POST') return sendJson(res, 200, { id: TASK_WIRE.id });
   if (req.method === 'DELETE') return sendJson(res, 200, {});
   if (req.path === TASKS) return sendJson(res, 200, { total: 1, items: [TASK_WIRE] });
   return sendJson(res, 200, TASK_WIRE);
 };
 
-beforeAll(async () => {
-  server = await startLoopback(happy);
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.respond(happy);
-});
+const server = useLoopback(happy);
 
 const client = (over: Partial<ConstructorParameters<typeof VideoClient>[0]> = {}) =>
   new VideoClient({ baseUrl: `${server.url}/seedance/`, apiToken: TOKEN, ...over });
-const last = (): RecordedRequest => {
-  const r = server.requests.at(-1);
-  if (!r) throw new Error('no request recorded');
-  return r;
-};
-
-async function failure(p: Promise<unknown>): Promise<UpstreamError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(UpstreamError);
-  return e as UpstreamError;
-}
+const last = server.last;
 
 describe('VideoClient on the wire', () => {
   it('creates a task with a Bearer token, identity encoding and the body as given', async () => {
@@ -251,8 +222,9 @@ describe('task status normalisation', () => {
   });
 });
 
-const arkError = (status: number, code: string, message: string) => (_req: RecordedRequest, res: Res) =>
-  sendJson(res, status, { error: { code, message, type: 'BadRequest' } }, { 'x-request-id': 'ark-req-1' });
+const arkError =
+  (status: number, code: string, message: string) => (_req: RecordedRequest, res: ServerResponse) =>
+    sendJson(res, status, { error: { code, message, type: 'BadRequest' } }, { 'x-request-id': 'ark-req-1' });
 
 describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
   it.each([
@@ -285,7 +257,9 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
       server.respond(arkError(status, code, message));
 
       // Act
-      const e = await failure(client().createTask({ model: 'm', content: [{ type: 'text', text: 't' }] }));
+      const e = await upstreamFailure(
+        client().createTask({ model: 'm', content: [{ type: 'text', text: 't' }] }),
+      );
 
       // Assess
       expect(e).toMatchObject({
@@ -308,7 +282,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     server.respond(arkError(400, 'InvalidParameter.TaskStatus', 'task is running'));
 
     // Act
-    const e = await failure(client().cancelTask('cgt-1'));
+    const e = await upstreamFailure(client().cancelTask('cgt-1'));
 
     // Assess
     expect(e).toMatchObject({ code: 'InvalidParameter.TaskStatus', status: 400, operation: 'DeleteTask' });
@@ -321,7 +295,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     );
 
     // Act
-    const e = await failure(client().createTask({ model: 'm', content: [] }));
+    const e = await upstreamFailure(client().createTask({ model: 'm', content: [] }));
 
     // Assess
     expect(e).toMatchObject({ code: 'PUBLIC_BLOCKED', status: 200, retryable: false });
@@ -332,7 +306,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     server.respond((_req, res) => sendJson(res, 503, { error: { code: null, message: 'upstream down' } }));
 
     // Act
-    const e = await failure(client().getTask('x'));
+    const e = await upstreamFailure(client().getTask('x'));
 
     // Assess
     expect(e).toMatchObject({ code: 'Http503', status: 503, retryable: true, message: 'upstream down' });
@@ -349,7 +323,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     );
 
     // Act
-    const e = await failure(client().getTask('x'));
+    const e = await upstreamFailure(client().getTask('x'));
 
     // Assess
     expect(`${e.message} ${JSON.stringify(e)} ${String(e.stack)}`).not.toContain(TOKEN);
@@ -362,7 +336,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     });
 
     // Act
-    const e = await failure(client({ timeoutMs: 150 }).getTask('x'));
+    const e = await upstreamFailure(client({ timeoutMs: 150 }).getTask('x'));
 
     // Assess
     expect(e).toMatchObject({
@@ -381,7 +355,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     });
 
     // Act
-    const e = await failure(client().listTasks());
+    const e = await upstreamFailure(client().listTasks());
 
     // Assess
     expect(e).toMatchObject({ code: 'NetworkError', status: 0, retryable: true, operation: 'ListTasks' });
@@ -397,7 +371,7 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
     server.respond((_req, res) => sendText(res, status, body, type));
 
     // Act
-    const e = await failure(client().getTask('x'));
+    const e = await upstreamFailure(client().getTask('x'));
 
     // Assess
     expect(e).toMatchObject({ code, status, retryable, service: 'ark' });

@@ -9,6 +9,7 @@ import {
   uriEncode,
   type SignRequestInput,
 } from '../../functions/core/volcengine/signer';
+import { prng } from '../support/prng';
 
 const GOLDEN_BODY = '{"Name":"demo","GroupType":"AIGC","ProjectName":"default"}';
 
@@ -168,18 +169,6 @@ describe('signer details', () => {
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });
-
-/** mulberry32: tiny seeded PRNG so a failing case reproduces from its index. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACTIONS = [
   'CreateAssetGroup',

@@ -49,8 +49,16 @@ const entered = (r: LocalRunResult) =>
 
 const calls = (action: string) => rig.sim.control.counters()[action]?.calls ?? 0;
 
-const tasksOf = (videoSeed: number) =>
-  rig.sim.control.tasks().filter((t) => (t as { seed?: number }).seed === videoSeed);
+/** The simulator's tasks for this job: our seed is derived from the video ID, so it tells them apart. */
+const tasksOf = (input: VideoJobInput) =>
+  rig.sim.control.tasks().filter((t) => (t as { seed?: number }).seed === input.request.seed);
+
+/** Asserts the run failed with the state error `name`; returns the parsed cause for the details. */
+function failedWith(r: LocalRunResult, name: string): ReturnType<typeof parseStepFailure> {
+  expect(r.status).toBe('FAILED');
+  expect(r.error).toBe(name);
+  return parseStepFailure(r.error, r.cause);
+}
 
 describe('video generation workflow', () => {
   it('creates, polls and saves the video and last frame into S3, bytes equal to upstream', async () => {
@@ -100,9 +108,7 @@ describe('video generation workflow', () => {
     // Act
     const r = await run(videoInput());
     // Assess
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('VideoFailed');
-    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+    expect(failedWith(r, 'VideoFailed')).toMatchObject({
       code: 'OutputVideoSensitiveContentDetected',
       message: 'The output video may contain sensitive content.',
       taskStatus: 'failed',
@@ -116,9 +122,7 @@ describe('video generation workflow', () => {
     // Act
     const r = await run(videoInput());
     // Assess
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('VideoExpired');
-    expect(parseStepFailure(r.error, r.cause)).toMatchObject({ code: 'TaskExpired', taskStatus: 'expired' });
+    expect(failedWith(r, 'VideoExpired')).toMatchObject({ code: 'TaskExpired', taskStatus: 'expired' });
   });
 
   it('keeps polling through a status it does not know and saves the video', async () => {
@@ -152,7 +156,7 @@ describe('video generation workflow', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(calls('CreateTask')).toBe(3);
     expect(calls('ListTasks')).toBe(0);
-    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+    expect(tasksOf(input)).toHaveLength(1);
   });
 
   it('retries 5xx answers to GetTask and still saves the video', async () => {
@@ -191,7 +195,7 @@ describe('video generation workflow', () => {
     expect(entered(r)).toEqual(expect.arrayContaining(['SettleBeforeLookup', 'FindTask']));
     expect(calls('CreateTask')).toBe(1);
     expect(calls('ListTasks')).toBeGreaterThanOrEqual(1);
-    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+    expect(tasksOf(input)).toHaveLength(1);
   });
 
   it('creates again after an ambiguous failure only when the lookup finds no task', async () => {
@@ -204,7 +208,7 @@ describe('video generation workflow', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(calls('ListTasks')).toBeGreaterThanOrEqual(1);
     expect(calls('CreateTask')).toBe(2);
-    expect(tasksOf(input.request.seed as number)).toHaveLength(1);
+    expect(tasksOf(input)).toHaveLength(1);
   });
 
   it('fails VideoCancelled when the queued task is cancelled upstream', async () => {
@@ -212,7 +216,7 @@ describe('video generation workflow', () => {
     rig.sim.control.update({ taskQueuedMs: 10_000_000 });
     const input = videoInput();
     const running = run(input);
-    const task = await waitFor(() => tasksOf(input.request.seed as number)[0] as { id: string } | undefined);
+    const task = await waitFor(() => tasksOf(input)[0] as { id: string } | undefined);
     // Act
     const del = await fetch(`${rig.sim.url}/seedance/api/v3/contents/generations/tasks/${task.id}`, {
       method: 'DELETE',
@@ -221,9 +225,7 @@ describe('video generation workflow', () => {
     const r = await running;
     // Assess
     expect(del.status).toBe(200);
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('VideoCancelled');
-    expect(parseStepFailure(r.error, r.cause)).toMatchObject({ code: 'TaskCancelled', taskId: task.id });
+    expect(failedWith(r, 'VideoCancelled')).toMatchObject({ code: 'TaskCancelled', taskId: task.id });
   });
 
   it('cancels a still-queued task at the deadline and fails TimedOut', async () => {
@@ -233,15 +235,13 @@ describe('video generation workflow', () => {
     // Act
     const r = await run(input);
     // Assess
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('TimedOut');
-    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+    expect(failedWith(r, 'TimedOut')).toMatchObject({
       code: 'TimedOut',
       upstreamCancelled: true,
       taskStatus: 'queued',
       message: 'No result within 5 min; the queued upstream task was cancelled',
     });
-    expect(tasksOf(input.request.seed as number)[0]).toMatchObject({ status: 'cancelled' });
+    expect(tasksOf(input)[0]).toMatchObject({ status: 'cancelled' });
     expect(entered(r)).toContain('CancelOnDeadline');
   });
 
@@ -252,14 +252,12 @@ describe('video generation workflow', () => {
     // Act
     const r = await run(input);
     // Assess
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('TimedOut');
-    expect(parseStepFailure(r.error, r.cause)).toMatchObject({
+    expect(failedWith(r, 'TimedOut')).toMatchObject({
       code: 'TimedOut',
       upstreamCancelled: false,
       taskStatus: 'running',
     });
-    expect(tasksOf(input.request.seed as number)[0]).toMatchObject({ status: 'running' });
+    expect(tasksOf(input)[0]).toMatchObject({ status: 'running' });
   });
 
   it('never logs the upstream links, the API token or any other URL with a query string', () => {
@@ -278,9 +276,7 @@ describe('video generation workflow', () => {
     // Act
     const r = await run(input);
     // Assess
-    expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('Upstream.Rejected');
-    expect(parseStepFailure(r.error, r.cause).code).toBe('InvalidParameter');
+    expect(failedWith(r, 'Upstream.Rejected').code).toBe('InvalidParameter');
     expect(calls('CreateTask')).toBe(1);
   });
 });

@@ -62,35 +62,46 @@ function checkImageMode(body: CreateVideoBody): void {
     );
 }
 
+/** The per-kind limits on reference clips; checked in this order, count before total length. */
+const CLIP_KINDS = [
+  {
+    field: 'referenceVideos',
+    label: 'videos',
+    max: MAX_REFERENCE_VIDEOS,
+    tooMany: 'TooManyReferenceVideos',
+    tooLong: 'ReferenceVideosTooLong',
+  },
+  {
+    field: 'referenceAudios',
+    label: 'audios',
+    max: MAX_REFERENCE_AUDIOS,
+    tooMany: 'TooManyReferenceAudios',
+    tooLong: 'ReferenceAudiosTooLong',
+  },
+] as const;
+
+function checkClipLimits(
+  kind: (typeof CLIP_KINDS)[number],
+  clips: ReadonlyArray<{ durationSeconds?: number | undefined }>,
+): void {
+  if (clips.length > kind.max)
+    throw new VideoRuleError(
+      kind.tooMany,
+      `At most ${kind.max} reference ${kind.label} are allowed; got ${clips.length}`,
+      { max: kind.max, count: clips.length },
+    );
+  const seconds = totalSeconds(clips);
+  if (seconds > MAX_REFERENCE_SECONDS)
+    throw new VideoRuleError(
+      kind.tooLong,
+      `Reference ${kind.label} may last ${MAX_REFERENCE_SECONDS} s in total; the given durations add up to ${seconds} s`,
+      { maxSeconds: MAX_REFERENCE_SECONDS, seconds },
+    );
+}
+
 function checkClips(body: CreateVideoBody): void {
-  const videos = body.referenceVideos ?? [];
+  for (const kind of CLIP_KINDS) checkClipLimits(kind, body[kind.field] ?? []);
   const audios = body.referenceAudios ?? [];
-  if (videos.length > MAX_REFERENCE_VIDEOS)
-    throw new VideoRuleError(
-      'TooManyReferenceVideos',
-      `At most ${MAX_REFERENCE_VIDEOS} reference videos are allowed; got ${videos.length}`,
-      { max: MAX_REFERENCE_VIDEOS, count: videos.length },
-    );
-  const videoSeconds = totalSeconds(videos);
-  if (videoSeconds > MAX_REFERENCE_SECONDS)
-    throw new VideoRuleError(
-      'ReferenceVideosTooLong',
-      `Reference videos may last ${MAX_REFERENCE_SECONDS} s in total; the given durations add up to ${videoSeconds} s`,
-      { maxSeconds: MAX_REFERENCE_SECONDS, seconds: videoSeconds },
-    );
-  if (audios.length > MAX_REFERENCE_AUDIOS)
-    throw new VideoRuleError(
-      'TooManyReferenceAudios',
-      `At most ${MAX_REFERENCE_AUDIOS} reference audios are allowed; got ${audios.length}`,
-      { max: MAX_REFERENCE_AUDIOS, count: audios.length },
-    );
-  const audioSeconds = totalSeconds(audios);
-  if (audioSeconds > MAX_REFERENCE_SECONDS)
-    throw new VideoRuleError(
-      'ReferenceAudiosTooLong',
-      `Reference audios may last ${MAX_REFERENCE_SECONDS} s in total; the given durations add up to ${audioSeconds} s`,
-      { maxSeconds: MAX_REFERENCE_SECONDS, seconds: audioSeconds },
-    );
   const counts = mediaCounts(body);
   if (audios.length > 0 && counts.image === 0 && counts.video === 0)
     throw new VideoRuleError(

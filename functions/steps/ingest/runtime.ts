@@ -4,10 +4,10 @@
  * touch S3 take `functions/shared/s3.ts` themselves, so CheckAsset does not bundle the S3 SDK.
  */
 import { loadConfig, type Config } from '../../core/config';
-import { StepError, asStepError } from '../../core/step-errors';
+import { StepError } from '../../core/step-errors';
 import type { AssetsClient } from '../../core/volcengine';
 import { assetsClient } from '../../shared/clients';
-import { logger } from '../../shared/logger';
+import { stepRunner, type StepRunner } from '../../shared/run-step';
 
 interface IngestRuntime {
   config: Config;
@@ -62,17 +62,5 @@ export const isNotFound = (e: unknown): boolean =>
   e instanceof Error &&
   (e.name === 'NotFound' || e.name === 'NoSuchKey' || (e as AwsErrorShape).$metadata?.httpStatusCode === 404);
 
-/**
- * Runs a step body with the upload ID on every log line, and rethrows upstream failures under their
- * Retry/Catch names (`Upstream.Throttled`, `Upstream.Transient`, `Upstream.Rejected`).
- */
-export async function runStep<T>(step: string, uploadId: string, body: () => Promise<T>): Promise<T> {
-  logger.setContext({ step, uploadId });
-  try {
-    return await body();
-  } catch (e) {
-    const err = asStepError(e);
-    logger.warn('step failed', { error: err });
-    throw err;
-  }
-}
+/** Runs a step body with the upload ID on every log line (see `stepRunner`). */
+export const runStep: StepRunner = stepRunner('uploadId');

@@ -4,9 +4,8 @@
  */
 import type { VideoClient } from '../../core/ark';
 import { loadConfig, type Config } from '../../core/config';
-import { asStepError } from '../../core/step-errors';
 import { videoClient } from '../../shared/clients';
-import { logger } from '../../shared/logger';
+import { stepRunner, type StepRunner } from '../../shared/run-step';
 
 interface StepRuntime {
   config: Config;
@@ -31,17 +30,5 @@ export function resetStepRuntime(): void {
   runtime = undefined;
 }
 
-/**
- * Runs a step body with the video ID on every log line, and rethrows upstream failures under their
- * Retry/Catch names (`Upstream.Throttled`, `Upstream.Transient`, `Upstream.Rejected`).
- */
-export async function runStep<T>(step: string, videoId: string, body: () => Promise<T>): Promise<T> {
-  logger.setContext({ step, videoId });
-  try {
-    return await body();
-  } catch (e) {
-    const err = asStepError(e);
-    logger.warn('step failed', { error: err });
-    throw err;
-  }
-}
+/** Runs a step body with the video ID on every log line (see `stepRunner`). */
+export const runStep: StepRunner = stepRunner('videoId');
