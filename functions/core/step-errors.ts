@@ -8,6 +8,7 @@
  * The message is a JSON object `{code, message, ...}` so the Catch's `Cause` can be parsed by the API.
  */
 import { UpstreamError } from './errors';
+import { redact } from './redact';
 
 export class StepError extends Error {
   constructor(
@@ -16,7 +17,9 @@ export class StepError extends Error {
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(JSON.stringify({ code, message, ...details }));
+    // Upstream failure messages (an asset's Error.Message, a task's error.message) reach execution
+    // causes and from there the upload/video status bodies, so they are scrubbed here, at the source.
+    super(JSON.stringify(redact({ code, message, ...details })));
     this.name = name;
   }
 }
