@@ -108,6 +108,35 @@ describe('POST /groups/{groupId}/uploads', () => {
     expect(assets.getAssetGroup).not.toHaveBeenCalled();
   });
 
+  it('answers 400 InvalidJson for a body that is not JSON, before calling upstream', async () => {
+    // Act
+    const res = await createUpload('{"fileName": "a.png", "contentType": ');
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('InvalidJson');
+    expect(assets.getAssetGroup).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ ...SMALL_JPEG, contentLength: '10' }, ['contentLength']],
+    [{ ...SMALL_JPEG, fileName: 5 }, ['fileName']],
+    [{ ...SMALL_JPEG, contentType: ['image/png'] }, ['contentType']],
+    [{ fileName: 'a.jpg' }, ['contentType', 'contentLength']],
+    [{}, ['fileName', 'contentType', 'contentLength']],
+    [[SMALL_JPEG], ['']],
+  ])('answers 400 ValidationError naming the fields of %j', async (body, fields) => {
+    // Act
+    const res = await createUpload(body);
+    // Assess
+    expect(res.status).toBe(400);
+    expect(errorCode(res)).toBe('ValidationError');
+    const details = (res.body as { error: { details: Array<{ location: string; field: string }> } }).error
+      .details;
+    expect(details.map((d) => d.field).sort()).toEqual([...fields].sort());
+    expect(details.every((d) => d.location === 'body')).toBe(true);
+    expect(assets.getAssetGroup).not.toHaveBeenCalled();
+  });
+
   it('answers 404 for a group upstream does not know', async () => {
     // Prepare
     groupCheckFails(404, 'NotFound.group_id');

@@ -315,6 +315,35 @@ describe('POST /videos', () => {
     });
   });
 
+  it('answers 400 InvalidJson for a body that is not JSON, before any upstream or Step Functions call', async () => {
+    // Act
+    const res = await post('{"prompt": "A fox runs",');
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'InvalidJson']);
+    expect(sim.control.counters().GetAsset?.calls ?? 0).toBe(0);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
+  it.each([
+    [{ prompt: 5 }, ['prompt']],
+    [{ prompt: 'p', references: 'x' }, ['references']],
+    [{ prompt: 'p', references: [{ assetId: 5 }] }, ['references.0.assetId']],
+    [{ prompt: 'p', duration: '5', watermark: 'no' }, ['duration', 'watermark']],
+    [{ references: [] }, ['prompt']],
+    [{}, ['prompt']],
+  ])('answers 400 ValidationError naming the fields of %j', async (body, fields) => {
+    // Act
+    const res = await post(body);
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'ValidationError']);
+    const details = (res.body as { error: { details: Array<{ location: string; field: string }> } }).error
+      .details;
+    expect(details.map((d) => d.field).sort()).toEqual([...fields].sort());
+    expect(details.every((d) => d.location === 'body')).toBe(true);
+    expect(sim.control.counters().GetAsset?.calls ?? 0).toBe(0);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
+  });
+
   it('answers 400 AssetNotFound for an unknown asset and 409 AssetNotActive for a processing one', async () => {
     // Act
     const missing = await post({ prompt: 'p', references: [{ assetId: 'asset-20260101000000-zzzzz' }] });

@@ -19,6 +19,11 @@ export interface CorpusEntry {
   /** What a client would call it (several impostors carry a `.png` name). */
   fileName: string;
   declaredType: string;
+  /**
+   * Ranged reads the inspector needs: 1 (the head) for ordinary images, more only where the header
+   * points further into the file, 0 when the size alone decides (empty, over the limit).
+   */
+  reads: number;
   build: () => Uint8Array;
   expect: CorpusExpectation;
 }
@@ -401,6 +406,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg baseline 2048×1536',
     fileName: 'portrait.jpg',
     declaredType: 'image/jpeg',
+    reads: 1,
     build: () => makeJpeg({ width: 2048, height: 1536, blocky: true }),
     expect: valid('jpeg', 2048, 1536),
   },
@@ -408,6 +414,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg progressive 1440×1800',
     fileName: 'progressive.jpeg',
     declaredType: 'image/jpeg',
+    reads: 1,
     build: () => makeJpeg({ width: 1440, height: 1800, blocky: true, sofMarker: 0xc2, seed: 2 }),
     expect: valid('jpeg', 1440, 1800),
   },
@@ -415,6 +422,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg with 150 KB of APPn metadata before its frame header',
     fileName: 'exif-heavy.jpg',
     declaredType: 'image/jpeg',
+    reads: 4,
     build: bigMetadataJpeg,
     expect: valid('jpeg', 1200, 1600),
   },
@@ -422,6 +430,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg named .png (magic bytes decide)',
     fileName: 'actually-a-jpeg.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makeJpeg({ width: 1600, height: 1600, blocky: true, seed: 4 }),
     expect: valid('jpeg', 1600, 1600),
   },
@@ -429,6 +438,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png 640×480',
     fileName: 'avatar.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 640, height: 480 }),
     expect: valid('png', 640, 480),
   },
@@ -436,6 +446,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png aspect exactly 2.5 (1000×400)',
     fileName: 'banner.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 1000, height: 400 }),
     expect: valid('png', 1000, 400),
   },
@@ -443,6 +454,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'webp lossy 640×480',
     fileName: 'lossy.webp',
     declaredType: 'image/webp',
+    reads: 1,
     build: () => makeWebp('lossy', 640, 480),
     expect: valid('webp', 640, 480),
   },
@@ -450,6 +462,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'webp lossless 400×400',
     fileName: 'lossless.webp',
     declaredType: 'image/webp',
+    reads: 1,
     build: () => makeWebp('lossless', 400, 400),
     expect: valid('webp', 400, 400),
   },
@@ -457,6 +470,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'webp extended 2000×1000',
     fileName: 'extended.webp',
     declaredType: 'image/webp',
+    reads: 1,
     build: () => makeWebp('extended', 2000, 1000),
     expect: valid('webp', 2000, 1000),
   },
@@ -464,6 +478,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'bmp 400×300',
     fileName: 'legacy.bmp',
     declaredType: 'image/bmp',
+    reads: 1,
     build: () => makeBmp(400, 300),
     expect: valid('bmp', 400, 300),
   },
@@ -471,6 +486,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'tiff little-endian, directory first',
     fileName: 'scan.tiff',
     declaredType: 'image/tiff',
+    reads: 1,
     build: () => makeTiff({ width: 1000, height: 800 }),
     expect: valid('tiff', 1000, 800),
   },
@@ -478,6 +494,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'tiff big-endian, 20 MB, directory at the end',
     fileName: 'scan-20mb.tif',
     declaredType: 'image/tiff',
+    reads: 2,
     build: () => makeTiff({ width: 4000, height: 5000, bigEndian: true, ifdAtEnd: true, blank: true }),
     expect: valid('tiff', 4000, 5000),
   },
@@ -485,6 +502,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'gif 400×400',
     fileName: 'noise.gif',
     declaredType: 'image/gif',
+    reads: 1,
     build: () => makeGif(400, 400),
     expect: valid('gif', 400, 400),
   },
@@ -492,6 +510,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'heic 1920×1080',
     fileName: 'iphone.heic',
     declaredType: 'image/heic',
+    reads: 1,
     build: () => makeHeif({ width: 1920, height: 1080 }),
     expect: valid('heic', 1920, 1080),
   },
@@ -499,6 +518,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'heif (mif1) with meta after a 2 MB mdat',
     fileName: 'camera.heif',
     declaredType: 'image/heif',
+    reads: 2,
     build: () => makeHeif({ width: 1024, height: 1024, brand: 'mif1', metaLast: true, mdatBytes: 2 * MiB }),
     expect: valid('heic', 1024, 1024),
   },
@@ -506,6 +526,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'empty file',
     fileName: 'empty.png',
     declaredType: 'image/png',
+    reads: 0,
     build: () => new Uint8Array(),
     expect: bad('EmptyFile', /empty/),
   },
@@ -513,6 +534,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg truncated inside its metadata (no frame header)',
     fileName: 'truncated.jpg',
     declaredType: 'image/jpeg',
+    reads: 2,
     build: () => bigMetadataJpeg().slice(0, 100_000),
     expect: bad('ImageCorrupt', /ends before its frame header/),
   },
@@ -520,6 +542,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'tiff truncated before its trailing directory',
     fileName: 'truncated.tif',
     declaredType: 'image/tiff',
+    reads: 1,
     build: () => makeTiff({ width: 2000, height: 2000, ifdAtEnd: true, blank: true }).slice(0, 1_000_000),
     expect: bad('ImageCorrupt', /outside the 1000000-byte file/),
   },
@@ -527,6 +550,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'svg named .png',
     fileName: 'logo.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () =>
       padText(
         '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800">\n',
@@ -540,6 +564,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'pdf named .png',
     fileName: 'invoice.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () =>
       padText('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', '% filler\n', '%%EOF\n', 120_000),
     expect: bad('FormatUnsupported', /PDF/),
@@ -548,6 +573,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'html named .png',
     fileName: 'page.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () =>
       padText(
         '<!DOCTYPE html>\n<html><head><title>x</title></head><body>\n',
@@ -561,6 +587,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'avif (ftyp avif)',
     fileName: 'modern.avif',
     declaredType: 'image/heif',
+    reads: 1,
     build: () => makeHeif({ width: 1000, height: 1000, brand: 'avif' }),
     expect: bad('FormatUnsupported', /AVIF/),
   },
@@ -568,6 +595,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'unknown bytes',
     fileName: 'random.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => {
       const b = new Uint8Array(100_000).fill(0x42);
       b[0] = 0x13;
@@ -579,6 +607,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png 299×500 (too narrow)',
     fileName: 'narrow.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 299, height: 500 }),
     expect: bad('WidthTooSmall', /^width 299 px is below 300 px$/),
   },
@@ -586,6 +615,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg 6001×4000 (too wide)',
     fileName: 'huge.jpg',
     declaredType: 'image/jpeg',
+    reads: 1,
     build: () => makeJpeg({ width: 6001, height: 4000 }),
     expect: bad('WidthTooLarge', /^width 6001 px is above 6000 px$/),
   },
@@ -593,6 +623,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png aspect 0.39 (390×1000)',
     fileName: 'tall.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 390, height: 1000 }),
     expect: bad('AspectRatioTooSmall', /^aspect ratio 0\.39 is below 0\.4/),
   },
@@ -600,6 +631,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'webp aspect 2.6 (2600×1000)',
     fileName: 'wide.webp',
     declaredType: 'image/webp',
+    reads: 1,
     build: () => makeWebp('lossy', 2600, 1000),
     expect: bad('AspectRatioTooLarge', /^aspect ratio 2\.6 is above 2\.5/),
   },
@@ -607,6 +639,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png aspect 2.61 (2610×1000)',
     fileName: 'wider.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 2610, height: 1000 }),
     expect: bad('AspectRatioTooLarge', /^aspect ratio 2\.61 is above 2\.5/),
   },
@@ -614,6 +647,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'jpeg over 30 MB',
     fileName: 'oversize.jpg',
     declaredType: 'image/jpeg',
+    reads: 0,
     build: () => {
       const head = makeJpeg({ width: 4000, height: 3000 });
       const out = new Uint8Array(31 * MiB);
@@ -626,6 +660,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'png header claiming 100000×100000 (decompression bomb)',
     fileName: 'bomb.png',
     declaredType: 'image/png',
+    reads: 1,
     build: () => makePng({ width: 100_000, height: 100_000, pixels: false }),
     expect: bad('WidthTooLarge', /^width 100000 px is above 6000 px$/),
   },

@@ -13,7 +13,7 @@ describe('image corpus', () => {
   });
 
   describe.each(CORPUS.map((c) => [c.name, c] as const))('%s', (_name, entry) => {
-    it('gets the expected verdict without reading the whole file', async () => {
+    it(`gets the expected verdict in ${entry.reads} ranged read(s), never reading the whole file`, async () => {
       // Prepare
       const bytes = entry.build();
       const reader = memoryReader(bytes);
@@ -36,6 +36,8 @@ describe('image corpus', () => {
         reader.calls.reduce((n, c) => n + Math.min(c.length, bytes.length - c.offset), 0),
       );
       for (const call of reader.calls) expect(call.length).toBeLessThanOrEqual(64 * 1024);
+      expect(reader.calls).toHaveLength(entry.reads);
+      expect(result.reads).toHaveLength(entry.reads);
     });
   });
 

@@ -35,23 +35,37 @@ type AfterForward = (action: string) => 'fail' | undefined;
 
 interface VolcProxy extends RunningServer {
   afterForward: AfterForward | undefined;
+  /** Milliseconds to hold an answer back, per action (puts real time between two steps). */
+  holdAnswer: ((action: string) => number) | undefined;
+  /** Every request body, in order, so a test can read what was sent upstream (CreateAsset's URL). */
+  received: Array<{ action: string; body: string }>;
 }
 
-/** Forwards every request unchanged (Host included, so signatures hold); may replace an answer with a 500. */
+/**
+ * Forwards every request unchanged (Host included, so signatures hold) and records its body; may replace
+ * an answer with a 500 or hold it back.
+ */
 async function startVolcProxy(target: string): Promise<VolcProxy> {
   const t = new URL(target);
-  const proxy = { afterForward: undefined as AfterForward | undefined };
+  const proxy: Pick<VolcProxy, 'afterForward' | 'holdAnswer' | 'received'> = {
+    afterForward: undefined,
+    holdAnswer: undefined,
+    received: [],
+  };
   const server = createServer((req, res) => {
     const body: Buffer[] = [];
     req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
       const action = new URL(req.url ?? '/', 'http://proxy').searchParams.get('Action') ?? '';
+      proxy.received.push({ action, body: Buffer.concat(body).toString('utf8') });
       const fwd = request(
         { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers },
         (up) => {
           const parts: Buffer[] = [];
           up.on('data', (c: Buffer) => parts.push(c));
-          up.on('end', () => {
+          up.on('end', async () => {
+            const hold = proxy.holdAnswer?.(action) ?? 0;
+            if (hold > 0) await new Promise((r) => setTimeout(r, hold));
             if (proxy.afterForward?.(action) === 'fail') {
               res.writeHead(500, { 'content-type': 'application/json' });
               res.end(
@@ -148,6 +162,8 @@ beforeEach(async () => {
   sim.control.update({ assetDelayMs: [5000, 13000] });
   sim.control.resetCounters();
   proxy.afterForward = undefined;
+  proxy.holdAnswer = undefined;
+  proxy.received = [];
   vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
   const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
   resetIngestRuntime();
@@ -265,12 +281,15 @@ describe('ingest workflow', () => {
   });
 
   it('re-creates the asset once with a fresh URL after DownloadFailed, then succeeds', async () => {
-    // Prepare: the first asset fails to download; the proxy lifts the forced failure once it is created
+    // Prepare: the first asset fails to download; the proxy lifts the forced failure once it is created.
+    // DeleteAsset's answer is held past a second boundary: presigned URLs carry a one-second X-Amz-Date,
+    // so only then does a re-signed URL differ from one carried over from the first attempt.
     sim.control.forceAssetFailure('DownloadFailed');
     proxy.afterForward = (action) => {
       if (action === 'CreateAsset') sim.control.forceAssetFailure(null);
       return undefined;
     };
+    proxy.holdAnswer = (action) => (action === 'DeleteAsset' ? 1100 : 0);
     const input = await upload(corpusEntry('portrait.jpg').build());
     // Act
     const r = await ingest(input);
@@ -281,6 +300,16 @@ describe('ingest workflow', () => {
     expect(liveAssetsNamed(input.uploadId)).toEqual([
       expect.objectContaining({ Id: (r.output as { assetId: string }).assetId, Status: 'Active' }),
     ]);
+    const urls = proxy.received
+      .filter((c) => c.action === 'CreateAsset')
+      .map((c) => new URL((JSON.parse(c.body) as { URL: string }).URL));
+    expect(urls).toHaveLength(2);
+    const [first, second] = urls as [URL, URL];
+    expect(second.pathname).toBe(first.pathname);
+    expect(second.href).not.toBe(first.href);
+    expect(Number(second.searchParams.get('X-Amz-Date')?.replace(/\D/g, ''))).toBeGreaterThan(
+      Number(first.searchParams.get('X-Amz-Date')?.replace(/\D/g, '')),
+    );
   });
 
   it('rides out a throttling storm and 5xx on GetAsset with bounded, jittered retries', async () => {
