@@ -5,6 +5,7 @@
  *   GET    /_sim/health                     {ok, url}
  *   GET    /_sim/options   PATCH|POST       effective options / update(Partial<SimOptions>)
  *   GET    /_sim/counters  DELETE           counters / resetCounters()  (POST /_sim/counters/reset too)
+ *   GET    /_sim/fault-counts               faultCounts() (reset with the counters)
  *   GET    /_sim/faults    PUT|POST DELETE  rules / setFaults(FaultRule[] | {rules}) / clearFaults()
  *   GET|PUT|POST /_sim/asset-failure        {code: string | null}
  *   GET|PUT|POST /_sim/task-outcome         {status, code?, message?} | null
@@ -44,6 +45,8 @@ export async function handleControl(
       case '/_sim/counters':
         if (method === 'DELETE') state.resetCounters();
         return sendJson(res, 200, state.counters());
+      case '/_sim/fault-counts':
+        return sendJson(res, 200, state.faultCounts());
       case '/_sim/counters/reset':
         state.resetCounters();
         return sendJson(res, 200, state.counters());

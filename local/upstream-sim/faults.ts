@@ -4,13 +4,15 @@
  * on; the first terminal rule (error, reset, malformed) decides the answer.
  */
 import type { SeededRandom } from './random';
-import type { FaultRule } from './types';
+import type { FaultKind, FaultRule } from './types';
 
 export interface FaultDecision {
   latencyMs: number;
   terminal?: FaultRule;
   /** True when any rule hit (latency included). */
   hit: boolean;
+  /** The kinds that hit: `latency` (once, however many latency rules hit) and the terminal kind. */
+  kinds: FaultKind[];
 }
 
 const KINDS = new Set(['error', 'latency', 'reset', 'malformed']);
@@ -49,7 +51,7 @@ export class FaultInjector {
   }
 
   decide(action: string): FaultDecision {
-    const decision: FaultDecision = { latencyMs: 0, hit: false };
+    const decision: FaultDecision = { latencyMs: 0, hit: false, kinds: [] };
     for (const rule of this.rules) {
       if (rule.action !== '*' && rule.action !== action) continue;
       if (rule.count !== undefined && rule.count <= 0) continue;
@@ -57,6 +59,7 @@ export class FaultInjector {
       if (this.rng().next() >= rule.rate) continue;
       if (rule.count !== undefined) rule.count -= 1;
       decision.hit = true;
+      if (!decision.kinds.includes(rule.kind)) decision.kinds.push(rule.kind);
       if (rule.kind === 'latency') decision.latencyMs += rule.latencyMs ?? 1000;
       else decision.terminal = rule;
     }

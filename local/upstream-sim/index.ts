@@ -14,6 +14,8 @@ import type { SimOptions, Simulator } from './types';
 export { SIM_DEFAULT_CREDENTIALS, DEFAULT_RATE_LIMITS, DEFAULT_MODELS } from './defaults';
 export type {
   ActionCounter,
+  FaultCounter,
+  FaultKind,
   FaultRule,
   ResolvedSimOptions,
   SimControl,

@@ -13,6 +13,7 @@ import { handleControl } from './control-api';
 import { BodyTooLarge, parseJson, readBody, resetConnection, sendJson, sendMalformed, sleep } from './http';
 import { sampleLastFrame, sendBytes, sendStorageError, streamVideo } from './media';
 import type { SimState } from './sim-state';
+import type { FaultKind } from './types';
 import { isVolcAction } from './volc/asset-library';
 import { SimVolcError, volcError } from './volc/errors';
 import { verifySignature } from './volc/signature';
@@ -23,14 +24,14 @@ const MEDIA_PATH = /^\/_media\/(?:tasks\/([^/]+)\/(video\.mp4|last-frame\.png)|a
 
 interface Call {
   action: string;
-  faulted: boolean;
+  faults: FaultKind[];
   throttled: boolean;
 }
 
 export function createRequestHandler(state: SimState) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
-    const call: Call = { action: '-', faulted: false, throttled: false };
+    const call: Call = { action: '-', faults: [], throttled: false };
     res.on('finish', () => finish(state, req, res, call, started));
     res.on('close', () => {
       if (!res.writableFinished) finish(state, req, res, call, started);
@@ -56,11 +57,7 @@ function finish(
 ): void {
   if (call.action === '-') return;
   const status = res.writableFinished ? res.statusCode : 0;
-  state.counterStore.record(call.action, {
-    ok: status >= 200 && status < 300,
-    throttled: call.throttled,
-    faulted: call.faulted,
-  });
+  state.counterStore.record(call.action, { status, throttled: call.throttled, faults: call.faults });
   if (!state.opts.quiet)
     process.stdout.write(
       `${JSON.stringify({
@@ -96,7 +93,7 @@ async function applyFaults(
 ): Promise<boolean> {
   const d = state.faults.decide(call.action);
   if (!d.hit) return false;
-  call.faulted = true;
+  call.faults = d.kinds;
   if (d.latencyMs > 0) await sleep(d.latencyMs);
   const rule = d.terminal;
   if (!rule) return false;

@@ -57,6 +57,10 @@ export class SimState implements SimControl {
     return this.counterStore.snapshot();
   }
 
+  faultCounts() {
+    return this.counterStore.faultSnapshot();
+  }
+
   resetCounters(): void {
     this.counterStore.reset();
   }

@@ -51,6 +51,8 @@ export interface SimOptions {
   assetFailure?: string | null;
 }
 
+export type FaultKind = 'error' | 'latency' | 'reset' | 'malformed';
+
 export interface FaultRule {
   /** Action name (CreateAsset, GetTask, GetVideoFile, ...) or `*`. */
   action: string;
@@ -58,7 +60,7 @@ export interface FaultRule {
   rate: number;
   /** Apply to the next N hits only, then the rule is spent. */
   count?: number;
-  kind: 'error' | 'latency' | 'reset' | 'malformed';
+  kind: FaultKind;
   status?: number;
   code?: string;
   /** Extra delay (absolute ms, not scaled) for `latency`. */
@@ -69,9 +71,25 @@ export interface FaultRule {
 
 export interface ActionCounter {
   calls: number;
+  /** 2xx answers that no terminal fault replaced (a malformed 200 is not ok). */
   ok: number;
+  /** Refused by the simulator's own rate limit (injected 429s count as faulted). */
   throttled: number;
+  /** Calls any fault rule hit, latency included. */
   faulted: number;
+}
+
+/**
+ * Addition: faulted calls of one action per fault kind. A call counts once per kind that hit it, so two
+ * latency rules on one call make one `latency`; a call delayed and then answered with an error counts in both.
+ */
+export interface FaultCounter {
+  error: number;
+  latency: number;
+  reset: number;
+  malformed: number;
+  /** Injected errors by the HTTP status answered, e.g. `{ "429": 15, "500": 31 }`. */
+  errorStatuses: Record<string, number>;
 }
 
 export interface TaskOutcome {
@@ -82,6 +100,9 @@ export interface TaskOutcome {
 
 export interface SimControl {
   counters(): Record<string, ActionCounter>;
+  /** Addition: per action, how many calls each fault kind hit (only actions with a fault). */
+  faultCounts(): Record<string, FaultCounter>;
+  /** Resets counters() and faultCounts(). */
   resetCounters(): void;
   setFaults(rules: FaultRule[]): void;
   clearFaults(): void;

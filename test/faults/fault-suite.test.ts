@@ -16,7 +16,7 @@ import type { LocalFile } from '../../cli/uploads';
 import { logger } from '../../functions/shared/logger';
 import { makeAvatarPng } from '../../local/avatar';
 import { stateMachineArn } from '../../local/sfn/executions';
-import { SIM_DEFAULT_CREDENTIALS, type FaultRule } from '../../local/upstream-sim';
+import { SIM_DEFAULT_CREDENTIALS, type FaultKind, type FaultRule } from '../../local/upstream-sim';
 import {
   duplicateAssets,
   duplicateTasks,
@@ -102,12 +102,18 @@ afterAll(async () => {
 });
 
 describe('fault suite: injected upstream faults while 30 uploads and 10 videos run', () => {
-  it('injected every kind of fault on the upstream calls the workflows make', () => {
+  it('injected every kind of fault, and the 429 bursts, on the upstream calls the workflows make', () => {
     // Prepare
     const counters = l.sim.control.counters();
+    const faults = Object.values(l.sim.control.faultCounts());
+    const fired = (kind: FaultKind) => faults.reduce((n, f) => n + f[kind], 0);
     // Assess
-    for (const action of ['CreateAsset', 'GetAsset', 'CreateTask', 'GetTask'])
+    for (const kind of ['error', 'latency', 'reset', 'malformed'] as const)
+      expect(fired(kind), kind).toBeGreaterThan(0);
+    for (const action of ['CreateAsset', 'GetAsset', 'CreateTask', 'GetTask']) {
       expect(counters[action]?.faulted, action).toBeGreaterThan(0);
+      expect(l.sim.control.faultCounts()[action]?.errorStatuses['429'], action).toBeGreaterThan(0);
+    }
   });
 
   it('ends every upload in the state its file deserves: images active, the rest rejected', () => {

@@ -103,7 +103,7 @@ describe('fault injection: Volcengine envelope', () => {
     await expect(volcCall(sim, 'ListAssets', {})).rejects.toThrow(/ECONNRESET|socket hang up/);
   });
 
-  it('answers a malformed body with 200', async () => {
+  it('answers a malformed body with 200, counted as faulted and not ok', async () => {
     // Prepare
     sim.control.setFaults([{ action: 'ListAssets', rate: 1, kind: 'malformed' }]);
 
@@ -116,6 +116,61 @@ describe('fault injection: Volcengine envelope', () => {
     // Assess
     expect(res.status).toBe(200);
     expect(() => res.json()).toThrow(SyntaxError);
+    expect(sim.control.counters().ListAssets).toEqual({ calls: 1, ok: 0, throttled: 0, faulted: 1 });
+  });
+});
+
+describe('fault counts per kind', () => {
+  it('counts each call once per fault kind that hit it, and injected errors by status', async () => {
+    // Prepare
+    sim.control.setFaults([
+      { action: 'ListAssets', rate: 1, count: 2, kind: 'latency', latencyMs: 1 },
+      { action: 'ListAssets', rate: 1, count: 1, kind: 'latency', latencyMs: 1 },
+      { action: 'ListAssets', rate: 1, count: 1, kind: 'error', code: 'FlowLimitExceeded' },
+      { action: 'ListAssets', rate: 1, count: 1, kind: 'malformed' },
+      { action: 'ListAssets', rate: 1, count: 1, kind: 'reset' },
+      { action: 'GetTask', rate: 1, count: 2, kind: 'error', status: 503 },
+      { action: 'GetTask', rate: 1, count: 1, kind: 'error', code: 'RateLimitExceeded' },
+    ]);
+
+    // Act
+    const first = await volcCall(sim, 'ListAssets', {});
+    const second = await rawRequest(`${sim.url}/?Action=ListAssets&Version=2024-01-01`, {
+      method: 'POST',
+      body: '{}',
+    });
+    await expect(volcCall(sim, 'ListAssets', {})).rejects.toThrow(/ECONNRESET|socket hang up/);
+    await volcOk(sim, 'ListAssets', {});
+    for (let i = 0; i < 3; i++) await arkCall(sim, 'GET', '/cgt-nope');
+    await arkCall(sim, 'GET', '/cgt-nope');
+    const overHttp = await control('GET', '/fault-counts');
+
+    // Assess
+    expect(first.status).toBe(429);
+    expect(second.status).toBe(200);
+    expect(sim.control.faultCounts()).toEqual({
+      ListAssets: { error: 1, latency: 2, reset: 1, malformed: 1, errorStatuses: { '429': 1 } },
+      GetTask: { error: 3, latency: 0, reset: 0, malformed: 0, errorStatuses: { '503': 2, '429': 1 } },
+    });
+    expect(sim.control.counters()).toEqual({
+      ListAssets: { calls: 4, ok: 1, throttled: 0, faulted: 3 },
+      GetTask: { calls: 4, ok: 0, throttled: 0, faulted: 3 },
+    });
+    expect(overHttp.body).toEqual(sim.control.faultCounts());
+  });
+
+  it('resets fault counts with the counters', async () => {
+    // Prepare
+    sim.control.setFaults([{ action: 'ListAssets', rate: 1, count: 1, kind: 'error' }]);
+    await volcCall(sim, 'ListAssets', {});
+
+    // Act
+    const before = (await control('GET', '/fault-counts')).body;
+    await control('DELETE', '/counters');
+
+    // Assess
+    expect(before).toMatchObject({ ListAssets: { error: 1, errorStatuses: { '500': 1 } } });
+    expect((await control('GET', '/fault-counts')).body).toEqual({});
   });
 });
 

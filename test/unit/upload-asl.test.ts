@@ -63,6 +63,27 @@ describe('asset-ingest.asl.json', () => {
     expect(asl.States.SettleBeforeLookup?.Next).toBe('RecoverCreateAsset');
   });
 
+  it('sends an ambiguous failure of the recovery back through the settle wait, a bounded number of times', () => {
+    // Prepare
+    const recover = asl.States.RecoverCreateAsset;
+    const mayAgain = asl.States.MayRecoverAgain as State & {
+      Choices: Array<{ Variable: string; NumericLessThan: number; Next: string }>;
+    };
+    // Assess: an immediate retry could look before a slow create lands and make a second asset
+    expect(recover?.Retry?.some((r) => r.ErrorEquals.includes('Upstream.Transient'))).toBe(false);
+    expect(recover?.Catch?.find((c) => c.ErrorEquals.includes('Upstream.Transient'))?.Next).toBe(
+      'CountRecovery',
+    );
+    expect(asl.States.CountRecovery?.Next).toBe('MayRecoverAgain');
+    expect(mayAgain.Choices[0]).toMatchObject({
+      Variable: '$.attempts.recoveries',
+      Next: 'SettleBeforeLookup',
+    });
+    expect(mayAgain.Choices[0]?.NumericLessThan).toBeGreaterThan(1);
+    expect(mayAgain.Default).toBe('RecoveryExhausted');
+    expect(asl.States.RecoveryExhausted?.Next).toBe('IngestFailed');
+  });
+
   it('knows every state named in VALIDATION_STATES and reaches every state', () => {
     // Prepare
     const reachable = new Set<string>();
