@@ -3,6 +3,7 @@
  * token, signature or presigned URL is ever written. Small on purpose: Powertools' Logger would add
  * cold-start weight for the three things we need (level, context keys, JSON).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { redact } from '../core/redact';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -10,8 +11,13 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 
 export type LogSink = (line: string) => void;
 
+interface Scope {
+  keys: Record<string, unknown>;
+}
+
 export class Logger {
-  private keys: Record<string, unknown> = {};
+  private readonly root: Scope = { keys: {} };
+  private readonly scopes = new AsyncLocalStorage<Scope>();
   constructor(
     private readonly service: string,
     private level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
@@ -20,10 +26,23 @@ export class Logger {
 
   /** Keys added to every following line (request ID, execution name); replaces the previous set. */
   setContext(keys: Record<string, unknown>): void {
-    this.keys = { ...keys };
+    this.scope.keys = { ...keys };
   }
   appendKeys(keys: Record<string, unknown>): void {
-    Object.assign(this.keys, keys);
+    Object.assign(this.scope.keys, keys);
+  }
+
+  /**
+   * Runs `fn` with context keys of its own. Lambda serves one invocation per process at a time, so it
+   * never needs this; the local stack runs many handlers in one process and wraps each invocation, so
+   * concurrent steps do not write each other's `step`/`uploadId` keys.
+   */
+  isolate<T>(fn: () => T): T {
+    return this.scopes.run({ keys: {} }, fn);
+  }
+
+  private get scope(): Scope {
+    return this.scopes.getStore() ?? this.root;
   }
   setSink(sink: LogSink): void {
     this.sink = sink;
@@ -52,7 +71,7 @@ export class Logger {
       time: new Date().toISOString(),
       service: this.service,
       message,
-      ...this.keys,
+      ...this.scope.keys,
       ...extra,
     };
     this.sink(JSON.stringify(redact(entry)));

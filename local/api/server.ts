@@ -10,6 +10,7 @@ import { listen, type RunningServer } from '../sfn/aws-json';
 import { importHandler, lambdaContext } from '../sfn/runner';
 import { compileRoutes, matchRoute, toProxyEvent } from './proxy-event';
 import { verifySigV4, type DevCredentials } from './sigv4';
+import { logger } from '../../functions/shared/logger';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -137,7 +138,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     let result: APIGatewayProxyResult;
     try {
       const handler = await handlerFor(match.route);
-      result = await handler(event, lambdaContext(fnName, 29));
+      result = await logger.isolate(() => handler(event, lambdaContext(fnName, 29)));
     } catch (e) {
       // As API Gateway does when the Lambda fails (or its module does not load): no detail to the client.
       entry.handlerError = e instanceof Error ? e.name : 'Error';

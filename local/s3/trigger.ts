@@ -6,6 +6,7 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { importHandler, lambdaContext } from '../sfn/runner';
 import type { StepHandler } from '../sfn/runner';
+import { logger } from '../../functions/shared/logger';
 
 export interface S3TriggerOptions {
   /** Handler module from the repository root. */
@@ -53,7 +54,7 @@ export function s3Trigger(opts: S3TriggerOptions): (raw: unknown) => Promise<voi
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const fn = opts.handler ?? (await importHandler(opts.handlerModule));
-        await fn(structuredClone(event), lambdaContext(name, 30));
+        await logger.isolate(() => fn(structuredClone(event), lambdaContext(name, 30)));
         return;
       } catch (e) {
         opts.onError?.(e, attempt);

@@ -31,6 +31,7 @@ import {
 } from 'aws-local-stepfunctions';
 import { loadConfig } from '../../functions/core/config';
 import { workflow, type StepDef, type WorkflowDef } from '../../lib/workflows';
+import { logger } from '../../functions/shared/logger';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LOCAL_REGION = 'us-east-1';
@@ -188,7 +189,10 @@ function lambdaInvoker(step: StepDef, functionArn: string, override: StepHandler
     });
     try {
       const fn = override ?? (await importHandler(step.handler));
-      const out = await Promise.race([Promise.resolve(fn(toJson(input), context)), timedOut]);
+      const out = await Promise.race([
+        logger.isolate(() => Promise.resolve(fn(toJson(input), context))),
+        timedOut,
+      ]);
       return toJson(out);
     } catch (e) {
       throw asLambdaError(e);
