@@ -1,57 +1,34 @@
 /**
  * DELETE /videos/{videoId}: stops the execution, then cancels the upstream task if it is still queued
- * (nothing billed). A running task cannot be cancelled upstream: the answer says so, since it may still
- * be billed. Upstream trouble after the stop does not fail the request — the video is cancelled for us
- * either way — it is reported in `upstream`.
+ * (nothing billed). The history is read after the stop, so it is final; when it holds no task ID, a
+ * CreateTask in flight may still create one, which functions/core/video/cancel-task.ts looks for. A
+ * running task cannot be cancelled upstream: the answer says so, since it may still be billed. Upstream
+ * trouble after the stop does not fail the request — the video is cancelled for us either way — it is
+ * reported in `upstream`.
  */
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { videoPathSchema } from '../core/api-schemas/videos';
 import { loadConfig, required } from '../core/config';
-import { conflict, isUpstreamError, notFound } from '../core/errors';
-import { VIDEO_ERRORS, executionArn, videoStatus } from '../core/video';
+import { conflict, notFound } from '../core/errors';
+import {
+  VIDEO_ERRORS,
+  cancelUpstreamTask,
+  creationMayBeInFlight,
+  executionArn,
+  videoStatus,
+  type VideoJobInput,
+} from '../core/video';
 import { apiHandler } from '../shared/api';
 import { videoClient } from '../shared/clients';
 import { logger } from '../shared/logger';
 import { awsApiError, describeExecution, runningHistory, sfnClient } from '../shared/video-aws';
 
-interface UpstreamOutcome {
-  cancelled: boolean;
-  taskId?: string;
-  taskStatus?: string;
-  message: string;
-}
-
-async function cancelUpstream(taskId: string | undefined): Promise<UpstreamOutcome> {
-  if (!taskId)
-    return {
-      cancelled: false,
-      message: 'No upstream task had been created yet (one being created at this moment may still run)',
-    };
-  const video = videoClient(loadConfig());
+function jobInput(json: string | undefined): Partial<VideoJobInput> {
   try {
-    const task = await video.getTask(taskId);
-    if (task.status !== 'queued')
-      return {
-        cancelled: false,
-        taskId,
-        taskStatus: task.rawStatus,
-        message: `The upstream task is ${task.rawStatus}; only queued tasks can be cancelled, so it may still be billed`,
-      };
-    await video.cancelTask(taskId);
-    return {
-      cancelled: true,
-      taskId,
-      taskStatus: 'cancelled',
-      message: 'The queued upstream task was cancelled',
-    };
-  } catch (e) {
-    if (!isUpstreamError(e)) throw e;
-    logger.warn('upstream cancel failed', { error: e });
-    return {
-      cancelled: false,
-      taskId,
-      message: `The upstream task could not be cancelled (${e.code}); it may still run and be billed`,
-    };
+    const v = JSON.parse(json ?? '{}') as unknown;
+    return v && typeof v === 'object' ? (v as Partial<VideoJobInput>) : {};
+  } catch {
+    return {};
   }
 }
 
@@ -65,7 +42,6 @@ export const handler = apiHandler({ name: 'cancelVideo', path: videoPathSchema }
     const status = videoStatus(d.status ?? 'RUNNING', d.error);
     throw conflict('VideoNotRunning', `Video ${videoId} is already ${status}`, { status });
   }
-  const history = await runningHistory(arn);
   try {
     await sfnClient().send(
       new StopExecutionCommand({
@@ -80,7 +56,16 @@ export const handler = apiHandler({ name: 'cancelVideo', path: videoPathSchema }
   } catch (e) {
     throw awsApiError(e);
   }
-  const upstream = await cancelUpstream(history.job?.taskId);
-  logger.info('video cancelled', { videoId, upstreamCancelled: upstream.cancelled });
-  return { status: 202, body: { videoId, status: 'cancelled', upstream } };
+  const history = await runningHistory(arn);
+  const input = jobInput(d.input);
+  const upstream = await cancelUpstreamTask(videoClient(config), {
+    ...(history.job?.taskId ? { taskId: history.job.taskId } : {}),
+    ...(input.request ? { request: input.request } : {}),
+    since: new Date(input.requestedAt ?? d.startDate ?? Number.NaN),
+    creationInFlight: creationMayBeInFlight(history.lastState, history.job),
+  });
+  const { errorCode, ...answer } = upstream;
+  if (errorCode) logger.warn('upstream cancel incomplete', { videoId, outcome: upstream.outcome, errorCode });
+  logger.info('video cancelled', { videoId, upstreamOutcome: upstream.outcome, taskId: upstream.taskId });
+  return { status: 202, body: { videoId, status: 'cancelled', upstream: answer } };
 });

@@ -2,9 +2,19 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSigner } from '../../cli/signing';
+import { loadConfig } from '../../functions/core/config';
+import { workflows } from '../../lib/workflows';
+import type * as Runner from '../../local/sfn/runner';
+import { createLocalStateMachine } from '../../local/sfn/runner';
 import { startLocalStack, type LocalStack } from '../../local/start';
+
+// Watches which time scale the stack gives each state machine; the real one still runs.
+vi.mock('../../local/sfn/runner', async (importOriginal) => {
+  const actual = await importOriginal<typeof Runner>();
+  return { ...actual, createLocalStateMachine: vi.fn(actual.createLocalStateMachine) };
+});
 
 const DEV = { accessKeyId: 'AKIDSTACKTEST', secretAccessKey: 'stack-test-secret' };
 let stack: LocalStack;
@@ -99,6 +109,44 @@ describe('startLocalStack', () => {
     expect(lines.find((l) => l.startsWith('cleanup'))).toMatch(/^cleanup: \{/);
   });
 
+  it('takes LOCAL_TIME_SCALE for the simulator, the handlers and the state machines', async () => {
+    // Prepare
+    vi.mocked(createLocalStateMachine).mockClear();
+    const env = { LOCAL_TIME_SCALE: '0.1' };
+
+    // Act
+    const scaled = await startLocalStack({
+      port: 0,
+      credentials: DEV,
+      upstream: 'sim',
+      env,
+      cleanupIntervalSeconds: 0,
+    });
+    const during = {
+      simulator: scaled.simulator?.control.options().timeScale,
+      handlerEnv: process.env.TIME_SCALE,
+      handlerConfig: loadConfig().timeScale,
+    };
+    await scaled.close();
+
+    // Assess
+    expect(during).toEqual({ simulator: 0.1, handlerEnv: '0.1', handlerConfig: 0.1 });
+    expect(
+      vi.mocked(createLocalStateMachine).mock.calls.map(([name, opts]) => [name, opts?.timeScale]),
+    ).toEqual(workflows.map((w) => [w.name, 0.1]));
+  });
+
+  it('refuses a LOCAL_TIME_SCALE outside (0, 1]', async () => {
+    // Prepare
+    const env = { LOCAL_TIME_SCALE: '2' };
+
+    // Act
+    const starting = startLocalStack({ port: 0, credentials: DEV, upstream: 'sim', env });
+
+    // Assess
+    await expect(starting).rejects.toThrow('LOCAL_TIME_SCALE must be a number in (0, 1], got 2');
+  });
+
   it('refuses LOCAL_UPSTREAM=real without credentials', async () => {
     // Prepare
     const env = { LOCAL_UPSTREAM: 'real' };
@@ -112,9 +160,10 @@ describe('startLocalStack', () => {
 });
 
 describe('npm start', () => {
-  it('prints the API URL and dev credentials, and stops on Ctrl-C', async () => {
+  it('prints the API URL and dev credentials, and stops everything on Ctrl-C', async () => {
     // Prepare
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    // Its own process group, so the SIGINT below reaches npm, tsx and the stack at once, as Ctrl-C does.
+    const child = spawn('npm', ['start'], {
       env: {
         ...process.env,
         PORT: '0',
@@ -122,19 +171,39 @@ describe('npm start', () => {
         LOCAL_SECRET_ACCESS_KEY: 'printed-secret',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const group = -(child.pid ?? 0);
+    const groupAlive = () => {
+      try {
+        return process.kill(group, 0);
+      } catch {
+        return false;
+      }
+    };
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    for (let i = 0; i < 400 && !out.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 25));
+    // 'close' waits for every process holding the output pipe: npm, tsx and the stack itself.
+    const closed = once(child, 'close');
+    try {
+      for (let i = 0; i < 800 && !out.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 25));
+      const apiUrl = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
 
-    // Act
-    child.kill('SIGINT');
-    const [code] = (await once(child, 'exit')) as [number | null];
+      // Act
+      process.kill(group, 'SIGINT');
+      await closed;
+      // A process that closed its output may take a moment more to be reaped.
+      for (let i = 0; i < 400 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 25));
 
-    // Assess
-    expect(out).toMatch(/API\s+http:\/\/127\.0\.0\.1:\d+/);
-    expect(out).toContain('AKIDPRINTED');
-    expect(out).toContain('printed-secret');
-    expect(code).toBe(0);
+      // Assess
+      expect(apiUrl).not.toBe('');
+      expect(out).toContain('AKIDPRINTED');
+      expect(out).toContain('printed-secret');
+      expect(out).toContain('SIGINT: stopping');
+      await expect(fetch(`${apiUrl}/groups`)).rejects.toThrow();
+      expect(groupAlive()).toBe(false);
+    } finally {
+      if (groupAlive()) process.kill(group, 'SIGKILL');
+    }
   });
 });

@@ -1,4 +1,5 @@
 export * from './assets';
+export * from './cancel-task';
 export * from './content';
 export * from './find-task';
 export * from './ids';
