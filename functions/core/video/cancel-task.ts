@@ -9,11 +9,9 @@
  */
 import type { CreateTaskInput, ListTasksQuery, TaskList, VideoTask } from '../ark/types';
 import { isUpstreamError } from '../errors';
-import { lookForOurTask, pastWindow, type TaskLookup } from './find-task';
+import { lookForOurTask, recentTasks, type TaskLookup } from './find-task';
 import { VIDEO_STATES, type JobProgress } from './job';
 
-export const TASK_LIST_PAGE_SIZE = 100;
-export const MAX_TASK_LIST_PAGES = 3;
 /**
  * Pauses before each lookup while a creation may be in flight; ~7 s in all, within the API's 29 s.
  * Not shrunk by TIME_SCALE: they wait for a real HTTP call to land, which a time scale does not speed up.
@@ -73,17 +71,6 @@ export function creationMayBeInFlight(lastState: string | undefined, job: JobPro
     lastState === VIDEO_STATES.findTask ||
     lastState === VIDEO_STATES.taskFound
   );
-}
-
-/** Recent tasks of the model, newest first, as FindTask pages through them. */
-export async function recentTasks(api: TaskApi, model: string, since: Date): Promise<VideoTask[]> {
-  const seen: VideoTask[] = [];
-  for (let pageNum = 1; pageNum <= MAX_TASK_LIST_PAGES; pageNum++) {
-    const page = await api.listTasks({ pageNum, pageSize: TASK_LIST_PAGE_SIZE, model });
-    seen.push(...page.items);
-    if (page.items.length < TASK_LIST_PAGE_SIZE || pastWindow(page.items, since)) break;
-  }
-  return seen;
 }
 
 async function lookUp(

@@ -6,7 +6,7 @@
  * A recent task that does not echo a seed cannot be told apart from ours: the caller then stops rather
  * than risk paying for the same video twice.
  */
-import type { CreateTaskInput, VideoTask } from '../ark/types';
+import type { CreateTaskInput, ListTasksQuery, TaskList, VideoTask } from '../ark/types';
 
 /** Allowance for clock skew between us and upstream when comparing creation times. */
 export const CREATE_TIME_SKEW_SECONDS = 120;
@@ -54,4 +54,22 @@ export function lookForOurTask(
 /** True once a page holds only tasks older than the window (lists are newest first). */
 export function pastWindow(page: readonly VideoTask[], since: Date): boolean {
   return page.length > 0 && page.every((t) => !isRecent(t, since));
+}
+
+export const TASK_LIST_PAGE_SIZE = 100;
+export const MAX_TASK_LIST_PAGES = 3;
+
+/** Recent tasks of the model, newest first, paged until past the request's time (FindTask and DELETE). */
+export async function recentTasks(
+  api: { listTasks(q: ListTasksQuery): Promise<TaskList> },
+  model: string,
+  since: Date,
+): Promise<VideoTask[]> {
+  const seen: VideoTask[] = [];
+  for (let pageNum = 1; pageNum <= MAX_TASK_LIST_PAGES; pageNum++) {
+    const page = await api.listTasks({ pageNum, pageSize: TASK_LIST_PAGE_SIZE, model });
+    seen.push(...page.items);
+    if (page.items.length < TASK_LIST_PAGE_SIZE || pastWindow(page.items, since)) break;
+  }
+  return seen;
 }

@@ -13,7 +13,7 @@ import {
   MAX_CREATE_ATTEMPTS,
   VIDEO_ERRORS,
   lookForOurTask,
-  pastWindow,
+  recentTasks,
   videoPollPolicy,
   type JobProgress,
   type VideoJobState,
@@ -21,21 +21,14 @@ import {
 import { logger } from '../../shared/logger';
 import { runStep, stepRuntime } from './runtime';
 
-export const LIST_PAGE_SIZE = 100;
-export const MAX_LIST_PAGES = 3;
-
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('FindTask', input.videoId, async () => {
     const { config, video } = stepRuntime();
     const attempts = (input.job?.createAttempts ?? 0) + 1;
     const since = new Date(input.requestedAt);
-    const seen: VideoTask[] = [];
+    let seen: VideoTask[];
     try {
-      for (let pageNum = 1; pageNum <= MAX_LIST_PAGES; pageNum++) {
-        const page = await video.listTasks({ pageNum, pageSize: LIST_PAGE_SIZE, model: input.request.model });
-        seen.push(...page.items);
-        if (page.items.length < LIST_PAGE_SIZE || pastWindow(page.items, since)) break;
-      }
+      seen = await recentTasks(video, input.request.model, since);
     } catch (e) {
       // Throttling and faults are retried by the ASL; a refusal means this gateway cannot list tasks.
       if (e instanceof UpstreamError && !e.retryable)
