@@ -89,15 +89,11 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     const entry: Record<string, unknown> = { method, path };
 
     const match = matchRoute(compiled, method, path);
-    if (match.kind === 'not-found') {
-      sendError(res, 404, 'NotFound', `No route for ${method} ${path}`);
-      return { ...entry, status: 404 };
-    }
-    if (match.kind === 'method-not-allowed') {
-      sendError(res, 405, 'MethodNotAllowed', `${method} is not allowed on ${path}`, {
-        allow: match.allowed.join(', '),
-      });
-      return { ...entry, status: 405 };
+    if (match.kind !== 'found') {
+      // As the deployed REST API does (its MISSING_AUTHENTICATION_TOKEN gateway response): an unknown
+      // path or method is a 403, signed or not, so a client sees the same answer in both places.
+      sendError(res, 403, 'MissingAuthenticationToken', 'Missing Authentication Token');
+      return { ...entry, status: 403, unmatched: match.kind };
     }
     entry.route = match.route.name;
 

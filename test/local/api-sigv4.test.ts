@@ -206,7 +206,7 @@ describe('local API SigV4', () => {
     expect(await errorOf(res)).toMatchObject({ code: 'UnrecognizedClient' });
   });
 
-  it('answers 404 for an unknown path, 405 for a wrong method, 502 for a handler that fails to load or crashes', async () => {
+  it('answers 403 MissingAuthenticationToken for an unknown path or method (as API Gateway does), 502 for a handler that fails to load or crashes', async () => {
     // Prepare
     const calls = [
       { method: 'GET', path: '/nothing' },
@@ -219,7 +219,7 @@ describe('local API SigV4', () => {
     const statuses = await Promise.all(calls.map(async (c) => (await signedFetch(c)).status));
 
     // Assess
-    expect(statuses).toEqual([404, 405, 502, 502]);
+    expect(statuses).toEqual([403, 403, 502, 502]);
     expect(JSON.stringify(logs)).not.toContain('Signature=');
   });
 });
