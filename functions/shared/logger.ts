@@ -15,12 +15,18 @@ interface Scope {
   keys: Record<string, unknown>;
 }
 
+const envLevel = (): Level => {
+  const v = process.env.LOG_LEVEL;
+  return v === 'debug' || v === 'info' || v === 'warn' || v === 'error' ? v : 'info';
+};
+
 export class Logger {
   private readonly root: Scope = { keys: {} };
   private readonly scopes = new AsyncLocalStorage<Scope>();
   constructor(
     private readonly service: string,
-    private level: Level = (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
+    /** Unset: LOG_LEVEL is read at each line, so a level set after import (tests, local stack) applies. */
+    private level?: Level,
     private sink: LogSink = (line) => process.stdout.write(line + '\n'),
   ) {}
 
@@ -65,7 +71,8 @@ export class Logger {
   }
 
   private write(level: Level, message: string, extra?: Record<string, unknown>): void {
-    if (ORDER[level] < ORDER[this.level]) return;
+    const threshold = this.level ?? envLevel();
+    if (ORDER[level] < ORDER[threshold]) return;
     const entry = {
       level,
       time: new Date().toISOString(),
