@@ -8,7 +8,7 @@
  * The message is a JSON object `{code, message, ...}` so the Catch's `Cause` can be parsed by the API.
  */
 import { UpstreamError } from './errors';
-import { redact } from './redact';
+import { redact, redactString } from './redact';
 
 export class StepError extends Error {
   constructor(
@@ -49,28 +49,46 @@ export interface StepFailure {
 
 /**
  * Parses a failed execution's `error`/`cause` (as DescribeExecution returns them) back into a
- * failure record. Lambda wraps a thrown error's message in `{"errorMessage": ...}`.
+ * failure record that the API shows to callers. Lambda wraps a thrown error as
+ * `{"errorType","errorMessage","trace"}`: a StepError's message is our JSON; any other error (an S3
+ * refusal, a timeout, a bug) gives only its message, never the stack trace, and every string is scrubbed.
  */
 export function parseStepFailure(error: string | undefined, cause: string | undefined): StepFailure {
-  const fallback: StepFailure = { error: error ?? 'Unknown', code: error ?? 'Unknown', message: cause ?? '' };
-  if (!cause) return fallback;
+  const name = error ?? 'Unknown';
+  const plain = (message: string): StepFailure => ({
+    error: name,
+    code: name,
+    message: redactString(message),
+  });
+  if (!cause) return plain('');
+  let parsed: unknown;
   try {
-    let parsed: unknown = JSON.parse(cause);
-    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) {
-      const inner = (parsed as { errorMessage: unknown }).errorMessage;
-      parsed = typeof inner === 'string' ? JSON.parse(inner) : inner;
-    }
-    if (parsed && typeof parsed === 'object' && 'code' in parsed) {
-      const p = parsed as { code: unknown; message?: unknown };
-      return {
-        ...(parsed as object),
-        error: error ?? 'Unknown',
-        code: String(p.code),
-        message: String(p.message ?? ''),
-      };
-    }
+    parsed = JSON.parse(cause);
   } catch {
-    // not JSON: a plain-text cause from a Fail state
+    return plain(cause); // a plain-text cause from a Fail state
   }
-  return fallback;
+  if (isRecord(parsed) && 'errorMessage' in parsed) {
+    const inner = parsed.errorMessage;
+    if (typeof inner !== 'string') parsed = inner;
+    else {
+      try {
+        parsed = JSON.parse(inner);
+      } catch {
+        return plain(inner);
+      }
+    }
+  }
+  if (isRecord(parsed) && 'code' in parsed) {
+    return {
+      ...(redact(parsed) as Record<string, unknown>),
+      error: name,
+      code: String(parsed.code),
+      message: redactString(String(parsed.message ?? '')),
+    };
+  }
+  return plain(isRecord(parsed) ? '' : cause);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -44,4 +44,25 @@ describe('StepError', () => {
     const e = new Error('boom');
     expect(asStepError(e)).toBe(e);
   });
+
+  it('shows only the message of a non-StepError Lambda failure, never its stack trace', () => {
+    // Prepare
+    const cause = JSON.stringify({
+      errorType: 'AccessDenied',
+      errorMessage: `Access Denied for ${PRESIGNED}`,
+      trace: ['AccessDenied: Access Denied', '    at /var/task/index.mjs:1:2345'],
+    });
+    // Act
+    const f = parseStepFailure('AccessDenied', cause);
+    // Assess
+    expect(f).toEqual({
+      error: 'AccessDenied',
+      code: 'AccessDenied',
+      message: 'Access Denied for https://b.s3.amazonaws.com/incoming/g/u.png?[redacted]',
+    });
+  });
+
+  it('scrubs a plain-text cause from a Fail state', () => {
+    expect(parseStepFailure('VideoFailed', `failed at ${PRESIGNED}`).message).not.toMatch(/abc123/);
+  });
 });

@@ -60,6 +60,11 @@ describe('asset-ingest.asl.json', () => {
     expect(create?.Catch?.find((c) => c.ErrorEquals.includes('Upstream.Transient'))?.Next).toBe(
       'SettleBeforeLookup',
     );
+    // A Lambda service fault may come after the function ran: the same lookup-first path.
+    expect(create?.Retry?.some((r) => r.ErrorEquals.includes('Lambda.ServiceException'))).toBe(false);
+    expect(create?.Catch?.find((c) => c.ErrorEquals.includes('Lambda.ServiceException'))?.Next).toBe(
+      'SettleBeforeLookup',
+    );
     expect(asl.States.SettleBeforeLookup?.Next).toBe('RecoverCreateAsset');
   });
 

@@ -68,6 +68,15 @@ describe('statemachines/video-generation.asl.json', () => {
     }
   });
 
+  it('re-runs a SaveVideo that timed out or crashed: the link is still valid and the save is idempotent', () => {
+    // Prepare
+    const retry = asl.States.SaveVideo?.Retry?.find((r) => r.ErrorEquals.includes('Sandbox.Timedout'));
+    // Assess
+    expect(retry?.ErrorEquals).toEqual(expect.arrayContaining(['States.Timeout', 'Lambda.Unknown']));
+    expect(retry?.MaxAttempts).toBeGreaterThan(0);
+    expect(retry?.MaxAttempts).toBeLessThanOrEqual(3);
+  });
+
   it('never retries CreateTask on an ambiguous failure: it looks for the task first', () => {
     // Act
     const create = asl.States[VIDEO_STATES.createTask] as State;

@@ -10,6 +10,7 @@ import { StepError } from '../../core/step-errors';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
 import { logger } from '../../shared/logger';
 import { runStep, stepRuntime } from './runtime';
+import { redactString } from '../../core/redact';
 
 const DEFAULT_FAILURE: Partial<Record<TaskStatus, { code: string; message: string }>> = {
   failed: { code: 'TaskFailed', message: 'The upstream task failed without saying why' },
@@ -21,7 +22,8 @@ export function failureCause(task: VideoTask): string | undefined {
   const fallback = DEFAULT_FAILURE[task.status];
   if (!fallback) return undefined;
   const code = task.error?.code || fallback.code;
-  const message = task.error?.message || fallback.message;
+  // Upstream may echo a caller's presigned reference URL; this text reaches GET /videos bodies.
+  const message = redactString(task.error?.message || fallback.message);
   return JSON.stringify({ code, message, taskId: task.id, taskStatus: task.rawStatus });
 }
 
