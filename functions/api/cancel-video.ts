@@ -63,6 +63,7 @@ export const handler = apiHandler({ name: 'cancelVideo', path: videoPathSchema }
     ...(input.request ? { request: input.request } : {}),
     since: new Date(input.requestedAt ?? d.startDate ?? Number.NaN),
     creationInFlight: creationMayBeInFlight(history.lastState, history.job),
+    seedIsOurs: !input.seedChosenByCaller,
   });
   const { errorCode, ...answer } = upstream;
   if (errorCode) logger.warn('upstream cancel incomplete', { videoId, outcome: upstream.outcome, errorCode });

@@ -79,6 +79,7 @@ export const handler = apiHandler<CreateVideoBody>(
       videoId,
       fingerprint: fp,
       requestedAt: new Date().toISOString(),
+      seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
       request: buildCreateTaskInput(body, {
         model,
         seed: seedFor(videoId, body.seed),

@@ -180,6 +180,22 @@ const startedInputs = (): VideoJobInput[] =>
     .map((c) => JSON.parse(c.args[0].input.input ?? '{}') as VideoJobInput);
 
 describe('POST /videos', () => {
+  it.each([
+    [undefined, false],
+    [-1, false],
+    [7, true],
+  ])('records whether the caller fixed the seed (seed %s → %s)', async (seed, chosen) => {
+    // Act
+    const res = await post({
+      prompt: 'Image 1 waves',
+      references: [{ assetId: activeImage }],
+      ...(seed === undefined ? {} : { seed }),
+    });
+    // Assess
+    expect(res.status).toBe(202);
+    expect(startedInputs()[0]?.seedChosenByCaller).toBe(chosen);
+  });
+
   it('checks the assets, starts an execution named by the video ID and answers 202 queued', async () => {
     // Prepare
     const body = {

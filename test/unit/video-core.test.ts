@@ -305,6 +305,16 @@ describe('recognising our task after an ambiguous CreateTask', () => {
     expect(found.unverifiable.map((t) => t.id)).toEqual(['no-seed']);
   });
 
+  it('never adopts a look-alike by a seed the caller fixed: another video may share it', () => {
+    // Prepare
+    const tasks = [task({ id: 'same-seed', seed: 42 }), task({ id: 'no-seed', seed: undefined })];
+    // Act
+    const found = lookForOurTask(request, tasks, since, false);
+    // Assess
+    expect(found.match).toBeUndefined();
+    expect(found.unverifiable.map((t) => t.id).sort()).toEqual(['no-seed', 'same-seed']);
+  });
+
   it('knows when a page is entirely older than the window', () => {
     // Act
     const old = pastWindow([task({ createdAt: since.getTime() / 1000 - 600 })], since);

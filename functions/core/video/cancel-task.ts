@@ -55,6 +55,8 @@ export interface CancelTaskInput {
   since?: Date;
   /** The execution stopped while creating the task (see `creationMayBeInFlight`). */
   creationInFlight?: boolean;
+  /** False when the caller fixed the seed: a look-alike is then never cancelled (find-task.ts). */
+  seedIsOurs?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -79,13 +81,14 @@ async function lookUp(
   since: Date,
   delaysMs: readonly number[],
   sleep: (ms: number) => Promise<void>,
+  seedIsOurs: boolean,
 ): Promise<TaskLookup> {
   let last: TaskLookup = { unverifiable: [], recent: 0 };
   let lastError: unknown;
   for (const delay of delaysMs) {
     if (delay > 0) await sleep(delay);
     try {
-      last = lookForOurTask(request, await recentTasks(api, request.model, since), since);
+      last = lookForOurTask(request, await recentTasks(api, request.model, since), since, seedIsOurs);
       lastError = undefined;
     } catch (e) {
       if (!isUpstreamError(e)) throw e;
@@ -159,7 +162,14 @@ async function findAndCancel(api: TaskApi, input: CancelTaskInput): Promise<Upst
       message: 'No upstream task ID is known and the request cannot be matched; a task may still run',
     };
   const delays = input.creationInFlight ? IN_FLIGHT_LOOKUP_DELAYS_MS : [0];
-  const lookup = await lookUp(api, request, since, delays, input.sleep ?? defaultSleep);
+  const lookup = await lookUp(
+    api,
+    request,
+    since,
+    delays,
+    input.sleep ?? defaultSleep,
+    input.seedIsOurs ?? true,
+  );
   if (lookup.match) return cancelKnown(api, lookup.match.id, 'lookup', lookup.match);
   if (lookup.unverifiable.length > 0)
     return {

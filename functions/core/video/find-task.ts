@@ -28,10 +28,15 @@ export function isRecent(task: VideoTask, since: Date): boolean {
   return task.createdAt >= since.getTime() / 1000 - CREATE_TIME_SKEW_SECONDS;
 }
 
+/**
+ * `seedIsOurs` false (the caller fixed the seed): another video with the same seed and options is
+ * indistinguishable from ours, so look-alikes are reported unverifiable and never adopted or cancelled.
+ */
 export function lookForOurTask(
   request: CreateTaskInput,
   tasks: readonly VideoTask[],
   since: Date,
+  seedIsOurs = true,
 ): TaskLookup {
   const recent = tasks.filter((t) => isRecent(t, since));
   const alike = recent.filter(
@@ -44,9 +49,11 @@ export function lookForOurTask(
   const matches = alike
     .filter((t) => t.seed !== undefined && t.seed === request.seed)
     .sort((a, b) => a.createdAt - b.createdAt);
+  const seedless = alike.filter((t) => t.seed === undefined);
+  if (!seedIsOurs) return { unverifiable: [...matches, ...seedless], recent: recent.length };
   return {
     ...(matches[0] ? { match: matches[0] } : {}),
-    unverifiable: alike.filter((t) => t.seed === undefined),
+    unverifiable: seedless,
     recent: recent.length,
   };
 }

@@ -15,6 +15,11 @@ export interface VideoJobInput {
   /** ISO-8601; lower bound of the creation time of our upstream task (for the ambiguous-create lookup). */
   requestedAt: string;
   request: CreateTaskInput;
+  /**
+   * The caller fixed the seed: it no longer tells our task from another video's with the same seed and
+   * options, so an ambiguous create cannot be matched by it (find-task.ts). Absent = we chose it.
+   */
+  seedChosenByCaller?: boolean;
 }
 
 /** `$.job`: written by CreateTask, FindTask, PollTask and ReschedulePoll. */

@@ -41,7 +41,7 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
         );
       throw e;
     }
-    const lookup = lookForOurTask(input.request, seen, since);
+    const lookup = lookForOurTask(input.request, seen, since, !input.seedChosenByCaller);
     const cause = input.createError
       ? parseStepFailure(input.createError.Error, input.createError.Cause)
       : undefined;
