@@ -72,6 +72,18 @@ function objects(t: GrantTargets, prefix: string): string {
   return t.bucket.arnForObjects(`${prefix}*`);
 }
 
+/**
+ * S3 answers a missing key with 404 only to a caller that may list the bucket, else 403, and the steps
+ * tell "already moved" from "forbidden" by that 404. An `s3:prefix` condition cannot narrow it: a
+ * GetObject/HeadObject request carries no prefix, so the condition never matches. Listing exposes only
+ * key names, which hold our group and upload IDs, never user text.
+ */
+function allowListing(fn: Grantee, t: GrantTargets): void {
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [t.bucket.bucketArn] }),
+  );
+}
+
 function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
   const { incoming, quarantine, videos } = PREFIX;
   switch (cap) {
@@ -83,18 +95,13 @@ function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
       return true;
     case 'bucket:read-incoming':
       allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
-      // Without ListBucket a missing key answers 403 instead of 404; limited to the prefix.
-      fn.grantPrincipal.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:ListBucket'],
-          resources: [t.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${incoming}*`] } },
-        }),
-      );
+      allowListing(fn, t);
       return true;
     case 'bucket:quarantine':
       allow(fn, ['s3:GetObject', 's3:DeleteObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
-      allow(fn, ['s3:PutObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
+      // GetObject: a re-run checks (HeadObject) whether the copy is already there.
+      allow(fn, ['s3:PutObject', 's3:GetObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
+      allowListing(fn, t);
       return true;
     case 'bucket:presign-incoming':
       allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));

@@ -41,7 +41,8 @@ const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
   ],
   'bucket:quarantine': [
     { actions: ['s3:GetObject', 's3:DeleteObject'], target: { kind: 'objects', prefix: 'incoming/' } },
-    { actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:PutObject', 's3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
   'bucket:presign-incoming': [
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
