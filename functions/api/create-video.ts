@@ -18,6 +18,7 @@ import {
   fingerprint,
   newVideoId,
   parseJobInput,
+  idempotencyScope,
   seedFor,
   videoIdFromKey,
   videoStatus,
@@ -31,7 +32,7 @@ import { awsApiError, describeExecution, runningHistory, sfnClient } from '../sh
 /** The caller's IAM identity, so two callers using the same key never share a video. */
 function callerScope(event: APIGatewayProxyEvent): string {
   const id = event.requestContext?.identity;
-  return id?.userArn ?? id?.caller ?? '';
+  return idempotencyScope(id?.userArn ?? id?.caller ?? '');
 }
 
 /** Answers a replayed key from the execution it names, or 409 when the body differs. */

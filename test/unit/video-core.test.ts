@@ -14,6 +14,7 @@ import {
   executionStatusesFor,
   fingerprint,
   historyFacts,
+  idempotencyScope,
   lookForOurTask,
   newVideoId,
   pastWindow,
@@ -97,6 +98,21 @@ describe('CreateTask input', () => {
 });
 
 describe('video IDs and fingerprints', () => {
+  it.each([
+    [
+      'arn:aws:sts::123456789012:assumed-role/App/botocore-session-1700000000',
+      'arn:aws:sts::123456789012:assumed-role/App',
+    ],
+    [
+      'arn:aws:sts::123456789012:assumed-role/App/other-session',
+      'arn:aws:sts::123456789012:assumed-role/App',
+    ],
+    ['arn:aws:iam::123456789012:user/alice', 'arn:aws:iam::123456789012:user/alice'],
+    ['', ''],
+  ])('scopes idempotency keys to the role, not the session: %s', (arn, scope) => {
+    expect(idempotencyScope(arn)).toBe(scope);
+  });
+
   it('derives the same ID from the same key and caller, and another for another caller', () => {
     // Act
     const a = videoIdFromKey('key-1', 'arn:aws:iam::1:user/a');

@@ -34,6 +34,16 @@ const ID_CHARS = 26;
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
+ * The part of a caller's IAM ARN that idempotency keys are scoped to. An assumed role's session name
+ * changes whenever SDK credentials refresh (`botocore-session-<ts>`, CLI session names), so a retry
+ * after a refresh must still find its video: the scope stops at the role.
+ */
+export function idempotencyScope(userArn: string): string {
+  const m = /^(arn:[^:]+:sts::\d+:assumed-role\/[^/]+)\/.+$/.exec(userArn);
+  return m?.[1] ?? userArn;
+}
+
+/**
  * The ID a key maps to. `scope` (the caller's identity when known) keeps two callers that happen to use
  * the same key apart.
  */
