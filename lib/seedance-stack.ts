@@ -121,6 +121,7 @@ export class SeedanceStack extends Stack {
       stateMachines,
       cleanupFunction: this.cleanup.fn.fn,
       restApi: this.api.restApi,
+      ...(this.uploadTrigger ? { failedUploadEvents: this.uploadTrigger.failedEvents } : {}),
       ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
     });
 

@@ -1,6 +1,6 @@
 /**
  * Alarms on what needs a human: failed or timed-out executions of each state machine, errors of the
- * cleanup function, and 5xx answers of the API. They notify an SNS topic when one is configured.
+ * cleanup function, 5xx answers of the API, and upload events the trigger could not start. They notify an SNS topic when one is configured.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,6 +8,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
@@ -16,6 +17,8 @@ export interface MonitoringProps {
   cleanupFunction: lambda.IFunction;
   restApi: apigw.RestApi;
   alarmTopicArn?: string;
+  /** The upload trigger's failure queue: any message is an upload whose ingest never started. */
+  failedUploadEvents?: sqs.IQueue;
 }
 
 export class Monitoring extends Construct {
@@ -46,5 +49,11 @@ export class Monitoring extends Construct {
     }
     add('CleanupErrors', props.cleanupFunction.metricErrors({ period }), 'cleanup run failed');
     add('Api5xx', props.restApi.metricServerError({ period }), 'API answered 5xx');
+    if (props.failedUploadEvents)
+      add(
+        'UploadEventsFailed',
+        props.failedUploadEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        'an upload event could not start its ingest (see the FailedEvents queue)',
+      );
   }
 }

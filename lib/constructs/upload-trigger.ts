@@ -1,12 +1,16 @@
 /**
  * S3 ObjectCreated under incoming/ → functions/triggers/upload-created.ts, which starts the ingest
  * execution named by the upload ID (so a duplicate S3 event starts nothing twice). The function may
- * only StartExecution on the ingest state machine.
+ * only StartExecution on the ingest state machine. S3 invokes it asynchronously: an event that still
+ * fails after Lambda's retries lands in the `FailedEvents` queue (alarmed), never silently dropped, so
+ * an upload that could not start its ingest can be replayed by re-invoking the trigger with the message.
  */
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -26,6 +30,8 @@ export interface UploadTriggerProps {
 
 export class UploadTrigger extends Construct {
   readonly fn: HandlerFunction;
+  /** S3 events the trigger could not turn into an ingest execution after Lambda's async retries. */
+  readonly failedEvents: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: UploadTriggerProps) {
     super(scope, id);
@@ -40,6 +46,21 @@ export class UploadTrigger extends Construct {
       bucket: props.bucket,
       secret: props.secret,
       ingest: props.ingest,
+    });
+    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the upload trigger's failure destination (a dead-letter queue in all but name); nothing consumes it automatically, an alarm calls a person.",
+    });
+    this.fn.fn.configureAsyncInvoke({
+      onFailure: new destinations.SqsDestination(this.failedEvents),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
     });
     props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.fn.fn), {
       prefix: PREFIX.incoming,

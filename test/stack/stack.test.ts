@@ -25,8 +25,11 @@ type Target =
   | { kind: 'objects'; prefix: string }
   | { kind: 'bucket' }
   | { kind: 'machine'; wf: 'ingest' | 'video' }
-  | { kind: 'executions'; wf: 'ingest' | 'video' };
-const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
+  | { kind: 'executions'; wf: 'ingest' | 'video' }
+  | { kind: 'failed-events' };
+/** Capabilities from the tables, plus what CDK grants for the trigger's async-failure destination. */
+type Grant = Capability | 'trigger:failed-events';
+const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   upstream: [
     {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -77,13 +80,19 @@ const SPEC: Record<Capability, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'video' } },
   ],
   'video:stop': [{ actions: ['states:StopExecution'], target: { kind: 'executions', wf: 'video' } }],
+  'trigger:failed-events': [
+    {
+      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      target: { kind: 'failed-events' },
+    },
+  ],
 };
 
 interface FunctionUnderTest {
   label: string;
   fn: NodejsFunction;
   logGroupId: string;
-  caps: Capability[];
+  caps: Grant[];
 }
 
 function functionsUnderTest(): FunctionUnderTest[] {
@@ -104,7 +113,7 @@ function functionsUnderTest(): FunctionUnderTest[] {
       label: 'upload trigger',
       fn: trigger.fn,
       logGroupId: logicalId(trigger.logGroup),
-      caps: ['ingest:start'],
+      caps: ['ingest:start', 'trigger:failed-events'],
     });
   const cleanup = b.stack.cleanup.fn;
   out.push({
@@ -132,6 +141,8 @@ function matches(resource: unknown, target: Target): boolean {
       );
     case 'machine':
       return s === JSON.stringify({ Ref: smId(target.wf) });
+    case 'failed-events':
+      return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.uploadTrigger!.failedEvents), 'Arn'] });
     case 'executions':
       return (
         s.includes(':execution:') &&
@@ -463,5 +474,22 @@ describe('cleanup schedule and secret', () => {
       'secretAccessKey',
     ]);
     expect(generate.GenerateStringKey).toBe('apiToken');
+  });
+});
+
+describe('upload trigger', () => {
+  it('sends an event that still fails after two async retries to an alarmed queue, never drops it', () => {
+    // Prepare
+    const queueId = logicalId(b.stack.uploadTrigger!.failedEvents);
+    // Assess
+    b.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    b.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    b.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
   });
 });
