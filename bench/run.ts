@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { FIX_LOG, PROPOSED } from './lib/fixes';
+import { FIX_LOG } from './lib/fixes';
 import { describeMachine } from './lib/machine';
 import { label, renderRecord, table, type Cell } from './lib/markdown';
 import { REPO_ROOT } from './lib/paths';
@@ -175,17 +175,6 @@ function render(
       table(
         ['fix', 'figure', 'before', 'after', 'files'],
         FIX_LOG.map((f) => [f.fix, f.figure, f.before, f.after, f.files]),
-      ),
-      '',
-    );
-  }
-  if (PROPOSED.length > 0) {
-    parts.push(
-      "## Fixes measured but left to the files' owners",
-      '',
-      table(
-        ['fix', 'figure', 'now', 'with the fix', 'files'],
-        PROPOSED.map((f) => [f.fix, f.figure, f.before, f.after, f.files]),
       ),
       '',
     );

@@ -21,6 +21,7 @@ import type {
   VideoJob,
   VideoList,
 } from './api-types';
+import { isRecord } from '../functions/core/http';
 import type { RequestSigner } from './signing';
 
 /** Any failed call: API answers keep their status and code; transport problems get status 0. */
@@ -266,10 +267,6 @@ function parseJson(text: string): unknown {
   } catch {
     throw new ApiCallError(0, 'MalformedResponse', 'The API answered with something that is not JSON');
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Reads the contract's `{"error":{code,message,details}}`, or API Gateway's own `{"message"}` answers. */

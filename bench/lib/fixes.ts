@@ -57,6 +57,3 @@ export const FIX_LOG: readonly FixRecord[] = [
       'functions/shared/{s3,video-links,video-aws}.ts, functions/steps/{ingest,video}/runtime.ts and the steps that use S3',
   },
 ];
-
-/** Fixes the numbers call for but not yet made: measured (A/B in one run), listed in BENCHMARKS.md until done. */
-export const PROPOSED: readonly FixRecord[] = [];

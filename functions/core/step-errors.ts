@@ -8,6 +8,7 @@
  * The message is a JSON object `{code, message, ...}` so the Catch's `Cause` can be parsed by the API.
  */
 import { UpstreamError } from './errors';
+import { isRecord } from './http';
 import { redact, redactString } from './redact';
 
 export class StepError extends Error {
@@ -87,8 +88,4 @@ export function parseStepFailure(error: string | undefined, cause: string | unde
     };
   }
   return plain(isRecord(parsed) ? '' : cause);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
