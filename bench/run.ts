@@ -37,6 +37,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { id: 'save-step', module: 'bench/save-step.ts', title: 'Video save step: memory', timeoutMs: 2 * 60_000 },
   { id: 'polling', module: 'bench/polling.ts', title: 'Polls per job', timeoutMs: 2 * 60_000 },
   { id: 'local-stack', module: 'bench/local-stack.ts', title: 'Local stack start-up', timeoutMs: 2 * 60_000 },
+  {
+    id: 'status-reads',
+    module: 'bench/status-reads.ts',
+    title: 'Status reads: per second, and Step Functions calls per read',
+    timeoutMs: 3 * 60_000,
+  },
 ];
 
 type Outcome =

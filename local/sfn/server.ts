@@ -3,7 +3,7 @@
  * CLI use, over an in-memory ExecutionStore, so `@aws-sdk/client-sfn` works unchanged through
  * `AWS_ENDPOINT_URL_SFN`.
  */
-import { AwsServiceError, startAwsJsonServer, type RunningServer } from './aws-json';
+import { AwsServiceError, startAwsJsonServer, type AwsJsonServer } from './aws-json';
 import { ExecutionStore, type ExecutionRecord, type HistoryEvent } from './executions';
 import type { LocalStateMachine } from './runner';
 
@@ -14,7 +14,7 @@ export interface SfnEndpointOptions {
   port?: number;
 }
 
-export interface SfnEndpoint extends RunningServer {
+export interface SfnEndpoint extends AwsJsonServer {
   store: ExecutionStore;
 }
 
