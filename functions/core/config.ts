@@ -27,6 +27,10 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** The state table (functions/core/records/table.ts): upload and video records. */
+  TABLE_NAME: optionalString,
+  /** Days a record is kept after its last change (DynamoDB TTL); outlives the 90-day execution history. */
+  RECORD_TTL_DAYS: int(400, 1, 3_650),
   INGEST_STATE_MACHINE_ARN: optionalString,
   VIDEO_STATE_MACHINE_ARN: optionalString,
   /** Per-call timeout for upstream HTTP requests. */
@@ -67,6 +71,8 @@ export interface Config {
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
+  tableName: string | undefined;
+  recordTtlDays: number;
   s3ForcePathStyle: boolean;
   ingestStateMachineArn: string | undefined;
   videoStateMachineArn: string | undefined;
@@ -106,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
+    tableName: c.TABLE_NAME,
+    recordTtlDays: c.RECORD_TTL_DAYS,
     s3ForcePathStyle: c.S3_FORCE_PATH_STYLE,
     ingestStateMachineArn: c.INGEST_STATE_MACHINE_ARN,
     videoStateMachineArn: c.VIDEO_STATE_MACHINE_ARN,

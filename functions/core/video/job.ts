@@ -20,6 +20,8 @@ export interface VideoJobInput {
    * options, so an ambiguous create cannot be matched by it (find-task.ts). Absent = we chose it.
    */
   seedChosenByCaller?: boolean;
+  /** Groups of the library assets referenced, so the record lists under them (GET /videos?groupId=). */
+  groupIds?: string[];
 }
 
 /** `$.job`: written by CreateTask, FindTask, PollTask and ReschedulePoll. */
