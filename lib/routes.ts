@@ -11,11 +11,12 @@ export type Access =
   | 'upstream' // reads the credentials secret, calls Volcengine/Ark
   | 'bucket:presign-upload' // signs presigned POSTs under incoming/
   | 'bucket:read-videos' // signs presigned GETs under videos/
-  | 'ingest:describe' // DescribeExecution on the ingest state machine
+  | 'records:read' // GetItem / Query on the state table and its indexes
+  | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'video:start' // StartExecution on the video state machine
-  | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
-  | 'video:list' // ListExecutions on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
+// No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
+// ListExecutions are 2–20/s per account): every status and list comes from the state table.
 
 export interface Route {
   /** Stable identifier: the Lambda's construct ID and the OpenAPI operationId. */
@@ -69,7 +70,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads',
     handler: 'functions/api/create-upload.ts',
     summary: 'Validate a declared image and return a presigned POST',
-    access: ['upstream', 'bucket:presign-upload'],
+    access: ['upstream', 'bucket:presign-upload', 'records:write'],
   },
   {
     name: 'getUpload',
@@ -77,7 +78,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
-    access: ['ingest:describe'],
+    access: ['records:read'],
   },
   {
     name: 'listGroupAssets',
@@ -118,7 +119,7 @@ export const routes: readonly Route[] = [
     path: '/videos',
     handler: 'functions/api/create-video.ts',
     summary: 'Validate a request and start a video generation',
-    access: ['upstream', 'video:start', 'video:describe'],
+    access: ['upstream', 'video:start', 'records:read', 'records:write'],
     status: 202,
   },
   {
@@ -127,7 +128,7 @@ export const routes: readonly Route[] = [
     path: '/videos',
     handler: 'functions/api/list-videos.ts',
     summary: 'List video jobs',
-    access: ['video:list', 'video:describe'],
+    access: ['records:read'],
   },
   {
     name: 'getVideo',
@@ -135,7 +136,7 @@ export const routes: readonly Route[] = [
     path: '/videos/{videoId}',
     handler: 'functions/api/get-video.ts',
     summary: 'Status and links of one video',
-    access: ['video:describe', 'bucket:read-videos'],
+    access: ['records:read', 'bucket:read-videos'],
   },
   {
     name: 'cancelVideo',
@@ -143,7 +144,7 @@ export const routes: readonly Route[] = [
     path: '/videos/{videoId}',
     handler: 'functions/api/cancel-video.ts',
     summary: 'Stop a video job and cancel a queued upstream task',
-    access: ['upstream', 'video:describe', 'video:stop'],
+    access: ['upstream', 'records:read', 'records:write', 'video:stop'],
     status: 202,
   },
 ];

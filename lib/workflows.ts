@@ -9,7 +9,8 @@ export type StepAccess =
   | 'bucket:read-incoming' // HeadObject/GetObject under incoming/
   | 'bucket:quarantine' // move incoming/ objects to quarantine/ (copy + delete)
   | 'bucket:presign-incoming' // presigned GET of incoming/ objects for CreateAsset
-  | 'bucket:write-videos'; // multipart upload + HeadObject (s3:GetObject) under videos/
+  | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
+  | 'records:write'; // the step's transition in the state table
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -57,7 +58,7 @@ export const workflows: readonly WorkflowDef[] = [
         // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
         substitution: 'CreateAssetFunctionArn',
         handler: 'functions/steps/ingest/create-asset.ts',
-        access: ['upstream', 'bucket:presign-incoming'],
+        access: ['upstream', 'bucket:presign-incoming', 'records:write'],
         timeoutSeconds: 30,
       },
       {
@@ -75,19 +76,19 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 30,
       },
       {
         substitution: 'FindVideoTaskFunctionArn',
         handler: 'functions/steps/video/find-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 60,
       },
       {
         substitution: 'PollVideoTaskFunctionArn',
         handler: 'functions/steps/video/poll-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 30,
       },
       {
@@ -107,7 +108,7 @@ export const workflows: readonly WorkflowDef[] = [
         // two 5 MiB parts whatever the size).
         substitution: 'SaveVideoFunctionArn',
         handler: 'functions/steps/video/save-video.ts',
-        access: ['upstream', 'bucket:write-videos'],
+        access: ['upstream', 'bucket:write-videos', 'records:write'],
         timeoutSeconds: 900,
         memoryMb: 512,
       },

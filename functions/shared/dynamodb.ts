@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { required, type Config } from '../core/config';
+import type { Config } from '../core/config';
 import {
   INDEXES,
   TABLE_KEY,
@@ -233,11 +233,6 @@ export class DynamoRecordStore implements RecordStore {
       ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}),
     };
   }
-}
-
-/** The state table of this process's configuration. */
-export function recordStore(config: Pick<Config, 'tableName'>): DynamoRecordStore {
-  return new DynamoRecordStore(required(config.tableName, 'TABLE_NAME'));
 }
 
 export const ttlSecondsOf = (config: Pick<Config, 'recordTtlDays'>): number => config.recordTtlDays * 86_400;

@@ -4,13 +4,13 @@
  * object whose key is not one of ours is logged and ignored. Any other failure is rethrown after the
  * whole batch, so Lambda's async retry re-delivers it and the names deduplicate what already started.
  */
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig, required } from '../core/config';
 import { decodeEventKey, parseUploadKey, type IngestInput } from '../core/uploads';
+import { uploadChange } from '../core/records';
 import { logger } from '../shared/logger';
-
-const sfn = new SFNClient({});
+import { recordTransition } from '../shared/record-transition';
+import { executionStarter } from '../shared/sfn';
 
 export interface TriggerResult {
   started: number;
@@ -19,7 +19,8 @@ export interface TriggerResult {
 }
 
 export async function handler(event: S3Event): Promise<TriggerResult> {
-  const stateMachineArn = required(loadConfig().ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN');
+  const config = loadConfig();
+  const ingest = executionStarter(required(config.ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN'));
   const result: TriggerResult = { started: 0, duplicates: 0, ignored: 0 };
   const failures: unknown[] = [];
   for (const record of event.Records ?? []) {
@@ -43,19 +44,17 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
     };
     logger.setContext({ uploadId: upload.uploadId, groupId: upload.groupId });
     try {
-      await sfn.send(
-        new StartExecutionCommand({ stateMachineArn, name: upload.uploadId, input: JSON.stringify(input) }),
-      );
-      logger.info('ingest started', { size: input.size });
-      result.started++;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'ExecutionAlreadyExists') {
+      if ((await ingest.start(upload.uploadId, JSON.stringify(input))) === 'exists') {
         logger.info('ingest already started (duplicate event)');
         result.duplicates++;
-      } else {
-        logger.error('could not start the ingest', { error: e });
-        failures.push(e);
+        continue;
       }
+      logger.info('ingest started', { size: input.size });
+      result.started++;
+      await recordTransition(uploadChange(upload, 'validating'), config);
+    } catch (e) {
+      logger.error('could not start the ingest', { error: e });
+      failures.push(e);
     }
   }
   logger.setContext({});

@@ -1,7 +1,7 @@
 /**
  * S3 ObjectCreated under incoming/ → functions/triggers/upload-created.ts, which starts the ingest
  * execution named by the upload ID (so a duplicate S3 event starts nothing twice). The function may
- * only StartExecution on the ingest state machine. S3 invokes it asynchronously: an event that still
+ * only StartExecution on the ingest state machine and write the upload's record. S3 invokes it asynchronously: an event that still
  * fails after Lambda's retries lands in the `FailedEvents` queue (alarmed), never silently dropped, so
  * an upload that could not start its ingest can be replayed by re-invoking the trigger with the message.
  */
@@ -9,6 +9,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -23,6 +24,7 @@ export interface UploadTriggerProps {
   bucket: s3.Bucket;
   secret: ISecret;
   ingest: StateMachine;
+  table: ITable;
   environment: FunctionEnv;
   logRetentionDays: number;
   handler?: string;
@@ -42,10 +44,12 @@ export class UploadTrigger extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 30,
     });
-    grantCapabilities(this.fn.fn, ['ingest:start'], {
+    // records:write: starting the ingest is the upload's move to `validating`.
+    grantCapabilities(this.fn.fn, ['ingest:start', 'records:write'], {
       bucket: props.bucket,
       secret: props.secret,
       ingest: props.ingest,
+      table: props.table,
     });
     this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

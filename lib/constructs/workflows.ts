@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +22,7 @@ export interface WorkflowProps {
   def: WorkflowDef;
   bucket: IBucket;
   secret: ISecret;
+  table: ITable;
   environment: FunctionEnv;
   logRetentionDays: number;
 }
@@ -60,7 +62,11 @@ export class Workflow extends Construct {
           ...(step.memoryMb !== undefined ? { memoryMb: step.memoryMb } : {}),
         },
       );
-      grantCapabilities(fn.fn, step.access, { bucket: props.bucket, secret: props.secret });
+      grantCapabilities(fn.fn, step.access, {
+        bucket: props.bucket,
+        secret: props.secret,
+        table: props.table,
+      });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;
     }

@@ -4,7 +4,12 @@
  * `AWS_ENDPOINT_URL_SFN`.
  */
 import { AwsServiceError, startAwsJsonServer, type AwsJsonServer } from './aws-json';
-import { ExecutionStore, type ExecutionRecord, type HistoryEvent } from './executions';
+import {
+  ExecutionStore,
+  type ExecutionEndListener,
+  type ExecutionRecord,
+  type HistoryEvent,
+} from './executions';
 import type { LocalStateMachine } from './runner';
 
 export interface SfnEndpointOptions {
@@ -12,6 +17,8 @@ export interface SfnEndpointOptions {
   machines: Readonly<Record<string, LocalStateMachine>>;
   host?: string;
   port?: number;
+  /** Receives each execution's end (the local stand-in for the EventBridge status-change rule). */
+  onExecutionEnd?: ExecutionEndListener;
 }
 
 export interface SfnEndpoint extends AwsJsonServer {
@@ -109,7 +116,7 @@ function summary(r: ExecutionRecord) {
 }
 
 export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEndpoint> {
-  const store = new ExecutionStore(opts.machines);
+  const store = new ExecutionStore(opts.machines, opts.onExecutionEnd);
   const server = await startAwsJsonServer({
     targetPrefix: 'AWSStepFunctions',
     contentType: 'application/x-amz-json-1.0',

@@ -38,6 +38,18 @@ export interface VideoRecord extends RecordBase {
   /** Upstream's status as it said it (`processing`...). */
   rawStatus?: string;
   result?: VideoResult;
+  /** What DELETE needs to recognise our task upstream when no task ID is known (find-task.ts). */
+  taskLookup?: TaskLookupFacts;
+}
+
+export interface TaskLookupFacts {
+  model: string;
+  seed?: number;
+  ratio?: string;
+  resolution?: string;
+  duration?: number;
+  /** False when the caller fixed the seed: a look-alike is then never ours. */
+  seedIsOurs: boolean;
 }
 
 export interface UploadRecord extends RecordBase {

@@ -8,7 +8,7 @@ import type { JobProgress, VideoJobInput, VideoResult } from '../video/job';
 import { videoError, videoStatus } from '../video/status';
 import { parseJson, type ExecutionEnd } from './execution-end';
 import { TERMINAL_RANK, VIDEO_RANK } from './transitions';
-import type { RecordChange, VideoRecord } from './types';
+import type { RecordChange, TaskLookupFacts, VideoRecord } from './types';
 
 export interface NewVideo {
   videoId: string;
@@ -16,6 +16,20 @@ export interface NewVideo {
   requestedAt: string;
   model: string;
   groupIds: string[];
+  taskLookup?: TaskLookupFacts;
+}
+
+/** The options a task is matched by (never the prompt or the media). */
+export function taskLookupOf(input: Pick<VideoJobInput, 'request' | 'seedChosenByCaller'>): TaskLookupFacts {
+  const r = input.request;
+  return {
+    model: r.model,
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...(r.ratio !== undefined ? { ratio: r.ratio } : {}),
+    ...(r.resolution !== undefined ? { resolution: r.resolution } : {}),
+    ...(r.duration !== undefined ? { duration: r.duration } : {}),
+    seedIsOurs: !input.seedChosenByCaller,
+  };
 }
 
 export function newVideoRecord(v: NewVideo): VideoRecord {
@@ -29,13 +43,17 @@ export function newVideoRecord(v: NewVideo): VideoRecord {
     fingerprint: v.fingerprint,
     model: v.model,
     ...(v.groupIds.length > 0 ? { groupIds: v.groupIds } : {}),
+    ...(v.taskLookup ? { taskLookup: v.taskLookup } : {}),
   };
 }
 
 /** What every write carries so that it can create a missing record (see RecordChange.setIfMissing). */
-function identity(input: Pick<VideoJobInput, 'requestedAt' | 'request' | 'groupIds' | 'fingerprint'>) {
+function identity(
+  input: Pick<VideoJobInput, 'requestedAt' | 'request' | 'groupIds' | 'fingerprint' | 'seedChosenByCaller'>,
+) {
   return {
     createdAt: input.requestedAt,
+    taskLookup: taskLookupOf(input),
     model: input.request.model,
     fingerprint: input.fingerprint,
     ...(input.groupIds && input.groupIds.length > 0 ? { groupIds: input.groupIds } : {}),
@@ -43,7 +61,10 @@ function identity(input: Pick<VideoJobInput, 'requestedAt' | 'request' | 'groupI
 }
 
 export function videoChange(
-  input: Pick<VideoJobInput, 'videoId' | 'requestedAt' | 'request' | 'groupIds' | 'fingerprint'>,
+  input: Pick<
+    VideoJobInput,
+    'videoId' | 'requestedAt' | 'request' | 'groupIds' | 'fingerprint' | 'seedChosenByCaller'
+  >,
   status: VideoStatus,
   set: Partial<Pick<VideoRecord, 'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error'>>,
   at: Date = new Date(),
@@ -108,7 +129,7 @@ export function videoEndChange(end: ExecutionEnd): RecordChange {
     set,
     setIfMissing: {
       createdAt: requestedAt,
-      ...(input?.request?.model ? { model: input.request.model } : {}),
+      ...(input?.request?.model ? { model: input.request.model, taskLookup: taskLookupOf(input) } : {}),
       ...(input?.fingerprint ? { fingerprint: input.fingerprint } : {}),
       ...(input?.groupIds && input.groupIds.length > 0 ? { groupIds: input.groupIds } : {}),
     },

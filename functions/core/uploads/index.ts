@@ -18,9 +18,9 @@ export {
 } from './keys';
 export {
   UPLOAD_GRACE_SECONDS,
-  describeUpload,
-  type DescribeUploadArgs,
-  type UploadExecution,
+  registerUpload,
+  uploadStatus,
+  uploadView,
   type UploadStatus,
   type UploadView,
 } from './status';

@@ -1,107 +1,67 @@
 /**
- * An upload's status, derived from its ingest execution (DescribeExecution) or, before there is one,
- * from the creation time inside the upload ID. No database: the execution is the record.
+ * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
+ * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
+ * the one status derived on read is `expired`: a record still awaiting its upload after the POST's
+ * expiry and a grace.
  */
-import { parseStepFailure } from '../step-errors';
-import { INGEST_ERRORS, VALIDATION_STATES } from './ingest';
-import { uploadIdTime } from './upload-id';
+import type { RecordStore, UploadRecord } from '../records';
+import { newUploadRecord, type NewUpload } from '../records';
+import { notFound } from '../errors';
 
 export type UploadStatus =
   'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired';
-
-export interface UploadExecution {
-  /** DescribeExecution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
-  status: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  /** Name of the state the execution last entered, from its history, when known. */
-  currentState?: string;
-}
 
 export interface UploadView {
   uploadId: string;
   groupId: string;
   status: UploadStatus;
+  fileName?: string;
   createdAt?: string;
   /** When the presigned POST stops being accepted (only while awaiting the upload). */
   expiresAt?: string;
   assetId?: string;
   assetUri?: string;
   error?: { code: string; message: string };
+  finishedAt?: string;
 }
 
 /**
  * S3 checks the POST policy's expiry when the upload starts; a large upload on a slow link and the
- * event delivery can finish well after that. Only after this grace does "no execution" mean `expired`.
+ * event delivery can finish well after that. Only after this grace does "no upload" mean `expired`.
  */
 export const UPLOAD_GRACE_SECONDS = 600;
 
-export interface DescribeUploadArgs {
-  uploadId: string;
-  groupId: string;
-  execution: UploadExecution | undefined;
-  now: Date;
-  uploadUrlTtlSeconds: number;
+export function uploadView(r: UploadRecord, now: Date): UploadView {
+  const view: UploadView = { uploadId: r.id, groupId: r.groupId, status: r.status, createdAt: r.createdAt };
+  if (r.fileName) view.fileName = r.fileName;
+  if (r.status === 'awaiting_upload' && r.uploadExpiresAt) {
+    const givesUpAt = new Date(r.uploadExpiresAt).getTime() + UPLOAD_GRACE_SECONDS * 1000;
+    if (now.getTime() < givesUpAt) view.expiresAt = r.uploadExpiresAt;
+    else view.status = 'expired';
+  }
+  if (r.assetId) view.assetId = r.assetId;
+  if (r.assetUri) view.assetUri = r.assetUri;
+  if (r.error) view.error = { code: r.error.code, message: r.error.message };
+  if (r.finishedAt) view.finishedAt = r.finishedAt;
+  return view;
 }
 
-function parseOutput(output: string | undefined): { assetId?: string; assetUri?: string } {
-  try {
-    const o = JSON.parse(output ?? '{}') as { assetId?: unknown; assetUri?: unknown };
-    return {
-      ...(typeof o.assetId === 'string' ? { assetId: o.assetId } : {}),
-      ...(typeof o.assetUri === 'string' ? { assetUri: o.assetUri } : {}),
-    };
-  } catch {
-    return {};
-  }
+export async function registerUpload(
+  store: RecordStore,
+  upload: NewUpload,
+  ttlSeconds: number,
+): Promise<void> {
+  await store.create(newUploadRecord(upload), ttlSeconds);
 }
 
-export function describeUpload(a: DescribeUploadArgs): UploadView {
-  const created = uploadIdTime(a.uploadId);
-  const base: UploadView = {
-    uploadId: a.uploadId,
-    groupId: a.groupId,
-    status: 'awaiting_upload',
-    ...(created ? { createdAt: created.toISOString() } : {}),
-  };
-  const ex = a.execution;
-  if (!ex) {
-    const expiresAt = new Date((created?.getTime() ?? 0) + a.uploadUrlTtlSeconds * 1000);
-    const givesUpAt = expiresAt.getTime() + UPLOAD_GRACE_SECONDS * 1000;
-    return a.now.getTime() < givesUpAt
-      ? { ...base, status: 'awaiting_upload', expiresAt: expiresAt.toISOString() }
-      : { ...base, status: 'expired' };
-  }
-  switch (ex.status) {
-    case 'RUNNING':
-      return {
-        ...base,
-        status:
-          ex.currentState === undefined || VALIDATION_STATES.includes(ex.currentState)
-            ? 'validating'
-            : 'ingesting',
-      };
-    case 'SUCCEEDED':
-      return { ...base, status: 'active', ...parseOutput(ex.output) };
-    case 'TIMED_OUT':
-      return {
-        ...base,
-        status: 'failed',
-        error: { code: 'TimedOut', message: 'the ingest execution timed out' },
-      };
-    case 'ABORTED':
-      return {
-        ...base,
-        status: 'failed',
-        error: { code: 'Aborted', message: 'the ingest execution was stopped' },
-      };
-    default: {
-      const f = parseStepFailure(ex.error, ex.cause);
-      const error = { code: f.code, message: f.message };
-      return ex.error === INGEST_ERRORS.rejected
-        ? { ...base, status: 'rejected', error }
-        : { ...base, status: 'failed', error };
-    }
-  }
+/** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
+export async function uploadStatus(
+  store: RecordStore,
+  groupId: string,
+  uploadId: string,
+  now: Date = new Date(),
+): Promise<UploadView> {
+  const r = await store.get('upload', uploadId);
+  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
+  return uploadView(r, now);
 }

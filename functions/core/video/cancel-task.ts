@@ -32,14 +32,14 @@ export interface TaskApi {
  */
 export type UpstreamCancelOutcome = 'cancelled' | 'not_cancellable' | 'not_found' | 'unknown';
 
-export type TaskSource = 'history' | 'lookup';
+export type TaskSource = 'record' | 'lookup';
 
 export interface UpstreamCancel {
   outcome: UpstreamCancelOutcome;
   cancelled: boolean;
   taskId?: string;
   taskStatus?: string;
-  /** Where the task ID came from: the execution history, or a lookup among recent tasks. */
+  /** Where the task ID came from: the video's record, or a lookup among recent tasks. */
   foundBy?: TaskSource;
   /** Upstream's error code when a call failed (for the log; the message says it too). */
   errorCode?: string;
@@ -47,7 +47,7 @@ export interface UpstreamCancel {
 }
 
 export interface CancelTaskInput {
-  /** The task ID the execution history holds, if any. */
+  /** The task ID the video's record holds, if any. */
   taskId?: string;
   /** What CreateTask sends (the execution input); without it no lookup is possible. */
   request?: CreateTaskInput;
@@ -190,7 +190,7 @@ async function findAndCancel(api: TaskApi, input: CancelTaskInput): Promise<Upst
 
 /** Cancels our upstream task if it is still queued; upstream trouble is reported, not thrown. */
 export async function cancelUpstreamTask(api: TaskApi, input: CancelTaskInput): Promise<UpstreamCancel> {
-  if (input.taskId) return cancelKnown(api, input.taskId, 'history');
+  if (input.taskId) return cancelKnown(api, input.taskId, 'record');
   try {
     return await findAndCancel(api, input);
   } catch (e) {

@@ -57,6 +57,10 @@ export function videoIdFromKey(key: string, scope = ''): string {
   return `vid-${base32(sha256(`video-idempotency\n${scope}\n${key}`)).slice(0, ID_CHARS)}`;
 }
 
+/** What a video ID looks like (the API's path check and the execution-end router use it). */
+export const VIDEO_ID_PATTERN = /^vid-[a-z0-9]{16,64}$/;
+export const isVideoId = (id: string): boolean => VIDEO_ID_PATTERN.test(id);
+
 /** A random ID whose first 10 characters are the creation time, so IDs sort by age. */
 export function newVideoId(now = new Date(), random: Uint8Array = randomBytes(10)): string {
   let t = now.getTime();

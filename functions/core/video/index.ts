@@ -7,3 +7,5 @@ export * from './job';
 export * from './rules';
 export * from './status';
 export * from './view';
+export * from './start';
+export * from './cancel';

@@ -9,6 +9,8 @@ import { nextPoll } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
 import { logger } from '../../shared/logger';
+import { videoProgressChange } from '../../core/records';
+import { recordTransition } from '../../shared/record-transition';
 import { runStep, stepRuntime } from './runtime';
 import { redactString } from '../../core/redact';
 
@@ -51,6 +53,9 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
     };
     const cause = failureCause(task);
     if (cause) next.failure = { cause };
+    // A task that ended is written by SaveVideo or by the execution's end, with what they know.
+    if (task.status === 'queued' || task.status === 'running')
+      await recordTransition(videoProgressChange(input, next), config);
     const level = task.rawStatus !== job.rawStatus ? 'info' : 'debug';
     logger[level]('task polled', {
       taskId: job.taskId,
