@@ -54,6 +54,20 @@ describe('stack settings from CDK context', () => {
     expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'videos/', ExpirationInDays: 90 }));
   });
 
+  it('deletes the state table with the stack only when retainStateTable=false, and passes the record TTL', () => {
+    // Act
+    const kept = buildStack({}, { routes: FEW_ROUTES });
+    const throwaway = buildStack({ retainStateTable: 'false', recordTtlDays: '30' }, { routes: FEW_ROUTES });
+    // Assess
+    const policy = (b: typeof kept) => b.json.Resources[logicalId(b.stack.stateTable.table)]?.DeletionPolicy;
+    expect([policy(kept), policy(throwaway)]).toEqual(['Retain', 'Delete']);
+    const env = throwaway.json.Resources[logicalId(throwaway.stack.cleanup.fn.fn)]?.Properties
+      ?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.RECORD_TTL_DAYS).toBe('30');
+  });
+
   it('sends alarms to a configured topic and can leave the account CloudWatch role alone', () => {
     // Prepare
     const topic = 'arn:aws:sns:us-east-1:123456789012:ops';
