@@ -4,6 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newUploadId } from '../../functions/core/uploads';
 import { logger } from '../../functions/shared/logger';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { startTestTable, type TestTable } from '../support/state-table';
 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Ingest';
 const sfn = mockClient(SFNClient);
@@ -25,12 +27,17 @@ function s3Event(...keys: string[]): S3Event {
   };
 }
 
-beforeAll(() => {
+let table: TestTable;
+beforeAll(async () => {
   vi.stubEnv('INGEST_STATE_MACHINE_ARN', SM_ARN);
   vi.stubEnv('AWS_REGION', 'us-east-1');
   logger.setSink((l) => lines.push(l));
+  table = await startTestTable();
 });
-afterAll(() => vi.unstubAllEnvs());
+afterAll(async () => {
+  await table.stop();
+  vi.unstubAllEnvs();
+});
 beforeEach(() => {
   sfn.reset();
   lines.length = 0;
@@ -57,6 +64,10 @@ describe('upload trigger', () => {
       uploadId,
       size: 4242,
       eventTime: '2026-04-21T12:00:01.000Z',
+    });
+    expect(await new DynamoRecordStore(table.table).get('upload', uploadId)).toMatchObject({
+      status: 'validating',
+      groupId: 'group-1',
     });
   });
 
