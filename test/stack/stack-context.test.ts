@@ -59,7 +59,9 @@ describe('stack settings from CDK context', () => {
     const kept = buildStack({}, { routes: FEW_ROUTES });
     const throwaway = buildStack({ retainStateTable: 'false', recordTtlDays: '30' }, { routes: FEW_ROUTES });
     // Assess
-    const policy = (b: typeof kept) => b.json.Resources[logicalId(b.stack.stateTable.table)]?.DeletionPolicy;
+    const policy = (b: typeof kept) =>
+      (b.json.Resources[logicalId(b.stack.stateTable.table)] as { DeletionPolicy?: string } | undefined)
+        ?.DeletionPolicy;
     expect([policy(kept), policy(throwaway)]).toEqual(['Retain', 'Delete']);
     const env = throwaway.json.Resources[logicalId(throwaway.stack.cleanup.fn.fn)]?.Properties
       ?.Environment as {
