@@ -1,7 +1,7 @@
 /**
  * The upstream half of DELETE /videos/{videoId}, once the execution is stopped. Stopping an execution
  * does not stop a Lambda already running, so a CreateTask in flight can still create the task after the
- * stop, and its ID never reaches the history. When the history holds no task ID, the task is therefore
+ * stop, and its ID never reaches the record. When the record holds no task ID, the task is therefore
  * looked for the way FindTask does (find-task.ts: model, options, our seed, created after the request)
  * and cancelled while it is still queued: a queued task costs nothing, a running one cannot be
  * cancelled upstream and will be billed. While a creation may still be in flight the lookup is repeated
@@ -10,7 +10,6 @@
 import type { CreateTaskInput, ListTasksQuery, TaskList, VideoTask } from '../ark/types';
 import { isUpstreamError } from '../errors';
 import { lookForOurTask, recentTasks, type TaskLookup } from './find-task';
-import { VIDEO_STATES, type JobProgress } from './job';
 
 /**
  * Pauses before each lookup while a creation may be in flight; ~7 s in all, within the API's 29 s.
@@ -53,7 +52,7 @@ export interface CancelTaskInput {
   request?: CreateTaskInput;
   /** Lower bound of the task's creation time (the execution input's `requestedAt`). */
   since?: Date;
-  /** The execution stopped while creating the task (see `creationMayBeInFlight`). */
+  /** The video was stopped before a task ID was known: a CreateTask may still be in flight. */
   creationInFlight?: boolean;
   /** False when the caller fixed the seed: a look-alike is then never cancelled (find-task.ts). */
   seedIsOurs?: boolean;
@@ -61,19 +60,6 @@ export interface CancelTaskInput {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * True when the execution, stopped without a task ID, was in the states that create or look for the
- * task: a CreateTask Lambda (this call or an earlier ambiguous one) may still create it.
- */
-export function creationMayBeInFlight(lastState: string | undefined, job: JobProgress | undefined): boolean {
-  if (job?.taskId) return false;
-  return (
-    lastState === VIDEO_STATES.createTask ||
-    lastState === VIDEO_STATES.findTask ||
-    lastState === VIDEO_STATES.taskFound
-  );
-}
 
 async function lookUp(
   api: TaskApi,
