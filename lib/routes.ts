@@ -6,6 +6,12 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
+/**
+ * Every API handler's Lambda timeout, deployed and local alike: under API Gateway's 29 s integration
+ * limit, so the handler answers (in our envelope) before the gateway gives up on it.
+ */
+export const API_HANDLER_TIMEOUT_SECONDS = 28;
+
 /** Capabilities a handler needs; the stack turns each into the narrowest grant. */
 export type Access =
   | 'upstream' // reads the credentials secret, calls Volcengine/Ark
