@@ -3,6 +3,7 @@
  * input, the poll schedule of the GetAsset loop, and which ASL states count as "validating".
  */
 import { startPolling, type PollPolicy, type PollState } from '../schedule';
+import { STEP_ERRORS } from '../step-errors';
 
 /** What the upload trigger starts each execution with (the execution is named by `uploadId`). */
 export interface IngestInput {
@@ -46,11 +47,12 @@ export function ingestPollStart(now: Date, executionStart: Date | undefined, tim
 /** ASL states during which an upload reads as `validating` (the rest of a running execution is `ingesting`). */
 export const VALIDATION_STATES: readonly string[] = ['Validate', 'IsAcceptable', 'Quarantine'];
 
+/** The ingest's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const INGEST_ERRORS = {
-  rejected: 'ImageRejected',
-  assetFailed: 'AssetFailed',
-  timedOut: 'TimedOut',
-  uploadMissing: 'UploadMissing',
+  rejected: STEP_ERRORS.imageRejected,
+  assetFailed: STEP_ERRORS.assetFailed,
+  timedOut: STEP_ERRORS.timedOut,
+  uploadMissing: STEP_ERRORS.uploadMissing,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

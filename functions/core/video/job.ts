@@ -6,6 +6,7 @@
 import type { CreateTaskInput, TaskStatus } from '../ark/types';
 import type { Config } from '../config';
 import type { PollPolicy, PollState } from '../schedule';
+import { STEP_ERRORS } from '../step-errors';
 
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
 export interface VideoJobInput {
@@ -80,15 +81,15 @@ export const VIDEO_STATES = {
   cancelOnDeadline: 'CancelOnDeadline',
 } as const;
 
-/** Error names of the Fail states and steps; the API maps them to statuses. */
+/** The video's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const VIDEO_ERRORS = {
-  failed: 'VideoFailed',
-  expired: 'VideoExpired',
-  cancelled: 'VideoCancelled',
-  timedOut: 'TimedOut',
-  creationFailed: 'TaskCreationFailed',
-  creationUncertain: 'TaskCreationUncertain',
-  saveFailed: 'SaveFailed',
+  failed: STEP_ERRORS.videoFailed,
+  expired: STEP_ERRORS.videoExpired,
+  cancelled: STEP_ERRORS.videoCancelled,
+  timedOut: STEP_ERRORS.timedOut,
+  creationFailed: STEP_ERRORS.taskCreationFailed,
+  creationUncertain: STEP_ERRORS.taskCreationUncertain,
+  saveFailed: STEP_ERRORS.saveFailed,
 } as const;
 
 /**
