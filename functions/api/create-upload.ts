@@ -8,7 +8,13 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
 import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '../core/api-schemas/uploads';
-import { extensionFor, newUploadId, registerUpload, uploadKey } from '../core/uploads';
+import {
+  ACCEPTED_CONTENT_TYPES,
+  extensionFor,
+  newUploadId,
+  registerUpload,
+  uploadKey,
+} from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
 import { ttlSecondsOf } from '../shared/dynamodb';
@@ -30,7 +36,9 @@ export const handler = apiHandler<CreateUploadBody>(
       );
     const ext = extensionFor(contentType);
     if (!ext)
-      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`);
+      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`, {
+        accepted: ACCEPTED_CONTENT_TYPES,
+      });
 
     try {
       await assetsClient(config).getAssetGroup(groupId);

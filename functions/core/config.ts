@@ -4,6 +4,7 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
+import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -39,7 +40,8 @@ const schema = z.object({
   DOWNLOAD_URL_TTL_SECONDS: int(900, 60, 3_600),
   /** Presigned GET lifetime handed to CreateAsset. */
   ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
-  MAX_IMAGE_BYTES: int(30 * 1024 * 1024 - 1, 1),
+  /** Largest accepted upload; upstream refuses 30 MB and more, so a higher value could never work. */
+  MAX_IMAGE_BYTES: int(IMAGE_RULES.maxBytes, 1, IMAGE_RULES.maxBytes),
   CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
   CLEANUP_DRY_RUN: z
     .enum(['true', 'false', '1', '0', ''])

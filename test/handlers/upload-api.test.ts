@@ -103,8 +103,29 @@ describe('POST /groups/{groupId}/uploads', () => {
   });
 
   it.each([
-    [{ fileName: 'a.svg', contentType: 'image/svg+xml', contentLength: 10 }, 'contentType'],
-    [{ fileName: 'a.png', contentType: 'image/png', contentLength: 30 * 1024 * 1024 }, 'contentLength'],
+    [{ fileName: 'a.svg', contentType: 'image/svg+xml', contentLength: 10 }, 400, 'UnsupportedContentType'],
+    [{ fileName: 'a.png', contentType: 'image/png', contentLength: 30 * 1024 * 1024 }, 400, 'FileTooLarge'],
+  ])('answers %j with %i %s before calling upstream', async (body, status, code) => {
+    // Act
+    const res = await createUpload(body);
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([status, code]);
+    expect(assets.getAssetGroup).not.toHaveBeenCalled();
+  });
+
+  it('takes its size limit from MAX_IMAGE_BYTES', async () => {
+    // Prepare
+    vi.stubEnv('MAX_IMAGE_BYTES', '1500');
+    // Act
+    const res = await createUpload({ ...SMALL_JPEG, contentLength: 2000 });
+    delete process.env.MAX_IMAGE_BYTES;
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'FileTooLarge']);
+    expect((res.body as { error: { message: string } }).error.message).toContain('1500-byte limit');
+  });
+
+  it.each([
+    [{ fileName: 'a.png', contentType: 'not a type', contentLength: 10 }, 'contentType'],
     [{ fileName: 'a.png', contentType: 'image/png', contentLength: 0 }, 'contentLength'],
     [{ fileName: '', contentType: 'image/png', contentLength: 10 }, 'fileName'],
   ])('refuses %j before calling upstream', async (body, field) => {
