@@ -113,6 +113,21 @@ export function videoPollPolicy(
   };
 }
 
+/**
+ * Beyond the deadline, what a video may still need: CreateTask's throttle retries and the lookup after
+ * an ambiguous create before polling starts (~30 min at worst), and SaveVideo's 900 s Lambda through its
+ * retries (~2.5 h at worst).
+ */
+export const BACKSTOP_ALLOWANCE_SECONDS = 3 * 3600;
+
+/**
+ * The state machine's own TimeoutSeconds: a backstop behind the poll loop's deadline (which ends the
+ * loop with CancelOnDeadline), tied to the deadline setting rather than a fixed number.
+ */
+export function videoBackstopSeconds(deadlineSeconds: number): number {
+  return Math.ceil(deadlineSeconds) + BACKSTOP_ALLOWANCE_SECONDS;
+}
+
 /** Upstream's own expiry for an unfinished task: our deadline, within the allowed 3600–259200 s. */
 export function executionExpiresAfter(deadlineSeconds: number): number {
   return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
