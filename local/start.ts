@@ -22,9 +22,11 @@ import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
+import { createSigner } from '../cli/signing';
 import { devCredentialsFromEnv } from './api/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
+import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { startLocalS3 } from './s3/server';
 import { s3Trigger } from './s3/trigger';
 import { startSecretsEndpoint } from './secrets/server';
@@ -71,6 +73,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** The browser console, served by the API server; it signs its calls with the dev credentials. */
+  consoleUrl: string;
   credentials: DevCredentials;
   s3Url: string;
   sfnUrl: string;
@@ -223,14 +227,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       restoreBase();
     };
 
+    let apiUrl = '';
+    const consoleHandler = createConsoleHandler({
+      mode: 'local',
+      apiUrl: () => apiUrl,
+      defaultModel: config.seedanceModel,
+      signer: createSigner({ credentials, region: 'us-east-1' }),
+    });
     const api = await startLocalApi({
       credentials,
       host,
       port,
       routes,
+      extraHandler: consoleHandler,
       log: (e) => log(`${String(e.method)} ${String(e.path)} → ${String(e.status)} (${String(e.ms)} ms)`),
     });
     started.push(api);
+    apiUrl = api.url;
 
     if (cleanupSeconds > 0) {
       let running = false; // a slow run is not stacked on by the next tick, as with a Lambda concurrency of 1
@@ -249,6 +262,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     let closing: Promise<void> | undefined;
     return {
       apiUrl: api.url,
+      consoleUrl: `${api.url}${CONSOLE_PATH}/`,
       credentials,
       s3Url: s3.url,
       sfnUrl: sfn.url,
@@ -269,6 +283,7 @@ function banner(stack: LocalStack, timeScale: string, ms: number): string {
   return [
     `seedance local stack ready in ${ms} ms`,
     `  API               ${stack.apiUrl}`,
+    `  console           ${stack.consoleUrl}`,
     `  access key ID     ${stack.credentials.accessKeyId}`,
     `  secret access key ${stack.credentials.secretAccessKey}   (local dev credentials; SigV4 service execute-api, region us-east-1)`,
     `  upstream          ${stack.upstream.mode === 'sim' ? `simulator at ${stack.simulator?.url ?? ''}` : `real: ${stack.upstream.volcEndpoint}, ${stack.upstream.seedanceApiBase}`}`,

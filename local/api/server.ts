@@ -24,6 +24,8 @@ export interface LocalApiOptions {
   region?: string;
   /** One line per request (method, path, route, status, ms): never headers or bodies. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Answers paths outside the REST API (the console at /console) before the route table; true when it did. */
+  extraHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** API Gateway's payload limit. */
@@ -87,6 +89,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
     const entry: Record<string, unknown> = { method, path };
+    if (opts.extraHandler && (await opts.extraHandler(req, res))) return { ...entry, status: res.statusCode };
 
     const match = matchRoute(compiled, method, path);
     if (match.kind !== 'found') {
