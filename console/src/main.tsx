@@ -7,6 +7,7 @@ import { CharactersView } from './views/characters';
 import { ComposeView, type ConsoleInfo } from './views/compose';
 import { JobView, JobsView } from './views/jobs';
 import { href, useRoute } from './router';
+import { features, type Features } from './store';
 import { PageHeading } from './ui';
 
 function App() {
@@ -16,6 +17,12 @@ function App() {
     fetch('info.json')
       .then((r) => r.json() as Promise<ConsoleInfo>)
       .then(setInfo, () => undefined);
+    fetch('capabilities.json')
+      .then((r) => r.json() as Promise<Features>)
+      .then(
+        (f) => features.set(f),
+        () => undefined,
+      );
   }, []);
 
   const [top = '', id] = route.path;

@@ -31,3 +31,10 @@ export function useStore<T>(store: Store<T>): T {
 
 /** Object URLs of images picked in this page, by upload and by asset ID: the API serves no image bytes. */
 export const previews = new Map<string, string>();
+
+/** Which optional routes the API has (`/console/capabilities.json`, probed by the console's server). */
+export interface Features {
+  realPersonSessions?: boolean;
+  webhooks?: boolean;
+}
+export const features = createStore<Features>({});

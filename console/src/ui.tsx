@@ -3,10 +3,18 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { describeError } from './api';
 
-/** Each view's h2 takes focus when the view opens, so keyboard and screen-reader users land on it. */
+let firstView = true;
+
+/**
+ * Each view's h2 takes focus when the user navigates to it, so keyboard and screen-reader users land
+ * on the new content; the first view of a page load leaves focus at the top (skip link first).
+ */
 export function PageHeading({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    if (firstView) firstView = false;
+    else ref.current?.focus();
+  }, []);
   return (
     <h2 ref={ref} tabIndex={-1}>
       {children}

@@ -148,3 +148,28 @@ export async function forwardToApi(
   res.writeHead(answer.status, outHeaders);
   res.end(out);
 }
+
+/**
+ * Whether the API has a route, asked server side so the page never logs a failed request for a
+ * feature that is not deployed: API Gateway (and the local API) answer an unknown route with 403
+ * MissingAuthenticationToken, signed or not; a known one answers anything else (here a 400 or 404 for
+ * the made-up ID). Undefined when the API could not be asked.
+ */
+export async function routeExists(
+  opts: ProxyOptions,
+  method: 'GET',
+  apiPath: string,
+): Promise<boolean | undefined> {
+  const apiUrl = typeof opts.apiUrl === 'function' ? opts.apiUrl() : opts.apiUrl;
+  const url = new URL(apiPath.replace(/^\/+/, ''), apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
+  try {
+    const headers = await opts.signer({ method, url, headers: { accept: 'application/json' } });
+    const res = await (opts.fetch ?? fetch)(url, { method, headers, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    if (res.status !== 403) return true;
+    const type = res.headers.get('x-amzn-errortype') ?? '';
+    return !(type.startsWith('MissingAuthenticationToken') || text.includes('Missing Authentication Token'));
+  } catch {
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../functions/core/config';
 import { consoleAssets } from './assets';
-import { forwardToApi, sendJson, type ProxyOptions } from './proxy';
+import { forwardToApi, routeExists, sendJson, type ProxyOptions } from './proxy';
 
 export const CONSOLE_PATH = '/console';
 
@@ -35,10 +35,35 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * Routes that other parts of the roadmap add (DESIGN.md): the console uses them where the API has
+ * them and says plainly where it has not. Probed again after a minute, so a deploy shows up.
+ */
+const FEATURE_PROBES = {
+  realPersonSessions: '/real-person/sessions/rps-console-probe',
+  webhooks: '/webhooks',
+} as const;
+const FEATURES_TTL_MS = 60_000;
+
+async function probeFeatures(opts: ProxyOptions): Promise<Record<string, boolean | undefined>> {
+  const entries = await Promise.all(
+    Object.entries(FEATURE_PROBES).map(
+      async ([k, path]) => [k, await routeExists(opts, 'GET', path)] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
+}
+
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Answers `/console...` requests (returns true) and leaves every other path to the caller (false). */
 export function createConsoleHandler(opts: ConsoleOptions): ConsoleHandler {
+  let features: { at: number; value: Promise<Record<string, boolean | undefined>> } | undefined;
+  const capabilities = () => {
+    if (!features || Date.now() - features.at > FEATURES_TTL_MS)
+      features = { at: Date.now(), value: probeFeatures(opts) };
+    return features.value;
+  };
   return async (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -68,6 +93,10 @@ export function createConsoleHandler(opts: ConsoleOptions): ConsoleHandler {
         defaultModel,
         models: [...new Set([defaultModel, ...OFFERED_MODELS])],
       });
+      return true;
+    }
+    if (rest === '/capabilities.json') {
+      sendJson(res, 200, await capabilities());
       return true;
     }
     const name = rest === '/' ? 'index.html' : rest.slice(1);

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, pollWithBackoff, seg } from '../api';
 import { href } from '../router';
+import { features, useStore } from '../store';
 import { TERMINAL_VIDEO_STATES, type Video, type VideoList } from '../types';
 import { Badge, ErrorNote, PageHeading, shortTime } from '../ui';
 
@@ -51,6 +52,7 @@ export function JobsView() {
   return (
     <section>
       <PageHeading>Video jobs</PageHeading>
+      <PushNote />
       <ErrorNote error={error} prefix="Could not list the jobs" />
       {jobs?.length === 0 ? (
         <p>
@@ -181,6 +183,21 @@ export function JobView({ videoId }: { videoId: string }) {
 /** The job's error with its hint, wherever the API puts it (`hint` or `details.hint`). */
 function jobError(e: NonNullable<Video['error']> & { hint?: string }): ApiError {
   return new ApiError(0, e.code, e.message, e.details ?? (e.hint ? { hint: e.hint } : undefined));
+}
+
+/** How the status stays live: polling here; webhooks (server to server) when the API has them. */
+function PushNote() {
+  const f = useStore(features);
+  return (
+    <p class="muted">
+      Statuses refresh by polling with backoff.{' '}
+      {f.webhooks === true
+        ? 'This API also pushes events to registered webhooks (POST /webhooks) for your servers.'
+        : f.webhooks === false
+          ? 'This API has no webhooks yet, so polling is the only way to follow a job.'
+          : ''}
+    </p>
+  );
 }
 
 function Fact({ k, v }: { k: string; v: string }) {

@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, pollWithBackoff, seg } from '../api';
 import { href } from '../router';
+import { features, useStore } from '../store';
 import type { RealPersonSession as Session } from '../types';
 import { Badge, ErrorNote } from '../ui';
 
@@ -17,7 +18,9 @@ export function RealPersonSession() {
   const [session, setSession] = useState<Session | undefined>();
   const [qr, setQr] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
-  const [missing, setMissing] = useState(false);
+  const [refusedRoute, setRefusedRoute] = useState(false);
+  const known = useStore(features);
+  const missing = refusedRoute || known.realPersonSessions === false;
 
   useEffect(() => {
     if (!session?.sessionId || FINAL.includes(session.status ?? '')) return;
@@ -44,7 +47,7 @@ export function RealPersonSession() {
       setSession({ status: 'pending', ...s });
       if (s.h5Link) setQr(await QRCode.toDataURL(s.h5Link, { margin: 1, width: 220 }));
     } catch (err) {
-      if (err instanceof ApiError && err.routeMissing) setMissing(true);
+      if (err instanceof ApiError && err.routeMissing) setRefusedRoute(true);
       else setError(err);
     }
   };
