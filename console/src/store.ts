@@ -31,6 +31,8 @@ export function useStore<T>(store: Store<T>): T {
 
 /** Object URLs of images picked in this page, by upload and by asset ID: the API serves no image bytes. */
 export const previews = new Map<string, string>();
+/** The picked file's name by asset ID (the API names an asset after its upload ID). */
+export const fileNames = new Map<string, string>();
 
 /** Which optional routes the API has (`/console/capabilities.json`, probed by the console's server). */
 export interface Features {

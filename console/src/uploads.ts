@@ -3,7 +3,7 @@
  * with the presigned POST (per-file progress), then follow GET .../uploads/{id} to a final status.
  */
 import { api, ApiError, describeError, pollWithBackoff, postToStorage, seg } from './api';
-import { createStore, previews } from './store';
+import { createStore, fileNames, previews } from './store';
 import { TERMINAL_UPLOAD_STATES, type Upload, type UploadTicket } from './types';
 
 export type Phase =
@@ -50,7 +50,7 @@ export function phaseText(u: UploadItem): string {
     case 'sending':
       return `uploading ${Math.round(u.progress * 100)} %`;
     case 'refused':
-      return `refused: ${u.error?.message ?? 'the upload was not accepted'}`;
+      return u.error?.message ?? 'the upload was not accepted';
     case 'awaiting_upload':
       return 'uploaded, waiting for storage to report it';
     case 'validating':
@@ -61,14 +61,15 @@ export function phaseText(u: UploadItem): string {
         : 'queued for the asset library';
     case 'ingesting':
       return 'ingesting into the asset library';
+    // The badge before the text names these final states; the text says what they mean.
     case 'active':
-      return 'active: ready to use';
+      return 'ready to use';
     case 'rejected':
-      return `rejected: ${u.error?.message ?? 'the image breaks the asset rules'}`;
+      return u.error?.message ?? 'the image breaks the asset rules';
     case 'failed':
-      return `failed: ${u.error?.message ?? 'the asset library did not accept it'}`;
+      return u.error?.message ?? 'the asset library did not accept it';
     case 'expired':
-      return 'expired: the file never arrived in storage';
+      return 'the file never arrived in storage';
     default:
       return u.phase;
   }
@@ -134,6 +135,8 @@ async function follow(key: string, groupId: string, uploadId: string, onActive: 
     (s) => {
       const preview = previews.get(uploadId);
       if (s.assetId && preview) previews.set(s.assetId, preview);
+      const item = uploads.get().find((u) => u.key === key);
+      if (s.assetId && item) fileNames.set(s.assetId, item.fileName);
       update(key, {
         phase: s.status,
         ...(s.assetId ? { assetId: s.assetId } : {}),

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
 import { href } from '../router';
-import { previews, useStore } from '../store';
+import { fileNames, previews, useStore } from '../store';
 import type { Asset, GroupItem, PageResult } from '../types';
 import { addFiles, isFinished, phaseText, uploads, type UploadItem } from '../uploads';
 import { Badge, ErrorNote, PageHeading } from '../ui';
@@ -75,7 +75,7 @@ function AssetCard({ asset }: { asset: Asset }) {
         </div>
       )}
       <div class="tile-text">
-        <span class="name">{asset.name || asset.assetId}</span>
+        <span class="name">{fileNames.get(asset.assetId) ?? (asset.name || asset.assetId)}</span>
         <Badge status={asset.status} />
         {asset.error ? <span class="reason">{asset.error.message}</span> : null}
       </div>
@@ -111,9 +111,6 @@ function Uploader({ groupId, onActive }: { groupId: string; onActive: () => void
         }}
       >
         <p>Drop images here, or</p>
-        <label class="button" for="file-input">
-          Choose files
-        </label>
         <input
           id="file-input"
           class="visually-hidden"
@@ -125,6 +122,9 @@ function Uploader({ groupId, onActive }: { groupId: string; onActive: () => void
             e.currentTarget.value = '';
           }}
         />
+        <label class="button" for="file-input">
+          Choose files
+        </label>
         <p class="muted">JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC; 300–6000 px a side, under 30 MB.</p>
       </div>
       {mine.length > 0 ? (

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, seg } from '../api';
 import { checkRequest, DURATIONS, optionAllowed, VIDEO_RATIOS, VIDEO_RESOLUTIONS } from '../rules';
 import { href, navigate } from '../router';
-import { previews } from '../store';
+import { fileNames, previews } from '../store';
 import type { Asset, GroupItem, PageResult, Video } from '../types';
 import { ErrorNote, PageHeading } from '../ui';
 
@@ -146,7 +146,7 @@ export function ComposeView({
                           ) : (
                             <div class="placeholder" aria-hidden="true" />
                           )}
-                          <span class="name">{a.name || a.assetId}</span>
+                          <span class="name">{fileNames.get(a.assetId) ?? (a.name || a.assetId)}</span>
                           {n ? <span class="badge">Image {n}</span> : null}
                         </label>
                         {n ? (
@@ -183,7 +183,7 @@ export function ComposeView({
             {!check.ok && check.code !== 'ValidationError' ? <code> {check.code}</code> : null}
           </p>
           <div class="options">
-            <div>
+            <div class="wide">
               <label for="compose-model">Model</label>
               <select
                 id="compose-model"
