@@ -7,7 +7,8 @@ import type { AssetView, Group, UploadStatus, VideoJob } from '../../cli/api-typ
 export type { Group, PageResult, PresignedPost, UploadTicket, VideoList } from '../../cli/api-types';
 export { TERMINAL_UPLOAD_STATES, TERMINAL_VIDEO_STATES } from '../../cli/api-types';
 
-export type Asset = AssetView & { assetType?: string; managed?: boolean };
+/** `durationSeconds` arrives with video and audio clips (their own issue). */
+export type Asset = AssetView & { assetType?: string; managed?: boolean; durationSeconds?: number };
 export type GroupItem = Group & { managed?: boolean; groupType?: string };
 
 /** `queuePosition` / `estimatedStartAt` arrive with the account-wide governor (its own issue). */

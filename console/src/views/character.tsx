@@ -77,6 +77,11 @@ function AssetCard({ asset }: { asset: Asset }) {
       <div class="tile-text">
         <span class="name">{fileNames.get(asset.assetId) ?? (asset.name || asset.assetId)}</span>
         <Badge status={asset.status} />
+        {asset.durationSeconds !== undefined ? (
+          <span class="muted">
+            {asset.assetType ?? 'clip'} · {asset.durationSeconds.toFixed(1)} s
+          </span>
+        ) : null}
         {asset.error ? <span class="reason">{asset.error.message}</span> : null}
       </div>
     </li>
