@@ -2,6 +2,7 @@
  * Uploads as a queue that outlives the view: declare (POST .../uploads), send the bytes straight to S3
  * with the presigned POST (per-file progress), then follow GET .../uploads/{id} to a final status.
  */
+import { hintFor } from '../../functions/core/errors';
 import { api, ApiError, describeError, pollWithBackoff, postToStorage, seg } from './api';
 import { createStore, fileNames, previews } from './store';
 import { TERMINAL_UPLOAD_STATES, type Upload, type UploadTicket } from './types';
@@ -129,6 +130,12 @@ async function send(item: UploadItem, file: File, onActive: () => void): Promise
   void follow(item.key, item.groupId, ticket.uploadId, onActive);
 }
 
+/** An ingest failure's hint from the error catalogue (the asset library's codes), when it has one. */
+function withHint(e: { code: string; message: string; details?: unknown }): NonNullable<UploadItem['error']> {
+  const hint = hintFor('volcengine', e.code, 0, e.message);
+  return { code: e.code, message: e.message, ...(hint ? { hint } : {}) };
+}
+
 async function follow(key: string, groupId: string, uploadId: string, onActive: () => void): Promise<void> {
   await pollWithBackoff(
     () => api<Upload>('GET', `/groups/${seg(groupId)}/uploads/${seg(uploadId)}`),
@@ -142,7 +149,7 @@ async function follow(key: string, groupId: string, uploadId: string, onActive: 
         ...(s.assetId ? { assetId: s.assetId } : {}),
         ...(s.queuePosition !== undefined ? { queuePosition: s.queuePosition } : {}),
         ...(s.estimatedStartAt ? { estimatedStartAt: s.estimatedStartAt } : {}),
-        ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
+        ...(s.error ? { error: withHint(s.error) } : {}),
       });
       if (s.status === 'active') onActive();
     },

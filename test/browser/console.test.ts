@@ -335,6 +335,66 @@ describe('browser console in headless Chromium', () => {
   );
 });
 
+/** The simulator's control API (upstream behaviour for one test; put back afterwards). */
+async function sim(path: string, method: 'PUT' | 'DELETE', body?: unknown): Promise<void> {
+  const res = await fetch(`${stack.simulator?.url ?? ''}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function composeTextOnly(page: Page, prompt: string): Promise<void> {
+  await page.goto(`${stack.consoleUrl}#/compose`);
+  await page.getByLabel('Prompt', { exact: true }).fill(prompt);
+  await page.getByRole('button', { name: 'Generate video' }).click();
+  await page.waitForURL(/#\/jobs\/vid-/);
+}
+
+describe('browser console: a failed job and a cancelled one', () => {
+  it('shows the upstream error of a failed job and cancels a queued one', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const w = watch(page, new URL(stack.consoleUrl).origin);
+    let queuedMs: number | undefined;
+    try {
+      await sim('/_sim/task-outcome', 'PUT', {
+        status: 'failed',
+        // APIYI's form of output moderation (UPSTREAM.md: `PUBLIC_`-prefixed, not billed).
+        code: 'PUBLIC_OutputVideoSensitiveContentDetected',
+        message: 'The generated video may contain sensitive content',
+      });
+      await composeTextOnly(page, 'A calm lake at dawn');
+      await page.locator('.job-status .badge-failed').waitFor(WAIT);
+      const error = await page.getByRole('alert').innerText();
+      expect(error).toContain('The job failed');
+      expect(error).toContain('PUBLIC_OutputVideoSensitiveContentDetected');
+      expect(error).toContain('Hint: Rejected by upstream moderation (not billed).');
+      expect(await page.getByRole('button', { name: 'Cancel this job' }).count()).toBe(0);
+      await page.screenshot({ path: join(shots, 'console-job-failed.png'), fullPage: true });
+      await sim('/_sim/task-outcome', 'DELETE');
+
+      // A task that stays queued upstream for a long while: the job can still be cancelled.
+      queuedMs = (
+        (await (await fetch(`${stack.simulator?.url ?? ''}/_sim/options`)).json()) as { taskQueuedMs: number }
+      ).taskQueuedMs;
+      await sim('/_sim/options', 'PUT', { taskQueuedMs: 3_600_000 });
+      await composeTextOnly(page, 'A slow sunrise over the hills');
+      await page.locator('.job-status .badge-queued, .job-status .badge-running').waitFor(WAIT);
+      await page.getByRole('button', { name: 'Cancel this job' }).click();
+      await page.locator('.job-status .badge-cancelled').waitFor(WAIT);
+      expect(await page.locator('video').count()).toBe(0);
+      await Promise.all(w.pending);
+      expect(w.errors).toEqual([]);
+    } finally {
+      await sim('/_sim/task-outcome', 'DELETE').catch(() => undefined);
+      if (queuedMs !== undefined) await sim('/_sim/options', 'PUT', { taskQueuedMs: queuedMs });
+      await context.close();
+    }
+  });
+});
+
 /** Authorization and every X-Amz-* header (signature, date, security token, content hash). */
 function credentialHeader(name: string): boolean {
   const n = name.toLowerCase();

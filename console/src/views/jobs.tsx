@@ -4,6 +4,7 @@
  * button while the job can still stop, and the player and download link once the MP4 is saved.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { hintFor } from '../../../functions/core/errors';
 import { api, ApiError, pollWithBackoff, seg } from '../api';
 import { href } from '../router';
 import { features, useStore } from '../store';
@@ -180,9 +181,14 @@ export function JobView({ videoId }: { videoId: string }) {
   );
 }
 
-/** The job's error with its hint, wherever the API puts it (`hint` or `details.hint`). */
+/**
+ * The job's error with its hint: the API's own (`hint` or `details.hint`) when it sends one, else the
+ * error catalogue's hint for the upstream code (functions/core/errors.ts, bundled like the rules).
+ */
 function jobError(e: NonNullable<Video['error']> & { hint?: string }): ApiError {
-  return new ApiError(0, e.code, e.message, e.details ?? (e.hint ? { hint: e.hint } : undefined));
+  const given = new ApiError(0, e.code, e.message, e.details);
+  const hint = e.hint ?? given.hint ?? hintFor('ark', e.code, 0, e.message);
+  return new ApiError(0, e.code, e.message, hint ? { hint } : e.details);
 }
 
 /** How the status stays live: polling here; webhooks (server to server) when the API has them. */
