@@ -11,7 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -32,6 +33,16 @@ interface VideoElement {
   play(): Promise<void>;
   addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
 }
+/** axe-core's verdicts, as much of them as the assertion prints. */
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+declare const axe: {
+  run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[]; passes: unknown[] }>;
+};
 declare const document: {
   documentElement: { scrollWidth: number };
   activeElement: { textContent: string | null; tagName: string; id: string } | null;
@@ -121,11 +132,31 @@ function watch(page: Page, origin: string): Watch {
   return w;
 }
 
+let axeSource: string | undefined;
+
+/**
+ * WCAG 2.1 A/AA checks by axe-core on the page as it is. Evaluated over the DevTools protocol, which
+ * the page's CSP (script-src 'self') does not govern, so the console's policy stays as shipped.
+ */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
+  const { violations, passes } = await page.evaluate(() =>
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  expect(passes.length).toBeGreaterThan(10); // the checks did run
+  return violations.map(
+    (v) => `${v.id} (${v.impact ?? ''}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+  );
+}
+
 async function flow(page: Page, consoleUrl: string, name: string, screenshot: (n: string) => Promise<void>) {
-  // Every view fits its viewport (no sideways scrolling at 1280 or 390 px) before it is photographed.
+  // Every view fits its viewport (no sideways scrolling at 1280 or 390 px) and passes the WCAG A/AA
+  // checks before it is photographed.
   const shot = async (n: string) => {
     const width = page.viewportSize()?.width ?? 0;
     expect(await page.evaluate(() => document.documentElement.scrollWidth), n).toBeLessThanOrEqual(width);
+    expect(await accessibilityViolations(page), n).toEqual([]);
     await screenshot(n);
   };
   await page.goto(consoleUrl);
@@ -372,6 +403,7 @@ describe('browser console: a failed job and a cancelled one', () => {
       expect(error).toContain('PUBLIC_OutputVideoSensitiveContentDetected');
       expect(error).toContain('Hint: Rejected by upstream moderation (not billed).');
       expect(await page.getByRole('button', { name: 'Cancel this job' }).count()).toBe(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
       await page.screenshot({ path: join(shots, 'console-job-failed.png'), fullPage: true });
       await sim('/_sim/task-outcome', 'DELETE');
 
