@@ -43,6 +43,12 @@ interface AxeViolation {
 declare const axe: {
   run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[]; passes: unknown[] }>;
 };
+declare class DataTransfer {
+  items: { add(file: unknown): void };
+}
+declare class File {
+  constructor(parts: Uint8Array[], name: string, options: { type: string });
+}
 declare const document: {
   documentElement: { scrollWidth: number };
   activeElement: { textContent: string | null; tagName: string; id: string } | null;
@@ -150,7 +156,33 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   );
 }
 
-async function flow(page: Page, consoleUrl: string, name: string, screenshot: (n: string) => Promise<void>) {
+/** Drops files on the drop zone the way a desktop drag does: one `drop` event carrying a DataTransfer. */
+async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  const items = await Promise.all(
+    paths.map(async (p) => ({
+      name: p.replace(/^.*\//, ''),
+      base64: (await readFile(p)).toString('base64'),
+    })),
+  );
+  const transfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, base64 } of list)
+      dt.items.add(
+        new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: 'image/png' }),
+      );
+    return dt;
+  }, items);
+  await page.locator('.dropzone').dispatchEvent('dragover', { dataTransfer: transfer });
+  await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: transfer });
+}
+
+async function flow(
+  page: Page,
+  consoleUrl: string,
+  name: string,
+  screenshot: (n: string) => Promise<void>,
+  upload: 'file picker' | 'drag and drop' = 'file picker',
+) {
   // Every view fits its viewport (no sideways scrolling at 1280 or 390 px) and passes the WCAG A/AA
   // checks before it is photographed.
   const shot = async (n: string) => {
@@ -170,7 +202,9 @@ async function flow(page: Page, consoleUrl: string, name: string, screenshot: (n
   await page.getByRole('heading', { name, exact: true }).waitFor();
 
   // Upload two images and a bad one at once; each gets its own row, progress and final status.
-  await page.locator('#file-input').setInputFiles([files.good1, files.good2, files.tiny]);
+  const picked = [files.good1, files.good2, files.tiny];
+  if (upload === 'drag and drop') await dropFiles(page, picked);
+  else await page.locator('#file-input').setInputFiles(picked);
   const row = (file: string) => page.locator(`li.upload[data-file="${file}"]`);
   await row('tiny.png').and(page.locator('.phase-rejected')).waitFor(WAIT);
   await row('front.png').and(page.locator('.phase-active')).waitFor(WAIT);
@@ -313,7 +347,7 @@ describe('browser console in headless Chromium', () => {
   );
 
   it(
-    'seedance console at 390 px: the same flow, and the page never holds or sends AWS credentials',
+    'seedance console at 390 px: the same flow with the files dropped, and the page never holds or sends AWS credentials',
     { timeout: 120_000 },
     async () => {
       // The caller's "AWS credentials" come from the environment through the SDK's provider chain; the
@@ -334,11 +368,11 @@ describe('browser console in headless Chromium', () => {
       const w = watch(page, origin);
       try {
         expect(origin).not.toBe(new URL(stack.apiUrl).origin);
-        await flow(page, url, 'Ada (phone)', (n) =>
+        const shot = (n: string) =>
           page
             .screenshot({ path: join(shots, `console-mobile-${n}.png`), fullPage: true })
-            .then(() => undefined),
-        );
+            .then(() => undefined);
+        await flow(page, url, 'Ada (phone)', shot, 'drag and drop');
         // Nothing wider than the phone: usable at 390 px without sideways scrolling.
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
         await Promise.all(w.pending);
