@@ -10,6 +10,7 @@
  * `CONSOLE_SCREENSHOTS_DIR=docs npx vitest run test/browser/console.test.ts`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -394,7 +395,12 @@ describe('browser console in headless Chromium', () => {
         }
       } finally {
         await context.close();
-        child.kill('SIGTERM');
+        // Ctrl-C's signal: the command closes its server and exits, leaving nothing running.
+        if (child.exitCode === null) {
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          expect((await exited)[0]).toBe(0);
+        }
       }
     },
   );
