@@ -94,8 +94,8 @@ export async function forwardToApi(
 
   const apiUrl = typeof opts.apiUrl === 'function' ? opts.apiUrl() : opts.apiUrl;
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
-  // Resolved against the API base (a deployed API has a stage path); `..` cannot climb out of it
-  // because the page's path segments are percent-encoded and the URL parser normalises before this check.
+  // Resolved against the API base, which may carry a stage path (`/prod/`); a path that resolves
+  // outside it (`..`) is refused rather than signed.
   const target = new URL(apiPath.replace(/^\/+/, ''), base);
   if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname))
     return refuse(res, 400, 'ValidationError', 'The API path is not valid');

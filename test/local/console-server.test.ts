@@ -58,6 +58,19 @@ afterAll(async () => {
 
 const fromPage = { 'x-seedance-console': '1' };
 
+/** A GET with the exact path and Host given (fetch would normalise both). */
+async function rawGet(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  const { request } = await import('node:http');
+  return new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('console server', () => {
   it('signs its page’s calls itself and passes none of the browser’s credentials or cookies on', async () => {
     events.length = 0;
@@ -109,25 +122,33 @@ describe('console server', () => {
     expect(events).toEqual([]);
   });
 
-  it('refuses a request whose Host is not loopback (DNS rebinding)', async () => {
-    const { request } = await import('node:http');
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          path: '/console/api/groups',
-          headers: { ...fromPage, host: `evil.example:${server.port}` },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      req.end();
+  it('keeps calls under the API base path: a stage path stays, `..` out of it is refused', async () => {
+    events.length = 0;
+    const staged = await startConsoleServer({
+      mode: 'remote',
+      apiUrl: `${api.url}/prod`,
+      signer: createSigner({ credentials: CALLER, region: 'us-east-1' }),
     });
-    expect(status).toBe(403);
+    try {
+      const escape = await rawGet(staged.port, '/console/api/%2e%2e/groups', {
+        ...fromPage,
+        host: `127.0.0.1:${staged.port}`,
+      });
+      expect(escape).toBe(400);
+      // Under the stage path the local API (which has none) answers "no such route", as a gateway would.
+      expect(
+        await rawGet(staged.port, '/console/api/groups', { ...fromPage, host: `127.0.0.1:${staged.port}` }),
+      ).toBe(403);
+      expect(events).toEqual([]);
+    } finally {
+      await staged.close();
+    }
+  });
+
+  it('refuses a request whose Host is not loopback (DNS rebinding)', async () => {
+    expect(
+      await rawGet(server.port, '/console/api/groups', { ...fromPage, host: `evil.example:${server.port}` }),
+    ).toBe(403);
   });
 
   it('serves the page with a strict CSP and no credential in any asset', async () => {
