@@ -11,6 +11,7 @@ export type Access =
   | 'upstream' // reads the credentials secret, calls Volcengine/Ark
   | 'bucket:presign-upload' // signs presigned POSTs under incoming/
   | 'bucket:read-videos' // signs presigned GETs under videos/
+  | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'ingest:describe' // DescribeExecution on the ingest state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
@@ -77,7 +78,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
-    access: ['ingest:describe'],
+    access: ['ingest:describe', 'upstream', 'bucket:read-replaced'],
   },
   {
     name: 'listGroupAssets',

@@ -8,7 +8,12 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-export const PREFIX = { incoming: 'incoming/', quarantine: 'quarantine/', videos: 'videos/' } as const;
+export const PREFIX = {
+  incoming: 'incoming/',
+  validated: 'validated/',
+  quarantine: 'quarantine/',
+  videos: 'videos/',
+} as const;
 
 export interface StorageProps {
   videoRetentionDays: number;
@@ -55,6 +60,8 @@ export class Storage extends Construct {
       ],
       lifecycleRules: [
         { id: 'expire-incoming', prefix: PREFIX.incoming, expiration: Duration.days(1) },
+        // The pinned copies upstream downloads from, within the 15-minute ingest.
+        { id: 'expire-validated', prefix: PREFIX.validated, expiration: Duration.days(1) },
         { id: 'expire-quarantine', prefix: PREFIX.quarantine, expiration: Duration.days(7) },
         {
           id: 'expire-videos',

@@ -442,7 +442,7 @@ describe('ingest started by S3 events', () => {
     // Assess
     expect(first.started).toBe(1);
     expect(second.started + second.duplicates).toBe(1);
-    expect(third).toEqual({ started: 0, duplicates: 1, ignored: 0 });
+    expect(third).toEqual({ started: 0, duplicates: 1, replaced: 0, ignored: 0 });
     expect(status).toBe('SUCCEEDED');
     const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(executions.executions?.filter((e) => e.name === input.uploadId)).toHaveLength(1);
