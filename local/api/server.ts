@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { routes as allRoutes, type Route } from '../../lib/routes';
 import { listen, type RunningServer } from '../sfn/aws-json';
 import { importHandler, lambdaContext } from '../sfn/runner';
-import { compileRoutes, matchRoute, toProxyEvent } from './proxy-event';
+import { compileRoutes, hasMalformedEncoding, matchRoute, toProxyEvent } from './proxy-event';
 import { verifySigV4, type DevCredentials } from './sigv4';
 import { logger } from '../../functions/shared/logger';
 
@@ -87,6 +87,13 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
     const entry: Record<string, unknown> = { method, path };
+
+    // Before anything decodes them (route parameters, the SigV4 canonical query, the handlers): a
+    // client error, never a 500, signed or not.
+    if (hasMalformedEncoding(path, rawQuery)) {
+      sendError(res, 400, 'ValidationError', 'The request URL contains malformed percent-encoding');
+      return { ...entry, status: 400, malformed: true };
+    }
 
     const match = matchRoute(compiled, method, path);
     if (match.kind !== 'found') {

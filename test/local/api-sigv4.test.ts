@@ -224,6 +224,47 @@ describe('local API SigV4', () => {
   });
 });
 
+describe('malformed percent-encoding', () => {
+  const BAD = ['%', '%E0%A4%A', '%zz', 'a%2'];
+  const fill = (path: string, bad?: string) => path.replace(/\{(\w+)\}/g, () => bad ?? 'x1');
+  const cases = routes.flatMap((r) => [
+    ...(r.path.includes('{') ? BAD.map((bad) => ({ method: r.method, url: fill(r.path, bad) })) : []),
+    { method: r.method, url: `${fill(r.path)}?name=%` },
+    { method: r.method, url: `${fill(r.path)}?pageSize=5&%E0%A4%A=1` },
+  ]);
+
+  it('answers 400 ValidationError, never 500, in every path parameter and the query, signed or not', async () => {
+    // Prepare
+    const authorization = `AWS4-HMAC-SHA256 Credential=${DEV.accessKeyId}/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+
+    // Act
+    const answers = await Promise.all(
+      cases.flatMap((c) =>
+        [{}, { authorization, 'x-amz-date': '20260101T000000Z' }].map(async (headers) => {
+          const res = await fetch(`${api.url}${c.url}`, { method: c.method, headers });
+          return { ...c, status: res.status, code: (await errorOf(res)).code };
+        }),
+      ),
+    );
+
+    // Assess
+    expect(answers.length).toBeGreaterThan(40);
+    expect(answers.filter((a) => a.status !== 400 || a.code !== 'ValidationError')).toEqual([]);
+  });
+
+  it('answers a well-signed request with a malformed path parameter the same way', async () => {
+    // Prepare
+    const res = await signedFetch({ method: 'GET', path: '/groups/%E0%A4%A' });
+
+    // Act
+    const error = await errorOf(res);
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(error).toMatchObject({ code: 'ValidationError' });
+  });
+});
+
 describe('curl --aws-sigv4 against the local API', () => {
   const sample = (path: string) =>
     path
