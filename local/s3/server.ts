@@ -41,6 +41,8 @@ export interface LocalS3 {
   /** Path-style endpoint, e.g. http://127.0.0.1:4568 (an IP endpoint makes the SDK use path style). */
   url: string;
   port: number;
+  /** The data folder when this server made it (and removes it on close). */
+  ownDirectory?: string;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
   return {
     url: started.url,
     port: started.port,
+    ...(ownDir ? { ownDirectory: directory } : {}),
     close: async () => {
       // The folder goes whatever fails before it: it holds every uploaded file.
       try {
