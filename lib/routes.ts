@@ -29,6 +29,8 @@ export interface Route {
   access: Access[];
   /** Success status when not the method's usual one (GET 200, POST 201, DELETE 204); used by OpenAPI. */
   status?: number;
+  /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
+  errors?: { status: number; code: string; description: string }[];
 }
 
 export const routes: readonly Route[] = [
@@ -63,6 +65,14 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/delete-group.ts',
     summary: 'Delete an asset group and its assets',
     access: ['upstream'],
+    errors: [
+      {
+        status: 409,
+        code: 'UnmanagedGroup',
+        description:
+          'The group was not created by this stack, or is a LivenessFace group: repeat with ?force=true',
+      },
+    ],
   },
   {
     name: 'createUpload',

@@ -1,3 +1,4 @@
 export * from './marker';
 export * from './views';
 export * from './adopt';
+export * from './delete-guard';
