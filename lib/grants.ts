@@ -86,13 +86,22 @@ function allowListing(fn: Grantee, t: GrantTargets): void {
 }
 
 function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
-  const { incoming, validated, quarantine, videos } = PREFIX;
+  const { incoming, validated, quarantine, videos, idempotency } = PREFIX;
   switch (cap) {
     case 'bucket:presign-upload':
       allow(fn, ['s3:PutObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
       return true;
     case 'bucket:read-videos':
       allow(fn, ['s3:GetObject'], [objects(t, videos)], OBJECT_REASON(videos));
+      return true;
+    case 'bucket:idempotency':
+      allow(
+        fn,
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        [objects(t, idempotency)],
+        OBJECT_REASON(idempotency),
+      );
+      allowListing(fn, t);
       return true;
     case 'bucket:read-replaced':
       allow(fn, ['s3:GetObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
@@ -184,6 +193,7 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'bucket:presign-upload':
     case 'bucket:read-videos':
     case 'bucket:read-replaced':
+    case 'bucket:idempotency':
     case 'bucket:read-incoming':
     case 'bucket:quarantine':
     case 'bucket:pin-validated':

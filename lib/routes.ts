@@ -12,6 +12,7 @@ export type Access =
   | 'bucket:presign-upload' // signs presigned POSTs under incoming/
   | 'bucket:read-videos' // signs presigned GETs under videos/
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
+  | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'ingest:describe' // DescribeExecution on the ingest state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
@@ -40,7 +41,7 @@ export const routes: readonly Route[] = [
     path: '/groups',
     handler: 'functions/api/create-group.ts',
     summary: 'Create an asset group (one virtual character)',
-    access: ['upstream'],
+    access: ['upstream', 'bucket:idempotency'],
   },
   {
     name: 'listGroups',

@@ -13,6 +13,7 @@ export const PREFIX = {
   validated: 'validated/',
   quarantine: 'quarantine/',
   videos: 'videos/',
+  idempotency: 'idempotency/',
 } as const;
 
 export interface StorageProps {
@@ -62,6 +63,8 @@ export class Storage extends Construct {
         { id: 'expire-incoming', prefix: PREFIX.incoming, expiration: Duration.days(1) },
         // The pinned copies upstream downloads from, within the 15-minute ingest.
         { id: 'expire-validated', prefix: PREFIX.validated, expiration: Duration.days(1) },
+        // Key→resource records; a signed request can be replayed for 15 minutes.
+        { id: 'expire-idempotency', prefix: PREFIX.idempotency, expiration: Duration.days(1) },
         { id: 'expire-quarantine', prefix: PREFIX.quarantine, expiration: Duration.days(7) },
         {
           id: 'expire-videos',

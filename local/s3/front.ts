@@ -3,7 +3,8 @@
  *  - browser-form uploads (POST to the bucket): the policy's signature, expiry and conditions
  *    (post-policy.ts), answered with S3's XML errors; an accepted form goes on to s3rver unchanged;
  *  - `If-Match` on GET/HEAD and `x-amz-copy-source-if-match` on CopyObject: 412 PreconditionFailed
- *    when the object's ETag differs, as S3 answers (Validate and the trigger pin their reads with them).
+ *    when the object's ETag differs, as S3 answers (Validate and the trigger pin their reads with them);
+ *    `If-None-Match: *` on PutObject (a create-only write, for idempotency claims): 412 if it exists.
  * Everything else is passed through byte for byte. The condition checks read the ETag with a HEAD just
  * before forwarding, so they are not atomic with the write as in S3; on loopback with one writer per
  * upload that window is the only difference.
@@ -148,6 +149,10 @@ export async function startS3Front(opts: S3FrontOptions): Promise<RunningServer>
       const etag = await etagOf(url.pathname, req);
       if (etag !== undefined && !sameETag(etag, ifMatch))
         return sendS3Error(res, preconditionFailed('If-Match'), method);
+    }
+    if (method === 'PUT' && req.headers['if-none-match'] === '*' && segments.length > 1) {
+      if ((await etagOf(url.pathname, req)) !== undefined)
+        return sendS3Error(res, preconditionFailed('If-None-Match'));
     }
     const copySource = req.headers['x-amz-copy-source'];
     const copyIfMatch = req.headers['x-amz-copy-source-if-match'];

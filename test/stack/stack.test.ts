@@ -38,6 +38,13 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   ],
   'bucket:presign-upload': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'incoming/' } }],
   'bucket:read-videos': [{ actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'videos/' } }],
+  'bucket:idempotency': [
+    {
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      target: { kind: 'objects', prefix: 'idempotency/' },
+    },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
+  ],
   'bucket:read-replaced': [
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },

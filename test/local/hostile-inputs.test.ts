@@ -1,29 +1,29 @@
 /**
- * The swap the hostile-input probe found: the presigned POST stays valid for its whole lifetime, so
- * after the upload was validated the same form can be posted again with other bytes of the declared
- * size. On the whole local stack (API, S3 front + s3rver, the trigger, the ingest ASL, the simulator):
- * the asset must be the bytes that were validated, and the replacement must end quarantined.
+ * What the hostile-input probe (issue 19) found, replayed on the whole local stack (API, S3 front +
+ * s3rver, the trigger, the ingest ASL, the simulator). The swap: the presigned POST stays valid for its
+ * whole lifetime, so after the upload was validated the same form can be posted again with other bytes
+ * of the declared size; the asset must be the bytes that were validated, the replacement must end
+ * quarantined. Also: an upload whose asset was deleted, and a replayed signed POST /groups.
  */
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../cli/api-client';
 import type { UploadStatus, UploadTicket } from '../../cli/api-types';
-import { createSigner } from '../../cli/signing';
+import { createSigner, type RequestSigner } from '../../cli/signing';
 import { makeAvatarPng } from '../../local/avatar';
 import { startLocalStack, type LocalStack } from '../../local/start';
 
 let stack: LocalStack;
 let api: ApiClient;
 let s3: S3Client;
+let sign: RequestSigner;
 
 beforeAll(async () => {
   // 0.1: the simulator's 5–13 s asset processing lasts long enough to post again while `ingesting`.
   stack = await startLocalStack({ port: 0, timeScale: 0.1, upstream: 'sim', env: {} });
-  api = new ApiClient({
-    baseUrl: stack.apiUrl,
-    signer: createSigner({ credentials: stack.credentials, region: 'us-east-1' }),
-  });
+  sign = createSigner({ credentials: stack.credentials, region: 'us-east-1' });
+  api = new ApiClient({ baseUrl: stack.apiUrl, signer: sign });
   s3 = new S3Client({
     endpoint: stack.s3Url,
     region: 'us-east-1',
@@ -140,5 +140,66 @@ describe('re-posting a validated upload form with other bytes', () => {
       assetId: active.assetId,
       error: { code: 'AssetDeleted' },
     });
+  });
+});
+
+describe('POST /groups with an Idempotency-Key', () => {
+  /** One signed request, sent as many times as asked with exactly the same bytes (a replay). */
+  async function signedCreate(key: string, body: object) {
+    const url = new URL('/groups', stack.apiUrl);
+    const text = JSON.stringify(body);
+    const headers = await sign({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: text,
+    });
+    return async () => {
+      const res = await fetch(url, { method: 'POST', headers, body: text });
+      return {
+        status: res.status,
+        body: (await res.json()) as { groupId?: string; error?: { code: string } },
+      };
+    };
+  }
+  const groupsNamed = (name: string) =>
+    (stack.simulator?.control.groups() ?? []).filter((g) => g.Name === name);
+
+  it('answers a replayed signed request with the same group and makes no second one', async () => {
+    // Prepare
+    const send = await signedCreate('k-replay-1', { name: 'idem-replayed', description: 'once' });
+
+    // Act
+    const first = await send();
+    const replays = await Promise.all([send(), send()]);
+    const later = await send();
+
+    // Assess
+    expect(first.status).toBe(201);
+    for (const r of [...replays, later]) {
+      expect(r.status === 201 || r.body.error?.code === 'IdempotencyInProgress').toBe(true);
+    }
+    expect(later).toEqual(first);
+    expect(groupsNamed('idem-replayed')).toHaveLength(1);
+  });
+
+  it('answers 409 IdempotencyConflict for the same key with another body, and keeps keys apart per body', async () => {
+    // Prepare
+    const original = await signedCreate('k-conflict-1', { name: 'idem-original' });
+    const changed = await signedCreate('k-conflict-1', { name: 'idem-changed' });
+    const otherKey = await signedCreate('k-conflict-2', { name: 'idem-original' });
+
+    // Act
+    const a = await original();
+    const b = await changed();
+    const c = await otherKey();
+
+    // Assess
+    expect(a.status).toBe(201);
+    expect(b).toMatchObject({ status: 409, body: { error: { code: 'IdempotencyConflict' } } });
+    expect(c.status).toBe(201);
+    expect(c.body.groupId).not.toBe(a.body.groupId);
+    expect(groupsNamed('idem-changed')).toHaveLength(0);
+    expect(groupsNamed('idem-original')).toHaveLength(2);
   });
 });
