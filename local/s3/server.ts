@@ -64,31 +64,28 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
     server.httpServer?.closeAllConnections();
     await server.close();
   };
-  let front;
-  try {
-    front = await startS3Front({
-      backend: `http://${host}:${address.port}`,
-      credentials: opts.credentials,
-      host,
-      port: opts.port ?? 0,
-    });
-  } catch (e) {
+  const removeDir = () => (ownDir ? rm(directory, { recursive: true, force: true }) : Promise.resolve());
+  const front = await startS3Front({
+    backend: `http://${host}:${address.port}`,
+    credentials: opts.credentials,
+    host,
+    port: opts.port ?? 0,
+  }).catch(async (e: unknown) => {
     await closeBackend();
-    if (ownDir) await rm(directory, { recursive: true, force: true });
+    await removeDir();
     throw e;
-  }
-  const started = front;
+  });
   return {
-    url: started.url,
-    port: started.port,
+    url: front.url,
+    port: front.port,
     ...(ownDir ? { ownDirectory: directory } : {}),
     close: async () => {
       // The folder goes whatever fails before it: it holds every uploaded file.
       try {
-        await started.close();
+        await front.close();
         await closeBackend();
       } finally {
-        if (ownDir) await rm(directory, { recursive: true, force: true });
+        await removeDir();
       }
     },
   };
