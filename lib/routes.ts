@@ -11,6 +11,8 @@ export type Access =
   | 'upstream' // reads the credentials secret, calls Volcengine/Ark
   | 'bucket:presign-upload' // signs presigned POSTs under incoming/
   | 'bucket:read-videos' // signs presigned GETs under videos/
+  | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
+  | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'ingest:describe' // DescribeExecution on the ingest state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
@@ -28,6 +30,8 @@ export interface Route {
   access: Access[];
   /** Success status when not the method's usual one (GET 200, POST 201, DELETE 204); used by OpenAPI. */
   status?: number;
+  /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
+  errors?: { status: number; code: string; description: string }[];
 }
 
 export const routes: readonly Route[] = [
@@ -37,7 +41,7 @@ export const routes: readonly Route[] = [
     path: '/groups',
     handler: 'functions/api/create-group.ts',
     summary: 'Create an asset group (one virtual character)',
-    access: ['upstream'],
+    access: ['upstream', 'bucket:idempotency'],
   },
   {
     name: 'listGroups',
@@ -62,6 +66,14 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/delete-group.ts',
     summary: 'Delete an asset group and its assets',
     access: ['upstream'],
+    errors: [
+      {
+        status: 409,
+        code: 'UnmanagedGroup',
+        description:
+          'The group was not created by this stack, or is a LivenessFace group: repeat with ?force=true',
+      },
+    ],
   },
   {
     name: 'createUpload',
@@ -77,7 +89,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
-    access: ['ingest:describe'],
+    access: ['ingest:describe', 'upstream', 'bucket:read-replaced'],
   },
   {
     name: 'listGroupAssets',

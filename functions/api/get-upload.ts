@@ -2,6 +2,10 @@
  * GET /groups/{groupId}/uploads/{uploadId}: the upload's status from its ingest execution
  * (DescribeExecution; the state it is in from the newest history events while running), or from the
  * time inside the upload ID before any execution exists. An execution of another group is a 404.
+ * Two facts the execution cannot hold are looked up: whether a replacement posted over the upload was
+ * quarantined (one HeadObject), and, for an ingested upload, whether its asset still exists upstream —
+ * one GetAsset (100/s upstream, far above what status reads need); throttled or failing, the upload
+ * keeps reading `active` rather than failing the request.
  */
 import {
   DescribeExecutionCommand,
@@ -9,12 +13,21 @@ import {
   SFNClient,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { loadConfig, required } from '../core/config';
-import { notFound } from '../core/errors';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { loadConfig, required, type Config } from '../core/config';
+import { UpstreamError, notFound } from '../core/errors';
 import { uploadPathSchema } from '../core/api-schemas/uploads';
-import { describeUpload, executionArnFor, uploadIdTime, type UploadExecution } from '../core/uploads';
+import {
+  describeUpload,
+  executionArnFor,
+  replacedKeyFor,
+  uploadIdTime,
+  type UploadExecution,
+} from '../core/uploads';
 import { apiHandler } from '../shared/api';
+import { assetsClient } from '../shared/clients';
 import { logger } from '../shared/logger';
+import { s3Client } from '../shared/s3';
 
 const sfn = new SFNClient({});
 
@@ -48,12 +61,38 @@ async function currentState(executionArn: string): Promise<string | undefined> {
   }
 }
 
-function inputGroup(input: string | undefined): string | undefined {
+function inputField(input: string | undefined, field: 'groupId' | 'key' | 'bucket'): string | undefined {
   try {
-    const parsed = JSON.parse(input ?? '{}') as { groupId?: unknown };
-    return typeof parsed.groupId === 'string' ? parsed.groupId : undefined;
+    const parsed = JSON.parse(input ?? '{}') as Record<string, unknown>;
+    const v = parsed[field];
+    return typeof v === 'string' ? v : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** When the upload trigger quarantined a replacement of this upload (see upload-created.ts). */
+async function replacedAt(config: Config, bucket: string, key: string): Promise<Date | undefined> {
+  try {
+    const head = await s3Client(config).send(
+      new HeadObjectCommand({ Bucket: bucket, Key: replacedKeyFor(key) }),
+    );
+    return head.LastModified ?? new Date();
+  } catch (e) {
+    if (!(e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey')))
+      logger.warn('replacement check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
+    return undefined;
+  }
+}
+
+async function assetGone(config: Config, assetId: string): Promise<boolean> {
+  try {
+    await assetsClient(config).getAsset(assetId);
+    return false;
+  } catch (e) {
+    if (e instanceof UpstreamError && e.code.startsWith('NotFound')) return true;
+    logger.warn('asset check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
+    return false;
   }
 }
 
@@ -70,7 +109,7 @@ export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema },
   const d = await describe(executionArn);
   let execution: UploadExecution | undefined;
   if (d) {
-    const group = inputGroup(d.input);
+    const group = inputField(d.input, 'groupId');
     if (group !== undefined && group !== groupId) throw notFound('Upload', uploadId);
     execution = {
       status: d.status ?? 'RUNNING',
@@ -83,12 +122,17 @@ export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema },
       if (state) execution.currentState = state;
     }
   }
-  const view = describeUpload({
-    uploadId,
-    groupId,
-    execution,
-    now,
-    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
-  });
-  return { status: 200, body: view };
+  const args = { uploadId, groupId, execution, now, uploadUrlTtlSeconds: config.uploadUrlTtlSeconds };
+  const view = describeUpload(args);
+  const key = inputField(d?.input, 'key');
+  const bucket = inputField(d?.input, 'bucket');
+  const [replaced, gone] = await Promise.all([
+    key && bucket ? replacedAt(config, bucket, key) : undefined,
+    view.status === 'active' && view.assetId ? assetGone(config, view.assetId) : false,
+  ]);
+  if (!replaced && !gone) return { status: 200, body: view };
+  return {
+    status: 200,
+    body: describeUpload({ ...args, ...(replaced ? { replacedAt: replaced } : {}), assetGone: gone }),
+  };
 });

@@ -147,6 +147,11 @@ export const notFound = (what: string, id: string) =>
   new ApiError(404, 'NotFound', `${what} ${id} was not found`);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new ApiError(409, code, message, details);
+/** DELETE /groups/{id} of a group this stack does not manage, without `?force=true`. */
+export const unmanagedGroup = (groupId: string, why: string) =>
+  conflict('UnmanagedGroup', `group ${groupId} ${why}; deleting it also deletes its assets`, {
+    hint: 'Repeat the request with ?force=true to delete it anyway.',
+  });
 
 /**
  * How an upstream failure reaches a REST caller: upstream 4xx that the caller caused keep their status

@@ -18,6 +18,12 @@ import { HandlerFunction, type FunctionEnv } from './handler-function';
 import { PREFIX } from './storage';
 
 export const UPLOAD_TRIGGER_HANDLER = 'functions/triggers/upload-created.ts';
+/** Start the ingest; for a later object of a started upload, compare it with the pin and move it away. */
+export const UPLOAD_TRIGGER_ACCESS = [
+  'ingest:start',
+  'ingest:status',
+  'bucket:quarantine-replacement',
+] as const;
 
 export interface UploadTriggerProps {
   bucket: s3.Bucket;
@@ -42,7 +48,7 @@ export class UploadTrigger extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 30,
     });
-    grantCapabilities(this.fn.fn, ['ingest:start'], {
+    grantCapabilities(this.fn.fn, UPLOAD_TRIGGER_ACCESS, {
       bucket: props.bucket,
       secret: props.secret,
       ingest: props.ingest,

@@ -38,6 +38,17 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   ],
   'bucket:presign-upload': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'incoming/' } }],
   'bucket:read-videos': [{ actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'videos/' } }],
+  'bucket:idempotency': [
+    {
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      target: { kind: 'objects', prefix: 'idempotency/' },
+    },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
+  ],
+  'bucket:read-replaced': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
+  ],
   'bucket:read-incoming': [
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
@@ -47,8 +58,15 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['s3:PutObject', 's3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
-  'bucket:presign-incoming': [
-    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
+  'bucket:pin-validated': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'validated/' } }],
+  'bucket:presign-validated': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'validated/' } },
+  ],
+  'bucket:quarantine-replacement': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'validated/' } },
+    { actions: ['s3:GetObject', 's3:DeleteObject'], target: { kind: 'objects', prefix: 'incoming/' } },
+    { actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
   'bucket:write-videos': [
     {
@@ -63,6 +81,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     },
   ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
+  'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
   'ingest:list': [
     { actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'ingest' } },
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } },
@@ -113,7 +132,7 @@ function functionsUnderTest(): FunctionUnderTest[] {
       label: 'upload trigger',
       fn: trigger.fn,
       logGroupId: logicalId(trigger.logGroup),
-      caps: ['ingest:start', 'trigger:failed-events'],
+      caps: ['ingest:start', 'ingest:status', 'bucket:quarantine-replacement', 'trigger:failed-events'],
     });
   const cleanup = b.stack.cleanup.fn;
   out.push({

@@ -8,7 +8,7 @@
  * answer 500 *after* forwarding a call, which is how "upstream created the asset but said 5xx" is
  * produced (the simulator's own faults answer before doing the work).
  */
-import { resetS3Client } from '../../functions/shared/s3';
+import { resetS3Client, s3Client } from '../../functions/shared/s3';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -209,6 +209,57 @@ describe('ingest workflow', () => {
     ]);
     expect(counter('CreateAsset').calls).toBe(1);
     expect(entered(r, 'CheckAsset')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('pins the checked bytes under validated/ and registers that copy', async () => {
+    // Prepare
+    const bytes = corpusEntry('portrait.jpg').build();
+    const input = await upload(bytes);
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    const pinned = await exists(input.key.replace(/^incoming\//, 'validated/'));
+    const original = await exists(input.key);
+    expect(pinned?.Metadata?.['source-etag']).toBe(original?.ETag?.replace(/"/g, ''));
+    expect(pinned?.ContentLength).toBe(bytes.length);
+    const asset = sim.control.assets().find((a) => a.Id === (r.output as { assetId: string }).assetId);
+    const stored = new Uint8Array(await (await fetch(String(asset?.URL))).arrayBuffer());
+    expect(Buffer.from(stored).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('fails UploadReplaced and quarantines the object when it is replaced while being checked', async () => {
+    // Prepare
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    const { loadConfig } = await import('../../functions/core/config');
+    let replaced = false;
+    // Right after Validate's HeadObject, someone re-posts the form with other bytes.
+    s3Client(loadConfig()).middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (!replaced && context.commandName === 'HeadObjectCommand') {
+          replaced = true;
+          await client.send(
+            new PutObjectCommand({ Bucket: BUCKET, Key: input.key, Body: '<html>swap</html>' }),
+          );
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'replaceAfterHead' },
+    );
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(replaced).toBe(true);
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('ImageRejected');
+    expect(failure(r).code).toBe('UploadReplaced');
+    expect(entered(r, 'ReplacedDuringValidation')).toBe(1);
+    const quarantined = await exists(input.key.replace(/^incoming\//, 'quarantine/'));
+    expect(quarantined?.Metadata?.['rejection-code']).toBe('UploadReplaced');
+    expect(await exists(input.key)).toBeUndefined();
+    expect(await exists(input.key.replace(/^incoming\//, 'validated/'))).toBeUndefined();
+    expect(counter('CreateAsset').calls).toBe(0);
   });
 
   it('accepts every valid format of the corpus, the 20 MB TIFF and the 150 KB-metadata JPEG included', async () => {
@@ -442,7 +493,7 @@ describe('ingest started by S3 events', () => {
     // Assess
     expect(first.started).toBe(1);
     expect(second.started + second.duplicates).toBe(1);
-    expect(third).toEqual({ started: 0, duplicates: 1, ignored: 0 });
+    expect(third).toEqual({ started: 0, duplicates: 1, replaced: 0, ignored: 0 });
     expect(status).toBe('SUCCEEDED');
     const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(executions.executions?.filter((e) => e.name === input.uploadId)).toHaveLength(1);

@@ -10,10 +10,14 @@ export {
 export {
   INCOMING_PREFIX,
   QUARANTINE_PREFIX,
+  VALIDATED_PREFIX,
+  bareETag,
   decodeEventKey,
   parseUploadKey,
   quarantineKeyFor,
+  replacedKeyFor,
   uploadKey,
+  validatedKeyFor,
   type UploadKey,
 } from './keys';
 export {
@@ -26,3 +30,4 @@ export {
 } from './status';
 export { isUploadId, newUploadId, uploadIdTime } from './upload-id';
 export { findUploadAsset, type AssetLister } from './find-asset';
+export { REPLACED_MESSAGE, judgeLaterObject, type LaterObject } from './replacement';

@@ -44,13 +44,20 @@ export function ingestPollStart(now: Date, executionStart: Date | undefined, tim
 }
 
 /** ASL states during which an upload reads as `validating` (the rest of a running execution is `ingesting`). */
-export const VALIDATION_STATES: readonly string[] = ['Validate', 'IsAcceptable', 'Quarantine'];
+export const VALIDATION_STATES: readonly string[] = [
+  'Validate',
+  'IsAcceptable',
+  'ReplacedDuringValidation',
+  'Quarantine',
+];
 
 export const INGEST_ERRORS = {
   rejected: 'ImageRejected',
   assetFailed: 'AssetFailed',
   timedOut: 'TimedOut',
   uploadMissing: 'UploadMissing',
+  /** The object changed between the checks and the pinned copy: what was checked is gone. */
+  uploadReplaced: 'UploadReplaced',
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

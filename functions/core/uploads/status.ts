@@ -4,10 +4,19 @@
  */
 import { parseStepFailure } from '../step-errors';
 import { INGEST_ERRORS, VALIDATION_STATES } from './ingest';
+import { REPLACED_MESSAGE } from './replacement';
 import { uploadIdTime } from './upload-id';
 
 export type UploadStatus =
-  'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired';
+  | 'awaiting_upload'
+  | 'validating'
+  | 'rejected'
+  | 'ingesting'
+  | 'active'
+  | 'failed'
+  | 'expired'
+  /** Ingested, but the asset is gone upstream (deleted through the API, the console or the cleanup). */
+  | 'deleted';
 
 export interface UploadExecution {
   /** DescribeExecution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
@@ -29,6 +38,8 @@ export interface UploadView {
   assetId?: string;
   assetUri?: string;
   error?: { code: string; message: string };
+  /** Another file was posted over the upload after its ingest started (moved to quarantine). */
+  replaced?: { at: string; message: string };
 }
 
 /**
@@ -43,6 +54,10 @@ export interface DescribeUploadArgs {
   execution: UploadExecution | undefined;
   now: Date;
   uploadUrlTtlSeconds: number;
+  /** When a replacement of the upload was quarantined, if one was. */
+  replacedAt?: Date;
+  /** True when upstream answered NotFound for the asset of a succeeded ingest. */
+  assetGone?: boolean;
 }
 
 function parseOutput(output: string | undefined): { assetId?: string; assetUri?: string } {
@@ -58,6 +73,19 @@ function parseOutput(output: string | undefined): { assetId?: string; assetUri?:
 }
 
 export function describeUpload(a: DescribeUploadArgs): UploadView {
+  const view = describeExecution(a);
+  const gone: Partial<UploadView> =
+    view.status === 'active' && a.assetGone
+      ? {
+          status: 'deleted',
+          error: { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` },
+        }
+      : {};
+  const replaced = a.replacedAt ? { at: a.replacedAt.toISOString(), message: REPLACED_MESSAGE } : undefined;
+  return { ...view, ...gone, ...(replaced ? { replaced } : {}) };
+}
+
+function describeExecution(a: DescribeUploadArgs): UploadView {
   const created = uploadIdTime(a.uploadId);
   const base: UploadView = {
     uploadId: a.uploadId,
