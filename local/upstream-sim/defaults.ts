@@ -36,10 +36,11 @@ export const TIER_CREATE_ASSET_PER_MINUTE: Readonly<Record<SimTier, number>> = O
 export const SIM_TIERS = Object.keys(TIER_CREATE_ASSET_PER_MINUTE) as SimTier[];
 
 /** Task API account limits (UPSTREAM.md §2, 82379/2607688): running tasks per model and creates per minute. */
-export const TASK_ACCOUNT_LIMITS: Readonly<Record<TaskAccount, { slots: number; rpm: number }>> = Object.freeze({
-  personal: { slots: 3, rpm: 180 },
-  enterprise: { slots: 10, rpm: 600 },
-});
+export const TASK_ACCOUNT_LIMITS: Readonly<Record<TaskAccount, { slots: number; rpm: number }>> =
+  Object.freeze({
+    personal: { slots: 3, rpm: 180 },
+    enterprise: { slots: 10, rpm: 600 },
+  });
 
 export const DEFAULT_TASK_RATE_LIMITS: Readonly<Record<TaskReadAction, number>> = Object.freeze({
   GetTask: 20,
@@ -47,7 +48,11 @@ export const DEFAULT_TASK_RATE_LIMITS: Readonly<Record<TaskReadAction, number>> 
   DeleteTask: 20,
 });
 
-export const DEFAULT_THROTTLE_MIX: Readonly<ThrottleMix> = Object.freeze({ http200: 1, http429: 1, quota429: 1 });
+export const DEFAULT_THROTTLE_MIX: Readonly<ThrottleMix> = Object.freeze({
+  http200: 1,
+  http429: 1,
+  quota429: 1,
+});
 
 /** The APIYI token group that routes Seedance 2.x models (UPSTREAM.md §2). */
 export const SEEDANCE_TOKEN_GROUP = 'SeeDance2';

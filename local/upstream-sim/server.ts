@@ -160,8 +160,7 @@ async function handleVolc(
     if (state.opts.deniedActions.includes(action))
       throw volcError('AccessDenied', `ark:${action}`, `trn:ark:${state.opts.region}::*`);
     if (!state.opts.assetEntitlement) throw volcError('SubscriptionRequired');
-    const accepted =
-      state.limiter.take(action) && (action !== 'CreateAsset' || state.assetMinute.take());
+    const accepted = state.limiter.take(action) && (action !== 'CreateAsset' || state.assetMinute.take());
     if (!accepted) {
       call.throttled = true;
       const answer = pickThrottleAnswer(state.opts.throttleMix, action, state.rng);

@@ -103,6 +103,8 @@ export class SimState implements SimControl {
     if (rest.taskRpm !== undefined || rest.taskAccount !== undefined || rest.timeScale !== undefined)
       this.taskRpm.reset();
     if (faults !== undefined) this.faults.set(faults);
+    if (rest.taskSlots !== undefined || rest.taskAccount !== undefined || rest.callbacks !== undefined)
+      this.taskStore.rescheduled();
     if (assetFailure !== undefined) this.assetFailure = assetFailure;
   }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseRateLimits, parseSimArgs } from '../../local/upstream-sim/cli-options';
-import { volcCall } from './helpers/clients';
+import { LIST_AIGC, volcCall } from './helpers/clients';
 
 describe('npm run sim (local/upstream-sim/main.ts)', () => {
   it('prints its endpoint, the Seedance base and the credentials it accepts, and serves', async () => {
@@ -25,7 +25,7 @@ describe('npm run sim (local/upstream-sim/main.ts)', () => {
       });
       const startMs = Math.round(performance.now() - started);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-      const answer = await volcCall({ url }, 'ListAssetGroups');
+      const answer = await volcCall({ url }, 'ListAssetGroups', LIST_AIGC);
 
       // Assess
       console.log(`npm run sim printed its endpoint after ${startMs} ms`);
