@@ -89,6 +89,8 @@ interface TaskRecord {
 interface Slot {
   start: number;
   end: number;
+  /** False when the task ends at its start without running (forced to expire). */
+  ran: boolean;
 }
 
 interface StatusAt {
@@ -268,17 +270,17 @@ export class TaskStore {
       for (let i = 1; i < frees.length; i++) if ((frees[i] as number) < (frees[idx] as number)) idx = i;
       const start = Math.max(t.readyAt, frees[idx] as number);
       if (t.cancelledAt !== undefined || t.expiresAt <= start) {
-        out.set(t.id, { start: Infinity, end: Infinity });
+        out.set(t.id, NEVER);
         continue;
       }
       if (t.forced?.status === 'expired') {
         // Forced to expire when it would have started: it gives the slot straight back.
-        out.set(t.id, { start, end: start });
+        out.set(t.id, { start, end: start, ran: false });
         continue;
       }
       const end = Math.min(start + t.runMs, t.expiresAt);
       frees[idx] = end;
-      out.set(t.id, { start, end });
+      out.set(t.id, { start, end, ran: true });
     }
     this.cache = { key, slots: out };
     return out;
@@ -286,7 +288,7 @@ export class TaskStore {
 
   private statusOf(t: TaskRecord, now = this.now()): StatusAt {
     if (t.cancelledAt !== undefined) return { status: 'cancelled', at: t.cancelledAt, error: null };
-    const slot = this.slots().get(t.id) ?? { start: Infinity, end: Infinity };
+    const slot = this.slots().get(t.id) ?? NEVER;
     const expired = (at: number): StatusAt => ({
       status: 'expired',
       at,
@@ -313,9 +315,14 @@ export class TaskStore {
     return { status: 'succeeded', at: slot.end, error: null };
   }
 
-  /** The Get body as it reads at `now` (callbacks pass the moment of the change they report). */
-  private wire(t: TaskRecord, now = this.now()): Record<string, unknown> {
-    const s = this.statusOf(t, now);
+  /**
+   * The Get body as it reads at `now`. Callbacks pass the moment of the change they report, and for
+   * queued/running the phase itself, which may last 0 ms (a task that starts or ends at once).
+   */
+  private wire(t: TaskRecord, now = this.now(), phase?: 'queued' | 'running'): Record<string, unknown> {
+    const s: StatusAt = phase
+      ? { status: phase, at: phase === 'queued' ? t.createdAt : now, error: null }
+      : this.statusOf(t, now);
     const body: Record<string, unknown> = {
       id: t.id,
       model: t.spec.model,
@@ -358,13 +365,13 @@ export class TaskStore {
   /** The status changes a callback reports, with their moments: queued, running, then the end. */
   private changes(t: TaskRecord): { rank: number; at: number }[] {
     if (t.cancelledAt !== undefined) return [{ rank: 0, at: t.createdAt }];
-    const slot = this.slots().get(t.id) ?? { start: Infinity, end: Infinity };
+    const slot = this.slots().get(t.id) ?? NEVER;
     if (slot.start === Infinity)
       return [
         { rank: 0, at: t.createdAt },
         { rank: 2, at: t.expiresAt },
       ];
-    if (slot.end === slot.start)
+    if (!slot.ran)
       return [
         { rank: 0, at: t.createdAt },
         { rank: 2, at: slot.start },
@@ -390,7 +397,7 @@ export class TaskStore {
         return;
       }
       t.notifiedRank = c.rank;
-      const body = this.wire(t, c.at);
+      const body = this.wire(t, c.at, c.rank === 0 ? 'queued' : c.rank === 1 ? 'running' : undefined);
       // One task's callbacks go out one after another, so they arrive in the order of the changes.
       t.chain = t.chain.then(() => this.post(t, body));
     }
@@ -424,6 +431,8 @@ export class TaskStore {
     }
   }
 }
+
+const NEVER: Slot = { start: Infinity, end: Infinity, ran: false };
 
 const poolOf = (t: TaskRecord): string => (t.spec.resolution === '4k' ? `${t.spec.model}#4k` : t.spec.model);
 
