@@ -43,6 +43,8 @@ describe('CreateAsset per minute by tier (sliding window × timeScale)', () => {
       const stats = sim.control.rateStats().CreateAsset;
       expect(stats).toMatchObject({ accepted: 6, throttled: 4, maxAcceptedInWindow: 3, windowMs: 600 });
       expect(sim.control.counters().CreateAsset).toMatchObject({ calls: 10, ok: 0, throttled: 4 });
+      const overHttp = (await (await fetch(`${sim.url}/_sim/rate-stats`)).json()) as Record<string, unknown>;
+      expect(overHttp.CreateAsset).toEqual(stats);
     } finally {
       await sim.close();
     }

@@ -113,6 +113,44 @@ describe('parseSimArgs', () => {
     });
   });
 
+  it('reads the account limits from flags and the environment (issue 12)', () => {
+    const fromEnv = parseSimArgs([], {
+      SIM_TIER: 'advanced',
+      SIM_THROTTLE_MIX: 'http200=2,quota429=0',
+      SIM_TASK_ACCOUNT: 'enterprise',
+      SIM_TASK_SLOTS: '4',
+      SIM_TASK_RATE_LIMITS: 'ListTasks=0',
+      SIM_CALLBACKS: '0',
+      SIM_TOKEN_GROUPS: 'default,vip',
+    });
+    const fromFlags = parseSimArgs(
+      ['--tier', 'premium', '--throttle-mix', 'http429=1', '--no-callbacks', '--token-groups', 'SeeDance2'],
+      { SIM_TIER: 'basic' },
+    );
+    const plain = parseSimArgs([], {});
+    expect(fromEnv).toMatchObject({
+      tier: 'advanced',
+      throttleMix: { http200: 2, quota429: 0 },
+      taskAccount: 'enterprise',
+      taskSlots: 4,
+      taskRateLimits: { ListTasks: 0 },
+      callbacks: false,
+      tokenGroups: ['default', 'vip'],
+    });
+    expect(fromFlags).toMatchObject({
+      tier: 'premium',
+      throttleMix: { http429: 1 },
+      callbacks: false,
+      tokenGroups: ['SeeDance2'],
+    });
+    // Unset: the simulator's defaults apply (basic, callbacks on).
+    expect(plain.tier).toBeUndefined();
+    expect(plain.callbacks).toBeUndefined();
+    expect(() => parseSimArgs(['--tier', 'gold'], {})).toThrow();
+    expect(() => parseSimArgs([], { SIM_THROTTLE_MIX: 'http500=1' })).toThrow();
+    expect(() => parseSimArgs(['--task-account', 'team'], {})).toThrow();
+  });
+
   it('rejects bad values', () => {
     expect(() => parseSimArgs(['--time-scale', 'fast'], {})).toThrow();
     expect(() => parseSimArgs(['--faults', '{"not":"an array"}'], {})).toThrow();
