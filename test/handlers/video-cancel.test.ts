@@ -21,7 +21,12 @@ import { UpstreamError } from '../../functions/core/errors';
 import { cancelUpstreamTask, seedFor, type TaskApi } from '../../functions/core/video';
 import { logger } from '../../functions/shared/logger';
 import { resetAwsClients } from '../../functions/shared/video-aws';
-import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
+import {
+  DEFAULT_TASK_RATE_LIMITS,
+  SIM_DEFAULT_CREDENTIALS,
+  startSimulator,
+  type Simulator,
+} from '../../local/upstream-sim';
 import { apiEvent, lambdaContext, parseResult } from './api-event';
 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Video';
@@ -128,7 +133,13 @@ afterAll(async () => {
 beforeEach(() => {
   executions = new Map();
   fakeStepFunctions();
-  sim.control.update({ taskQueuedMs: 10_000_000, taskRunningMs: 10_000_000 });
+  // Fresh task-API rate buckets per test (the real ListTasks 1 QPS still applies within each test):
+  // tests run back to back faster than a real caller's one cancel at a time.
+  sim.control.update({
+    taskQueuedMs: 10_000_000,
+    taskRunningMs: 10_000_000,
+    taskRateLimits: { ...DEFAULT_TASK_RATE_LIMITS },
+  });
   sim.control.resetCounters();
   sim.control.clearFaults();
 });

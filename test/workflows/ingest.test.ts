@@ -261,7 +261,7 @@ describe('ingest workflow', () => {
     expect(r.error).toBe('AssetFailed');
     expect(failure(r)).toMatchObject({
       code: 'ContentRestricted',
-      message: 'Forced failure ContentRestricted.',
+      message: 'The content is restricted and cannot be used as an asset.',
     });
   });
 
