@@ -105,7 +105,13 @@ const simStatus = (id: string) =>
   (sim.control.tasks().find((t) => t.id === id) as { status: string } | undefined)?.status;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, quiet: true, taskQueuedMs: 10_000_000 });
+  sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    taskQueuedMs: 10_000_000,
+    tier: 'basic',
+    taskAccount: 'personal',
+  });
   upstream = new VideoClient({ baseUrl: `${sim.url}/seedance`, apiToken: SIM_DEFAULT_CREDENTIALS.apiToken });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',

@@ -21,7 +21,14 @@ let stack: LocalStack;
 const envBefore = process.env.AWS_ENDPOINT_URL_SFN;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, timeScale: 0.01, credentials: DEV, upstream: 'sim', env: {} });
+  stack = await startLocalStack({
+    port: 0,
+    timeScale: 0.01,
+    credentials: DEV,
+    upstream: 'sim',
+    env: {},
+    simulator: { tier: 'basic' },
+  });
 });
 afterAll(async () => {
   await stack.close();
