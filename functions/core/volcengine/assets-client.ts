@@ -10,6 +10,7 @@ import type { FetchFn, HttpAnswer } from '../http';
 import { signRequestParts } from './signer';
 import type {
   Asset,
+  AssetFilter,
   AssetGroup,
   AssetStatus,
   AssetType,
@@ -17,7 +18,6 @@ import type {
   CursorPage,
   CursorQuery,
   GroupFilter,
-  AssetFilter,
   ListAssetGroupsQuery,
   ListAssetsQuery,
   Page,
