@@ -23,14 +23,15 @@ async function burst(sim: Simulator, n: number): Promise<VolcAnswer[]> {
 
 describe('CreateAsset per minute by tier (sliding window × timeScale)', () => {
   it('basic: 3 accepted in any 60 s window; the 4th waits for the oldest to leave the window', async () => {
-    // Prepare: timeScale 0.01 makes the minute 600 ms.
-    const sim = await startSimulator({ port: 0, timeScale: 0.01, tier: 'basic' });
+    // Prepare: timeScale 0.05 makes the minute 3 s.
+    const sim = await startSimulator({ port: 0, timeScale: 0.05, tier: 'basic' });
     try {
       // Act
       const first = await burst(sim, 5);
-      await sleep(250);
+      const firstDone = Date.now();
+      await sleep(1_000);
       const midWindow = await createAsset(sim);
-      await sleep(450); // > 600 ms since the first burst
+      await sleep(Math.max(0, firstDone + 3_100 - Date.now())); // every accepted call has left the window
       const nextWindow = await burst(sim, 4);
 
       // Assess
@@ -41,7 +42,7 @@ describe('CreateAsset per minute by tier (sliding window × timeScale)', () => {
       expect(midWindow.status).not.toBe(404);
       expect(accepted(nextWindow)).toBe(3);
       const stats = sim.control.rateStats().CreateAsset;
-      expect(stats).toMatchObject({ accepted: 6, throttled: 4, maxAcceptedInWindow: 3, windowMs: 600 });
+      expect(stats).toMatchObject({ accepted: 6, throttled: 4, maxAcceptedInWindow: 3, windowMs: 3_000 });
       expect(sim.control.counters().CreateAsset).toMatchObject({ calls: 10, ok: 0, throttled: 4 });
       const overHttp = (await (await fetch(`${sim.url}/_sim/rate-stats`)).json()) as Record<string, unknown>;
       expect(overHttp.CreateAsset).toEqual(stats);

@@ -65,7 +65,7 @@ async function startHook(answer: (body: Record<string, unknown>) => number = () 
 
 describe('running slots per model', () => {
   it('runs 3 of 5 tasks (personal); the other 2 stay queued, in creation order, until a slot frees', async () => {
-    await withSim({ taskQueuedMs: 0, taskRunningMs: 600 }, async (sim) => {
+    await withSim({ taskQueuedMs: 0, taskRunningMs: 1_500 }, async (sim) => {
       // Act
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(await create(sim));
@@ -155,6 +155,8 @@ describe('task API rates', () => {
       const lists = await Promise.all([arkCall(sim, 'GET', ''), arkCall(sim, 'GET', '')]);
       await sleep(1_050);
       const later = await arkCall(sim, 'GET', '');
+      // A slow clock (timeScale 10: a bucket second lasts 10 s) so no token refills during the bursts.
+      sim.control.update({ timeScale: 10 });
       const gets = await Promise.all(Array.from({ length: 21 }, () => arkCall(sim, 'GET', '/cgt-none')));
       const deletes = await Promise.all(
         Array.from({ length: 21 }, () => arkCall(sim, 'DELETE', '/cgt-none')),
@@ -179,10 +181,10 @@ describe('task API rates', () => {
     });
   });
 
-  it('scales the per-second window with the time scale (1 List per 100 ms at 0.1)', async () => {
-    await withSim({ timeScale: 0.1 }, async (sim) => {
+  it('scales the per-second window with the time scale (1 List per 500 ms at 0.5)', async () => {
+    await withSim({ timeScale: 0.5 }, async (sim) => {
       const first = await Promise.all([arkCall(sim, 'GET', ''), arkCall(sim, 'GET', '')]);
-      await sleep(120);
+      await sleep(600);
       const second = await arkCall(sim, 'GET', '');
       expect(first.map((r) => r.status).sort()).toEqual([200, 429]);
       expect(second.status).toBe(200);
@@ -190,8 +192,8 @@ describe('task API rates', () => {
   });
 
   it('creates 180 tasks per scaled minute on a personal account', async () => {
-    // 180 per 6 s at timeScale 0.1; slots do not limit creation.
-    await withSim({ timeScale: 0.1, taskRunningMs: 60_000 }, async (sim) => {
+    // 180 per 12 s at timeScale 0.2; slots do not limit creation.
+    await withSim({ timeScale: 0.2, taskRunningMs: 60_000 }, async (sim) => {
       const answers = [];
       for (let i = 0; i < 19; i++)
         answers.push(
