@@ -121,7 +121,7 @@ export async function run(): Promise<Record<string, unknown>> {
     notes: [
       `Local stack (startLocalStack) at time scale ${SCALE}: the simulator's CreateAsset window lasts ${round(60 * SCALE, 2)} s instead of 60 s; its QPS buckets, processing delays (assets 5–13 s × scale) and the state machines' Wait/Retry intervals scale alike. Simulator defaults otherwise: throttles answered in the mix 1:1:1 (AccountFlowLimitExceeded in an HTTP 200, the same in a 429, QuotaWriteQPMExceeded 429), seed 42.`,
       'Uploads: SigV4-signed createUpload + presigned POST, all fired at once, through S3 → trigger → ingest state machine (Validate, CreateAsset, GetAsset loop); the outcome is the API status once every execution closed.',
-      "Throttled / calls / accepted / max per window: the simulator's own counts (rateStats: accepted and throttled calls per action, the densest sliding window). Time ÷ ideal: from the first upload sent to the last execution closed, over N ÷ quota windows (ideal, upstream seconds = measured ÷ scale).",
+      "Throttled / calls / accepted / max per window: the simulator's own counts (rateStats: accepted and throttled calls per action, the densest sliding window). Time ÷ ideal: from the first upload sent to the last execution closed, over N ÷ quota windows (ideal, upstream seconds = measured ÷ scale); below 1 is possible, as the first window's quota is there at once.",
       'These are the figures before an account-wide governor: each execution retries CreateAsset on its own (ASL Retry on Upstream.Throttled, 60 attempts, 2 s ×2 up to 10 s, full jitter; scaled).',
     ],
     headline: ['basic', 'advanced'],

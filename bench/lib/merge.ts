@@ -67,6 +67,8 @@ export function mergeBenchmarks(
     } else if (b.heading === '## Settings' || b.heading === '## Headline figures')
       out.push(mergeTable(b, freshBlock(b.heading), ids, order));
     else if (id !== undefined && ids.includes(id)) continue;
+    // Non-benchmark sections (the fix log) come from code, so the fresh rendering is the current one.
+    else if (id === undefined && b.heading !== '## Machine') out.push(freshBlock(b.heading) ?? b);
     else out.push(b);
   }
   // Fresh sections go where their benchmark sits in `order`, before the closing (non-benchmark) sections.
