@@ -40,7 +40,13 @@ import {
   type LocalStateMachine,
 } from './sfn/runner';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn/server';
-import { SIM_DEFAULT_CREDENTIALS, startSimulator, type SimOptions, type Simulator } from './upstream-sim';
+import {
+  SIM_DEFAULT_CREDENTIALS,
+  SIM_TIERS,
+  startSimulator,
+  type SimOptions,
+  type Simulator,
+} from './upstream-sim';
 
 export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
@@ -133,6 +139,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const credentials = opts.credentials ?? devCredentialsFromEnv(env);
   const port = opts.port ?? portOf(env.PORT, 3000);
   const cleanupSeconds = opts.cleanupIntervalSeconds ?? Number(env.LOCAL_CLEANUP_INTERVAL_SECONDS ?? 3600);
+  // A new account is basic (3 CreateAsset per minute); checked before anything starts.
+  const simTier = (env.SIM_TIER?.trim() || 'basic') as NonNullable<SimOptions['tier']>;
+  if (!SIM_TIERS.includes(simTier))
+    throw new Error(`SIM_TIER must be one of ${SIM_TIERS.join(', ')}, got ${simTier}`);
 
   const realCreds = {
     accessKeyId: env.VOLC_ACCESS_KEY_ID?.trim(),
@@ -169,7 +179,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     const [simulator, s3] = await Promise.all([
       mode === 'sim'
-        ? startSimulator({ quiet: true, ...opts.simulator, timeScale })
+        ? startSimulator({
+            quiet: true,
+            tier: simTier,
+            ...opts.simulator,
+            timeScale,
+          })
         : Promise.resolve(undefined),
       startLocalS3({
         buckets: [LOCAL_BUCKET],

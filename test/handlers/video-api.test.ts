@@ -121,7 +121,14 @@ function seed(name: string, over: Partial<FakeExecution>): void {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.001, assetDelayMs: [10, 20] });
+  sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    timeScale: 0.001,
+    assetDelayMs: [10, 20],
+    // Handler semantics, not quotas: the most generous tier (test/sim covers the limits).
+    tier: 'premium',
+  });
   const png = readFileSync(new URL('../fixtures/sim/avatar.png', import.meta.url));
   images = createServer((_q, r) => r.writeHead(200, { 'content-type': 'image/png' }).end(png));
   await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));

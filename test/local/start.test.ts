@@ -23,7 +23,14 @@ let stack: LocalStack;
 const envBefore = process.env.AWS_ENDPOINT_URL_SFN;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, timeScale: 0.01, credentials: DEV, upstream: 'sim', env: {} });
+  stack = await startLocalStack({
+    port: 0,
+    timeScale: 0.01,
+    credentials: DEV,
+    upstream: 'sim',
+    env: {},
+    simulator: { tier: 'basic' },
+  });
 });
 afterAll(async () => {
   await stack.close();
@@ -136,6 +143,33 @@ describe('startLocalStack', () => {
     expect(
       vi.mocked(createLocalStateMachine).mock.calls.map(([name, opts]) => [name, opts?.timeScale]),
     ).toEqual(workflows.map((w) => [w.name, 0.1]));
+  });
+
+  it('runs the simulator at the basic tier unless SIM_TIER says otherwise, and refuses an unknown tier', async () => {
+    // Act
+    const tierOf = async (env: Record<string, string>) => {
+      const s = await startLocalStack({
+        port: 0,
+        credentials: DEV,
+        upstream: 'sim',
+        env,
+        cleanupIntervalSeconds: 0,
+      });
+      const tier = s.simulator?.control.options().tier;
+      await s.close();
+      return tier;
+    };
+    const tiers = [await tierOf({}), await tierOf({ SIM_TIER: 'advanced' })];
+    const unknown = startLocalStack({
+      port: 0,
+      credentials: DEV,
+      upstream: 'sim',
+      env: { SIM_TIER: 'gold' },
+    });
+
+    // Assess
+    expect(tiers).toEqual(['basic', 'advanced']);
+    await expect(unknown).rejects.toThrow('SIM_TIER must be one of basic, advanced, premium, got gold');
   });
 
   it('refuses a LOCAL_TIME_SCALE outside (0, 1]', async () => {

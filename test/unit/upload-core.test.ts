@@ -230,7 +230,51 @@ describe('describeUpload', () => {
     // Assess
     expect(view).toMatchObject({
       status: 'failed',
-      error: { code: 'ContentRestricted', message: 'restricted' },
+      error: {
+        code: 'ContentRestricted',
+        message: 'restricted',
+        hint: 'Upstream moderation does not allow this content: pick another image.',
+      },
+    });
+  });
+
+  it.each([
+    ['InputImageSensitiveContentDetected.PrivacyInformation', /pick another image\. It shows a real person/],
+    ['FaceMismatch', /photo of that same person/],
+    ['SomethingNewUpstream', /with code SomethingNewUpstream: .*upload it again.*contact support/],
+  ])('tells the uploader what to do about a failed asset with %s', (code, hint) => {
+    // Prepare
+    const cause = JSON.stringify({ code, message: 'upstream text', assetId: 'asset-1' });
+    // Act
+    const view = describeUpload({
+      ...base,
+      now: T0,
+      execution: { status: 'FAILED', error: 'AssetFailed', cause },
+    });
+    // Assess
+    expect(view.error?.code).toBe(code);
+    expect(view.error?.hint).toMatch(hint);
+  });
+
+  it("carries the client's hint when an upstream call failed for good (throttled past every retry)", () => {
+    // Prepare
+    const cause = JSON.stringify({
+      code: 'AccountFlowLimitExceeded',
+      message: 'Request denied by the account flow limit of CreateAsset',
+      service: 'volcengine',
+      status: 200,
+      hint: 'retry later, raise the tier',
+    });
+    // Act
+    const view = describeUpload({
+      ...base,
+      now: T0,
+      execution: { status: 'FAILED', error: 'Upstream.Throttled', cause },
+    });
+    // Assess
+    expect(view).toMatchObject({
+      status: 'failed',
+      error: { code: 'AccountFlowLimitExceeded', hint: 'retry later, raise the tier' },
     });
   });
 
@@ -271,7 +315,7 @@ describe('findUploadAsset', () => {
     const found = await findUploadAsset(client, 'group-1', 'U1');
     // Assess
     expect(found?.id).toBe('asset-U1-Processing');
-    expect(client.asked).toEqual([{ filter: { groupIds: ['group-1'], name: 'U1' }, pageSize: 100 }]);
+    expect(client.asked).toEqual([{ filter: { groupIds: ['group-1'], name: 'U1' }, maxResults: 100 }]);
   });
 
   it('finds nothing when only a failed one exists', async () => {

@@ -2,7 +2,8 @@
  * An upload's status, derived from its ingest execution (DescribeExecution) or, before there is one,
  * from the creation time inside the upload ID. No database: the execution is the record.
  */
-import { parseStepFailure } from '../step-errors';
+import { assetFailureHint } from '../asset-failures';
+import { parseStepFailure, type StepFailure } from '../step-errors';
 import { INGEST_ERRORS, VALIDATION_STATES } from './ingest';
 import { REPLACED_MESSAGE } from './replacement';
 import { uploadIdTime } from './upload-id';
@@ -37,7 +38,8 @@ export interface UploadView {
   expiresAt?: string;
   assetId?: string;
   assetUri?: string;
-  error?: { code: string; message: string };
+  /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
+  error?: { code: string; message: string; hint?: string };
   /** Another file was posted over the upload after its ingest started (moved to quarantine). */
   replaced?: { at: string; message: string };
 }
@@ -70,6 +72,15 @@ function parseOutput(output: string | undefined): { assetId?: string; assetUri?:
   } catch {
     return {};
   }
+}
+
+/**
+ * An asset that upstream failed gets the hint of its failure code (every code reads well, known or
+ * not); an upstream call that failed for good carries the client's hint (throttling, credentials …).
+ */
+function failureHint(error: string | undefined, f: StepFailure): string | undefined {
+  if (error === INGEST_ERRORS.assetFailed) return assetFailureHint(f.code);
+  return typeof f.hint === 'string' && f.hint ? f.hint : undefined;
 }
 
 export function describeUpload(a: DescribeUploadArgs): UploadView {
@@ -126,7 +137,8 @@ function describeExecution(a: DescribeUploadArgs): UploadView {
       };
     default: {
       const f = parseStepFailure(ex.error, ex.cause);
-      const error = { code: f.code, message: f.message };
+      const hint = failureHint(ex.error, f);
+      const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
       return ex.error === INGEST_ERRORS.rejected
         ? { ...base, status: 'rejected', error }
         : { ...base, status: 'failed', error };
