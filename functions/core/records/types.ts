@@ -11,6 +11,8 @@ import type { StoredUploadStatus } from './transitions';
 export interface RecordError {
   code: string;
   message: string;
+  /** What the person should do about it (uploads: re-upload, another image, …). */
+  hint?: string;
 }
 
 interface RecordBase {

@@ -1,15 +1,24 @@
 /**
  * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
  * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
- * the one status derived on read is `expired`: a record still awaiting its upload after the POST's
- * expiry and a grace.
+ * what is derived on read: `expired` (a record still awaiting its upload after the POST's expiry and a
+ * grace), `deleted` (ingested, but upstream no longer has the asset) and `replaced` (another file posted
+ * over the upload was quarantined). The last two are one look each, behind the UploadFacts port.
  */
-import type { RecordStore, UploadRecord } from '../records';
-import { newUploadRecord, type NewUpload } from '../records';
 import { notFound } from '../errors';
+import { newUploadRecord, type NewUpload, type RecordStore, type UploadRecord } from '../records';
+import { REPLACED_MESSAGE } from './replacement';
 
 export type UploadStatus =
-  'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired';
+  | 'awaiting_upload'
+  | 'validating'
+  | 'rejected'
+  | 'ingesting'
+  | 'active'
+  | 'failed'
+  | 'expired'
+  /** Ingested, but the asset is gone upstream (deleted through the API, the console or the cleanup). */
+  | 'deleted';
 
 export interface UploadView {
   uploadId: string;
@@ -21,7 +30,10 @@ export interface UploadView {
   expiresAt?: string;
   assetId?: string;
   assetUri?: string;
-  error?: { code: string; message: string };
+  /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
+  error?: { code: string; message: string; hint?: string };
+  /** Another file was posted over the upload after its ingest started (moved to quarantine). */
+  replaced?: { at: string; message: string };
   finishedAt?: string;
 }
 
@@ -31,7 +43,20 @@ export interface UploadView {
  */
 export const UPLOAD_GRACE_SECONDS = 600;
 
-export function uploadView(r: UploadRecord, now: Date): UploadView {
+/** Facts the record cannot hold, looked up on read (S3 and upstream; never Step Functions). */
+export interface UploadFacts {
+  /** When a replacement of this upload was quarantined, if one was. */
+  replacedAt(record: UploadRecord): Promise<Date | undefined>;
+  /** True when upstream answers NotFound for the asset (a failed look answers false). */
+  assetGone(assetId: string): Promise<boolean>;
+}
+
+export interface ReadFacts {
+  replacedAt?: Date;
+  assetGone?: boolean;
+}
+
+export function uploadView(r: UploadRecord, now: Date, facts: ReadFacts = {}): UploadView {
   const view: UploadView = { uploadId: r.id, groupId: r.groupId, status: r.status, createdAt: r.createdAt };
   if (r.fileName) view.fileName = r.fileName;
   if (r.status === 'awaiting_upload' && r.uploadExpiresAt) {
@@ -41,8 +66,18 @@ export function uploadView(r: UploadRecord, now: Date): UploadView {
   }
   if (r.assetId) view.assetId = r.assetId;
   if (r.assetUri) view.assetUri = r.assetUri;
-  if (r.error) view.error = { code: r.error.code, message: r.error.message };
+  if (r.error)
+    view.error = {
+      code: r.error.code,
+      message: r.error.message,
+      ...(r.error.hint ? { hint: r.error.hint } : {}),
+    };
   if (r.finishedAt) view.finishedAt = r.finishedAt;
+  if (view.status === 'active' && facts.assetGone) {
+    view.status = 'deleted';
+    view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
+  }
+  if (facts.replacedAt) view.replaced = { at: facts.replacedAt.toISOString(), message: REPLACED_MESSAGE };
   return view;
 }
 
@@ -57,11 +92,17 @@ export async function registerUpload(
 /** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
 export async function uploadStatus(
   store: RecordStore,
+  facts: UploadFacts,
   groupId: string,
   uploadId: string,
   now: Date = new Date(),
 ): Promise<UploadView> {
   const r = await store.get('upload', uploadId);
   if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
-  return uploadView(r, now);
+  const started = r.status !== 'awaiting_upload';
+  const [replacedAt, assetGone] = await Promise.all([
+    started ? facts.replacedAt(r) : undefined,
+    r.status === 'active' && r.assetId ? facts.assetGone(r.assetId) : false,
+  ]);
+  return uploadView(r, now, { ...(replacedAt ? { replacedAt } : {}), assetGone });
 }
