@@ -10,7 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError, conflict } from '../errors';
-import { IDEMPOTENCY_KEY, fingerprint } from '../video/ids';
+import { IDEMPOTENCY_KEY } from '../ids';
+import { fingerprint } from '../video/fingerprint';
 
 export const GROUP_IDEMPOTENCY_PREFIX = 'idempotency/groups/';
 

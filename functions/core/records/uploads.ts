@@ -6,7 +6,7 @@
 import { assetFailureHint } from '../asset-failures';
 import { parseStepFailure, type StepFailure } from '../step-errors';
 import { INGEST_ERRORS, type IngestInput } from '../uploads/ingest';
-import { uploadIdTime } from '../uploads/upload-id';
+import { uploadIdTime } from '../ids';
 import { parseJson, type ExecutionEnd } from './execution-end';
 import { TERMINAL_RANK, UPLOAD_RANK, type StoredUploadStatus } from './transitions';
 import type { RecordChange, UploadRecord } from './types';

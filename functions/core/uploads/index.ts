@@ -30,6 +30,6 @@ export {
   type UploadStatus,
   type UploadView,
 } from './status';
-export { isUploadId, newUploadId, uploadIdTime } from './upload-id';
+export { isUploadId, newUploadId, uploadIdTime } from '../ids';
 export { findUploadAsset, type AssetLister } from './find-asset';
 export { REPLACED_MESSAGE, judgeLaterObject, type LaterObject } from './replacement';

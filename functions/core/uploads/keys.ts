@@ -4,7 +4,7 @@
  * parser is the trigger's test of "is this one of ours".
  */
 import { UPLOAD_EXTENSIONS } from './content-types';
-import { isUploadId } from './upload-id';
+import { isUploadId } from '../ids';
 
 export const INCOMING_PREFIX = 'incoming/';
 export const QUARANTINE_PREFIX = 'quarantine/';

@@ -11,7 +11,7 @@ import { STEP_ERRORS } from '../step-errors';
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
 export interface VideoJobInput {
   videoId: string;
-  /** sha256 of the canonical validated body (functions/core/video/ids.ts). */
+  /** sha256 of the canonical validated body (functions/core/video/fingerprint.ts). */
   fingerprint: string;
   /** ISO-8601; lower bound of the creation time of our upstream task (for the ambiguous-create lookup). */
   requestedAt: string;
