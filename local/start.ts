@@ -22,6 +22,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { PREFIX } from '../functions/core/storage-layout';
 import { resetAwsClients } from '../functions/shared/lazy-client';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
@@ -63,7 +64,7 @@ const HANDLER_CREDENTIALS = {
 };
 const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
 const CLEANUP = 'functions/scheduled/cleanup.ts';
-const UPLOAD_PREFIX = 'incoming/';
+const UPLOAD_PREFIX = PREFIX.incoming;
 const SHUTDOWN_LIMIT_MS = 15_000;
 
 export interface LocalStackOptions {

@@ -19,7 +19,7 @@ export {
   uploadKey,
   validatedKeyFor,
   type UploadKey,
-} from './keys';
+} from '../storage-layout';
 export {
   UPLOAD_GRACE_SECONDS,
   registerUpload,

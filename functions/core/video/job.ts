@@ -133,7 +133,4 @@ export function executionExpiresAfter(deadlineSeconds: number): number {
   return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
 }
 
-export const videoKeys = (videoId: string) => ({
-  video: `videos/${videoId}/video.mp4`,
-  lastFrame: `videos/${videoId}/last-frame.png`,
-});
+export { videoKeys } from '../storage-layout';
