@@ -27,7 +27,7 @@ import { resetAwsClients } from '../functions/shared/lazy-client';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
-import { devCredentialsFromEnv } from './api/dev-credentials';
+import { devCredentialsFromEnv } from '../cli/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
 import { startLocalDynamo } from './dynamodb/server';
