@@ -94,8 +94,11 @@ function operation(r: Route, s: RouteSchemas): Json {
   }
   // A route's own codes; several of one status share its entry, one line each.
   const own = new Map<number, string[]>();
-  for (const e of r.errors ?? [])
-    own.set(e.status, [...(own.get(e.status) ?? []), `${e.code}: ${e.description}`]);
+  for (const e of r.errors ?? []) {
+    const shared = ERROR_RESPONSES[String(e.status)]?.description;
+    const lines = own.get(e.status) ?? (shared ? [shared] : []);
+    own.set(e.status, [...lines, `${e.code}: ${e.description}`]);
+  }
   for (const [status, lines] of own)
     responses[String(status)] = {
       description: lines.join('\n'),
