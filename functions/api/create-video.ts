@@ -1,33 +1,31 @@
 /**
- * POST /videos: checks the request against the Seedance rules and every referenced asset (free calls)
- * before starting the execution that spends money. The execution is named by the video ID; with an
- * Idempotency-Key the ID is derived from the key, and a replay is recognised by the body fingerprint in
- * the execution input: same body → the same video (202), another body → 409 IdempotencyConflict.
+ * POST /videos: parse → start-or-replay (functions/core/video/start.ts) → 202. The request is checked
+ * against the Seedance rules and every referenced asset (free calls) before the execution that spends
+ * money starts. With an Idempotency-Key the video ID is derived from the key (scoped to the caller's
+ * role), and a replay is answered from the video's record: same body → the same video, another body →
+ * 409 IdempotencyConflict.
  */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createVideoBody, type CreateVideoBody } from '../core/api-schemas/videos';
-import { loadConfig, required } from '../core/config';
-import { conflict } from '../core/errors';
+import { loadConfig } from '../core/config';
 import {
   buildCreateTaskInput,
   checkReferencedAssets,
   checkVideoRules,
-  executionArn,
   executionExpiresAfter,
   fingerprint,
-  newVideoId,
-  parseJobInput,
   idempotencyScope,
+  newVideoId,
   seedFor,
+  startOrReplayVideo,
   videoIdFromKey,
-  videoStatus,
-  type VideoJobInput,
 } from '../core/video';
-import { apiHandler, type ApiResponse } from '../shared/api';
+import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
+import { ttlSecondsOf } from '../shared/dynamodb';
 import { logger } from '../shared/logger';
-import { awsApiError, describeExecution, runningHistory, sfnClient } from '../shared/video-aws';
+import { recordsFor } from '../shared/record-transition';
+import { videoExecutions } from '../shared/sfn';
 
 /** The caller's IAM identity, so two callers using the same key never share a video. */
 function callerScope(event: APIGatewayProxyEvent): string {
@@ -35,71 +33,46 @@ function callerScope(event: APIGatewayProxyEvent): string {
   return idempotencyScope(id?.userArn ?? id?.caller ?? '');
 }
 
-/** Answers a replayed key from the execution it names, or 409 when the body differs. */
-async function replay(videoId: string, arn: string, fp: string): Promise<ApiResponse | undefined> {
-  const existing = await describeExecution(arn);
-  if (!existing) return undefined;
-  if (parseJobInput(existing.input)?.fingerprint !== fp)
-    throw conflict(
-      'IdempotencyConflict',
-      'This Idempotency-Key was already used with a different request body; use a new key for a new video',
-      { videoId },
-    );
-  const history = existing.status === 'RUNNING' ? await runningHistory(arn) : undefined;
-  logger.info('idempotent replay', { videoId });
-  return {
-    status: 202,
-    body: { videoId, status: videoStatus(existing.status ?? 'RUNNING', existing.error, history) },
-    headers: { location: `/videos/${videoId}` },
-  };
-}
-
 export const handler = apiHandler<CreateVideoBody>(
   { name: 'createVideo', body: createVideoBody },
   async (req) => {
     const config = loadConfig();
-    const stateMachineArn = required(config.videoStateMachineArn, 'VIDEO_STATE_MACHINE_ARN');
     const body = req.body;
     const model = body.model ?? config.seedanceModel;
     const fp = fingerprint({ ...body, model });
     const key = req.headers['idempotency-key'];
     const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
-    const arn = executionArn(stateMachineArn, videoId);
     logger.appendKeys({ videoId });
-
-    // A replay is answered from what was started, even if an asset changed since.
-    if (key !== undefined) {
-      const answer = await replay(videoId, arn, fp);
-      if (answer) return answer;
-    }
-
-    checkVideoRules(body, model);
-    await checkReferencedAssets(body, assetsClient(config), config.projectName);
-
-    const input: VideoJobInput = {
-      videoId,
-      fingerprint: fp,
-      requestedAt: new Date().toISOString(),
-      seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
-      request: buildCreateTaskInput(body, {
+    const answer = await startOrReplayVideo(
+      { records: recordsFor(config), executions: videoExecutions(config), ttlSeconds: ttlSecondsOf(config) },
+      {
+        videoId,
+        fingerprint: fp,
         model,
-        seed: seedFor(videoId, body.seed),
-        executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
-      }),
+        check: async () => {
+          checkVideoRules(body, model);
+          return checkReferencedAssets(body, assetsClient(config), config.projectName);
+        },
+        input: (requestedAt, groupIds) => ({
+          videoId,
+          fingerprint: fp,
+          requestedAt,
+          seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
+          ...(groupIds.length > 0 ? { groupIds } : {}),
+          request: buildCreateTaskInput(body, {
+            model,
+            seed: seedFor(videoId, body.seed),
+            executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
+          }),
+        }),
+      },
+    );
+    if (answer.replayed) logger.info('idempotent replay', { status: answer.status });
+    else logger.info('video started', { model });
+    return {
+      status: 202,
+      body: { videoId, status: answer.status },
+      headers: { location: `/videos/${videoId}` },
     };
-    try {
-      await sfnClient().send(
-        new StartExecutionCommand({ stateMachineArn, name: videoId, input: JSON.stringify(input) }),
-      );
-    } catch (e) {
-      // Two concurrent requests with one key: the loser answers from the winner's execution.
-      if (key !== undefined && e instanceof Error && e.name === 'ExecutionAlreadyExists') {
-        const answer = await replay(videoId, arn, fp);
-        if (answer) return answer;
-      }
-      throw awsApiError(e);
-    }
-    logger.info('video started', { model, media: input.request.content.length - 1 });
-    return { status: 202, body: { videoId, status: 'queued' }, headers: { location: `/videos/${videoId}` } };
   },
 );

@@ -4,6 +4,7 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
+import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -27,6 +28,10 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** The state table (functions/core/records/table.ts): upload and video records. */
+  TABLE_NAME: optionalString,
+  /** Days a record is kept after its last change (DynamoDB TTL); outlives the 90-day execution history. */
+  RECORD_TTL_DAYS: int(400, 1, 3_650),
   INGEST_STATE_MACHINE_ARN: optionalString,
   VIDEO_STATE_MACHINE_ARN: optionalString,
   /** Per-call timeout for upstream HTTP requests. */
@@ -35,7 +40,8 @@ const schema = z.object({
   DOWNLOAD_URL_TTL_SECONDS: int(900, 60, 3_600),
   /** Presigned GET lifetime handed to CreateAsset. */
   ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
-  MAX_IMAGE_BYTES: int(30 * 1024 * 1024 - 1, 1),
+  /** Largest accepted upload; upstream refuses 30 MB and more, so a higher value could never work. */
+  MAX_IMAGE_BYTES: int(IMAGE_RULES.maxBytes, 1, IMAGE_RULES.maxBytes),
   CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
   CLEANUP_DRY_RUN: z
     .enum(['true', 'false', '1', '0', ''])
@@ -67,6 +73,8 @@ export interface Config {
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
+  tableName: string | undefined;
+  recordTtlDays: number;
   s3ForcePathStyle: boolean;
   ingestStateMachineArn: string | undefined;
   videoStateMachineArn: string | undefined;
@@ -106,6 +114,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
+    tableName: c.TABLE_NAME,
+    recordTtlDays: c.RECORD_TTL_DAYS,
     s3ForcePathStyle: c.S3_FORCE_PATH_STYLE,
     ingestStateMachineArn: c.INGEST_STATE_MACHINE_ARN,
     videoStateMachineArn: c.VIDEO_STATE_MACHINE_ARN,
