@@ -1,14 +1,15 @@
 /**
- * Generates openapi.json (OpenAPI 3.0, what API Gateway imports) from the route table and the zod
- * schemas in functions/core/api-schemas. `npm run openapi` rewrites the file; a test fails when the
- * checked-in file differs from what this generates.
+ * Generates openapi.json (OpenAPI 3.0, what API Gateway imports) from the route rows alone: each row
+ * carries its request schemas, success status and error codes (lib/routes.ts), and every code's status
+ * and meaning comes from the error catalogue (functions/core/errors.ts). `npm run openapi` rewrites the
+ * file; a test fails when the checked-in file differs from what this generates.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { requestSchemas, type RouteSchemas } from '../functions/core/api-schemas';
-import { routes as defaultRoutes, type Route } from './routes';
+import { API_ERRORS, type ApiErrorCode } from '../functions/core/errors';
+import { errorCodesOf, routes as defaultRoutes, type Route } from './routes';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'openapi.json');
@@ -36,37 +37,29 @@ function objectProperties(schema: z.ZodType | undefined): {
   };
 }
 
-export function successStatus(r: Route): number {
-  if (r.status !== undefined) return r.status;
-  return r.method === 'GET' ? 200 : r.method === 'POST' ? 201 : 204;
+/** One response per error status, naming every code of that status the route can answer (`x-error-codes`). */
+function errorResponses(r: Route): Json {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of errorCodesOf(r)) {
+    const { status } = API_ERRORS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const out: Json = {};
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b))
+    out[String(status)] = {
+      description: codes.map((c) => `${c}: ${API_ERRORS[c].description}`).join('\n'),
+      'x-error-codes': codes,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  return out;
 }
 
-const ERROR_RESPONSES: Record<string, { ref: string; description: string }> = {
-  '400': {
-    ref: 'BadRequest',
-    description: 'ValidationError or InvalidJson; other upstream 4xx keep their code (and status)',
-  },
-  '403': { ref: 'Forbidden', description: 'Missing or invalid SigV4 signature, or IAM denies the call' },
-  '404': {
-    ref: 'NotFound',
-    description:
-      "NotFound: no such group, asset, upload or video (upstream's NotFound.* in details.upstreamCode)",
-  },
-  '429': { ref: 'Throttled', description: 'Stage throttling' },
-  '500': { ref: 'InternalError', description: 'InternalError (no detail is exposed)' },
-  '502': {
-    ref: 'UpstreamError',
-    description:
-      'UpstreamError (upstream 5xx or an unreadable answer) or UpstreamCredentialsRejected (upstream refused our AK/SK or token)',
-  },
-  '503': { ref: 'UpstreamThrottled', description: 'Upstream throttling; retry after Retry-After' },
-  '504': { ref: 'UpstreamTimeout', description: 'Upstream timeout or unreachable' },
-};
-
-function operation(r: Route, s: RouteSchemas): Json {
+function operation(r: Route): Json {
+  const s = r.request ?? {};
   const pathNames = [...r.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? '');
   const pathProps = objectProperties(s.path).props;
   const query = objectProperties(s.query);
+  const headers = objectProperties(s.headers);
   const parameters: Json[] = [
     ...pathNames.map((name) => ({
       name,
@@ -80,29 +73,17 @@ function operation(r: Route, s: RouteSchemas): Json {
       required: query.required.has(name),
       schema,
     })),
+    ...Object.entries(headers.props).map(([name, schema]) => ({
+      name: headerName(name),
+      in: 'header',
+      required: headers.required.has(name),
+      schema,
+    })),
   ];
-  const status = successStatus(r);
   const success: Json = { description: r.summary };
-  if (status !== 204)
+  if (r.status !== 204)
     success.content = {
-      'application/json': { schema: s.response ? jsonSchema(s.response, 'output') : { type: 'object' } },
-    };
-  const responses: Json = { [String(status)]: success };
-  for (const [code, e] of Object.entries(ERROR_RESPONSES)) {
-    if (code === '404' && pathNames.length === 0 && r.method !== 'POST') continue;
-    responses[code] = { $ref: `#/components/responses/${e.ref}` };
-  }
-  // A route's own codes; several of one status share its entry, one line each.
-  const own = new Map<number, string[]>();
-  for (const e of r.errors ?? []) {
-    const shared = ERROR_RESPONSES[String(e.status)]?.description;
-    const lines = own.get(e.status) ?? (shared ? [shared] : []);
-    own.set(e.status, [...lines, `${e.code}: ${e.description}`]);
-  }
-  for (const [status, lines] of own)
-    responses[String(status)] = {
-      description: lines.join('\n'),
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      'application/json': { schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' } },
     };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
   if (parameters.length > 0) op.parameters = parameters;
@@ -111,8 +92,13 @@ function operation(r: Route, s: RouteSchemas): Json {
       required: true,
       content: { 'application/json': { schema: jsonSchema(s.body, 'input') } },
     };
-  op.responses = responses;
+  op.responses = { [String(r.status)]: success, ...errorResponses(r) };
   return op;
+}
+
+/** `idempotency-key` → `Idempotency-Key`, as people write it (HTTP compares names case-insensitively). */
+function headerName(lower: string): string {
+  return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 }
 
 function tagOf(p: string): string {
@@ -126,15 +112,16 @@ const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+      properties: {
+        code: { type: 'string', description: "One of the response's x-error-codes" },
+        message: { type: 'string' },
+        details: {},
+      },
     },
   },
 };
 
-export function buildOpenApi(
-  routes: readonly Route[] = defaultRoutes,
-  schemas: Record<string, RouteSchemas> = requestSchemas,
-): Json {
+export function buildOpenApi(routes: readonly Route[] = defaultRoutes): Json {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     version: string;
     description: string;
@@ -142,14 +129,8 @@ export function buildOpenApi(
   const paths: Record<string, Json> = {};
   for (const r of routes) {
     paths[r.path] ??= {};
-    (paths[r.path] as Json)[r.method.toLowerCase()] = operation(r, schemas[r.name] ?? {});
+    (paths[r.path] as Json)[r.method.toLowerCase()] = operation(r);
   }
-  const responses: Json = {};
-  for (const e of Object.values(ERROR_RESPONSES))
-    responses[e.ref] = {
-      description: e.description,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    };
   return {
     openapi: '3.0.3',
     info: { title: 'seedance-stack', version: pkg.version, description: pkg.description },
@@ -171,7 +152,6 @@ export function buildOpenApi(
         },
       },
       schemas: { Error: errorSchema },
-      responses,
     },
   };
 }

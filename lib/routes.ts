@@ -1,8 +1,34 @@
 /**
  * The one route table of the REST contract. CDK builds API Gateway (and one Lambda per handler module)
- * from it; the local stack builds its HTTP server from it; the OpenAPI document is generated from it.
+ * from it; the local stack builds its HTTP server from it; the OpenAPI document is generated from it;
+ * each handler is built from its own row (`apiHandler(apiRoutes.getVideo, …)`, functions/shared/api.ts),
+ * which validates and parses what the row's schemas say and answers the row's success status.
  * `access` lists what the handler may touch, so each function's IAM grants derive from here.
+ *
+ * Lambda handlers import this module, so it holds data and zod schemas only: no CDK, no AWS SDK.
  */
+import type { z } from 'zod';
+import {
+  adoptAssetBody,
+  assetPageResponse,
+  assetPathSchema,
+  assetResponse,
+  createGroupBody,
+  deleteGroupQuery,
+  groupPageResponse,
+  groupPathSchema,
+  groupResponse,
+  listGroupAssetsQuery,
+  listGroupsQuery,
+} from '../functions/core/api-schemas/groups';
+import { idempotencyHeaders } from '../functions/core/api-schemas/headers';
+import {
+  createUploadBody,
+  uploadGroupPathSchema,
+  uploadPathSchema,
+} from '../functions/core/api-schemas/uploads';
+import { createVideoBody, listVideosQuery, videoPathSchema } from '../functions/core/api-schemas/videos';
+import { EVERY_ROUTE_CODES, UPSTREAM_CODES, type ApiErrorCode } from '../functions/core/errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -26,8 +52,19 @@ export type Access =
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
 // ListExecutions are 2–20/s per account): every status and list comes from the state table.
 
+/** What a route reads from a request, each checked by its zod schema before the handler runs. */
+export interface RouteRequest {
+  /** Path parameters (IDs): a failure answers 400 ValidationError before any upstream call. */
+  path?: z.ZodType;
+  query?: z.ZodType;
+  /** Headers by lower-case name. */
+  headers?: z.ZodType;
+  /** The JSON body; a route without one ignores whatever body it is sent. */
+  body?: z.ZodType;
+}
+
 export interface Route {
-  /** Stable identifier: the Lambda's construct ID and the OpenAPI operationId. */
+  /** Stable identifier: the Lambda's construct ID, the OpenAPI operationId, the `route` of log lines. */
   name: string;
   method: HttpMethod;
   path: string;
@@ -35,226 +72,205 @@ export interface Route {
   handler: string;
   summary: string;
   access: Access[];
-  /** Success status when not the method's usual one (GET 200, POST 201, DELETE 204); used by OpenAPI. */
-  status?: number;
-  /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
-  errors?: { status: number; code: string; description: string }[];
+  /** The success answer's status; the handler factory answers it unless the handler says otherwise. */
+  status: number;
+  request?: RouteRequest;
+  /** The success answer's body, for OpenAPI (tests check the handlers' answers against it). */
+  response?: z.ZodType;
+  /**
+   * Error codes particular to this route (functions/core/errors.ts API_ERRORS). The ones every route
+   * can answer, and the upstream family of a route with `upstream` access, are added by errorCodesOf.
+   */
+  errors: readonly ApiErrorCode[];
 }
 
-export const routes: readonly Route[] = [
-  {
-    name: 'createGroup',
+/** Every code a route can answer: its own, the request checks', the upstream family's and the gateway's. */
+export function errorCodesOf(r: Pick<Route, 'access' | 'request' | 'errors'>): ApiErrorCode[] {
+  const codes = new Set<ApiErrorCode>(['ValidationError']);
+  if (r.request?.body) codes.add('InvalidJson');
+  if (r.access.includes('upstream')) UPSTREAM_CODES.forEach((c) => codes.add(c));
+  r.errors.forEach((c) => codes.add(c));
+  EVERY_ROUTE_CODES.forEach((c) => codes.add(c));
+  return [...codes];
+}
+
+/** Names each row by its key, keeping the rows' exact types so handlers get typed requests. */
+function defineRoutes<const T extends Record<string, Omit<Route, 'name'>>>(
+  rows: T,
+): { readonly [K in keyof T & string]: T[K] & { readonly name: K } } {
+  return Object.fromEntries(Object.entries(rows).map(([name, r]) => [name, { name, ...r }])) as {
+    readonly [K in keyof T & string]: T[K] & { readonly name: K };
+  };
+}
+
+const CONTENT_RULE_CODES = [
+  'ImageModeConflict',
+  'LastFrameWithoutFirstFrame',
+  'TooManyReferenceImages',
+  'TooManyReferenceVideos',
+  'TooManyReferenceAudios',
+  'ReferenceVideosTooLong',
+  'ReferenceAudiosTooLong',
+  'AudioWithoutVisual',
+  'PromptReferencesAssetId',
+  'PromptReferencesMissingMedia',
+  'ResolutionNotSupported',
+] as const satisfies readonly ApiErrorCode[];
+
+export const apiRoutes = defineRoutes({
+  createGroup: {
     method: 'POST',
     path: '/groups',
     handler: 'functions/api/create-group.ts',
     summary: 'Create an asset group (one virtual character)',
     access: ['upstream', 'bucket:idempotency'],
+    status: 201,
+    request: { headers: idempotencyHeaders, body: createGroupBody },
+    response: groupResponse,
+    errors: ['IdempotencyConflict', 'IdempotencyInProgress'],
   },
-  {
-    name: 'listGroups',
+  listGroups: {
     method: 'GET',
     path: '/groups',
     handler: 'functions/api/list-groups.ts',
     summary: 'List asset groups',
     access: ['upstream'],
+    status: 200,
+    request: { query: listGroupsQuery },
+    response: groupPageResponse,
+    errors: [],
   },
-  {
-    name: 'getGroup',
+  getGroup: {
     method: 'GET',
     path: '/groups/{groupId}',
     handler: 'functions/api/get-group.ts',
     summary: 'Get one asset group',
     access: ['upstream'],
+    status: 200,
+    request: { path: groupPathSchema },
+    response: groupResponse,
+    errors: [],
   },
-  {
-    name: 'deleteGroup',
+  deleteGroup: {
     method: 'DELETE',
     path: '/groups/{groupId}',
     handler: 'functions/api/delete-group.ts',
     summary: 'Delete an asset group and its assets',
     access: ['upstream'],
-    errors: [
-      {
-        status: 409,
-        code: 'UnmanagedGroup',
-        description:
-          'The group was not created by this stack, or is a LivenessFace group: repeat with ?force=true',
-      },
-    ],
+    status: 204,
+    request: { path: groupPathSchema, query: deleteGroupQuery },
+    errors: ['UnmanagedGroup'],
   },
-  {
-    name: 'createUpload',
+  createUpload: {
     method: 'POST',
     path: '/groups/{groupId}/uploads',
     handler: 'functions/api/create-upload.ts',
     summary: 'Validate a declared image and return a presigned POST',
     access: ['upstream', 'bucket:presign-upload', 'records:write'],
-    errors: [
-      {
-        status: 400,
-        code: 'FileTooLarge',
-        description: 'contentLength is above MAX_IMAGE_BYTES (at most 30 MB - 1)',
-      },
-      {
-        status: 400,
-        code: 'UnsupportedContentType',
-        description: 'contentType is not one of the accepted image types (listed in details)',
-      },
-    ],
+    status: 201,
+    request: { path: uploadGroupPathSchema, body: createUploadBody },
+    errors: ['FileTooLarge', 'UnsupportedContentType', 'NotFound'],
   },
-  {
-    name: 'getUpload',
+  getUpload: {
     method: 'GET',
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
     access: ['records:read', 'upstream', 'bucket:read-replaced'],
+    status: 200,
+    request: { path: uploadPathSchema },
+    errors: ['NotFound'],
   },
-  {
-    name: 'listGroupAssets',
+  listGroupAssets: {
     method: 'GET',
     path: '/groups/{groupId}/assets',
     handler: 'functions/api/list-group-assets.ts',
     summary: 'List the assets of a group',
     access: ['upstream'],
+    status: 200,
+    request: { path: groupPathSchema, query: listGroupAssetsQuery },
+    response: assetPageResponse,
+    errors: [],
   },
-  {
-    name: 'adoptAsset',
+  adoptAsset: {
     method: 'POST',
     path: '/assets',
     handler: 'functions/api/adopt-asset.ts',
     summary: 'Adopt an asset made elsewhere (e.g. a real-person asset)',
     access: ['upstream'],
     status: 200,
+    request: { body: adoptAssetBody },
+    response: assetResponse,
+    errors: ['AssetInOtherProject', 'AssetNotActive'],
   },
-  {
-    name: 'getAsset',
+  getAsset: {
     method: 'GET',
     path: '/assets/{assetId}',
     handler: 'functions/api/get-asset.ts',
     summary: 'Get one asset',
     access: ['upstream'],
+    status: 200,
+    request: { path: assetPathSchema },
+    response: assetResponse,
+    errors: [],
   },
-  {
-    name: 'deleteAsset',
+  deleteAsset: {
     method: 'DELETE',
     path: '/assets/{assetId}',
     handler: 'functions/api/delete-asset.ts',
     summary: 'Delete one asset',
     access: ['upstream'],
+    status: 204,
+    request: { path: assetPathSchema },
+    errors: [],
   },
-  {
-    name: 'createVideo',
+  createVideo: {
     method: 'POST',
     path: '/videos',
     handler: 'functions/api/create-video.ts',
     summary: 'Validate a request and start a video generation',
     access: ['upstream', 'video:start', 'records:read', 'records:write'],
     status: 202,
+    request: { headers: idempotencyHeaders, body: createVideoBody },
     errors: [
-      {
-        status: 400,
-        code: 'InvalidIdempotencyKey',
-        description: 'Idempotency-Key is not 1–255 visible ASCII characters',
-      },
-      { status: 400, code: 'AssetNotFound', description: 'a referenced asset is not in this project' },
-      { status: 400, code: 'AssetTypeMismatch', description: 'an asset is of the wrong type for its slot' },
-      {
-        status: 400,
-        code: 'ImageModeConflict',
-        description: 'firstFrame/lastFrame and references cannot be mixed',
-      },
-      { status: 400, code: 'LastFrameWithoutFirstFrame', description: 'lastFrame needs firstFrame' },
-      {
-        status: 400,
-        code: 'TooManyReferenceImages',
-        description: 'more reference images than the model takes',
-      },
-      {
-        status: 400,
-        code: 'ReferenceVideosTooLong',
-        description: 'reference videos longer than 15 s in all',
-      },
-      {
-        status: 400,
-        code: 'ReferenceAudiosTooLong',
-        description: 'reference audios longer than 15 s in all',
-      },
-      { status: 400, code: 'AudioWithoutVisual', description: 'reference audio needs an image or a video' },
-      {
-        status: 400,
-        code: 'PromptReferencesAssetId',
-        description: 'the prompt names an asset ID; name media as "Image 1", "Video 1"…',
-      },
-      {
-        status: 400,
-        code: 'PromptReferencesMissingMedia',
-        description: 'the prompt names media the request does not have',
-      },
-      {
-        status: 400,
-        code: 'ResolutionNotSupported',
-        description: 'the model does not offer this resolution',
-      },
-      {
-        status: 409,
-        code: 'AssetNotActive',
-        description: 'a referenced asset is still Processing (retry later) or Failed',
-      },
-      {
-        status: 409,
-        code: 'IdempotencyConflict',
-        description: 'the Idempotency-Key was used with another body',
-      },
-      {
-        status: 503,
-        code: 'UpstreamThrottled',
-        description: 'an asset check was throttled upstream; retry after Retry-After',
-      },
-      {
-        status: 503,
-        code: 'ServiceBusy',
-        description: 'Step Functions refused the start for now; retry after Retry-After',
-      },
+      'AssetNotFound',
+      'AssetTypeMismatch',
+      'AssetNotActive',
+      ...CONTENT_RULE_CODES,
+      'IdempotencyConflict',
+      'ServiceBusy',
     ],
   },
-  {
-    name: 'listVideos',
+  listVideos: {
     method: 'GET',
     path: '/videos',
     handler: 'functions/api/list-videos.ts',
     summary: 'List video jobs',
     access: ['records:read'],
-    errors: [
-      {
-        status: 400,
-        code: 'InvalidNextToken',
-        description: 'nextToken is not one this route gave for these filters',
-      },
-    ],
+    status: 200,
+    request: { query: listVideosQuery },
+    errors: ['InvalidNextToken'],
   },
-  {
-    name: 'getVideo',
+  getVideo: {
     method: 'GET',
     path: '/videos/{videoId}',
     handler: 'functions/api/get-video.ts',
     summary: 'Status and links of one video',
     access: ['records:read', 'bucket:read-videos'],
+    status: 200,
+    request: { path: videoPathSchema },
+    errors: ['NotFound'],
   },
-  {
-    name: 'cancelVideo',
+  cancelVideo: {
     method: 'DELETE',
     path: '/videos/{videoId}',
     handler: 'functions/api/cancel-video.ts',
     summary: 'Stop a video job and cancel a queued upstream task',
     access: ['upstream', 'records:read', 'records:write', 'video:stop'],
     status: 202,
-    errors: [
-      {
-        status: 409,
-        code: 'VideoNotRunning',
-        description: 'the video already ended (its status is in details)',
-      },
-    ],
+    request: { path: videoPathSchema },
+    errors: ['NotFound', 'VideoNotRunning', 'ServiceBusy'],
   },
-];
+});
+
+export const routes: readonly Route[] = Object.values(apiRoutes);

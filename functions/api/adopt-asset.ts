@@ -2,7 +2,7 @@
  * POST /assets — adopts an asset made elsewhere (a real-person asset verified in the console): checks
  * with GetAsset that it is in this project and Active, and answers it as an asset of this API.
  */
-import { adoptAssetBody } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import { assetView, checkAdoptable } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -11,8 +11,8 @@ import { assetsClient } from '../shared/clients';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler({ name: 'adoptAsset', body: adoptAssetBody }, async ({ body }) => {
+export const handler = apiHandler(apiRoutes.adoptAsset, async ({ body }) => {
   const asset = await assets.getAsset(body.assetId);
   checkAdoptable(asset, config.projectName);
-  return { status: 200, body: assetView(asset) };
+  return { body: assetView(asset) };
 });

@@ -5,7 +5,8 @@
  * key→group mapping lives.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createGroupBody, type CreateGroupBody } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
+import type { CreateGroupBody } from '../core/api-schemas/groups';
 import { loadConfig, required, type Config } from '../core/config';
 import {
   decideReplay,
@@ -46,45 +47,41 @@ async function create(body: CreateGroupBody, c: Config): Promise<ApiResponse> {
     },
     c.managedGroupTag,
   );
-  return { status: 201, body: group, headers: { Location: `/groups/${id}` } };
+  return { body: group, headers: { Location: `/groups/${id}` } };
 }
 
 const replayed = (group: Record<string, unknown>): ApiResponse => ({
-  status: 201,
   body: group,
   headers: { Location: `/groups/${String(group.groupId)}` },
 });
 
-export const handler = apiHandler<CreateGroupBody>(
-  { name: 'createGroup', body: createGroupBody },
-  async (req) => {
-    const key = req.headers['idempotency-key'];
-    if (key === undefined) return create(req.body, config);
+export const handler = apiHandler(apiRoutes.createGroup, async (req) => {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return create(req.body, config);
 
-    const objectKey = groupIdempotencyObjectKey(key, callerScope(req.event));
-    const store = idempotencyStore(config, required(config.bucketName, 'BUCKET_NAME'));
-    const fp = groupFingerprint(req.body);
-    const claim = { fingerprint: fp, claimedAt: new Date().toISOString() };
-    if (!(await store.claim(objectKey, claim))) {
-      const existing = await store.read(objectKey);
-      const decision = existing ? decideReplay(existing, fp, new Date()) : { kind: 'take-over' as const };
-      if (decision.kind === 'replay') {
-        logger.info('idempotent replay', { groupId: decision.group.groupId });
-        return replayed(decision.group);
-      }
-      if (decision.kind === 'in-progress') throw groupInProgress();
-      logger.warn('taking over a stale idempotency claim');
-      await store.write(objectKey, claim);
+  const objectKey = groupIdempotencyObjectKey(key, callerScope(req.event));
+  const store = idempotencyStore(config, required(config.bucketName, 'BUCKET_NAME'));
+  const fp = groupFingerprint(req.body);
+  const claim = { fingerprint: fp, claimedAt: new Date().toISOString() };
+  if (!(await store.claim(objectKey, claim))) {
+    const existing = await store.read(objectKey);
+    const decision = existing ? decideReplay(existing, fp, new Date()) : { kind: 'take-over' as const };
+    if (decision.kind === 'replay') {
+      logger.info('idempotent replay', { groupId: decision.group.groupId });
+      return replayed(decision.group);
     }
-    let answer: ApiResponse;
-    try {
-      answer = await create(req.body, config);
-    } catch (e) {
-      // Nothing was made (or nothing we know of): the key is free for the caller's retry.
-      await store.release(objectKey).catch(() => undefined);
-      throw e;
-    }
-    await store.write(objectKey, { ...claim, group: answer.body as Record<string, unknown> });
-    return answer;
-  },
-);
+    if (decision.kind === 'in-progress') throw groupInProgress();
+    logger.warn('taking over a stale idempotency claim');
+    await store.write(objectKey, claim);
+  }
+  let answer: ApiResponse;
+  try {
+    answer = await create(req.body, config);
+  } catch (e) {
+    // Nothing was made (or nothing we know of): the key is free for the caller's retry.
+    await store.release(objectKey).catch(() => undefined);
+    throw e;
+  }
+  await store.write(objectKey, { ...claim, group: answer.body as Record<string, unknown> });
+  return answer;
+});

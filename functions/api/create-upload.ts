@@ -7,7 +7,7 @@
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
-import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '../core/api-schemas/uploads';
+import { apiRoutes } from '../../lib/routes';
 import {
   ACCEPTED_CONTENT_TYPES,
   extensionFor,
@@ -21,68 +21,63 @@ import { ttlSecondsOf } from '../shared/dynamodb';
 import { recordsFor } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
 
-export const handler = apiHandler<CreateUploadBody>(
-  { name: 'createUpload', body: createUploadBody, path: uploadGroupPathSchema },
-  async (req) => {
-    const config = loadConfig();
-    const bucket = required(config.bucketName, 'BUCKET_NAME');
-    const groupId = req.path.groupId ?? '';
-    const { contentType, contentLength } = req.body;
-    if (contentLength > config.maxImageBytes)
-      throw new ApiError(
-        400,
-        'FileTooLarge',
-        `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
-      );
-    const ext = extensionFor(contentType);
-    if (!ext)
-      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`, {
-        accepted: ACCEPTED_CONTENT_TYPES,
-      });
-
-    try {
-      await assetsClient(config).getAssetGroup(groupId);
-    } catch (e) {
-      if (e instanceof UpstreamError && e.code.startsWith('NotFound')) throw notFound('Group', groupId);
-      // The check is a courtesy, and GetAssetGroup's 10 QPS would cap every client's upload rate (bench:
-      // 188 of 300 simultaneous uploads refused): when throttled, go ahead; ingest reports a missing group.
-      if (!(e instanceof UpstreamError && e.throttled)) throw e;
-    }
-
-    const now = new Date();
-    const uploadId = newUploadId(now);
-    const key = uploadKey({ groupId, uploadId, ext });
-    const upload = await createPresignedPost(s3Client(config), {
-      Bucket: bucket,
-      Key: key,
-      Conditions: [
-        ['content-length-range', contentLength, contentLength],
-        ['eq', '$Content-Type', contentType],
-      ],
-      Fields: { 'Content-Type': contentType },
-      Expires: config.uploadUrlTtlSeconds,
-    });
-    const expiresAt = new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000);
-    await registerUpload(
-      recordsFor(config),
-      {
-        uploadId,
-        groupId,
-        fileName: req.body.fileName,
-        contentType,
-        contentLength,
-        createdAt: now,
-        uploadExpiresAt: expiresAt,
-      },
-      ttlSecondsOf(config),
+export const handler = apiHandler(apiRoutes.createUpload, async (req) => {
+  const config = loadConfig();
+  const bucket = required(config.bucketName, 'BUCKET_NAME');
+  const groupId = req.path.groupId;
+  const { contentType, contentLength } = req.body;
+  if (contentLength > config.maxImageBytes)
+    throw new ApiError(
+      'FileTooLarge',
+      `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
     );
-    return {
-      status: 201,
-      body: {
-        uploadId,
-        upload: { url: upload.url, fields: upload.fields },
-        expiresAt: expiresAt.toISOString(),
-      },
-    };
-  },
-);
+  const ext = extensionFor(contentType);
+  if (!ext)
+    throw new ApiError('UnsupportedContentType', `${contentType} is not an accepted image type`, {
+      accepted: ACCEPTED_CONTENT_TYPES,
+    });
+
+  try {
+    await assetsClient(config).getAssetGroup(groupId);
+  } catch (e) {
+    if (e instanceof UpstreamError && e.code.startsWith('NotFound')) throw notFound('group', groupId);
+    // The check is a courtesy, and GetAssetGroup's 10 QPS would cap every client's upload rate (bench:
+    // 188 of 300 simultaneous uploads refused): when throttled, go ahead; ingest reports a missing group.
+    if (!(e instanceof UpstreamError && e.throttled)) throw e;
+  }
+
+  const now = new Date();
+  const uploadId = newUploadId(now);
+  const key = uploadKey({ groupId, uploadId, ext });
+  const upload = await createPresignedPost(s3Client(config), {
+    Bucket: bucket,
+    Key: key,
+    Conditions: [
+      ['content-length-range', contentLength, contentLength],
+      ['eq', '$Content-Type', contentType],
+    ],
+    Fields: { 'Content-Type': contentType },
+    Expires: config.uploadUrlTtlSeconds,
+  });
+  const expiresAt = new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000);
+  await registerUpload(
+    recordsFor(config),
+    {
+      uploadId,
+      groupId,
+      fileName: req.body.fileName,
+      contentType,
+      contentLength,
+      createdAt: now,
+      uploadExpiresAt: expiresAt,
+    },
+    ttlSecondsOf(config),
+  );
+  return {
+    body: {
+      uploadId,
+      upload: { url: upload.url, fields: upload.fields },
+      expiresAt: expiresAt.toISOString(),
+    },
+  };
+});

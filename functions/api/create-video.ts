@@ -6,7 +6,7 @@
  * 409 IdempotencyConflict.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createVideoBody, type CreateVideoBody } from '../core/api-schemas/videos';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import {
   buildCreateTaskInput,
@@ -33,46 +33,42 @@ function callerScope(event: APIGatewayProxyEvent): string {
   return idempotencyScope(id?.userArn ?? id?.caller ?? '');
 }
 
-export const handler = apiHandler<CreateVideoBody>(
-  { name: 'createVideo', body: createVideoBody },
-  async (req) => {
-    const config = loadConfig();
-    const body = req.body;
-    const model = body.model ?? config.seedanceModel;
-    const fp = fingerprint({ ...body, model });
-    const key = req.headers['idempotency-key'];
-    const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
-    logger.appendKeys({ videoId });
-    const answer = await startOrReplayVideo(
-      { records: recordsFor(config), executions: videoExecutions(config), ttlSeconds: ttlSecondsOf(config) },
-      {
+export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
+  const config = loadConfig();
+  const body = req.body;
+  const model = body.model ?? config.seedanceModel;
+  const fp = fingerprint({ ...body, model });
+  const key = req.headers['idempotency-key'];
+  const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
+  logger.appendKeys({ videoId });
+  const answer = await startOrReplayVideo(
+    { records: recordsFor(config), executions: videoExecutions(config), ttlSeconds: ttlSecondsOf(config) },
+    {
+      videoId,
+      fingerprint: fp,
+      model,
+      check: async () => {
+        checkVideoRules(body, model);
+        return checkReferencedAssets(body, assetsClient(config), config.projectName);
+      },
+      input: (requestedAt, groupIds) => ({
         videoId,
         fingerprint: fp,
-        model,
-        check: async () => {
-          checkVideoRules(body, model);
-          return checkReferencedAssets(body, assetsClient(config), config.projectName);
-        },
-        input: (requestedAt, groupIds) => ({
-          videoId,
-          fingerprint: fp,
-          requestedAt,
-          seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
-          ...(groupIds.length > 0 ? { groupIds } : {}),
-          request: buildCreateTaskInput(body, {
-            model,
-            seed: seedFor(videoId, body.seed),
-            executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
-          }),
+        requestedAt,
+        seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
+        ...(groupIds.length > 0 ? { groupIds } : {}),
+        request: buildCreateTaskInput(body, {
+          model,
+          seed: seedFor(videoId, body.seed),
+          executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
         }),
-      },
-    );
-    if (answer.replayed) logger.info('idempotent replay', { status: answer.status });
-    else logger.info('video started', { model });
-    return {
-      status: 202,
-      body: { videoId, status: answer.status },
-      headers: { location: `/videos/${videoId}` },
-    };
-  },
-);
+      }),
+    },
+  );
+  if (answer.replayed) logger.info('idempotent replay', { status: answer.status });
+  else logger.info('video started', { model });
+  return {
+    body: { videoId, status: answer.status },
+    headers: { location: `/videos/${videoId}` },
+  };
+});

@@ -1,5 +1,5 @@
 /** GET /assets/{assetId} */
-import { assetPathSchema } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import { assetView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -7,7 +7,7 @@ import { assetsClient } from '../shared/clients';
 
 const assets = assetsClient(loadConfig());
 
-export const handler = apiHandler({ name: 'getAsset', path: assetPathSchema }, async ({ path }) => {
+export const handler = apiHandler(apiRoutes.getAsset, async ({ path }) => {
   const asset = await assets.getAsset(path.assetId);
-  return { status: 200, body: assetView(asset) };
+  return { body: assetView(asset) };
 });

@@ -1,5 +1,5 @@
 /** GET /groups/{groupId} */
-import { groupPathSchema } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import { groupView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -8,7 +8,7 @@ import { assetsClient } from '../shared/clients';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler({ name: 'getGroup', path: groupPathSchema }, async ({ path }) => {
+export const handler = apiHandler(apiRoutes.getGroup, async ({ path }) => {
   const group = await assets.getAssetGroup(path.groupId);
-  return { status: 200, body: groupView(group, config.managedGroupTag) };
+  return { body: groupView(group, config.managedGroupTag) };
 });

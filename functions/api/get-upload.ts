@@ -7,7 +7,7 @@
  * keeps reading `active` rather than failing the request.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { uploadPathSchema } from '../core/api-schemas/uploads';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig, required, type Config } from '../core/config';
 import { UpstreamError } from '../core/errors';
 import type { UploadRecord } from '../core/records';
@@ -50,10 +50,9 @@ function uploadFacts(config: Config): UploadFacts {
   };
 }
 
-export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema }, async (req) => {
+export const handler = apiHandler(apiRoutes.getUpload, async (req) => {
   const config = loadConfig();
   return {
-    status: 200,
     body: await uploadStatus(recordsFor(config), uploadFacts(config), req.path.groupId, req.path.uploadId),
   };
 });

@@ -2,19 +2,19 @@
  * GET /videos/{videoId}: the video's record (status, usage, the upstream error when it failed, times)
  * with presigned links to the saved files once it succeeded. One table read; no Step Functions call.
  */
-import { videoPathSchema } from '../core/api-schemas/videos';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig, required } from '../core/config';
 import { savedFiles, videoRecord, videoView } from '../core/video';
 import { apiHandler } from '../shared/api';
 import { recordsFor } from '../shared/record-transition';
 import { presignVideoLinks } from '../shared/video-links';
 
-export const handler = apiHandler({ name: 'getVideo', path: videoPathSchema }, async (req) => {
+export const handler = apiHandler(apiRoutes.getVideo, async (req) => {
   const config = loadConfig();
   const record = await videoRecord(recordsFor(config), req.path.videoId);
   const files = savedFiles(record);
   const links = files
     ? await presignVideoLinks(config, required(config.bucketName, 'BUCKET_NAME'), files)
     : undefined;
-  return { status: 200, body: videoView(record, links) };
+  return { body: videoView(record, links) };
 });

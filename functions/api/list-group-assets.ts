@@ -2,7 +2,7 @@
  * GET /groups/{groupId}/assets — one page of a group's assets. The group is read too, because
  * ListAssets answers an empty page for a group that does not exist and the caller deserves a 404.
  */
-import { groupPathSchema, listGroupAssetsQuery } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import { assetView, pageView, toUpstreamStatus } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -11,7 +11,7 @@ import { assetsClient } from '../shared/clients';
 const assets = assetsClient(loadConfig());
 
 export const handler = apiHandler(
-  { name: 'listGroupAssets', path: groupPathSchema, query: listGroupAssetsQuery },
+  apiRoutes.listGroupAssets,
   async ({ path, query: { status, pageNumber, pageSize } }) => {
     const groupId = path.groupId;
     // Both calls settle before answering (no request left in flight), and the group's error wins.
@@ -25,6 +25,6 @@ export const handler = apiHandler(
     ]);
     if (group.status === 'rejected') throw group.reason;
     if (page.status === 'rejected') throw page.reason;
-    return { status: 200, body: pageView(page.value, assetView) };
+    return { body: pageView(page.value, assetView) };
   },
 );

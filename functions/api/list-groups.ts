@@ -1,5 +1,5 @@
 /** GET /groups — one page of the project's asset groups (managed or not; `managed` tells which). */
-import { listGroupsQuery } from '../core/api-schemas/groups';
+import { apiRoutes } from '../../lib/routes';
 import { loadConfig } from '../core/config';
 import { groupView, pageView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -8,14 +8,11 @@ import { assetsClient } from '../shared/clients';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler(
-  { name: 'listGroups', query: listGroupsQuery },
-  async ({ query: { pageNumber, pageSize, name } }) => {
-    const page = await assets.listAssetGroups({
-      pageNumber,
-      pageSize,
-      ...(name ? { filter: { name } } : {}),
-    });
-    return { status: 200, body: pageView(page, (g) => groupView(g, config.managedGroupTag)) };
-  },
-);
+export const handler = apiHandler(apiRoutes.listGroups, async ({ query: { pageNumber, pageSize, name } }) => {
+  const page = await assets.listAssetGroups({
+    pageNumber,
+    pageSize,
+    ...(name ? { filter: { name } } : {}),
+  });
+  return { body: pageView(page, (g) => groupView(g, config.managedGroupTag)) };
+});

@@ -126,50 +126,279 @@ export function isUpstreamError(e: unknown): e is UpstreamError {
   return e instanceof UpstreamError;
 }
 
-/** An error the REST API answers with `{"error":{code,message,details}}`. */
+/**
+ * Every code the REST API answers, with its HTTP status and the sentence OpenAPI shows for it. Handlers,
+ * the error middleware, the gateway responses (lib/constructs/api.ts) and the OpenAPI generator all read
+ * this one table; `ApiError` takes only its keys, so a code cannot be answered without being listed.
+ * `source` says who answers it: the handler, API Gateway in front of it, or the handler on behalf of an
+ * upstream failure (apiErrorFromUpstream).
+ */
+export interface ApiErrorSpec {
+  status: number;
+  source: 'handler' | 'gateway' | 'upstream';
+  /** When a route answers it, for OpenAPI and for people reading the code. */
+  description: string;
+  /** Default message when the thrower has nothing more precise to say. */
+  message?: string;
+}
+
+export const API_ERRORS = {
+  // ---- the request as sent (every route) ----
+  ValidationError: {
+    status: 400,
+    source: 'handler',
+    description:
+      'A path parameter, query parameter, header or body field is invalid (one entry per field in details)',
+    message: 'The request is invalid',
+  },
+  InvalidJson: {
+    status: 400,
+    source: 'handler',
+    description: 'The request body is not valid JSON',
+    message: 'The request body is not valid JSON',
+  },
+  // The one not-found family: whatever is missing (group, asset, upload, video, upstream's NotFound.*),
+  // the code is NotFound and details say what (`resource`, or upstream's code in `upstreamCode`).
+  NotFound: {
+    status: 404,
+    source: 'handler',
+    description:
+      'No such group, asset, upload or video (details.resource, or upstream NotFound.* in details.upstreamCode)',
+  },
+  InternalError: {
+    status: 500,
+    source: 'handler',
+    description: 'An unexpected fault (no detail is exposed; the request ID is in x-request-id)',
+    message: 'Internal error',
+  },
+  // ---- particular to some routes ----
+  UnmanagedGroup: {
+    status: 409,
+    source: 'handler',
+    description:
+      'The group was not created by this stack, or is a LivenessFace group: repeat with ?force=true',
+  },
+  FileTooLarge: {
+    status: 400,
+    source: 'handler',
+    description: 'contentLength is above MAX_IMAGE_BYTES (at most 30 MB - 1)',
+  },
+  UnsupportedContentType: {
+    status: 400,
+    source: 'handler',
+    description: 'contentType is not one of the accepted image types (listed in details.accepted)',
+  },
+  IdempotencyConflict: {
+    status: 409,
+    source: 'handler',
+    description: 'The Idempotency-Key was used with another body',
+  },
+  IdempotencyInProgress: {
+    status: 409,
+    source: 'handler',
+    description: 'A request with this Idempotency-Key is still being served; retry in a few seconds',
+  },
+  AssetInOtherProject: {
+    status: 409,
+    source: 'handler',
+    description: 'The asset belongs to another project than this stack uses',
+  },
+  AssetNotFound: {
+    status: 400,
+    source: 'handler',
+    description: 'A referenced asset is not in this project (every problem in details.problems)',
+  },
+  AssetTypeMismatch: {
+    status: 400,
+    source: 'handler',
+    description: 'A referenced asset is of the wrong type for its slot',
+  },
+  AssetNotActive: {
+    status: 409,
+    source: 'handler',
+    description: 'An asset is still Processing (retry later) or Failed',
+  },
+  ImageModeConflict: {
+    status: 400,
+    source: 'handler',
+    description: 'firstFrame/lastFrame and references cannot be mixed',
+  },
+  LastFrameWithoutFirstFrame: { status: 400, source: 'handler', description: 'lastFrame needs firstFrame' },
+  TooManyReferenceImages: {
+    status: 400,
+    source: 'handler',
+    description: 'More reference images than the model takes',
+  },
+  TooManyReferenceVideos: {
+    status: 400,
+    source: 'handler',
+    description: 'More reference videos than the model takes',
+  },
+  TooManyReferenceAudios: {
+    status: 400,
+    source: 'handler',
+    description: 'More reference audios than the model takes',
+  },
+  ReferenceVideosTooLong: {
+    status: 400,
+    source: 'handler',
+    description: 'Reference videos longer than 15 s in all',
+  },
+  ReferenceAudiosTooLong: {
+    status: 400,
+    source: 'handler',
+    description: 'Reference audios longer than 15 s in all',
+  },
+  AudioWithoutVisual: {
+    status: 400,
+    source: 'handler',
+    description: 'Reference audio needs an image or a video',
+  },
+  PromptReferencesAssetId: {
+    status: 400,
+    source: 'handler',
+    description: 'The prompt names an asset ID; name media as "Image 1", "Video 1"…',
+  },
+  PromptReferencesMissingMedia: {
+    status: 400,
+    source: 'handler',
+    description: 'The prompt names media the request does not have',
+  },
+  ResolutionNotSupported: {
+    status: 400,
+    source: 'handler',
+    description: 'The model does not offer this resolution',
+  },
+  ServiceBusy: {
+    status: 503,
+    source: 'handler',
+    description: 'Step Functions refused the call for now; retry after Retry-After',
+  },
+  InvalidNextToken: {
+    status: 400,
+    source: 'handler',
+    description: 'nextToken is not one this route gave for these filters',
+    message: 'nextToken is not valid for this request',
+  },
+  VideoNotRunning: {
+    status: 409,
+    source: 'handler',
+    description: 'The video already ended (its status is in details)',
+  },
+  // ---- an upstream failure, answered by the handler (apiErrorFromUpstream) ----
+  UpstreamRejected: {
+    status: 400,
+    source: 'upstream',
+    description:
+      "Upstream refused what the request asked for (a 4xx the caller caused): upstream's code and status in details.upstreamCode / details.upstreamStatus",
+  },
+  UpstreamError: {
+    status: 502,
+    source: 'upstream',
+    description: 'Upstream answered a 5xx or something unreadable',
+  },
+  UpstreamCredentialsRejected: {
+    status: 502,
+    source: 'upstream',
+    description: "Upstream refused this stack's AK/SK or token (an operator's problem, not the caller's)",
+  },
+  UpstreamThrottled: {
+    status: 503,
+    source: 'upstream',
+    description: 'Upstream throttled the call; retry after Retry-After',
+  },
+  UpstreamTimeout: { status: 504, source: 'upstream', description: 'Upstream did not answer in time' },
+  UpstreamUnavailable: { status: 504, source: 'upstream', description: 'Upstream could not be reached' },
+  // ---- API Gateway, before or instead of the handler (lib/constructs/api.ts maps its response types) ----
+  MissingAuthenticationToken: {
+    status: 403,
+    source: 'gateway',
+    description: 'No SigV4 signature, or no such route',
+  },
+  InvalidSignature: { status: 403, source: 'gateway', description: 'The SigV4 signature does not match' },
+  ExpiredToken: { status: 403, source: 'gateway', description: 'The signing credentials have expired' },
+  AccessDenied: { status: 403, source: 'gateway', description: 'IAM denies the caller this route' },
+  RequestTooLarge: { status: 413, source: 'gateway', description: 'The request exceeds 10 MB' },
+  Throttled: { status: 429, source: 'gateway', description: 'Stage throttling; retry with backoff' },
+  QuotaExceeded: { status: 429, source: 'gateway', description: 'The usage-plan quota is used up' },
+  IntegrationTimeout: {
+    status: 504,
+    source: 'gateway',
+    description: 'The handler did not answer within the integration timeout',
+  },
+  BadRequest: { status: 400, source: 'gateway', description: 'Any other request API Gateway refuses itself' },
+} as const satisfies Record<string, ApiErrorSpec>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export const isApiErrorCode = (code: string): code is ApiErrorCode => Object.hasOwn(API_ERRORS, code);
+
+/** Codes every route can answer, whatever it does: the gateway's and the unexpected fault. */
+export const EVERY_ROUTE_CODES: readonly ApiErrorCode[] = [
+  ...(Object.keys(API_ERRORS) as ApiErrorCode[]).filter((c) => API_ERRORS[c].source === 'gateway'),
+  'InternalError',
+];
+
+/** Codes a route that calls upstream can answer on an upstream failure (apiErrorFromUpstream). */
+export const UPSTREAM_CODES: readonly ApiErrorCode[] = [
+  ...(Object.keys(API_ERRORS) as ApiErrorCode[]).filter((c) => API_ERRORS[c].source === 'upstream'),
+  'NotFound',
+];
+
+/** An error the REST API answers with `{"error":{code,message,details}}`; its status is the catalogue's. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
+    readonly code: ApiErrorCode,
+    message?: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
   ) {
-    super(message);
+    const spec: ApiErrorSpec = API_ERRORS[code];
+    super(message ?? spec.message ?? spec.description);
+    this.status = spec.status;
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) =>
-  new ApiError(400, code, message, details);
-export const notFound = (what: string, id: string) =>
-  new ApiError(404, 'NotFound', `${what} ${id} was not found`);
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new ApiError(409, code, message, details);
+/** NotFound for a resource named in the path, with what was missing in details. */
+export const notFound = (resource: 'group' | 'asset' | 'upload' | 'video', id: string) =>
+  new ApiError('NotFound', `${resource[0]?.toUpperCase()}${resource.slice(1)} ${id} was not found`, {
+    resource,
+    id,
+  });
 /** DELETE /groups/{id} of a group this stack does not manage, without `?force=true`. */
 export const unmanagedGroup = (groupId: string, why: string) =>
-  conflict('UnmanagedGroup', `group ${groupId} ${why}; deleting it also deletes its assets`, {
+  new ApiError('UnmanagedGroup', `group ${groupId} ${why}; deleting it also deletes its assets`, {
     hint: 'Repeat the request with ?force=true to delete it anyway.',
   });
 
 /**
- * How an upstream failure reaches a REST caller: upstream 4xx that the caller caused keep their status
- * and code, except not-found (always `NotFound`); our own credential/permission problems
- * (`UpstreamCredentialsRejected`), throttling and upstream faults become 502/503/504 because the caller
- * can do nothing about them. Upstream's own code is always in `details.upstreamCode`.
+ * How an upstream failure reaches a REST caller: what the caller caused (an upstream 4xx) is
+ * `UpstreamRejected` (400), except not-found, which joins the `NotFound` family; our own
+ * credential/permission problems (`UpstreamCredentialsRejected`), throttling and upstream faults become
+ * 502/503/504 because the caller can do nothing about them. Upstream's own code and HTTP status are
+ * always in `details.upstreamCode` / `details.upstreamStatus`: one closed set of codes for callers to
+ * branch on, and upstream's open-ended one for people to read.
  */
 export function apiErrorFromUpstream(e: UpstreamError): ApiError {
-  const details = { service: e.service, upstreamCode: e.code, requestId: e.requestId, hint: e.hint };
+  const details = {
+    service: e.service,
+    upstreamCode: e.code,
+    upstreamStatus: e.status,
+    requestId: e.requestId,
+    hint: e.hint,
+  };
   const msg = `${e.service} ${e.operation ?? 'call'} failed: ${e.message}`;
   if (e.status === 0)
-    return new ApiError(504, e.code === 'Timeout' ? 'UpstreamTimeout' : 'UpstreamUnavailable', msg, details);
-  if (e.throttled) return new ApiError(503, 'UpstreamThrottled', msg, details, { 'Retry-After': '2' });
+    return e.code === 'Timeout'
+      ? new ApiError('UpstreamTimeout', msg, details)
+      : new ApiError('UpstreamUnavailable', msg, details);
+  if (e.throttled) return new ApiError('UpstreamThrottled', msg, details, { 'Retry-After': '2' });
   // A 2xx we could not read (MalformedResponse) is as much the upstream's fault as a 5xx.
-  if (e.status >= 500 || e.status < 400) return new ApiError(502, 'UpstreamError', msg, details);
+  if (e.status >= 500 || e.status < 400) return new ApiError('UpstreamError', msg, details);
   // Our credentials or permissions, not the caller's: a stable code, upstream's own in details.
-  if (e.status === 401 || e.status === 403)
-    return new ApiError(502, 'UpstreamCredentialsRejected', msg, details);
-  // One not-found family: the API's `NotFound`, whichever `NotFound.<field>` upstream said.
-  if (e.status === 404 || e.code.startsWith('NotFound')) return new ApiError(404, 'NotFound', msg, details);
-  return new ApiError(e.status, e.code, msg, details);
+  if (e.status === 401 || e.status === 403) return new ApiError('UpstreamCredentialsRejected', msg, details);
+  if (e.status === 404 || e.code.startsWith('NotFound')) return new ApiError('NotFound', msg, details);
+  return new ApiError('UpstreamRejected', msg, details);
 }

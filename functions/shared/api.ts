@@ -1,11 +1,14 @@
 /**
- * The one way an API Gateway handler is written: `apiHandler({name, body, query}, fn)`. Middy runs the
- * small middlewares under ./middleware (request log, error envelope, credential refresh, JSON body,
- * zod validation); `fn` gets a typed request and returns `{status, body?, headers?}`.
+ * The one way an API Gateway handler is written: `apiHandler(apiRoutes.<name>, fn)`. The route row
+ * (lib/routes.ts) says what to check and what to answer: Middy runs the small middlewares under
+ * ./middleware (request log, error envelope, credential refresh, JSON body, zod validation of the row's
+ * path, query, header and body schemas); `fn` gets the typed, parsed request and returns
+ * `{body?, headers?, status?}`, the status defaulting to the row's success status.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { errorCodesOf, type Route, type RouteRequest } from '../../lib/routes';
 import { clearCredentialsCache } from './credentials';
 import { logger as defaultLogger, type Logger } from './logger';
 import { errorResponse } from './middleware/error-response';
@@ -13,47 +16,45 @@ import { jsonBody } from './middleware/json-body';
 import { refreshCredentialsOnAuthError } from './middleware/refresh-credentials';
 import { requestLog } from './middleware/request-log';
 import type { ApiEvent } from './middleware/types';
-import { validateRequest } from './middleware/validate-request';
+import { lowerCaseHeaders, validateRequest } from './middleware/validate-request';
 
-type PathParams = Record<string, string>;
+/** What the handler factory reads from a route row (tests pass rows of their own). */
+export type RouteRow = Pick<Route, 'name' | 'access' | 'errors' | 'status'> & { request?: RouteRequest };
 
-export interface ApiRequest<B = undefined, Q = undefined, P extends PathParams = PathParams> {
-  body: B;
-  query: Q;
-  /** Path parameters; typed by the `path` schema when one is given. */
-  path: P;
-  /** Lower-case header names. */
-  headers: Record<string, string>;
+type Parsed<R, K extends keyof RouteRequest, Else> = R extends { request: infer Q }
+  ? Q extends { [P in K]: infer S }
+    ? S extends z.ZodType
+      ? z.output<S>
+      : Else
+    : Else
+  : Else;
+
+export interface ApiRequest<R = RouteRow> {
+  body: Parsed<R, 'body', undefined>;
+  query: Parsed<R, 'query', undefined>;
+  /** Path parameters as the row's `path` schema parsed them. */
+  path: Parsed<R, 'path', Record<string, string>>;
+  /** Lower-case header names; those the row's `headers` schema reads, as it parsed them. */
+  headers: Record<string, string> & Parsed<R, 'headers', unknown>;
   requestId: string;
   event: APIGatewayProxyEvent;
 }
 
 export interface ApiResponse {
-  status: number;
+  /** Defaults to the route's success status. */
+  status?: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface ApiHandlerOptions<B, Q, P extends PathParams = PathParams> {
-  /** Route name from lib/routes.ts, written on every log line. */
-  name: string;
-  body?: z.ZodType<B>;
-  query?: z.ZodType<Q>;
-  /** Checks path parameters (IDs) before any upstream call; failures answer 400 ValidationError. */
-  path?: z.ZodType<P>;
+export interface ApiHandlerOptions {
   /** Defaults to the process logger; tests pass their own. */
   logger?: Logger;
 }
 
 export type ApiLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-function lowerCaseHeaders(h: APIGatewayProxyEvent['headers'] | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
-  return out;
-}
-
-export function toProxyResult(res: ApiResponse): APIGatewayProxyResult {
+export function toProxyResult(res: ApiResponse & { status: number }): APIGatewayProxyResult {
   const hasBody = res.body !== undefined && res.status !== 204;
   return {
     statusCode: res.status,
@@ -62,35 +63,32 @@ export function toProxyResult(res: ApiResponse): APIGatewayProxyResult {
   };
 }
 
-export function apiHandler<B = undefined, Q = undefined, P extends PathParams = PathParams>(
-  opts: ApiHandlerOptions<B, Q, P>,
-  fn: (req: ApiRequest<B, Q, P>) => Promise<ApiResponse>,
+export function apiHandler<R extends RouteRow>(
+  route: R,
+  fn: (req: ApiRequest<R>) => Promise<ApiResponse>,
+  opts: ApiHandlerOptions = {},
 ): ApiLambda {
   const log = opts.logger ?? defaultLogger;
+  const schemas = route.request ?? {};
   const core = async (event: ApiEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const v = event.validated;
     const res = await fn({
-      body: v?.body as B,
-      query: v?.query as Q,
-      path: (v?.path ?? {}) as P,
-      headers: lowerCaseHeaders(event.headers),
+      body: v?.body,
+      query: v?.query,
+      path: v?.path ?? {},
+      headers: { ...lowerCaseHeaders(event.headers), ...(v?.headers ?? {}) },
       requestId: event.requestContext?.requestId ?? context.awsRequestId,
       event,
-    });
-    return toProxyResult(res);
-  };
-  const schemas = {
-    ...(opts.body ? { body: opts.body } : {}),
-    ...(opts.query ? { query: opts.query } : {}),
-    ...(opts.path ? { path: opts.path } : {}),
+    } as ApiRequest<R>);
+    return toProxyResult({ ...res, status: res.status ?? route.status });
   };
   // onError runs in reverse order of use(): errorResponse shapes the answer, then requestLog logs it.
   // A route without a body schema ignores whatever body it is sent, malformed or not.
   const handler = middy<ApiEvent, APIGatewayProxyResult, Error, Context>()
-    .use(requestLog(log, opts.name))
-    .use(errorResponse(log))
+    .use(requestLog(log, route.name))
+    .use(errorResponse(log, errorCodesOf(route)))
     .use(refreshCredentialsOnAuthError(clearCredentialsCache))
-    .use(opts.body ? [jsonBody(), validateRequest(schemas)] : [validateRequest(schemas)])
+    .use(schemas.body ? [jsonBody(), validateRequest(schemas)] : [validateRequest(schemas)])
     .handler(core);
   return (event, context) => handler(event as ApiEvent, context);
 }

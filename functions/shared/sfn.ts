@@ -25,7 +25,7 @@ export function awsApiError(e: unknown): unknown {
     name === 'ExecutionLimitExceeded' ||
     name === 'TooManyRequestsException'
   )
-    return new ApiError(503, 'ServiceBusy', 'Too many video requests right now; retry shortly', undefined, {
+    return new ApiError('ServiceBusy', 'Too many video requests right now; retry shortly', undefined, {
       'Retry-After': '5',
     });
   return e;

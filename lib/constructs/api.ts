@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantCapabilities, type GrantTargets } from '../grants';
 import { API_HANDLER_TIMEOUT_SECONDS, type Access, type Route } from '../routes';
+import type { ApiErrorCode } from '../../functions/core/errors';
 import { HandlerFunction, idFromModule, type FunctionEnv } from './handler-function';
 
 export interface ApiProps {
@@ -28,8 +29,12 @@ export interface ApiProps {
   handlerTimeoutSeconds?: number;
 }
 
-/** Gateway-generated errors, answered in the handlers' envelope with the handlers' codes. */
-export const GATEWAY_ERRORS: ReadonlyArray<{ type: apigw.ResponseType; code: string; status?: string }> = [
+/** Gateway-generated errors, answered in the handlers' envelope with codes from the catalogue (functions/core/errors.ts). */
+export const GATEWAY_ERRORS: ReadonlyArray<{
+  type: apigw.ResponseType;
+  code: ApiErrorCode;
+  status?: string;
+}> = [
   { type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, code: 'MissingAuthenticationToken' },
   { type: apigw.ResponseType.INVALID_SIGNATURE, code: 'InvalidSignature' },
   { type: apigw.ResponseType.EXPIRED_TOKEN, code: 'ExpiredToken' },

@@ -25,6 +25,8 @@ const GHOST: Route = {
   handler: 'functions/api/does-not-exist.ts',
   summary: 'a route whose handler module does not exist',
   access: [],
+  status: 200,
+  errors: [],
 };
 const BROKEN: Route = { ...GHOST, name: 'broken', path: '/broken' };
 const TIMED: Route = { ...GHOST, name: 'timed', path: '/timed' };

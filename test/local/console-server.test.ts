@@ -19,6 +19,8 @@ const REAL_PERSON: Route = {
   handler: 'functions/api/none.ts',
   summary: 'stand-in for the route another issue adds',
   access: [],
+  status: 200,
+  errors: [],
 };
 
 const events: APIGatewayProxyEvent[] = [];

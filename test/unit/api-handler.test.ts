@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiError, UpstreamError } from '../../functions/core/errors';
-import { apiHandler, toProxyResult, type ApiRequest } from '../../functions/shared/api';
+import { apiHandler, toProxyResult, type ApiRequest, type RouteRow } from '../../functions/shared/api';
 import { Logger } from '../../functions/shared/logger';
 import { apiEvent, errorCode, lambdaContext, parseResult } from '../handlers/api-event';
 
@@ -12,16 +12,30 @@ function logs() {
 
 const body = z.object({ name: z.string().min(1), count: z.number().int().optional() });
 const query = z.object({ pageSize: z.coerce.number().int().max(100).default(10) });
+const headers = z.object({ 'idempotency-key': z.string().min(3).optional() });
+
+/** A route row of the shape lib/routes.ts holds. */
+const row = <R extends Partial<RouteRow>>(r: R & { name: string }) => ({
+  access: [],
+  errors: [],
+  status: 200,
+  ...r,
+});
 
 describe('apiHandler', () => {
   it('hands the handler a typed, validated request and serializes its answer', async () => {
     // Prepare
     const { logger } = logs();
-    let seen: ApiRequest<z.infer<typeof body>, z.infer<typeof query>> | undefined;
-    const handler = apiHandler({ name: 'createThing', body, query, logger }, async (req) => {
-      seen = req;
-      return { status: 201, body: { ok: true, name: req.body.name }, headers: { Location: '/things/1' } };
-    });
+    const route = row({ name: 'createThing', status: 201, request: { body, query, headers } });
+    let seen: ApiRequest<typeof route> | undefined;
+    const handler = apiHandler(
+      route,
+      async (req) => {
+        seen = req;
+        return { body: { ok: true, name: req.body.name }, headers: { Location: '/things/1' } };
+      },
+      { logger },
+    );
     // Act
     const res = parseResult(
       await handler(
@@ -30,7 +44,7 @@ describe('apiHandler', () => {
           body: { name: 'Mia' },
           query: { pageSize: '5' },
           pathParameters: { id: 'x' },
-          headers: { 'Idempotency-Key': 'k1' },
+          headers: { 'Idempotency-Key': 'key-1' },
           requestId: 'r-9',
         }),
         lambdaContext(),
@@ -47,15 +61,65 @@ describe('apiHandler', () => {
       body: { name: 'Mia' },
       query: { pageSize: 5 },
       path: { id: 'x' },
-      headers: { 'idempotency-key': 'k1' },
+      headers: { 'idempotency-key': 'key-1' },
       requestId: 'r-9',
     });
+  });
+
+  it('checks the row’s header schema and answers the row’s status when the handler names none', async () => {
+    // Prepare
+    const { logger } = logs();
+    const route = row({ name: 'createThing', status: 202, request: { headers } });
+    const handler = apiHandler(route, async (req) => ({ body: { key: req.headers['idempotency-key'] } }), {
+      logger,
+    });
+    // Act
+    const bad = parseResult(
+      await handler(apiEvent({ headers: { 'Idempotency-Key': 'k' } }), lambdaContext()),
+    );
+    const good = parseResult(
+      await handler(apiEvent({ headers: { 'idempotency-KEY': 'key-2' } }), lambdaContext()),
+    );
+    // Assess
+    expect([bad.status, errorCode(bad)]).toEqual([400, 'ValidationError']);
+    expect(bad.body).toMatchObject({
+      error: { details: [{ location: 'header', field: 'idempotency-key' }] },
+    });
+    expect(good).toMatchObject({ status: 202, body: { key: 'key-2' } });
+  });
+
+  it('warns when a handler answers a code its row does not declare (OpenAPI would be wrong)', async () => {
+    // Prepare
+    const { logger, lines } = logs();
+    const handler = apiHandler(
+      row({ name: 'getThing', errors: ['NotFound'] }),
+      async () => {
+        throw new ApiError('VideoNotRunning', 'already ended');
+      },
+      { logger },
+    );
+    const declared = apiHandler(
+      row({ name: 'getThing', errors: ['NotFound'] }),
+      async () => {
+        throw new ApiError('NotFound', 'gone');
+      },
+      { logger },
+    );
+    // Act
+    const res = parseResult(await handler(apiEvent(), lambdaContext()));
+    await declared(apiEvent(), lambdaContext());
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([409, 'VideoNotRunning']);
+    const warnings = lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.message === 'error code not declared on the route');
+    expect(warnings).toEqual([expect.objectContaining({ errorCode: 'VideoNotRunning', route: 'getThing' })]);
   });
 
   it('answers 204 with an empty body', async () => {
     // Prepare
     const { logger } = logs();
-    const handler = apiHandler({ name: 'deleteThing', logger }, async () => ({ status: 204 }));
+    const handler = apiHandler(row({ name: 'deleteThing', status: 204 }), async () => ({}), { logger });
     // Act
     const res = await handler(apiEvent({ method: 'DELETE' }), lambdaContext());
     // Assess
@@ -72,7 +136,11 @@ describe('apiHandler', () => {
   ])('answers 400 for %s', async (_label, payload, code) => {
     // Prepare
     const { logger } = logs();
-    const handler = apiHandler({ name: 'createThing', body, logger }, async () => ({ status: 201 }));
+    const handler = apiHandler(
+      row({ name: 'createThing', status: 201, request: { body } }),
+      async () => ({}),
+      { logger },
+    );
     // Act
     const res = parseResult(await handler(apiEvent({ method: 'POST', body: payload }), lambdaContext()));
     // Assess
@@ -83,7 +151,7 @@ describe('apiHandler', () => {
   it('ignores the body of a route that declares no body schema', async () => {
     // Prepare
     const { logger } = logs();
-    const handler = apiHandler({ name: 'getThing', logger }, async () => ({ status: 200, body: {} }));
+    const handler = apiHandler(row({ name: 'getThing' }), async () => ({ body: {} }), { logger });
     // Act
     const res = await handler(apiEvent({ body: 'not json' }), lambdaContext());
     // Assess
@@ -94,7 +162,7 @@ describe('apiHandler', () => {
     // Prepare
     const { logger } = logs();
     const errors: Error[] = [
-      new ApiError(404, 'NotFound', 'group g was not found'),
+      new ApiError('NotFound', 'group g was not found'),
       new UpstreamError({
         service: 'volcengine',
         code: 'FlowLimitExceeded',
@@ -106,9 +174,13 @@ describe('apiHandler', () => {
     const results = [];
     // Act
     for (const e of errors) {
-      const handler = apiHandler({ name: 'x', logger }, async () => {
-        throw e;
-      });
+      const handler = apiHandler(
+        row({ name: 'x', errors: ['NotFound'] }),
+        async () => {
+          throw e;
+        },
+        { logger },
+      );
       results.push(parseResult(await handler(apiEvent(), lambdaContext())));
     }
     // Assess
@@ -122,7 +194,7 @@ describe('apiHandler', () => {
   it('writes exactly one request line per call, with the request ID', async () => {
     // Prepare
     const { logger, lines } = logs();
-    const handler = apiHandler({ name: 'getThing', logger }, async () => ({ status: 200, body: {} }));
+    const handler = apiHandler(row({ name: 'getThing' }), async () => ({ body: {} }), { logger });
     // Act
     await handler(apiEvent({ requestId: 'rq-1' }), lambdaContext());
     // Assess

@@ -200,11 +200,12 @@ describe('clearCredentialsCache', () => {
 describe('apiHandler and the credentials cache', () => {
   const failingRoute = (status: number, code: string) =>
     apiHandler(
-      { name: 'credentialsProbe', logger: new Logger('test', 'error', () => undefined) },
+      { name: 'credentialsProbe', access: ['upstream'], errors: [], status: 200 },
       async () => {
         await getCredentials();
         throw new UpstreamError({ service: 'volcengine', code, status, message: code });
       },
+      { logger: new Logger('test', 'error', () => undefined) },
     );
 
   it('re-reads the secret on the next request after upstream rejects the credentials', async () => {

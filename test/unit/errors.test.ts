@@ -25,7 +25,8 @@ describe('apiErrorFromUpstream', () => {
     ['SignatureDoesNotMatch', 401, 502, 'UpstreamCredentialsRejected'],
     ['AccessDenied', 403, 502, 'UpstreamCredentialsRejected'],
     ['NotFound.group_id', 404, 404, 'NotFound'],
-    ['InvalidParameter', 400, 400, 'InvalidParameter'],
+    ['InvalidParameter', 400, 400, 'UpstreamRejected'],
+    ['InvalidParameter.Name', 409, 400, 'UpstreamRejected'],
   ])('%s (HTTP %i) answers %i %s', (code, status, apiStatus, apiCode) => {
     // Act
     const e = apiErrorFromUpstream(upstream(code, status));

@@ -29,9 +29,7 @@ describe('errorResponse middleware', () => {
   it('answers an ApiError with its status, code, details and headers', async () => {
     // Prepare
     const { logger } = capture();
-    const req = failed(
-      new ApiError(409, 'AssetNotActive', 'not active', { status: 'Failed' }, { 'x-a': '1' }),
-    );
+    const req = failed(new ApiError('AssetNotActive', 'not active', { status: 'Failed' }, { 'x-a': '1' }));
     // Act
     await errorResponse(logger).onError?.(req);
     // Assess
@@ -44,7 +42,7 @@ describe('errorResponse middleware', () => {
 
   it.each([
     [404, 'NotFound.group_id', 404, 'NotFound'],
-    [400, 'InvalidParameter', 400, 'InvalidParameter'],
+    [400, 'InvalidParameter', 400, 'UpstreamRejected'],
     [429, 'FlowLimitExceeded', 503, 'UpstreamThrottled'],
     [500, 'InternalError', 502, 'UpstreamError'],
     [401, 'SignatureDoesNotMatch', 502, 'UpstreamCredentialsRejected'],
@@ -89,7 +87,9 @@ describe('errorResponse middleware', () => {
   it('redacts a presigned URL that slipped into an error message', async () => {
     // Prepare
     const { logger } = capture();
-    const req = failed(new ApiError(400, 'Bad', 'see https://b.s3.amazonaws.com/k?X-Amz-Signature=deadbeef'));
+    const req = failed(
+      new ApiError('ValidationError', 'see https://b.s3.amazonaws.com/k?X-Amz-Signature=deadbeef'),
+    );
     // Act
     await errorResponse(logger).onError?.(req);
     // Assess
@@ -98,7 +98,7 @@ describe('errorResponse middleware', () => {
 
   it('toApiError keeps ApiErrors as they are', () => {
     // Prepare
-    const e = new ApiError(418, 'Teapot', 'short and stout');
+    const e = new ApiError('VideoNotRunning', 'short and stout');
     // Act
     const out = toApiError(e);
     // Assess

@@ -35,7 +35,7 @@ describe('refreshCredentialsOnAuthError middleware', () => {
     const reqs = [
       failed(upstream('volcengine', 403, 'AccessDenied')),
       failed(upstream('volcengine', 429, 'FlowLimitExceeded')),
-      failed(new ApiError(400, 'ValidationError', 'bad')),
+      failed(new ApiError('ValidationError', 'bad')),
     ];
     // Act
     for (const r of reqs) await refreshCredentialsOnAuthError(clear).onError?.(r);

@@ -47,7 +47,7 @@ describe('requestLog middleware', () => {
   it('logs the error code of a failed request', async () => {
     // Prepare
     const { fn, lines } = setup(async () => {
-      throw new ApiError(404, 'NotFound', 'gone');
+      throw new ApiError('NotFound', 'gone');
     });
     // Act
     const res = await fn(apiEvent(), lambdaContext());

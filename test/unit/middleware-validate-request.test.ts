@@ -39,6 +39,7 @@ describe('validateRequest middleware', () => {
       body: { name: 'x', size: 3 },
       query: { pageSize: 50 },
       path: { groupId: 'group-1' },
+      headers: {},
     });
   });
 
@@ -95,6 +96,11 @@ describe('validateRequest middleware', () => {
     // Act
     await validateRequest({}).before?.(req);
     // Assess
-    expect(req.event.validated).toEqual({ body: undefined, query: undefined, path: { id: 'a' } });
+    expect(req.event.validated).toEqual({
+      body: undefined,
+      query: undefined,
+      path: { id: 'a' },
+      headers: {},
+    });
   });
 });

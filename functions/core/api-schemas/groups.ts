@@ -88,14 +88,3 @@ const pageOf = <T extends z.ZodType>(item: T) =>
 
 export const groupPageResponse = pageOf(groupResponse);
 export const assetPageResponse = pageOf(assetResponse);
-
-export const groupSchemas = {
-  createGroup: { body: createGroupBody, response: groupResponse },
-  listGroups: { query: listGroupsQuery, response: groupPageResponse },
-  getGroup: { path: groupPathSchema, response: groupResponse },
-  deleteGroup: { path: groupPathSchema, query: deleteGroupQuery },
-  listGroupAssets: { path: groupPathSchema, query: listGroupAssetsQuery, response: assetPageResponse },
-  adoptAsset: { body: adoptAssetBody, response: assetResponse },
-  getAsset: { path: assetPathSchema, response: assetResponse },
-  deleteAsset: { path: assetPathSchema },
-};

@@ -37,8 +37,3 @@ export type CreateUploadBody = z.infer<typeof createUploadBody>;
 
 export const uploadPathSchema = z.object({ groupId: groupIdSchema, uploadId: uploadIdSchema });
 export const uploadGroupPathSchema = z.object({ groupId: groupIdSchema });
-
-export const uploadSchemas = {
-  createUpload: { path: uploadGroupPathSchema, body: createUploadBody },
-  getUpload: { path: uploadPathSchema },
-};

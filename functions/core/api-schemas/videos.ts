@@ -104,10 +104,3 @@ export const listVideosQuery = z.object({
   nextToken: z.string().min(1).max(4096).optional(),
 });
 export type ListVideosQuery = z.infer<typeof listVideosQuery>;
-
-export const videoSchemas = {
-  createVideo: { body: createVideoBody },
-  listVideos: { query: listVideosQuery },
-  getVideo: { path: videoPathSchema },
-  cancelVideo: { path: videoPathSchema },
-};

@@ -9,12 +9,11 @@ import type { Asset } from '../volcengine/types';
 export function checkAdoptable(asset: Asset, projectName: string): void {
   if (asset.projectName && asset.projectName !== projectName)
     throw new ApiError(
-      409,
       'AssetInOtherProject',
       `Asset ${asset.id} belongs to project ${asset.projectName}, this stack uses ${projectName}`,
     );
   if (asset.status !== 'Active')
-    throw new ApiError(409, 'AssetNotActive', `Asset ${asset.id} is ${asset.status}, not Active`, {
+    throw new ApiError('AssetNotActive', `Asset ${asset.id} is ${asset.status}, not Active`, {
       status: asset.status,
       ...(asset.error ? { upstreamError: asset.error } : {}),
     });

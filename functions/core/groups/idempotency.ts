@@ -9,8 +9,7 @@
  * eventually consistent, so a quick replay could miss the group it is meant to find.
  */
 import { createHash } from 'node:crypto';
-import { ApiError, conflict } from '../errors';
-import { IDEMPOTENCY_KEY } from '../ids';
+import { ApiError } from '../errors';
 import { GROUP_IDEMPOTENCY_PREFIX } from '../storage-layout';
 import { fingerprint } from '../video/fingerprint';
 
@@ -28,12 +27,6 @@ export interface GroupIdempotencyRecord {
 
 /** Where the record of `key` for this caller lives (the key itself never appears in a name). */
 export function groupIdempotencyObjectKey(key: string, scope: string): string {
-  if (!IDEMPOTENCY_KEY.test(key))
-    throw new ApiError(
-      400,
-      'InvalidIdempotencyKey',
-      'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is a good choice)',
-    );
   const h = createHash('sha256').update(`group-idempotency\n${scope}\n${key}`).digest('hex');
   return `${GROUP_IDEMPOTENCY_PREFIX}${h}.json`;
 }
@@ -47,7 +40,7 @@ export type ReplayDecision =
 /** What an existing record means for a request with fingerprint `fp`; throws 409 for another body. */
 export function decideReplay(record: GroupIdempotencyRecord, fp: string, now: Date): ReplayDecision {
   if (record.fingerprint !== fp)
-    throw conflict(
+    throw new ApiError(
       'IdempotencyConflict',
       'This Idempotency-Key was already used with a different request body; use a new key for a new group',
     );
@@ -57,7 +50,7 @@ export function decideReplay(record: GroupIdempotencyRecord, fp: string, now: Da
 }
 
 export const groupInProgress = () =>
-  conflict(
+  new ApiError(
     'IdempotencyInProgress',
     'A request with this Idempotency-Key is still creating the group; retry in a few seconds',
   );

@@ -30,7 +30,7 @@ const FILTERED_READ = 100;
 /** Bounds one request's work on a very sparse filter; the cursor still resumes exactly. */
 const MAX_QUERIES = 25;
 
-const invalidToken = () => new ApiError(400, 'InvalidNextToken', 'nextToken is not valid for this request');
+const invalidToken = () => new ApiError('InvalidNextToken');
 
 function scopeOf(f: VideoFilter): string {
   const canonical = JSON.stringify([

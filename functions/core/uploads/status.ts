@@ -98,7 +98,7 @@ export async function uploadStatus(
   now: Date = new Date(),
 ): Promise<UploadView> {
   const r = await store.get('upload', uploadId);
-  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
+  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('upload', uploadId);
   const started = r.status !== 'awaiting_upload';
   const [replacedAt, assetGone] = await Promise.all([
     started ? facts.replacedAt(r) : undefined,

@@ -121,6 +121,5 @@ export async function checkReferencedAssets(
   const { problems, groupIds } = await inspectReferencedAssets(body, lookup, projectName);
   const first = problems.find((p) => p.code !== 'AssetNotActive') ?? problems[0];
   if (!first) return { groupIds };
-  const status = first.code === 'AssetNotActive' ? 409 : 400;
-  throw new ApiError(status, first.code, first.message, { problems });
+  throw new ApiError(first.code, first.message, { problems });
 }

@@ -4,7 +4,7 @@
  * upstream: the answer says so, since it may still be billed. Upstream trouble after the stop does not
  * fail the request — the video is cancelled for us either way — it is reported in `upstream`.
  */
-import { conflict } from '../errors';
+import { ApiError } from '../errors';
 import { isTerminalRank, videoCancelledChange, type RecordStore } from '../records';
 import type { CreateTaskInput } from '../ark/types';
 import { cancelUpstreamTask, type TaskApi, type UpstreamCancel } from './cancel-task';
@@ -30,7 +30,7 @@ export const CANCEL_CAUSE = { code: 'CancelledByCaller', message: 'Cancelled wit
 export async function cancelVideo(p: CancelVideoPorts, videoId: string): Promise<CancelVideoAnswer> {
   const record = await videoRecord(p.records, videoId);
   const notRunning = (status: string) =>
-    conflict('VideoNotRunning', `Video ${videoId} is already ${status}`, { status });
+    new ApiError('VideoNotRunning', `Video ${videoId} is already ${status}`, { status });
   if (isTerminalRank(record.rank)) throw notRunning(record.status);
   await p.stop(videoId, VIDEO_ERRORS.cancelled, JSON.stringify(CANCEL_CAUSE));
   if (!(await p.records.advance(videoCancelledChange(videoId), p.ttlSeconds))) {

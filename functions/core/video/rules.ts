@@ -4,7 +4,23 @@
  * the first broken rule (in the order below) is reported.
  */
 import type { CreateVideoBody } from '../api-schemas/videos';
-import { ApiError } from '../errors';
+import { ApiError, type ApiErrorCode } from '../errors';
+
+/** The catalogue's codes for broken content rules (all 400). */
+type VideoRuleCode = Extract<
+  ApiErrorCode,
+  | 'LastFrameWithoutFirstFrame'
+  | 'ImageModeConflict'
+  | 'TooManyReferenceImages'
+  | 'TooManyReferenceVideos'
+  | 'TooManyReferenceAudios'
+  | 'ReferenceVideosTooLong'
+  | 'ReferenceAudiosTooLong'
+  | 'AudioWithoutVisual'
+  | 'ResolutionNotSupported'
+  | 'PromptReferencesAssetId'
+  | 'PromptReferencesMissingMedia'
+>;
 
 export const MAX_REFERENCE_IMAGES = 9;
 export const MAX_REFERENCE_VIDEOS = 3;
@@ -23,8 +39,8 @@ export const NAME_MEDIA_HINT =
   'Name media by type and position in the prompt, e.g. "Image 1" for the first image, "Video 1", "Audio 1".';
 
 export class VideoRuleError extends ApiError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(400, code, message, details);
+  constructor(code: VideoRuleCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
   }
 }
 

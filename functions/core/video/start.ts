@@ -6,7 +6,7 @@
  * which is a no-op when it runs and repairs a start lost to a crash. A start that fails outright removes
  * the record, so a refused request leaves nothing behind.
  */
-import { conflict } from '../errors';
+import { ApiError } from '../errors';
 import { newVideoRecord, taskLookupOf, type RecordStore, type VideoRecord } from '../records';
 import { VIDEO_RANK } from '../records/transitions';
 import type { VideoJobInput } from './job';
@@ -46,7 +46,7 @@ async function replay(
   existing: VideoRecord,
 ): Promise<StartVideoAnswer> {
   if (existing.fingerprint !== a.fingerprint)
-    throw conflict(
+    throw new ApiError(
       'IdempotencyConflict',
       'This Idempotency-Key was already used with a different request body; use a new key for a new video',
       { videoId: a.videoId },

@@ -82,7 +82,7 @@ export function videoListItem(r: VideoRecord): VideoListItem {
 
 export async function videoRecord(store: RecordStore, videoId: string): Promise<VideoRecord> {
   const r = await store.get('video', videoId);
-  if (!r || r.kind !== 'video') throw notFound('Video', videoId);
+  if (!r || r.kind !== 'video') throw notFound('video', videoId);
   return r;
 }
 

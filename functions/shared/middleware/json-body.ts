@@ -3,7 +3,7 @@
  * Written here rather than @middy/http-json-body-parser (not installed) because that one also insists
  * on a Content-Type header, which the CLI and curl users forget, and throws a non-JSON error shape.
  */
-import { badRequest } from '../../core/errors';
+import { ApiError } from '../../core/errors';
 import type { ApiMiddleware } from './types';
 
 export function jsonBody(): ApiMiddleware {
@@ -20,7 +20,7 @@ export function jsonBody(): ApiMiddleware {
       try {
         event.jsonBody = JSON.parse(text) as unknown;
       } catch {
-        throw badRequest('InvalidJson', 'The request body is not valid JSON');
+        throw new ApiError('InvalidJson');
       }
     },
   };

@@ -9,7 +9,12 @@ export interface ApiEvent extends APIGatewayProxyEvent {
   /** Set by jsonBody: the parsed JSON body, `undefined` when there was none. */
   jsonBody?: unknown;
   /** Set by validateRequest: the zod outputs. */
-  validated?: { body: unknown; query: unknown; path: Record<string, string> };
+  validated?: {
+    body: unknown;
+    query: unknown;
+    path: Record<string, unknown>;
+    headers: Record<string, unknown>;
+  };
 }
 
 export type ApiMiddleware = MiddlewareObj<ApiEvent, APIGatewayProxyResult, Error, Context>;
