@@ -81,7 +81,7 @@ describe('POST /groups', () => {
   it.each([
     [{ kind: 'error', status: 500, code: 'InternalError' }, 502, 'UpstreamError'],
     [{ kind: 'error', status: 429, code: 'FlowLimitExceeded' }, 503, 'UpstreamThrottled'],
-    [{ kind: 'error', status: 400, code: 'InvalidParameter.Name' }, 400, 'InvalidParameter.Name'],
+    [{ kind: 'error', status: 400, code: 'InvalidParameter.Name' }, 400, 'UpstreamRejected'],
     [{ kind: 'error', status: 401, code: 'SignatureDoesNotMatch' }, 502, 'UpstreamCredentialsRejected'],
     [{ kind: 'reset' }, 504, 'UpstreamUnavailable'],
     [{ kind: 'malformed' }, 502, 'UpstreamError'],

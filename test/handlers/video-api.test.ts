@@ -378,11 +378,15 @@ describe('POST /videos', () => {
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 
-  it('answers 400 InvalidIdempotencyKey for a key with spaces', async () => {
+  it('answers 400 ValidationError naming the Idempotency-Key header for a key with spaces', async () => {
     // Act
     const res = await post({ prompt: 'p' }, { 'Idempotency-Key': 'not a key' });
     // Assess
-    expect([res.status, errorCode(res)]).toEqual([400, 'InvalidIdempotencyKey']);
+    expect([res.status, errorCode(res)]).toEqual([400, 'ValidationError']);
+    expect(res.body).toMatchObject({
+      error: { details: [{ location: 'header', field: 'idempotency-key' }] },
+    });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 0);
   });
 
   it('answers 503 ServiceBusy with Retry-After when Step Functions throttles', async () => {
