@@ -27,6 +27,8 @@ export const STEP_ERRORS = {
   imageRejected: 'ImageRejected',
   assetFailed: 'AssetFailed',
   uploadMissing: 'UploadMissing',
+  /** The object changed between the checks and the pinned copy: what was checked is gone. */
+  uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
   videoFailed: 'VideoFailed',
   videoExpired: 'VideoExpired',

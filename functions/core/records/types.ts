@@ -11,6 +11,8 @@ import type { StoredUploadStatus } from './transitions';
 export interface RecordError {
   code: string;
   message: string;
+  /** What the person who asked should do (another image, a re-upload, …). */
+  hint?: string;
 }
 
 interface RecordBase {
@@ -61,6 +63,8 @@ export interface UploadRecord extends RecordBase {
   contentLength?: number;
   /** When the presigned POST stops being accepted. */
   uploadExpiresAt?: string;
+  /** The uploaded object's key under incoming/ (set when the ingest starts). */
+  objectKey?: string;
   assetId?: string;
   assetUri?: string;
 }

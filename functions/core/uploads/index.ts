@@ -10,19 +10,26 @@ export {
 export {
   INCOMING_PREFIX,
   QUARANTINE_PREFIX,
+  VALIDATED_PREFIX,
+  bareETag,
   decodeEventKey,
   parseUploadKey,
   quarantineKeyFor,
+  replacedKeyFor,
   uploadKey,
+  validatedKeyFor,
   type UploadKey,
 } from './keys';
 export {
   UPLOAD_GRACE_SECONDS,
   registerUpload,
+  uploadRecord,
   uploadStatus,
   uploadView,
+  type UploadLookups,
   type UploadStatus,
   type UploadView,
 } from './status';
 export { isUploadId, newUploadId, uploadIdTime } from './upload-id';
 export { findUploadAsset, type AssetLister } from './find-asset';
+export { REPLACED_MESSAGE, judgeLaterObject, type LaterObject } from './replacement';
