@@ -11,7 +11,8 @@ export type StepAccess =
   | 'bucket:pin-validated' // copy a checked incoming/ object to validated/ (PutObject there)
   | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
-  | 'records:write'; // the step's transition in the state table
+  | 'records:write' // the step's transition in the state table
+  | 'budget:use'; // read and conditionally write the governor's budget items (budget#…) in the state table
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -59,7 +60,7 @@ export const workflows: readonly WorkflowDef[] = [
         // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
         substitution: 'CreateAssetFunctionArn',
         handler: 'functions/steps/ingest/create-asset.ts',
-        access: ['upstream', 'bucket:presign-validated', 'records:write'],
+        access: ['upstream', 'bucket:presign-validated', 'records:write', 'budget:use'],
         timeoutSeconds: 30,
       },
       {

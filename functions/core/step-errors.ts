@@ -30,6 +30,8 @@ export const STEP_ERRORS = {
   /** The object changed between the checks and the pinned copy: what was checked is gone. */
   uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
+  /** Waited for upstream budget longer than QUEUE_MAX_WAIT_SECONDS. */
+  queueExpired: 'QueueExpired',
   videoFailed: 'VideoFailed',
   videoExpired: 'VideoExpired',
   videoCancelled: 'VideoCancelled',

@@ -65,6 +65,9 @@ export interface UploadRecord extends RecordBase {
   uploadExpiresAt?: string;
   /** The uploaded object's key under incoming/ (set when the ingest starts). */
   objectKey?: string;
+  /** While `queued` for upstream budget: the place in line (1 = next) and the honest estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   assetId?: string;
   assetUri?: string;
 }

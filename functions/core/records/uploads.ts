@@ -41,7 +41,12 @@ export function newUploadRecord(u: NewUpload): UploadRecord {
 export function uploadChange(
   upload: Pick<IngestInput, 'uploadId' | 'groupId'>,
   status: StoredUploadStatus,
-  set: Partial<Pick<UploadRecord, 'assetId' | 'assetUri' | 'error' | 'finishedAt' | 'objectKey'>> = {},
+  set: Partial<
+    Pick<
+      UploadRecord,
+      'assetId' | 'assetUri' | 'error' | 'finishedAt' | 'objectKey' | 'queuePosition' | 'estimatedStartAt'
+    >
+  > = {},
   at: Date = new Date(),
 ): RecordChange {
   const created = uploadIdTime(upload.uploadId);
@@ -95,7 +100,12 @@ export function uploadEndChange(end: ExecutionEnd): RecordChange {
   } else {
     const known = END_ERRORS[end.status];
     const f = known ? undefined : parseStepFailure(end.error, end.cause);
-    const status = f && end.error === INGEST_ERRORS.rejected ? 'rejected' : 'failed';
+    const status =
+      f && end.error === INGEST_ERRORS.rejected
+        ? 'rejected'
+        : f && end.error === INGEST_ERRORS.queueExpired
+          ? 'expired'
+          : 'failed';
     const hint = f ? failureHint(end.error, f) : undefined;
     const { code, message } = known ?? f ?? { code: 'Failed', message: 'the ingest failed' };
     const error = { code, message, ...(hint ? { hint } : {}) };

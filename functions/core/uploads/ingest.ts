@@ -59,6 +59,7 @@ export const INGEST_ERRORS = {
   timedOut: STEP_ERRORS.timedOut,
   uploadMissing: STEP_ERRORS.uploadMissing,
   uploadReplaced: STEP_ERRORS.uploadReplaced,
+  queueExpired: STEP_ERRORS.queueExpired,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */
