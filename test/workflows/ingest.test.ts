@@ -144,6 +144,8 @@ beforeAll(async () => {
     CREDENTIALS_SECRET_ID: SECRET_ID,
     VOLC_ENDPOINT: proxy.url,
     TIME_SCALE: String(TIME_SCALE),
+    // The stack's budget is the simulator's tier: one account (cases that change the tier change both).
+    UPSTREAM_ASSET_TIER: 'premium',
     INGEST_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:ingest',
     LOG_LEVEL: 'error',
   };
@@ -387,43 +389,60 @@ describe('ingest workflow', () => {
     expect(counter('CreateAsset')).toMatchObject({ calls: 5, faulted: 4 });
     expect(counter('GetAsset').faulted).toBe(5);
     expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
-    expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(9);
+    // CreateAsset throttles go back to the budget queue (a Wait), GetAsset's are retried in place.
+    expect(entered(r, 'WaitForAssetBudget')).toBe(4);
+    expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(5);
   });
 
-  it('gets eight concurrent uploads through the basic tier (3 CreateAsset per minute) and 4 QPS', async () => {
-    // Prepare: a new account's tier and a tighter QPS, both on the simulator's scaled clock; the Retry
-    // intervals are scaled less (0.05) than the simulator (TIME_SCALE), so each wait spans several windows.
-    sim.control.update({ rateLimits: { CreateAsset: 4 }, tier: 'basic' });
+  it('gets ten concurrent uploads through the basic tier (3 CreateAsset per minute) without a throttle', async () => {
+    // Prepare: the account and the stack's budget both at basic, on the same scaled clock (the runner's
+    // Retry intervals are scaled less, 0.05, but budget waits are timestamps the step computes).
+    sim.control.update({ tier: 'basic' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
+    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    resetIngestRuntime();
     const inputs = await Promise.all(
-      Array.from({ length: 8 }, () => upload(corpusEntry('portrait.jpg').build())),
+      Array.from({ length: 10 }, () => upload(corpusEntry('portrait.jpg').build())),
     );
     // Act
     const results = await Promise.all(
       inputs.map((input) => runLocal('ingest', input, { timeScale: 0.05, executionName: input.uploadId })),
     );
     const window = sim.control.rateStats().CreateAsset;
-    sim.control.update({ rateLimits: { CreateAsset: 10 }, tier: 'premium' });
+    sim.control.update({ tier: 'premium' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'premium');
     // Assess
-    expect(results.map((r) => r.status)).toEqual(Array(8).fill('SUCCEEDED'));
-    expect(counter('CreateAsset').throttled).toBeGreaterThan(0);
-    expect(counter('CreateAsset').ok).toBe(8);
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill('SUCCEEDED'));
+    expect(counter('CreateAsset').throttled).toBe(0);
+    expect(counter('CreateAsset').ok).toBe(10);
     expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
     for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+    // Cheap waiting: each queued job wakes a bounded number of times (10 jobs, 3 per window: ≤ 4 turns).
+    const wakes = results.map((r) => entered(r, 'WaitForAssetBudget'));
+    expect(Math.max(...wakes)).toBeLessThanOrEqual(8);
+    expect(wakes.filter((n) => n === 0)).toHaveLength(3);
   });
 
-  it('gives up after the bounded number of throttled attempts', async () => {
+  it('never fails a job for a throttle: a permanent one ends it expired at the wait cap', async () => {
     // Prepare
+    vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '120'); // 0.6 s at this scale
+    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    resetIngestRuntime();
     sim.control.setFaults([
       { action: 'CreateAsset', rate: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
     ]);
     const input = await upload(corpusEntry('portrait.jpg').build());
     // Act
     const r = await ingest(input);
+    vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '86400');
+    resetIngestRuntime();
     // Assess
     expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('Upstream.Throttled');
-    expect(failure(r).code).toBe('FlowLimitExceeded');
-    expect(counter('CreateAsset').calls).toBe(61); // the first call + MaxAttempts (60) retries
+    expect(r.error).toBe('QueueExpired');
+    expect(r.events.filter((e) => e.type === 'StateRetried')).toHaveLength(0);
+    // The budget slowed down: far fewer calls than the 60 in-place retries of before.
+    expect(counter('CreateAsset').calls).toBeLessThan(30);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(0);
   });
 
   it('makes one asset when CreateAsset answers 5xx after upstream accepted it', async () => {
