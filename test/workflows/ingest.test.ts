@@ -404,15 +404,42 @@ describe('ingest workflow', () => {
     const inputs = await Promise.all(
       Array.from({ length: 10 }, () => upload(corpusEntry('portrait.jpg').build())),
     );
-    // Act
+    // Act: every upload's record is read while the burst drains, as GET …/uploads/{id} would
+    const records = new DynamoRecordStore(table.table);
+    type Seen = { status: string; queuePosition?: number; estimatedStartAt?: string };
+    const seen = new Map<string, Seen[]>(inputs.map((i) => [i.uploadId, []]));
+    let draining = true;
+    const watch = (async () => {
+      while (draining) {
+        for (const [id, list] of seen) {
+          // Only while it may still wait: the reads themselves load a 2-core machine.
+          if (list.length > 0 && list.at(-1)?.status !== 'queued') continue;
+          const r = await records.get('upload', id);
+          if (r?.kind !== 'upload') continue;
+          const last = list.at(-1);
+          if (last?.status !== r.status || last.queuePosition !== r.queuePosition)
+            list.push({
+              status: r.status,
+              ...(r.queuePosition !== undefined ? { queuePosition: r.queuePosition } : {}),
+              ...(r.estimatedStartAt ? { estimatedStartAt: r.estimatedStartAt } : {}),
+            });
+        }
+        await new Promise((done) => setTimeout(done, 20));
+      }
+    })();
     const results = await Promise.all(
       inputs.map((input) => runLocal('ingest', input, { timeScale: 0.05, executionName: input.uploadId })),
     );
+    draining = false;
+    await watch;
     const window = sim.control.rateStats().CreateAsset;
     sim.control.update({ tier: 'premium' });
     vi.stubEnv('UPSTREAM_ASSET_TIER', 'premium');
     // Assess
-    expect(results.map((r) => r.status)).toEqual(Array(10).fill('SUCCEEDED'));
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results.map((r) => [r.error, r.cause]).slice(0, 2)),
+    ).toEqual(Array(10).fill('SUCCEEDED'));
     expect(counter('CreateAsset').throttled).toBe(0);
     expect(counter('CreateAsset').ok).toBe(10);
     expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
@@ -421,6 +448,27 @@ describe('ingest workflow', () => {
     const wakes = results.map((r) => entered(r, 'WaitForAssetBudget'));
     expect(Math.max(...wakes)).toBeLessThanOrEqual(8);
     expect(wakes.filter((n) => n === 0)).toHaveLength(3);
+    // Visible waiting: `queued` with a place that only goes down as the burst drains, then on to work.
+    const all = JSON.stringify([...seen.values()]);
+    const places = [...seen.values()].map((list) =>
+      list.filter((x) => x.status === 'queued').map((x) => x.queuePosition ?? 0),
+    );
+    for (const p of places)
+      expect(
+        p.every((x, i) => i === 0 || x <= p[i - 1]!),
+        all,
+      ).toBe(true);
+    expect(
+      places.some((p) => p.length >= 2 && p.at(-1)! < p[0]!),
+      all,
+    ).toBe(true);
+    for (const list of seen.values()) {
+      expect(
+        list.every((x) => x.status !== 'queued' || x.estimatedStartAt),
+        all,
+      ).toBe(true);
+      expect(list.at(-1)?.status, all).not.toBe('queued');
+    }
   });
 
   it('never fails a job for a throttle: a permanent one ends it expired at the wait cap', async () => {

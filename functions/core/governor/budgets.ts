@@ -37,7 +37,7 @@ export function createAssetBudget(perMinute: number, timeScale: number): BudgetS
     name: 'createAsset',
     limit: perMinute,
     windowMs,
-    marginMs: Math.round(windowMs * 0.02 + 100),
+    marginMs: Math.round(windowMs * 0.02 + 150),
     holdoffMs: Math.round(windowMs * 0.05),
   };
 }

@@ -78,12 +78,17 @@ export function decide(spec: BudgetSpec, s: BudgetState, ticket: number, now: nu
   }
   const estimatedStartAt = estimateTurn(spec, live, limit, position, now);
   const turn = free > 0 ? Math.max(estimatedStartAt, freeSince + spec.holdoffMs) : estimatedStartAt;
-  return {
-    granted: false,
-    position,
-    estimatedStartAt: turn,
-    waitMs: Math.max(MIN_WAIT_MS, turn - now),
-  };
+  return { granted: false, position, estimatedStartAt: turn, waitMs: sleepFor(spec, turn - now) };
+}
+
+/**
+ * Sleep until the turn, but wake at least halfway there while it is more than a window away, so the
+ * record's place and estimate are refreshed as the queue moves: about log2(wait ÷ window) + 2 wake-ups
+ * per queued job, whatever the length of the queue.
+ */
+export function sleepFor(spec: BudgetSpec, untilTurnMs: number): number {
+  const halfway = Math.max(spec.windowMs, untilTurnMs / 2);
+  return Math.round(Math.max(MIN_WAIT_MS, Math.min(untilTurnMs, halfway)));
 }
 
 /** Since when a slot has been free (the expiry of the newest grant that left the window). */

@@ -101,10 +101,17 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
           assetId: existing.id,
           status: existing.status,
         });
+        await recordTransition(uploadChange(input, 'ingesting'), config);
         return started(existing.id, true);
       }
     }
 
+    // Signed before the budget is taken: the grant's moment should be the call's, give or take a hop.
+    const url = await getSignedUrl(
+      s3,
+      new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentType: input.mime }),
+      { expiresIn: config.assetSourceUrlTtlSeconds },
+    );
     const budget = assetBudget(config);
     const queued = async (
       next: AssetQueuePlace,
@@ -134,13 +141,7 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
       return queued(got.place, got.position, got.estimatedStartAt, got.waitUntil);
     }
     waitedMs = got.waitedMs;
-    await recordTransition(uploadChange(input, 'ingesting'), config);
 
-    const url = await getSignedUrl(
-      s3,
-      new GetObjectCommand({ Bucket: input.bucket, Key: input.key, ResponseContentType: input.mime }),
-      { expiresIn: config.assetSourceUrlTtlSeconds },
-    );
     let assetId: string;
     try {
       ({ id: assetId } = await assets().createAsset({
@@ -165,8 +166,11 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
           at.toISOString(),
         );
       }
+      // Out of the queue either way: the recovery (or the failure) is work, not waiting.
+      await recordTransition(uploadChange(input, 'ingesting'), config);
       throw ambiguousAsTransient(e);
     }
+    await recordTransition(uploadChange(input, 'ingesting'), config);
     logger.info('asset created', { assetId, groupId: input.groupId });
     return started(assetId, false);
   });
