@@ -471,6 +471,54 @@ describe('ingest workflow', () => {
     }
   });
 
+  it('a step killed right after taking budget loses nothing: the slot comes back, one asset each', async () => {
+    // Prepare: basic on both sides; the first CreateAsset of every upload takes its grant and dies
+    sim.control.update({ tier: 'basic' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
+    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    resetIngestRuntime();
+    const { handler: createAsset } = await import('../../functions/steps/ingest/create-asset');
+    const { acquireBudget } = await import('../../functions/core/governor');
+    const { assetBudget } = await import('../../functions/steps/ingest/asset-budget');
+    const { loadConfig } = await import('../../functions/core/config');
+    const killed = new Set<string>();
+    const killAfterGrant = async (input: unknown) => {
+      const i = input as Parameters<typeof createAsset>[0];
+      if (!killed.has(i.uploadId)) {
+        const b = assetBudget(loadConfig());
+        const got = await acquireBudget(b.store, b.spec, i.budget ?? {});
+        if (got.granted) {
+          killed.add(i.uploadId);
+          throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+        }
+      }
+      return createAsset(i);
+    };
+    const inputs = await Promise.all(
+      Array.from({ length: 4 }, () => upload(corpusEntry('portrait.jpg').build())),
+    );
+    // Act
+    const results = await Promise.all(
+      inputs.map((input) =>
+        runLocal('ingest', input, {
+          timeScale: 0.05,
+          executionName: input.uploadId,
+          handlers: { CreateAssetFunctionArn: killAfterGrant },
+        }),
+      ),
+    );
+    const window = sim.control.rateStats().CreateAsset;
+    sim.control.update({ tier: 'premium' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'premium');
+    resetIngestRuntime();
+    // Assess
+    expect(killed.size).toBe(4);
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('SUCCEEDED'));
+    for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+    expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
+    expect(results.every((r) => entered(r, 'RecoverCreateAsset') >= 1)).toBe(true);
+  });
+
   it('never fails a job for a throttle: a permanent one ends it expired at the wait cap', async () => {
     // Prepare
     vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '120'); // 0.6 s at this scale
