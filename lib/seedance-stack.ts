@@ -53,6 +53,7 @@ export class SeedanceStack extends Stack {
       MANAGED_GROUP_TAG: managedTag,
       LOG_LEVEL: s.logLevel,
       RECORD_TTL_DAYS: String(s.recordTtlDays),
+      VIDEO_DEADLINE_SECONDS: String(s.videoDeadlineSeconds),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
@@ -80,6 +81,7 @@ export class SeedanceStack extends Stack {
         table,
         environment,
         logRetentionDays: s.logRetentionDays,
+        timeouts: { videoDeadlineSeconds: s.videoDeadlineSeconds },
       });
     }
     const ingest = this.workflows.ingest?.stateMachine;

@@ -24,15 +24,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { PREFIX } from '../functions/core/storage-layout';
 import { resetAwsClients } from '../functions/shared/lazy-client';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
-import { devCredentialsFromEnv } from './api/dev-credentials';
+import { devCredentialsFromEnv } from '../cli/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
-import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { startLocalDynamo } from './dynamodb/server';
+import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { startLocalS3 } from './s3/server';
 import { s3Trigger } from './s3/trigger';
 import { startSecretsEndpoint } from './secrets/server';
@@ -66,7 +67,7 @@ const HANDLER_CREDENTIALS = {
 };
 const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
 const CLEANUP = 'functions/scheduled/cleanup.ts';
-const UPLOAD_PREFIX = 'incoming/';
+const UPLOAD_PREFIX = PREFIX.incoming;
 const SHUTDOWN_LIMIT_MS = 15_000;
 
 export interface LocalStackOptions {

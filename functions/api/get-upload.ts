@@ -7,51 +7,53 @@
  * keeps reading `active` rather than failing the request.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { loadConfig, type Config } from '../core/config';
-import { UpstreamError } from '../core/errors';
 import { uploadPathSchema } from '../core/api-schemas/uploads';
-import { replacedKeyFor, uploadRecord, uploadView } from '../core/uploads';
+import { loadConfig, required, type Config } from '../core/config';
+import { UpstreamError } from '../core/errors';
+import type { UploadRecord } from '../core/records';
+import { extensionFor, replacedKeyFor, uploadKey, uploadStatus, type UploadFacts } from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
 import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
 
-/** When the upload trigger quarantined a replacement of this upload (see upload-created.ts). */
-async function replacedAt(config: Config, key: string): Promise<Date | undefined> {
-  if (!config.bucketName) return undefined;
-  try {
-    const head = await s3Client(config).send(
-      new HeadObjectCommand({ Bucket: config.bucketName, Key: replacedKeyFor(key) }),
-    );
-    return head.LastModified ?? new Date();
-  } catch (e) {
-    if (!(e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey')))
-      logger.warn('replacement check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
-    return undefined;
-  }
-}
-
-async function assetGone(config: Config, assetId: string): Promise<boolean> {
-  try {
-    await assetsClient(config).getAsset(assetId);
-    return false;
-  } catch (e) {
-    if (e instanceof UpstreamError && e.code.startsWith('NotFound')) return true;
-    logger.warn('asset check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
-    return false;
-  }
+function uploadFacts(config: Config): UploadFacts {
+  return {
+    replacedAt: async (r: UploadRecord) => {
+      const ext = r.contentType ? extensionFor(r.contentType) : undefined;
+      if (!ext) return undefined;
+      const key = replacedKeyFor(uploadKey({ groupId: r.groupId, uploadId: r.id, ext }));
+      try {
+        const head = await s3Client(config).send(
+          new HeadObjectCommand({ Bucket: required(config.bucketName, 'BUCKET_NAME'), Key: key }),
+        );
+        return head.LastModified ?? new Date();
+      } catch (e) {
+        if (!(e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey')))
+          logger.warn('replacement check unavailable', {
+            errorName: e instanceof Error ? e.name : 'unknown',
+          });
+        return undefined;
+      }
+    },
+    assetGone: async (assetId) => {
+      try {
+        await assetsClient(config).getAsset(assetId);
+        return false;
+      } catch (e) {
+        if (e instanceof UpstreamError && e.code.startsWith('NotFound')) return true;
+        logger.warn('asset check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
+        return false;
+      }
+    },
+  };
 }
 
 export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema }, async (req) => {
   const config = loadConfig();
-  const record = await uploadRecord(recordsFor(config), req.path.groupId, req.path.uploadId);
-  const [replaced, gone] = await Promise.all([
-    record.objectKey ? replacedAt(config, record.objectKey) : undefined,
-    record.status === 'active' && record.assetId ? assetGone(config, record.assetId) : false,
-  ]);
   return {
     status: 200,
-    body: uploadView(record, new Date(), { ...(replaced ? { replacedAt: replaced } : {}), assetGone: gone }),
+    body: await uploadStatus(recordsFor(config), uploadFacts(config), req.path.groupId, req.path.uploadId),
   };
 });

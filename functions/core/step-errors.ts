@@ -27,7 +27,6 @@ export const STEP_ERRORS = {
   imageRejected: 'ImageRejected',
   assetFailed: 'AssetFailed',
   uploadMissing: 'UploadMissing',
-  /** The object changed between the checks and the pinned copy: what was checked is gone. */
   uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
   /** Waited for upstream budget longer than QUEUE_MAX_WAIT_SECONDS. */

@@ -13,10 +13,9 @@ import {
 import { loadConfig, type Config } from '../core/config';
 import { runCleanup, type CleanupPorts } from '../core/cleanup/run';
 import { logger } from '../shared/logger';
+import { sfnClient } from '../shared/sfn';
 import { assetsClient } from '../shared/clients';
 import type { AssetsClient } from '../core/volcengine';
-
-const sfn = new SFNClient({});
 
 export interface CleanupEvent {
   dryRun?: boolean;
@@ -59,7 +58,7 @@ export function cleanupPorts(config: Config, assets: AssetsClient, client: SFNCl
 export async function handler(event: CleanupEvent | undefined): Promise<Record<string, unknown>> {
   const config = loadConfig();
   const dryRun = typeof event?.dryRun === 'boolean' ? event.dryRun : config.cleanupDryRun;
-  const result = await runCleanup(cleanupPorts(config, assetsClient(config), sfn), {
+  const result = await runCleanup(cleanupPorts(config, assetsClient(config), sfnClient()), {
     managedTag: config.managedGroupTag,
     maxAgeDays: config.cleanupMaxAgeDays,
     dryRun,

@@ -255,10 +255,10 @@ describe('upload records', () => {
     const cause = JSON.stringify({ code, message: 'upstream text', assetId: 'asset-1' });
     // Act
     const change = ended({ error: 'AssetFailed', cause });
-    const error = change.set.error as { code: string; hint?: string };
+    const view = uploadView({ ...record, status: 'failed', error: change.set.error as never }, T0);
     // Assess
-    expect(error.code).toBe(code);
-    expect(error.hint).toMatch(hint);
+    expect(view.error?.code).toBe(code);
+    expect(view.error?.hint).toMatch(hint);
   });
 
   it("carries the client's hint when an upstream call failed for good (throttled past every retry)", () => {

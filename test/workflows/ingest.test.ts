@@ -176,7 +176,7 @@ beforeEach(async () => {
   proxy.holdAnswer = undefined;
   proxy.received = [];
   vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
-  const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+  const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
   resetIngestRuntime();
   resetS3Client();
 });
@@ -399,7 +399,7 @@ describe('ingest workflow', () => {
     // Retry intervals are scaled less, 0.05, but budget waits are timestamps the step computes).
     sim.control.update({ tier: 'basic' });
     vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
-    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
     resetIngestRuntime();
     const inputs = await Promise.all(
       Array.from({ length: 10 }, () => upload(corpusEntry('portrait.jpg').build())),
@@ -475,11 +475,11 @@ describe('ingest workflow', () => {
     // Prepare: basic on both sides; the first CreateAsset of every upload takes its grant and dies
     sim.control.update({ tier: 'basic' });
     vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
-    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
     resetIngestRuntime();
     const { handler: createAsset } = await import('../../functions/steps/ingest/create-asset');
     const { acquireBudget } = await import('../../functions/core/governor');
-    const { assetBudget } = await import('../../functions/steps/ingest/asset-budget');
+    const { assetBudget } = await import('../../functions/shared/asset-budget');
     const { loadConfig } = await import('../../functions/core/config');
     const killed = new Set<string>();
     const killAfterGrant = async (input: unknown) => {
@@ -522,7 +522,7 @@ describe('ingest workflow', () => {
   it('never fails a job for a throttle: a permanent one ends it expired at the wait cap', async () => {
     // Prepare
     vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '120'); // 0.6 s at this scale
-    const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
     resetIngestRuntime();
     sim.control.setFaults([
       { action: 'CreateAsset', rate: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },

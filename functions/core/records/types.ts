@@ -11,7 +11,7 @@ import type { StoredUploadStatus } from './transitions';
 export interface RecordError {
   code: string;
   message: string;
-  /** What the person who asked should do (another image, a re-upload, …). */
+  /** What the person should do about it (uploads: re-upload, another image, …). */
   hint?: string;
 }
 
@@ -63,8 +63,6 @@ export interface UploadRecord extends RecordBase {
   contentLength?: number;
   /** When the presigned POST stops being accepted. */
   uploadExpiresAt?: string;
-  /** The uploaded object's key under incoming/ (set when the ingest starts). */
-  objectKey?: string;
   /** While `queued` for upstream budget: the place in line (1 = next) and the honest estimate. */
   queuePosition?: number;
   estimatedStartAt?: string;

@@ -6,7 +6,7 @@
 import { assetFailureHint } from '../asset-failures';
 import { parseStepFailure, type StepFailure } from '../step-errors';
 import { INGEST_ERRORS, type IngestInput } from '../uploads/ingest';
-import { uploadIdTime } from '../uploads/upload-id';
+import { uploadIdTime } from '../ids';
 import { parseJson, type ExecutionEnd } from './execution-end';
 import { TERMINAL_RANK, UPLOAD_RANK, type StoredUploadStatus } from './transitions';
 import type { RecordChange, UploadRecord } from './types';
@@ -42,10 +42,7 @@ export function uploadChange(
   upload: Pick<IngestInput, 'uploadId' | 'groupId'>,
   status: StoredUploadStatus,
   set: Partial<
-    Pick<
-      UploadRecord,
-      'assetId' | 'assetUri' | 'error' | 'finishedAt' | 'objectKey' | 'queuePosition' | 'estimatedStartAt'
-    >
+    Pick<UploadRecord, 'assetId' | 'assetUri' | 'error' | 'finishedAt' | 'queuePosition' | 'estimatedStartAt'>
   > = {},
   at: Date = new Date(),
 ): RecordChange {
@@ -99,16 +96,15 @@ export function uploadEndChange(end: ExecutionEnd): RecordChange {
     );
   } else {
     const known = END_ERRORS[end.status];
-    const f = known ? undefined : parseStepFailure(end.error, end.cause);
+    const f = known ?? parseStepFailure(end.error, end.cause);
+    const hint = known ? undefined : failureHint(end.error, f as StepFailure);
     const status =
-      f && end.error === INGEST_ERRORS.rejected
+      !known && end.error === INGEST_ERRORS.rejected
         ? 'rejected'
-        : f && end.error === INGEST_ERRORS.queueExpired
+        : !known && end.error === INGEST_ERRORS.queueExpired
           ? 'expired'
           : 'failed';
-    const hint = f ? failureHint(end.error, f) : undefined;
-    const { code, message } = known ?? f ?? { code: 'Failed', message: 'the ingest failed' };
-    const error = { code, message, ...(hint ? { hint } : {}) };
+    const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
     change = uploadChange(base, status, { finishedAt, error }, at);
   }
   change.rank = TERMINAL_RANK;

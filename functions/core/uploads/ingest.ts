@@ -58,6 +58,7 @@ export const INGEST_ERRORS = {
   assetFailed: STEP_ERRORS.assetFailed,
   timedOut: STEP_ERRORS.timedOut,
   uploadMissing: STEP_ERRORS.uploadMissing,
+  /** The object changed between the checks and the pinned copy: what was checked is gone. */
   uploadReplaced: STEP_ERRORS.uploadReplaced,
   queueExpired: STEP_ERRORS.queueExpired,
 } as const;

@@ -1,13 +1,12 @@
 /**
  * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
  * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
- * the statuses derived on read are `expired` (a record still awaiting its upload after the POST's
- * expiry and a grace) and `deleted` (the asset of an ingested upload is gone upstream, which the
- * handler looks up), plus `replaced` when a later file posted over the upload was quarantined.
+ * what is derived on read: `expired` (a record still awaiting its upload after the POST's expiry and a
+ * grace), `deleted` (ingested, but upstream no longer has the asset) and `replaced` (another file posted
+ * over the upload was quarantined). The last two are one look each, behind the UploadFacts port.
  */
-import type { RecordStore, UploadRecord } from '../records';
-import { newUploadRecord, type NewUpload } from '../records';
 import { notFound } from '../errors';
+import { newUploadRecord, type NewUpload, type RecordStore, type UploadRecord } from '../records';
 import { REPLACED_MESSAGE } from './replacement';
 
 export type UploadStatus =
@@ -26,10 +25,10 @@ export type UploadStatus =
 export interface UploadView {
   uploadId: string;
   groupId: string;
-  fileName?: string;
   status: UploadStatus;
+  fileName?: string;
   createdAt?: string;
-  /** When the presigned POST stops being accepted (while `awaiting_upload`). */
+  /** When the presigned POST stops being accepted (only while awaiting the upload). */
   expiresAt?: string;
   /** While `queued`: the place in line for upstream budget (1 = next) and when its turn should come. */
   queuePosition?: number;
@@ -38,9 +37,9 @@ export interface UploadView {
   assetUri?: string;
   /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
   error?: { code: string; message: string; hint?: string };
-  finishedAt?: string;
   /** Another file was posted over the upload after its ingest started (moved to quarantine). */
   replaced?: { at: string; message: string };
+  finishedAt?: string;
 }
 
 /**
@@ -49,15 +48,20 @@ export interface UploadView {
  */
 export const UPLOAD_GRACE_SECONDS = 600;
 
-/** Facts the record cannot hold, looked up by the handler. */
-export interface UploadLookups {
-  /** When a replacement of the upload was quarantined, if one was. */
+/** Facts the record cannot hold, looked up on read (S3 and upstream; never Step Functions). */
+export interface UploadFacts {
+  /** When a replacement of this upload was quarantined, if one was. */
+  replacedAt(record: UploadRecord): Promise<Date | undefined>;
+  /** True when upstream answers NotFound for the asset (a failed look answers false). */
+  assetGone(assetId: string): Promise<boolean>;
+}
+
+export interface ReadFacts {
   replacedAt?: Date;
-  /** True when upstream answered NotFound for the asset of an ingested upload. */
   assetGone?: boolean;
 }
 
-export function uploadView(r: UploadRecord, now: Date, lookups: UploadLookups = {}): UploadView {
+export function uploadView(r: UploadRecord, now: Date, facts: ReadFacts = {}): UploadView {
   const view: UploadView = { uploadId: r.id, groupId: r.groupId, status: r.status, createdAt: r.createdAt };
   if (r.fileName) view.fileName = r.fileName;
   if (r.status === 'awaiting_upload' && r.uploadExpiresAt) {
@@ -78,11 +82,11 @@ export function uploadView(r: UploadRecord, now: Date, lookups: UploadLookups = 
       ...(r.error.hint ? { hint: r.error.hint } : {}),
     };
   if (r.finishedAt) view.finishedAt = r.finishedAt;
-  if (view.status === 'active' && lookups.assetGone) {
+  if (view.status === 'active' && facts.assetGone) {
     view.status = 'deleted';
     view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
   }
-  if (lookups.replacedAt) view.replaced = { at: lookups.replacedAt.toISOString(), message: REPLACED_MESSAGE };
+  if (facts.replacedAt) view.replaced = { at: facts.replacedAt.toISOString(), message: REPLACED_MESSAGE };
   return view;
 }
 
@@ -94,23 +98,20 @@ export async function registerUpload(
   await store.create(newUploadRecord(upload), ttlSeconds);
 }
 
-/** The upload's record; an upload of another group is as unknown as a missing one. */
-export async function uploadRecord(
-  store: RecordStore,
-  groupId: string,
-  uploadId: string,
-): Promise<UploadRecord> {
-  const r = await store.get('upload', uploadId);
-  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
-  return r;
-}
-
-/** GET /groups/{groupId}/uploads/{uploadId} without the handler's lookups. */
+/** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
 export async function uploadStatus(
   store: RecordStore,
+  facts: UploadFacts,
   groupId: string,
   uploadId: string,
   now: Date = new Date(),
 ): Promise<UploadView> {
-  return uploadView(await uploadRecord(store, groupId, uploadId), now);
+  const r = await store.get('upload', uploadId);
+  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
+  const started = r.status !== 'awaiting_upload';
+  const [replacedAt, assetGone] = await Promise.all([
+    started ? facts.replacedAt(r) : undefined,
+    r.status === 'active' && r.assetId ? facts.assetGone(r.assetId) : false,
+  ]);
+  return uploadView(r, now, { ...(replacedAt ? { replacedAt } : {}), assetGone });
 }

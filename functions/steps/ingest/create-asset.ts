@@ -25,8 +25,8 @@ import { INGEST_POLL_POLICY, findUploadAsset, ingestPollStart } from '../../core
 import { uploadChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
-import { assetBudget } from './asset-budget';
-import { ingestRuntime, runStep } from './runtime';
+import { assetBudget } from '../../shared/asset-budget';
+import { ingestRuntime, runStep } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface CreateAssetInput {

@@ -11,7 +11,7 @@ import { videoProgressChange } from '../../core/records';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
 import { recordTransition } from '../../shared/record-transition';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 /** A 2xx we could not read is as ambiguous as a timeout: the task probably exists. */
 function ambiguousAsTransient(e: unknown): unknown {

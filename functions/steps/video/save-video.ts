@@ -11,9 +11,9 @@ import { videoChange, videoSucceededChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
 import { s3Client } from '../../shared/s3';
-import { pollingJob } from './poll-task';
-import { runStep, stepRuntime } from './runtime';
-import { streamToS3 } from './save-stream';
+import { pollingJob } from '../../core/video';
+import { runStep, stepRuntime } from '../../shared/video-step';
+import { streamToS3 } from '../../shared/save-stream';
 
 export const handler = (input: VideoJobState): Promise<VideoResult> =>
   runStep('SaveVideo', input.videoId, async () => {

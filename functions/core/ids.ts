@@ -1,10 +1,56 @@
 /**
- * Video IDs, request fingerprints and the seed marker. There is no database: a video is the Step
- * Functions execution named by its ID, so idempotency comes from deriving the ID from the caller's
- * Idempotency-Key and comparing a fingerprint of the body kept in the execution input.
+ * Every ID format in one place: the IDs we mint (uploads, videos) with their parsers, and the shapes
+ * of upstream's IDs that requests are checked against before any call goes upstream.
+ *  - upload IDs: 26-character ULIDs (48-bit millisecond time + 80 random bits, Crockford base32);
+ *    valid Step Functions execution names and S3 key parts.
+ *  - video IDs: `vid-` + 26 lower-case base32 characters, the first 10 the creation time (random IDs)
+ *    or a hash of the caller's Idempotency-Key and role (keyed IDs); valid execution names.
+ *  - group and asset IDs: upstream's `group-…` / `asset-…`.
+ * Hand-written (a few lines each) rather than a dependency, because the decoders are needed as much as
+ * the encoders.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ApiError } from '../errors';
+import { ApiError } from './errors';
+
+/** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist upstream. */
+export const GROUP_ID_PATTERN = /^group-[A-Za-z0-9_-]+$/;
+export const ASSET_ID_PATTERN = /^asset-[A-Za-z0-9_-]+$/;
+
+// ---- upload IDs ----
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const UPLOAD_ID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+export function newUploadId(now: Date = new Date(), random: Uint8Array = randomBytes(10)): string {
+  let time = now.getTime();
+  let timePart = '';
+  for (let i = 0; i < 10; i++) {
+    timePart = ALPHABET[time % 32] + timePart;
+    time = Math.floor(time / 32);
+  }
+  let bits = 0n;
+  for (const b of random.subarray(0, 10)) bits = (bits << 8n) | BigInt(b);
+  let randomPart = '';
+  for (let i = 0; i < 16; i++) {
+    randomPart = ALPHABET[Number(bits & 31n)] + randomPart;
+    bits >>= 5n;
+  }
+  return timePart + randomPart;
+}
+
+export function isUploadId(id: string): boolean {
+  return UPLOAD_ID_PATTERN.test(id);
+}
+
+/** The creation instant an upload ID carries, or undefined for something that is not an upload ID. */
+export function uploadIdTime(id: string): Date | undefined {
+  if (!isUploadId(id)) return undefined;
+  let ms = 0;
+  for (const c of id.slice(0, 10)) ms = ms * 32 + ALPHABET.indexOf(c);
+  return new Date(ms);
+}
+
+// ---- video IDs ----
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -70,45 +116,4 @@ export function newVideoId(now = new Date(), random: Uint8Array = randomBytes(10
     t = Math.floor(t / 32);
   }
   return `vid-${time}${base32(random).slice(0, ID_CHARS - 10)}`;
-}
-
-/** JSON with sorted keys and no undefined values, so equal bodies give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value))
-    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** Fingerprint of what the caller asked for (the validated body, the resolved model). */
-export function fingerprint(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
-}
-
-/**
- * The seed sent upstream when the caller leaves it random (absent or -1). Upstream has no client token
- * and no task metadata, so after an ambiguous CreateTask failure (timeout, 5xx, reset) the only way to
- * recognise *our* task among recent ones is a field we chose and it echoes: a 32-bit seed derived from
- * the video ID. A seed we pick at random is, for the model, the same as the random seed it would pick.
- */
-export function seedFor(videoId: string, requested?: number): number {
-  if (requested !== undefined && requested !== -1) return requested;
-  return sha256(`video-seed\n${videoId}`).readUInt32BE(0);
-}
-
-/** `arn:aws:states:r:a:stateMachine:name` + execution name → the execution ARN. */
-export function executionArn(stateMachineArn: string, name: string): string {
-  const m = /^(arn:[^:]+:states:[^:]*:[^:]*):stateMachine:([^:]+)$/.exec(stateMachineArn);
-  if (!m) throw new Error('not a state machine ARN');
-  return `${m[1]}:execution:${m[2]}:${name}`;
-}
-
-/** The execution name (our video ID) at the end of an execution ARN. */
-export function executionName(arn: string): string {
-  return arn.slice(arn.lastIndexOf(':') + 1);
 }
