@@ -4,7 +4,12 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
-import { ASSET_TIERS, CREATE_ASSET_PER_MINUTE, type AssetTier } from './governor/budgets';
+import {
+  ASSET_TIERS,
+  CREATE_ASSET_PER_MINUTE,
+  MAX_QUEUE_WAIT_SECONDS,
+  type AssetTier,
+} from './governor/budgets';
 import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -66,7 +71,7 @@ const schema = z.object({
   /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
   CREATE_ASSET_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
   /** How long a job may wait for budget in all before it ends `expired` (default 24 h). */
-  QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, 7 * 86_400),
+  QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
 });
 
 export type RawConfig = z.infer<typeof schema>;

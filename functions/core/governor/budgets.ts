@@ -12,6 +12,13 @@ export const CREATE_ASSET_PER_MINUTE: Readonly<Record<AssetTier, number>> = {
   premium: 300,
 };
 
+/**
+ * The most a job may wait for budget in all (QUEUE_MAX_WAIT_SECONDS ≤ this). The ingest state
+ * machine's TimeoutSeconds backstop is this + the 15 min work deadline + an hour of slack, so a job
+ * queued within its cap is never timed out (test/unit/upload-asl.test.ts holds the ASL to it).
+ */
+export const MAX_QUEUE_WAIT_SECONDS = 86_400;
+
 export interface BudgetSpec {
   /** Item name in the state table (`budget#<name>`). */
   name: string;
