@@ -46,6 +46,7 @@ export type Acquired =
     };
 
 const CONFLICT_ATTEMPTS = 5;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A short sleep for a store fault: a second of upstream time (scaled with the window), jittered. */
 function faultWaitMs(spec: BudgetSpec): number {
@@ -97,6 +98,8 @@ export async function acquireBudget(
       if (await store.write(spec.name, d.state, current.version)) {
         return { granted: true, ticket, waitedMs: queuedFor(place, clock()) };
       }
+      // Another step took the slot first: back off a little, jittered, so a crowd does not thrash.
+      await sleep(Math.random() * 20 * (attempt + 1));
     }
     return waitFor(Math.round(spec.windowMs / spec.limit / 4 + Math.random() * 50), 'contention', ticket);
   } catch {

@@ -70,13 +70,21 @@ export function decide(spec: BudgetSpec, s: BudgetState, ticket: number, now: nu
   const free = limit - live.length;
   const position = Math.max(1, ticket - s.served);
   const freeSince = freeSlotSince(spec, s, live, limit, now);
-  if (free > 0 && (position <= free || now - freeSince >= spec.holdoffMs)) {
+  // Paced: a quarter of the mean interval between grants, so a window's budget is not fired in one
+  // instant — a throttle (someone else uses the account) then slows the next grant, not only later ones.
+  const paceMs = spec.windowMs / limit / 4;
+  const newest = live.at(-1);
+  const pacedUntil = newest === undefined ? now : newest + paceMs;
+  if (free > 0 && now >= pacedUntil && (position <= free || now - freeSince >= spec.holdoffMs)) {
     return {
       granted: true,
       state: { ...s, grants: [...live, now], served: Math.max(s.served, ticket) },
     };
   }
-  const estimatedStartAt = estimateTurn(spec, live, limit, position, now);
+  const estimatedStartAt = Math.max(
+    estimateTurn(spec, live, limit, position, now),
+    free > 0 && position <= free ? pacedUntil + paceMs * (position - 1) : 0,
+  );
   const turn = free > 0 ? Math.max(estimatedStartAt, freeSince + spec.holdoffMs) : estimatedStartAt;
   return { granted: false, position, estimatedStartAt: turn, waitMs: sleepFor(spec, turn - now) };
 }
