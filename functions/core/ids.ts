@@ -9,8 +9,12 @@
  * Hand-written (a few lines each) rather than a dependency, because the decoders are needed as much as
  * the encoders.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { ApiError } from './errors';
+
+// Web Crypto and a pure-JS hash, not node:crypto: the console bundles the API's schemas (which check
+// IDs with these patterns) into the browser page.
+const randomBytes = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 /** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist upstream. */
 export const GROUP_ID_PATTERN = /^group-[A-Za-z0-9_-]+$/;
@@ -72,7 +76,11 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+const sha256 = (s: string): Uint8Array => {
+  const h = new Sha256();
+  h.update(s);
+  return h.digestSync();
+};
 
 /** 26 base32 characters = 130 bits, after the `vid-` prefix; also a valid execution name (≤ 80). */
 const ID_CHARS = 26;

@@ -4,12 +4,8 @@
  * Running executions of both state machines keep their groups: a video references assets, an upload
  * names its group.
  */
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  type ExecutionListItem,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { loadConfig, type Config } from '../core/config';
 import { runCleanup, type CleanupPorts } from '../core/cleanup/run';
 import { logger } from '../shared/logger';
