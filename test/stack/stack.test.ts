@@ -90,6 +90,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
       target: { kind: 'table' },
     },
   ],
+  'budget:use': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], target: { kind: 'table' } }],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
   'ingest:list': [
