@@ -4,6 +4,7 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
+import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -11,6 +12,13 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalPositive = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n > 0) return n;
+  ctx.addIssue({ code: 'custom', message: 'must be a positive number' });
+  return z.NEVER;
+});
 
 const schema = z.object({
   ARK_PROJECT_NAME: z.string().min(1).default('default'),
@@ -36,6 +44,23 @@ const schema = z.object({
   /** Presigned GET lifetime handed to CreateAsset. */
   ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
   MAX_IMAGE_BYTES: int(30 * 1024 * 1024 - 1, 1),
+  /**
+   * Video/audio asset limits (functions/core/media/rules.ts): `2026-09`, the newer gateway figures
+   * (default), or `2026-03`, the preview's. The settings below override single figures of the set.
+   */
+  MEDIA_LIMITS: z.enum(['2026-09', '2026-03']).default('2026-09'),
+  MAX_VIDEO_BYTES: optionalPositive,
+  MAX_AUDIO_BYTES: optionalPositive,
+  VIDEO_MIN_SECONDS: optionalPositive,
+  VIDEO_MAX_SECONDS: optionalPositive,
+  AUDIO_MIN_SECONDS: optionalPositive,
+  AUDIO_MAX_SECONDS: optionalPositive,
+  VIDEO_MIN_FPS: optionalPositive,
+  VIDEO_MAX_FPS: optionalPositive,
+  VIDEO_MIN_PIXELS: optionalPositive,
+  VIDEO_MAX_PIXELS: optionalPositive,
+  /** Whether a video asset must (`required`), must not (`forbidden`) or may (`any`) carry sound. */
+  VIDEO_AUDIO_TRACK: z.enum(['any', 'required', 'forbidden', '']).default(''),
   CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
   CLEANUP_DRY_RUN: z
     .enum(['true', 'false', '1', '0', ''])
@@ -75,6 +100,8 @@ export interface Config {
   downloadUrlTtlSeconds: number;
   assetSourceUrlTtlSeconds: number;
   maxImageBytes: number;
+  /** Video and audio limits: the MEDIA_LIMITS set with any single overrides applied. */
+  mediaRules: MediaRules;
   cleanupMaxAgeDays: number;
   cleanupDryRun: boolean;
   managedGroupTag: string;
@@ -114,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     downloadUrlTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
     assetSourceUrlTtlSeconds: c.ASSET_SOURCE_URL_TTL_SECONDS,
     maxImageBytes: c.MAX_IMAGE_BYTES,
+    mediaRules: mediaRulesOf(c),
     cleanupMaxAgeDays: c.CLEANUP_MAX_AGE_DAYS,
     cleanupDryRun: c.CLEANUP_DRY_RUN,
     managedGroupTag: c.MANAGED_GROUP_TAG,
@@ -123,6 +151,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoPollFactor: c.VIDEO_POLL_FACTOR,
     videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
     videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
+  };
+}
+
+function mediaRulesOf(c: RawConfig): MediaRules {
+  const set = MEDIA_LIMIT_SETS[c.MEDIA_LIMITS as MediaLimitSet];
+  return {
+    video: {
+      ...set.video,
+      maxBytes: c.MAX_VIDEO_BYTES ?? set.video.maxBytes,
+      minSeconds: c.VIDEO_MIN_SECONDS ?? set.video.minSeconds,
+      maxSeconds: c.VIDEO_MAX_SECONDS ?? set.video.maxSeconds,
+      minFps: c.VIDEO_MIN_FPS ?? set.video.minFps,
+      maxFps: c.VIDEO_MAX_FPS ?? set.video.maxFps,
+      minPixels: c.VIDEO_MIN_PIXELS ?? set.video.minPixels,
+      maxPixels: c.VIDEO_MAX_PIXELS ?? set.video.maxPixels,
+      audioTrack: c.VIDEO_AUDIO_TRACK === '' ? set.video.audioTrack : c.VIDEO_AUDIO_TRACK,
+    },
+    audio: {
+      maxBytes: c.MAX_AUDIO_BYTES ?? set.audio.maxBytes,
+      minSeconds: c.AUDIO_MIN_SECONDS ?? set.audio.minSeconds,
+      maxSeconds: c.AUDIO_MAX_SECONDS ?? set.audio.maxSeconds,
+    },
   };
 }
 
