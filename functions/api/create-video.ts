@@ -1,18 +1,25 @@
 /**
- * POST /videos: checks the request against the Seedance rules and every referenced asset (free calls)
- * before starting the execution that spends money. The execution is named by the video ID; with an
+ * POST /videos: expands `{groupId}` references into the group's assets, checks the request against the
+ * model's rules and every referenced asset (free calls) before starting the execution that spends money.
+ * The answer's `media` says which asset is "Image 1", "Video 1"…; a replay answers the `media` the first
+ * call recorded, so a group changed in between does not change what the key names. The execution is named by the video ID; with an
  * Idempotency-Key the ID is derived from the key, and a replay is recognised by the body fingerprint in
  * the execution input: same body → the same video (202), another body → 409 IdempotencyConflict.
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createVideoBody, type CreateVideoBody } from '../core/api-schemas/videos';
-import { loadConfig, required } from '../core/config';
+import { loadConfig, modelCatalog, required } from '../core/config';
 import { conflict } from '../core/errors';
+import { deriveKey } from '../core/keys';
 import {
   buildCreateTaskInput,
   checkReferencedAssets,
   checkVideoRules,
+  expandGroupReferences,
+  mediaList,
+  rulesForModel,
+  safetyIdentifier,
   executionArn,
   executionExpiresAfter,
   fingerprint,
@@ -26,6 +33,7 @@ import {
 } from '../core/video';
 import { apiHandler, type ApiResponse } from '../shared/api';
 import { assetsClient } from '../shared/clients';
+import { getCredentials } from '../shared/credentials';
 import { logger } from '../shared/logger';
 import { awsApiError, describeExecution, runningHistory, sfnClient } from '../shared/video-aws';
 
@@ -39,7 +47,8 @@ function callerScope(event: APIGatewayProxyEvent): string {
 async function replay(videoId: string, arn: string, fp: string): Promise<ApiResponse | undefined> {
   const existing = await describeExecution(arn);
   if (!existing) return undefined;
-  if (parseJobInput(existing.input)?.fingerprint !== fp)
+  const input = parseJobInput(existing.input);
+  if (input?.fingerprint !== fp)
     throw conflict(
       'IdempotencyConflict',
       'This Idempotency-Key was already used with a different request body; use a new key for a new video',
@@ -49,7 +58,11 @@ async function replay(videoId: string, arn: string, fp: string): Promise<ApiResp
   logger.info('idempotent replay', { videoId });
   return {
     status: 202,
-    body: { videoId, status: videoStatus(existing.status ?? 'RUNNING', existing.error, history) },
+    body: {
+      videoId,
+      status: videoStatus(existing.status ?? 'RUNNING', existing.error, history),
+      media: input.media ?? [],
+    },
     headers: { location: `/videos/${videoId}` },
   };
 }
@@ -73,19 +86,40 @@ export const handler = apiHandler<CreateVideoBody>(
       if (answer) return answer;
     }
 
-    checkVideoRules(body, model);
-    await checkReferencedAssets(body, assetsClient(config), config.projectName);
+    const catalog = modelCatalog(config);
+    const assets = assetsClient(config);
+    // Groups first: the rules count the assets a group stands for, and the prompt may name them.
+    const { body: expanded, origins } = await expandGroupReferences(
+      body,
+      assets,
+      rulesForModel(model, catalog),
+      config.projectName,
+    );
+    checkVideoRules(expanded, model, catalog);
+    await checkReferencedAssets(expanded, assets, config.projectName);
 
+    const principal = callerScope(req.event);
+    const media = mediaList(expanded, origins);
     const input: VideoJobInput = {
       videoId,
       fingerprint: fp,
       requestedAt: new Date().toISOString(),
       seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
-      request: buildCreateTaskInput(body, {
+      request: buildCreateTaskInput(expanded, {
         model,
         seed: seedFor(videoId, body.seed),
         executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
+        ...(principal
+          ? {
+              safetyIdentifier: safetyIdentifier(
+                principal,
+                deriveKey((await getCredentials()).secretAccessKey, 'safety-identifier'),
+              ),
+            }
+          : {}),
       }),
+      media,
+      ...(body.metadata ? { metadata: body.metadata } : {}),
     };
     try {
       await sfnClient().send(
@@ -99,7 +133,15 @@ export const handler = apiHandler<CreateVideoBody>(
       }
       throw awsApiError(e);
     }
-    logger.info('video started', { model, media: input.request.content.length - 1 });
-    return { status: 202, body: { videoId, status: 'queued' }, headers: { location: `/videos/${videoId}` } };
+    logger.info('video started', {
+      model,
+      media: media.length,
+      fromGroups: Object.keys(origins).length,
+    });
+    return {
+      status: 202,
+      body: { videoId, status: 'queued', media },
+      headers: { location: `/videos/${videoId}` },
+    };
   },
 );

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
+import { ModelCatalog, parseModelList, type ModelChoice } from './video/models';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -26,6 +27,18 @@ const schema = z.object({
   VOLC_REGION: z.string().min(1).default('cn-beijing'),
   SEEDANCE_API_BASE: z.url().default('https://api.apiyi.com/seedance'),
   SEEDANCE_MODEL: z.string().min(1).default('doubao-seedance-2-0-260128'),
+  /**
+   * Models callers may pick (functions/core/video/models.ts): `id` or `id=row`, comma-separated; unset =
+   * every published ID in both spellings (doubao-/dreamina-).
+   */
+  SEEDANCE_MODELS: optionalString,
+  /**
+   * Base URL of this API as the internet reaches it (custom domain), for the real-person callback link;
+   * unset = the URL the request came in on.
+   */
+  PUBLIC_API_URL: optionalString,
+  /** Lifetime of a real-person session (the vendor's token lasts 30 min). */
+  REAL_PERSON_SESSION_SECONDS: int(1_800, 60, 1_800),
   CREDENTIALS_SECRET_ID: optionalString,
   /** Seconds a cached secret value is trusted before it is read again (rotation pick-up). */
   SECRET_CACHE_TTL_SECONDS: int(300, 0, 86_400),
@@ -89,6 +102,10 @@ export interface Config {
   volcRegion: string;
   seedanceApiBase: string;
   seedanceModel: string;
+  /** Parsed SEEDANCE_MODELS; undefined = the standard list (see `modelCatalog`). */
+  seedanceModels: ModelChoice[] | undefined;
+  publicApiUrl: string | undefined;
+  realPersonSessionSeconds: number;
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
@@ -124,12 +141,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  let models: ModelChoice[] | undefined;
+  try {
+    models = c.SEEDANCE_MODELS === undefined ? undefined : parseModelList(c.SEEDANCE_MODELS);
+    catalogOf(c.SEEDANCE_MODEL, models);
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: SEEDANCE_MODELS: ${(e as Error).message}`);
+  }
   return {
     projectName: c.ARK_PROJECT_NAME,
     volcEndpoint: c.VOLC_ENDPOINT.replace(/\/+$/, ''),
     volcRegion: c.VOLC_REGION,
     seedanceApiBase: c.SEEDANCE_API_BASE.replace(/\/+$/, ''),
     seedanceModel: c.SEEDANCE_MODEL,
+    seedanceModels: models,
+    publicApiUrl: c.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    realPersonSessionSeconds: c.REAL_PERSON_SESSION_SECONDS,
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
@@ -152,6 +179,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
     videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
   };
+}
+
+function catalogOf(defaultModel: string, models: ModelChoice[] | undefined): ModelCatalog {
+  return models === undefined ? ModelCatalog.standard(defaultModel) : new ModelCatalog(defaultModel, models);
+}
+
+/** The models callers may pick and the rules each follows; the default model first. */
+export function modelCatalog(config: Pick<Config, 'seedanceModel' | 'seedanceModels'>): ModelCatalog {
+  return catalogOf(config.seedanceModel, config.seedanceModels);
 }
 
 function mediaRulesOf(c: RawConfig): MediaRules {

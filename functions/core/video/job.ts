@@ -6,6 +6,7 @@
 import type { CreateTaskInput, TaskStatus } from '../ark/types';
 import type { Config } from '../config';
 import type { PollPolicy, PollState } from '../schedule';
+import type { MediaEntry } from './content';
 
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
 export interface VideoJobInput {
@@ -20,6 +21,10 @@ export interface VideoJobInput {
    * options, so an ambiguous create cannot be matched by it (find-task.ts). Absent = we chose it.
    */
   seedChosenByCaller?: boolean;
+  /** What the prompt calls each media item (groups expanded); a replay answers with it. */
+  media?: MediaEntry[];
+  /** The caller's `metadata`, echoed on GET. */
+  metadata?: Record<string, unknown>;
 }
 
 /** `$.job`: written by CreateTask, FindTask, PollTask and ReschedulePoll. */

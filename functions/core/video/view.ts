@@ -3,6 +3,7 @@
  * by the handler (they need AWS) and passed in; nothing here ever includes the upstream 24 h links.
  */
 import type { VideoStatus } from '../api-schemas/videos';
+import type { MediaEntry } from './content';
 import type { VideoJobInput, VideoResult } from './job';
 import { videoError, videoStatus, type ExecutionStatus, type HistoryFacts, type VideoError } from './status';
 
@@ -39,6 +40,8 @@ export interface VideoView {
   resolution?: string;
   ratio?: string;
   duration?: number;
+  media?: MediaEntry[];
+  metadata?: Record<string, unknown>;
   createdAt: string;
   finishedAt?: string;
 }
@@ -81,6 +84,8 @@ export function videoView(facts: ExecutionFacts, links?: VideoLinks): VideoView 
     const { code, message } = videoError(facts.error, facts.cause);
     if (facts.error || facts.cause) view.error = { code, message };
   }
+  if (input?.media) view.media = input.media;
+  if (input?.metadata) view.metadata = input.metadata;
   if (facts.stopDate) view.finishedAt = facts.stopDate.toISOString();
   return view;
 }
