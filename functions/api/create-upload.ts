@@ -8,7 +8,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
 import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '../core/api-schemas/uploads';
-import { extensionFor, newUploadId, uploadKey } from '../core/uploads';
+import { extensionFor, kindOfExtension, newUploadId, uploadKey } from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
 import { s3Client } from '../shared/s3';
@@ -20,15 +20,18 @@ export const handler = apiHandler<CreateUploadBody>(
     const bucket = required(config.bucketName, 'BUCKET_NAME');
     const groupId = req.path.groupId ?? '';
     const { contentType, contentLength } = req.body;
-    if (contentLength > config.maxImageBytes)
+    const ext = extensionFor(contentType);
+    if (!ext)
+      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted content type`);
+    const kind = kindOfExtension(ext);
+    const limit = kind === 'image' ? config.maxImageBytes : config.mediaRules[kind].maxBytes;
+    if (contentLength > limit)
       throw new ApiError(
         400,
         'FileTooLarge',
-        `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
+        `contentLength ${contentLength} is above the ${limit}-byte limit for ${kind} uploads`,
+        { kind, maxBytes: limit },
       );
-    const ext = extensionFor(contentType);
-    if (!ext)
-      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`);
 
     try {
       await assetsClient(config).getAssetGroup(groupId);

@@ -26,6 +26,8 @@ export interface CreateAssetInput {
   uploadId: string;
   /** Detected MIME type (Validate), served as the response Content-Type of the presigned GET. */
   mime?: string;
+  /** Validate's AssetType for the upload (an execution started before video/audio existed has none). */
+  assetType?: 'Image' | 'Video' | 'Audio';
   /** True after an ambiguous failure: look the asset up by Name before creating one. */
   lookupFirst?: boolean;
   /** `$$.Execution.StartTime`: the overall deadline counts from it. */
@@ -80,12 +82,12 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput> =>
       ({ id: assetId } = await assets().createAsset({
         groupId: input.groupId,
         url,
-        assetType: 'Image',
+        assetType: input.assetType ?? 'Image',
         name: input.uploadId,
       }));
     } catch (e) {
       throw ambiguousAsTransient(e);
     }
-    logger.info('asset created', { assetId, groupId: input.groupId });
+    logger.info('asset created', { assetId, groupId: input.groupId, assetType: input.assetType ?? 'Image' });
     return started(assetId, false);
   });
