@@ -75,11 +75,16 @@ export interface AssetView {
 
 export type MediaRef = { assetId: string } | { url: string };
 
+/** A reference clip; its length (when known) counts toward the model's total for the kind. */
+export type TimedMediaRef = MediaRef & { durationSeconds?: number };
+
 export interface CreateVideoBody {
   prompt: string;
   references?: MediaRef[];
   firstFrame?: MediaRef;
   lastFrame?: MediaRef;
+  referenceVideos?: TimedMediaRef[];
+  referenceAudios?: TimedMediaRef[];
   ratio?: string;
   resolution?: string;
   duration?: number;

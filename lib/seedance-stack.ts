@@ -53,6 +53,7 @@ export class SeedanceStack extends Stack {
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
       ...(s.seedanceModel ? { SEEDANCE_MODEL: s.seedanceModel } : {}),
+      ...(s.mediaLimits ? { MEDIA_LIMITS: s.mediaLimits } : {}),
     };
 
     this.storage = new Storage(this, 'Storage', {

@@ -29,6 +29,8 @@ const schema = z.object({
   volcRegion: optional,
   seedanceApiBase: optional,
   seedanceModel: optional,
+  /** Video/audio asset limit set (MEDIA_LIMITS): `2026-09` (newer, the default) or `2026-03` (preview). */
+  mediaLimits: z.enum(['2026-09', '2026-03']).optional(),
   /** Use an existing secret instead of creating one (full or partial ARN). */
   credentialsSecretArn: optional,
   /** Days a generated video is kept under videos/ (S3 lifecycle). */
