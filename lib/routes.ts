@@ -13,6 +13,7 @@ export type Access =
   | 'bucket:read-videos' // signs presigned GETs under videos/
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
+  | 'bucket:real-person' // read/write real-person session records under real-person/
   | 'ingest:describe' // DescribeExecution on the ingest state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
@@ -32,7 +33,18 @@ export interface Route {
   status?: number;
   /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
   errors?: { status: number; code: string; description: string }[];
+  /**
+   * `iam` (default): SigV4 required. `none`: public, for a browser or upstream calling back; such a route
+   * proves itself (signed state in its query), gets its own tight throttle in API Gateway, and the local
+   * API skips SigV4 for it.
+   */
+  auth?: 'iam' | 'none';
 }
+
+/** Requests per second (and burst) API Gateway allows each public route: a person's browser, not a client. */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+
+export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => r.auth === 'none';
 
 export const routes: readonly Route[] = [
   {
@@ -132,6 +144,38 @@ export const routes: readonly Route[] = [
     summary: 'Validate a request and start a video generation',
     access: ['upstream', 'video:start', 'video:describe'],
     status: 202,
+    errors: [
+      {
+        status: 400,
+        code: 'UnknownModel',
+        description: 'The model is not one this deployment offers (SEEDANCE_MODELS)',
+      },
+      {
+        status: 400,
+        code: 'GroupNotFound',
+        description: 'A {groupId} reference names no group of this project',
+      },
+      {
+        status: 400,
+        code: 'GroupHasNoActiveAssets',
+        description: 'A {groupId} reference names a group without an Active asset of that kind',
+      },
+      {
+        status: 400,
+        code: 'ResolutionNotSupported',
+        description: "The model's row of the model table has no such resolution (e.g. 4k on 2.0 fast)",
+      },
+      {
+        status: 400,
+        code: 'DurationNotSupported',
+        description: 'The duration is outside the model’s range (2.0: 4–15 s, 2.5: 4–30 s)',
+      },
+      {
+        status: 400,
+        code: 'OutputFormatNotSupported',
+        description: 'outputFormat mov needs Seedance 2.5',
+      },
+    ],
   },
   {
     name: 'listVideos',
@@ -157,5 +201,30 @@ export const routes: readonly Route[] = [
     summary: 'Stop a video job and cancel a queued upstream task',
     access: ['upstream', 'video:describe', 'video:stop'],
     status: 202,
+  },
+  {
+    name: 'createRealPersonSession',
+    method: 'POST',
+    path: '/real-person/sessions',
+    handler: 'functions/api/create-real-person-session.ts',
+    summary: "Start a real-person liveness check on the person's phone (a LivenessFace character)",
+    access: ['upstream', 'bucket:real-person'],
+  },
+  {
+    name: 'getRealPersonSession',
+    method: 'GET',
+    path: '/real-person/sessions/{sessionId}',
+    handler: 'functions/api/get-real-person-session.ts',
+    summary: 'Status of a real-person session: pending, passed (with its groupId), failed or expired',
+    access: ['bucket:real-person'],
+  },
+  {
+    name: 'realPersonCallback',
+    method: 'GET',
+    path: '/real-person/callback',
+    handler: 'functions/api/real-person-callback.ts',
+    summary: "Where the person's browser lands after the liveness check (public; signed state); an HTML page",
+    access: ['upstream', 'bucket:real-person'],
+    auth: 'none',
   },
 ];
