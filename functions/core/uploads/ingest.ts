@@ -52,6 +52,7 @@ export const VALIDATION_STATES: readonly string[] = [
 ];
 
 export const INGEST_ERRORS = {
+  /** Validate refused the upload, whatever its kind (the name predates video and audio). */
   rejected: 'ImageRejected',
   assetFailed: 'AssetFailed',
   timedOut: 'TimedOut',
