@@ -25,7 +25,8 @@ export const handler = apiHandler<CreateRealPersonSessionBody>(
       {
         ...(req.body.name !== undefined ? { name: req.body.name } : {}),
         apiBaseUrl: publicApiBase(req.event, config.publicApiUrl),
-        lifetimeSeconds: config.realPersonSessionSeconds,
+        // The local stack shrinks every wait by TIME_SCALE, the simulator's 30-minute token too.
+        lifetimeSeconds: config.realPersonSessionSeconds * config.timeScale,
       },
       {
         validator: assetsClient(config),

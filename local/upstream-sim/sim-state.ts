@@ -138,6 +138,14 @@ export class SimState implements SimControl {
     return this.taskStore.snapshot();
   }
 
+  taskRequests() {
+    return this.taskStore.requests();
+  }
+
+  visualValidateSessions() {
+    return this.visual.snapshot();
+  }
+
   options(): ResolvedSimOptions {
     return structuredClone(this.opts);
   }

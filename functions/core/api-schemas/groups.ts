@@ -65,6 +65,7 @@ export const groupResponse = z.object({
   name: z.string(),
   description: z.string(),
   projectName: z.string(),
+  groupType: z.string().describe('AIGC, or LivenessFace for a real-person character'),
   managed: z.boolean().describe('Created by this stack (carries its marker; cleanup may delete it)'),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -80,7 +81,7 @@ export const assetResponse = z.object({
   projectName: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
 });
 
 const pageOf = <T extends z.ZodType>(item: T) =>
