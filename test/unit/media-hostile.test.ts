@@ -126,3 +126,19 @@ describe('hostile media', () => {
     ]);
   });
 });
+
+describe('moov after mdat with more behind it', () => {
+  it('reads box by box when a 4 MB free box follows moov, never the whole tail', async () => {
+    const MB = 1024 * 1024;
+    const clip = movie({ seconds: 5, moov: 'last', fileSize: 8 * MB });
+    const tail = Buffer.alloc(8);
+    tail.writeUInt32BE(4 * MB, 0);
+    tail.write('free', 4, 'latin1');
+    const padded = virtualFile([Buffer.from(await clip.read(0, clip.size)), tail, { zeros: 4 * MB - 8 }]);
+    const { read, stats } = countingReader(padded);
+    const r = await inspectMedia(read, padded.size, 'video');
+    expect(r.verdict.ok).toBe(true);
+    expect(stats.reads).toBe(3);
+    expect(stats.bytes).toBeLessThan(256 * 1024);
+  });
+});

@@ -27,6 +27,8 @@ export interface MediaInspectOptions {
   followUpBytes?: number;
   maxReads?: number;
   maxMoovBytes?: number;
+  /** Past `mdat`, the rest of the file is read in one go when no larger than this (else box by box). */
+  tailBytes?: number;
 }
 
 export const MEDIA_INSPECT_DEFAULTS = {
@@ -34,6 +36,7 @@ export const MEDIA_INSPECT_DEFAULTS = {
   followUpBytes: 64 * 1024,
   maxReads: 6,
   maxMoovBytes: 16 * 1024 * 1024,
+  tailBytes: 1024 * 1024,
 } as const;
 
 export interface MediaInspection {
@@ -154,7 +157,7 @@ export async function inspectMedia(
           ? planMp3(chunks, effectiveSize, opts.followUpBytes)
           : planMovie(chunks, effectiveSize, {
               maxMoovBytes: opts.maxMoovBytes,
-              tailBytes: opts.maxMoovBytes,
+              tailBytes: opts.tailBytes,
             });
     if (plan.kind === 'corrupt') return done(rejectMedia('MediaCorrupt', plan.reason), found);
     if (plan.kind === 'unsupported') return done(rejectMedia('FormatUnsupported', plan.reason), found);
