@@ -58,6 +58,13 @@ export function ComposeView({
     () => VIDEO_RESOLUTIONS.filter((r) => optionAllowed(effectiveModel, { resolution: r })),
     [effectiveModel],
   );
+  const allowedDurations = useMemo(
+    () => DURATIONS.filter((d) => optionAllowed(effectiveModel, { duration: d })),
+    [effectiveModel],
+  );
+  useEffect(() => {
+    if (!allowedDurations.includes(duration)) setDuration(allowedDurations.includes(5) ? 5 : -1);
+  }, [allowedDurations]);
   useEffect(() => {
     if (effectiveModel && !allowedResolutions.includes(resolution as (typeof VIDEO_RESOLUTIONS)[number]))
       setResolution(allowedResolutions.includes('720p') ? '720p' : (allowedResolutions[0] ?? '720p'));
@@ -230,7 +237,7 @@ export function ComposeView({
                 value={String(duration)}
                 onChange={(e) => setDuration(Number(e.currentTarget.value))}
               >
-                {DURATIONS.map((d) => (
+                {allowedDurations.map((d) => (
                   <option key={d} value={String(d)}>
                     {d === -1 ? 'model chooses' : `${d} s`}
                   </option>
