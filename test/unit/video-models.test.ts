@@ -241,3 +241,42 @@ describe('model IDs and the deployment catalog', () => {
     expect(ids).toContain('dreamina-seedance-2-0-mini-260615');
   });
 });
+
+describe('new request fields and group references in the schema', () => {
+  const issues = (raw: unknown) => {
+    const r = createVideoBody.safeParse(raw);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('takes metadata up to 2 KB of JSON and refuses more', () => {
+    // Act
+    const fits = issues({ prompt: 'p', metadata: { order: 'A-1', tags: ['x'], note: 'é'.repeat(900) } });
+    const tooBig = issues({ prompt: 'p', metadata: { note: 'x'.repeat(2100) } });
+    // Assess
+    expect(fits).toEqual([]);
+    expect(tooBig).toEqual(['metadata: must serialize to at most 2048 bytes of JSON']);
+  });
+
+  it('takes {groupId} in references and clips, never in a frame or with a clip length', () => {
+    // Act / Assess
+    expect(issues({ prompt: 'p', references: [{ groupId: 'group-20260101000000-abcde' }] })).toEqual([]);
+    expect(issues({ prompt: 'p', referenceAudios: [{ groupId: 'group-20260101000000-abcde' }] })).toEqual([]);
+    expect(issues({ prompt: 'p', firstFrame: { groupId: 'group-20260101000000-abcde' } })).toContain(
+      'firstFrame: Unrecognized key: "groupId"',
+    );
+    expect(
+      issues({
+        prompt: 'p',
+        referenceVideos: [{ groupId: 'group-20260101000000-abcde', durationSeconds: 3 }],
+      }),
+    ).toEqual(['referenceVideos.0: durationSeconds describes one clip; leave it out with groupId']);
+    expect(issues({ prompt: 'p', references: [{ groupId: 'not-a-group' }] })).toEqual([
+      'references.0.groupId: must be a group ID (group-...)',
+    ]);
+  });
+
+  it('refuses an unknown outputFormat', () => {
+    // Act / Assess
+    expect(issues({ prompt: 'p', outputFormat: 'webm' })).toEqual(['outputFormat: must be one of mp4, mov']);
+  });
+});
