@@ -119,6 +119,8 @@ describe('whole characters: references of {groupId}', () => {
       const body = {
         prompt: 'Image 1, Image 2 and Image 3 are one woman; she waves at the man of Image 4',
         references: [{ groupId }, { assetId: single.assetId ?? '' }],
+        webSearch: true,
+        metadata: { order: 'A-17', tags: ['trio'] },
       };
       const job = (await client.call('POST', '/videos', {
         body,
@@ -136,7 +138,11 @@ describe('whole characters: references of {groupId}', () => {
         { placeholder: 'Image 4', role: 'reference_image', assetId: single.assetId },
       ]);
       // …and what the simulator received: those assets, as asset:// reference images, in that order.
-      type Recorded = { content: Array<Record<string, unknown>>; safety_identifier?: string };
+      type Recorded = {
+        content: Array<Record<string, unknown>>;
+        safety_identifier?: string;
+        tools?: unknown;
+      };
       let request: Recorded | undefined;
       for (let i = 0; i < 200 && !request; i++) {
         request = (sim().taskRequests() as unknown as Recorded[]).find((r) =>
@@ -152,6 +158,7 @@ describe('whole characters: references of {groupId}', () => {
           role: 'reference_image',
         })),
       ]);
+      expect(request?.tools).toEqual([{ type: 'web_search' }]);
       // The caller's principal reaches upstream only as a salted hash.
       expect(request?.safety_identifier).toMatch(/^sid-[0-9a-z]{48}$/);
       expect(JSON.stringify(request)).not.toContain('local-dev');
@@ -171,8 +178,12 @@ describe('whole characters: references of {groupId}', () => {
           .filter((r) => JSON.stringify(r).includes('Image 4')),
       ).toHaveLength(1);
       // GET shows the media map too.
-      const view = await client.call<{ media?: MediaEntry[] }>('GET', `/videos/${job.videoId}`);
+      const view = await client.call<{ media?: MediaEntry[]; metadata?: unknown }>(
+        'GET',
+        `/videos/${job.videoId}`,
+      );
       expect(view.media).toEqual(job.media);
+      expect(view.metadata).toEqual({ order: 'A-17', tags: ['trio'] });
     },
   );
 
