@@ -232,6 +232,10 @@ describe('real-person characters through the API', () => {
       const groups = sim().groups() as Array<{ Id: string; GroupType: string }>;
       expect(groups.find((g) => g.Id === groupId)?.GroupType).toBe('LivenessFace');
       expect(await client.call('GET', `/groups/${groupId}`)).toMatchObject({ groupType: 'LivenessFace' });
+      const real = await client.call<{ items: Array<{ groupId: string }> }>('GET', '/groups', {
+        query: { groupType: 'LivenessFace' },
+      });
+      expect(real.items.map((g) => g.groupId)).toContain(groupId);
 
       // The callback page again (a reload): the recorded outcome, the spent token not asked again.
       const reload = await fetch(landed.callback);

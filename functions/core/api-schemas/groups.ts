@@ -43,6 +43,10 @@ export const listGroupsQuery = z.object({
   pageNumber,
   pageSize,
   name: z.string().trim().min(1).max(64).optional(),
+  groupType: z
+    .enum(['AIGC', 'LivenessFace'])
+    .default('AIGC')
+    .describe('LivenessFace lists the real-person characters (upstream lists one type at a time)'),
 });
 export type ListGroupsQuery = z.infer<typeof listGroupsQuery>;
 
