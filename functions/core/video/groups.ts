@@ -37,30 +37,29 @@ const KINDS = [
   { field: 'referenceAudios', assetType: 'Audio', limit: (r: ModelRules) => r.maxAudios },
 ] as const satisfies ReadonlyArray<{ field: string; assetType: AssetTypeName; limit: unknown }>;
 
+const cmp = <T>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+/** CreateTime ascending (as instants when they parse, else as text), then asset ID. */
 const byAge = (a: Asset, b: Asset): number =>
-  a.createTime !== b.createTime
-    ? Date.parse(a.createTime) - Date.parse(b.createTime) || (a.createTime < b.createTime ? -1 : 1)
-    : a.id < b.id
-      ? -1
-      : a.id > b.id
-        ? 1
-        : 0;
+  Date.parse(a.createTime) - Date.parse(b.createTime) ||
+  0 ||
+  cmp(a.createTime, b.createTime) ||
+  cmp(a.id, b.id);
 
 export const hasGroupReferences = (body: CreateVideoBody): boolean =>
   KINDS.some((k) => (body[k.field] ?? []).some((r) => r.groupId !== undefined));
 
 async function groupOf(source: GroupAssetSource, groupId: string, projectName: string): Promise<AssetGroup> {
+  let group: AssetGroup | undefined;
   try {
-    const g = await source.getAssetGroup(groupId);
-    if (g.projectName && g.projectName !== projectName) throw new Error('another project');
-    return g;
+    group = await source.getAssetGroup(groupId);
   } catch (e) {
-    if (e instanceof UpstreamError && !(e.status === 404 || e.code.startsWith('NotFound'))) throw e;
-    if (!(e instanceof UpstreamError) && !(e instanceof Error && e.message === 'another project')) throw e;
+    if (!(e instanceof UpstreamError && (e.status === 404 || e.code.startsWith('NotFound')))) throw e;
+  }
+  if (!group || (group.projectName !== '' && group.projectName !== projectName))
     throw new ApiError(400, 'GroupNotFound', `Group ${groupId} was not found in project ${projectName}`, {
       groupId,
     });
-  }
+  return group;
 }
 
 /** The group's Active assets of one type, oldest first. */
