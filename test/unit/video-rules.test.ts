@@ -50,9 +50,21 @@ describe('video request field rules (zod, 400 ValidationError)', () => {
       { prompt: 'p', resolution: '8k' },
       'resolution: must be one of 480p, 720p, 1080p, 4k',
     ],
-    ['a duration of 3 s', { prompt: 'p', duration: 3 }, 'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1'],
-    ['a duration of 31 s', { prompt: 'p', duration: 31 }, 'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1'],
-    ['a duration of 0', { prompt: 'p', duration: 0 }, 'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1'],
+    [
+      'a duration of 3 s',
+      { prompt: 'p', duration: 3 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
+    [
+      'a duration of 31 s',
+      { prompt: 'p', duration: 31 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
+    [
+      'a duration of 0',
+      { prompt: 'p', duration: 0 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
     ['a fractional duration', { prompt: 'p', duration: 5.5 }, 'duration: must be a whole number of seconds'],
     ['a seed below -1', { prompt: 'p', seed: -2 }, 'seed: must be -1 (random) or 0 to 4294967295'],
     [
