@@ -1,12 +1,12 @@
 /**
  * Validate: HeadObject for the real size, then, by the kind the upload's extension declares, the image
  * inspection of functions/core/image (≤ 64 KiB head, small follow-ups only where the header points
- * further) or the video/audio inspection of functions/core/media (a 128 KiB head and at most one more read
- * in the usual cases: the `moov` of an MP4 that keeps it at the end), both over ranged GETs. Every read is pinned to
- * the ETag HeadObject saw, so an object replaced mid-inspection fails the read instead of mixing files.
- * The verdict is returned, not thrown: the ASL's Choice sends rejections to Quarantine.
+ * further) or the video/audio inspection of functions/core/media (a 128 KiB head and at most one more
+ * read in the usual cases: the `moov` of an MP4 that keeps it at the end), both over ranged GETs. Every
+ * read is pinned to the ETag HeadObject saw, so an object replaced mid-inspection fails the read instead
+ * of mixing files. The verdict is returned, not thrown: the ASL's Choice sends rejections to Quarantine.
  *
- * An accepted image is then pinned: copied to validated/ on condition that it still has that ETag
+ * An accepted file is then pinned: copied to validated/ on condition that it still has that ETag
  * (CopySourceIfMatch), and CreateAsset presigns the copy. The presigned POST stays usable for its whole
  * lifetime, so without the pin a re-post of other bytes after the checks would become the asset. A
  * failed condition (the object changed while it was checked) leaves as `UploadReplaced`, which the
