@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { createVideoBody } from '../../functions/core/api-schemas/videos';
 import { UpstreamError } from '../../functions/core/errors';
-import { expandGroupReferences, mediaList, MODEL_TABLE } from '../../functions/core/video';
+import {
+  bodyFromMedia,
+  buildCreateTaskInput,
+  expandGroupReferences,
+  mediaList,
+  MODEL_TABLE,
+} from '../../functions/core/video';
 import type { Asset, AssetGroup, ScanAssetsQuery } from '../../functions/core/volcengine/types';
 
 const asset = (
@@ -136,5 +142,33 @@ describe('expanding {groupId} references', () => {
       code: 'GroupHasNoActiveAssets',
       details: { assetType: 'Video' },
     });
+  });
+});
+
+describe('rebuilding a request from its recorded media', () => {
+  it('gives back the expanded request, with the groups it came from', async () => {
+    // Arrange
+    const src = source({
+      [G]: {
+        assets: [asset('asset-1', G, '2026-01-01T00:00:01Z'), asset('asset-2', G, '2026-01-01T00:00:02Z')],
+      },
+    });
+    const original = body({
+      prompt: 'Image 1 and Image 2 sing with Audio 1',
+      references: [{ groupId: G }],
+      referenceAudios: [{ url: 'https://e.com/a.mp3', durationSeconds: 4 }],
+      resolution: '480p',
+    });
+    const expanded = await expandGroupReferences(original, src, MODEL_TABLE['seedance-2.0'], 'default');
+    const media = mediaList(expanded.body, expanded.origins);
+    // Act
+    const rebuilt = bodyFromMedia(original, media);
+    // Assess: the same upstream request and the same media map, without asking the group again.
+    const model = 'doubao-seedance-2-0-260128';
+    expect(buildCreateTaskInput(rebuilt.body, { model, seed: 1 })).toEqual(
+      buildCreateTaskInput(expanded.body, { model, seed: 1 }),
+    );
+    expect(mediaList(rebuilt.body, rebuilt.origins)).toEqual(media);
+    expect(rebuilt.body.resolution).toBe('480p');
   });
 });

@@ -122,3 +122,34 @@ export function referencedAssetIds(input: Pick<CreateTaskInput, 'content'>): str
   }
   return [...ids];
 }
+
+/**
+ * The body a recorded `media` list stands for: the caller's options with every media field rebuilt from
+ * the list (placeholders are in content order), so a restarted start sends what the first call checked.
+ */
+export function bodyFromMedia(
+  body: CreateVideoBody,
+  media: readonly MediaEntry[],
+): { body: CreateVideoBody; origins: Record<string, string> } {
+  const ref = (m: MediaEntry) => (m.assetId !== undefined ? { assetId: m.assetId } : { url: m.url ?? '' });
+  const out: CreateVideoBody = { ...body };
+  delete out.firstFrame;
+  delete out.lastFrame;
+  delete out.references;
+  delete out.referenceVideos;
+  delete out.referenceAudios;
+  const origins: Record<string, string> = {};
+  const push = (field: 'references' | 'referenceVideos' | 'referenceAudios', m: MediaEntry) => {
+    const list = (out[field] ??= []);
+    if (m.groupId) origins[`${field}.${list.length}`] = m.groupId;
+    list.push(ref(m));
+  };
+  for (const m of media) {
+    if (m.role === 'first_frame') out.firstFrame = ref(m);
+    else if (m.role === 'last_frame') out.lastFrame = ref(m);
+    else if (m.role === 'reference_image') push('references', m);
+    else if (m.role === 'reference_video') push('referenceVideos', m);
+    else push('referenceAudios', m);
+  }
+  return { body: out, origins };
+}
