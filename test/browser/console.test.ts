@@ -242,7 +242,11 @@ async function flow(
   await page.getByLabel('Ratio', { exact: true }).selectOption('3:4');
   await page.getByLabel('Duration', { exact: true }).selectOption('5');
   await shot('compose');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && /\/videos$/.test(r.url()));
   await submit.click();
+  // The whole character goes as one {groupId} reference; the API expands it in the order shown here.
+  const references = ((await sent).postDataJSON() as { references?: unknown[] }).references;
+  expect(references).toEqual([{ groupId: expect.stringMatching(/^group-/) }]);
 
   // Watch the job succeed and play the video.
   await page.waitForURL(/#\/jobs\/vid-/);
