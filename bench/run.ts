@@ -52,6 +52,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     title: 'Real limits: upload bursts against the per-minute CreateAsset quota of each tier',
     timeoutMs: 8 * 60_000,
   },
+  {
+    id: 'status-reads',
+    module: 'bench/status-reads.ts',
+    title: 'Status reads: per second, and Step Functions calls per read',
+    timeoutMs: 3 * 60_000,
+  },
 ];
 
 type Outcome =

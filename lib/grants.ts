@@ -7,11 +7,13 @@
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { FunctionEnv } from './constructs/handler-function';
+import { INDEXES } from '../functions/core/records/table';
 import { PREFIX } from './constructs/storage';
 import { acknowledgeWildcards } from './nag';
 import type { Access } from './routes';
@@ -25,6 +27,7 @@ export type Capability = Access | StepAccess | InternalAccess;
 export interface GrantTargets {
   bucket: IBucket;
   secret: ISecret;
+  table?: ITable;
   ingest?: StateMachine;
   video?: StateMachine;
 }
@@ -149,11 +152,27 @@ function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
   }
 }
 
+/** The table and each of its indexes by name (no index wildcard). */
+function tableResources(table: ITable): string[] {
+  return [table.tableArn, ...Object.values(INDEXES).map((ix) => `${table.tableArn}/index/${ix.name}`)];
+}
+
+function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
+  if (cap !== 'records:read' && cap !== 'records:write') return false;
+  const table = need(t.table, 'state table', cap);
+  if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
+  // Conditional writes of one record at a time; no Scan, no batch, no table-level change.
+  else allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+  setEnv(fn, { TABLE_NAME: table.tableName });
+  return true;
+}
+
 export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): void {
   if (grantBucket(fn, cap, t)) {
     setEnv(fn, { BUCKET_NAME: t.bucket.bucketName });
     return;
   }
+  if (grantTable(fn, cap, t)) return;
   const ingest = () => need(t.ingest, 'ingest state machine', cap);
   const video = () => need(t.video, 'video state machine', cap);
   const onExecutions = (sm: StateMachine, actions: string[]) =>
@@ -164,10 +183,6 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
       allow(fn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [t.secret.secretArn]);
       setEnv(fn, { CREDENTIALS_SECRET_ID: t.secret.secretArn });
       return;
-    case 'ingest:describe':
-      // History tells `validating` from `ingesting` while the execution runs.
-      onExecutions(ingest(), ['states:DescribeExecution', 'states:GetExecutionHistory']);
-      break;
     case 'ingest:start':
       onMachine(ingest(), ['states:StartExecution']);
       break;
@@ -180,12 +195,6 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
       break;
     case 'video:start':
       onMachine(video(), ['states:StartExecution']);
-      break;
-    case 'video:describe':
-      onExecutions(video(), ['states:DescribeExecution', 'states:GetExecutionHistory']);
-      break;
-    case 'video:list':
-      onMachine(video(), ['states:ListExecutions']);
       break;
     case 'video:list-describe':
       onMachine(video(), ['states:ListExecutions']);
@@ -205,6 +214,8 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'bucket:presign-validated':
     case 'bucket:quarantine-replacement':
     case 'bucket:write-videos':
+    case 'records:read':
+    case 'records:write':
       return;
     default: {
       const unknown: never = cap;

@@ -6,19 +6,26 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
+/**
+ * Every API handler's Lambda timeout, deployed and local alike: under API Gateway's 29 s integration
+ * limit, so the handler answers (in our envelope) before the gateway gives up on it.
+ */
+export const API_HANDLER_TIMEOUT_SECONDS = 28;
+
 /** Capabilities a handler needs; the stack turns each into the narrowest grant. */
 export type Access =
   | 'upstream' // reads the credentials secret, calls Volcengine/Ark
   | 'bucket:presign-upload' // signs presigned POSTs under incoming/
   | 'bucket:read-videos' // signs presigned GETs under videos/
+  | 'records:read' // GetItem / Query on the state table and its indexes
+  | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'bucket:real-person' // read/write real-person session records under real-person/
-  | 'ingest:describe' // DescribeExecution on the ingest state machine
   | 'video:start' // StartExecution on the video state machine
-  | 'video:describe' // DescribeExecution / GetExecutionHistory on the video state machine
-  | 'video:list' // ListExecutions on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
+// No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
+// ListExecutions are 2–20/s per account): every status and list comes from the state table.
 
 export interface Route {
   /** Stable identifier: the Lambda's construct ID and the OpenAPI operationId. */
@@ -93,7 +100,19 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads',
     handler: 'functions/api/create-upload.ts',
     summary: 'Validate a declared image and return a presigned POST',
-    access: ['upstream', 'bucket:presign-upload'],
+    access: ['upstream', 'bucket:presign-upload', 'records:write'],
+    errors: [
+      {
+        status: 400,
+        code: 'FileTooLarge',
+        description: 'contentLength is above MAX_IMAGE_BYTES (at most 30 MB - 1)',
+      },
+      {
+        status: 400,
+        code: 'UnsupportedContentType',
+        description: 'contentType is not one of the accepted image types (listed in details)',
+      },
+    ],
   },
   {
     name: 'getUpload',
@@ -101,7 +120,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
-    access: ['ingest:describe', 'upstream', 'bucket:read-replaced'],
+    access: ['records:read', 'upstream', 'bucket:read-replaced'],
   },
   {
     name: 'listGroupAssets',
@@ -142,38 +161,111 @@ export const routes: readonly Route[] = [
     path: '/videos',
     handler: 'functions/api/create-video.ts',
     summary: 'Validate a request and start a video generation',
-    access: ['upstream', 'video:start', 'video:describe'],
+    access: ['upstream', 'video:start', 'records:read', 'records:write'],
     status: 202,
     errors: [
       {
         status: 400,
-        code: 'UnknownModel',
-        description: 'The model is not one this deployment offers (SEEDANCE_MODELS)',
+        code: 'InvalidIdempotencyKey',
+        description: 'Idempotency-Key is not 1–255 visible ASCII characters',
+      },
+      { status: 400, code: 'AssetNotFound', description: 'a referenced asset is not in this project' },
+      { status: 400, code: 'AssetTypeMismatch', description: 'an asset is of the wrong type for its slot' },
+      {
+        status: 400,
+        code: 'ImageModeConflict',
+        description: 'firstFrame/lastFrame and references cannot be mixed',
+      },
+      { status: 400, code: 'LastFrameWithoutFirstFrame', description: 'lastFrame needs firstFrame' },
+      {
+        status: 400,
+        code: 'TooManyReferenceImages',
+        description: 'more reference images than the model takes',
       },
       {
         status: 400,
-        code: 'GroupNotFound',
-        description: 'A {groupId} reference names no group of this project',
+        code: 'TooManyReferenceVideos',
+        description: 'more reference videos than the model takes (2.0: 3, 2.5: 10)',
       },
       {
         status: 400,
-        code: 'GroupHasNoActiveAssets',
-        description: 'A {groupId} reference names a group without an Active asset of that kind',
+        code: 'TooManyReferenceAudios',
+        description: 'more reference audios than the model takes (2.0: 3, 2.5: 10)',
+      },
+      {
+        status: 400,
+        code: 'ReferenceVideosTooLong',
+        description: "reference videos longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
+      },
+      {
+        status: 400,
+        code: 'ReferenceAudiosTooLong',
+        description: "reference audios longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
+      },
+      {
+        status: 400,
+        code: 'AudioWithoutVisual',
+        description: 'reference audio needs an image or a video (except on 2.5)',
+      },
+      {
+        status: 400,
+        code: 'PromptReferencesAssetId',
+        description: 'the prompt names an asset ID; name media as "Image 1", "Video 1"…',
+      },
+      {
+        status: 400,
+        code: 'PromptReferencesMissingMedia',
+        description: 'the prompt names media the request does not have',
       },
       {
         status: 400,
         code: 'ResolutionNotSupported',
-        description: "The model's row of the model table has no such resolution (e.g. 4k on 2.0 fast)",
+        description: "the model's row of the model table has no such resolution (e.g. 4k on 2.0 fast)",
       },
       {
         status: 400,
         code: 'DurationNotSupported',
-        description: 'The duration is outside the model’s range (2.0: 4–15 s, 2.5: 4–30 s)',
+        description: "the duration is outside the model's range (2.0: 4–15 s, 2.5: 4–30 s)",
       },
       {
         status: 400,
         code: 'OutputFormatNotSupported',
         description: 'outputFormat mov needs Seedance 2.5',
+      },
+      {
+        status: 400,
+        code: 'UnknownModel',
+        description: 'the model is not one this deployment offers (SEEDANCE_MODELS)',
+      },
+      {
+        status: 400,
+        code: 'GroupNotFound',
+        description: 'a {groupId} reference names no group of this project',
+      },
+      {
+        status: 400,
+        code: 'GroupHasNoActiveAssets',
+        description: 'a {groupId} reference names a group without an Active asset of that kind',
+      },
+      {
+        status: 409,
+        code: 'AssetNotActive',
+        description: 'a referenced asset is still Processing (retry later) or Failed',
+      },
+      {
+        status: 409,
+        code: 'IdempotencyConflict',
+        description: 'the Idempotency-Key was used with another body',
+      },
+      {
+        status: 503,
+        code: 'UpstreamThrottled',
+        description: 'an asset check was throttled upstream; retry after Retry-After',
+      },
+      {
+        status: 503,
+        code: 'ServiceBusy',
+        description: 'Step Functions refused the start for now; retry after Retry-After',
       },
     ],
   },
@@ -183,7 +275,14 @@ export const routes: readonly Route[] = [
     path: '/videos',
     handler: 'functions/api/list-videos.ts',
     summary: 'List video jobs',
-    access: ['video:list', 'video:describe'],
+    access: ['records:read'],
+    errors: [
+      {
+        status: 400,
+        code: 'InvalidNextToken',
+        description: 'nextToken is not one this route gave for these filters',
+      },
+    ],
   },
   {
     name: 'getVideo',
@@ -191,7 +290,7 @@ export const routes: readonly Route[] = [
     path: '/videos/{videoId}',
     handler: 'functions/api/get-video.ts',
     summary: 'Status and links of one video',
-    access: ['video:describe', 'bucket:read-videos'],
+    access: ['records:read', 'bucket:read-videos'],
   },
   {
     name: 'cancelVideo',
@@ -199,8 +298,15 @@ export const routes: readonly Route[] = [
     path: '/videos/{videoId}',
     handler: 'functions/api/cancel-video.ts',
     summary: 'Stop a video job and cancel a queued upstream task',
-    access: ['upstream', 'video:describe', 'video:stop'],
+    access: ['upstream', 'records:read', 'records:write', 'video:stop'],
     status: 202,
+    errors: [
+      {
+        status: 409,
+        code: 'VideoNotRunning',
+        description: 'the video already ended (its status is in details)',
+      },
+    ],
   },
   {
     name: 'createRealPersonSession',

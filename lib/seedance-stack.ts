@@ -13,6 +13,7 @@ import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
 import { CredentialsSecret } from './constructs/secrets';
+import { ExecutionEnded, StateTable } from './constructs/state-table';
 import { Storage } from './constructs/storage';
 import { UploadTrigger } from './constructs/upload-trigger';
 import { Workflow } from './constructs/workflows';
@@ -38,6 +39,8 @@ export class SeedanceStack extends Stack {
   readonly cleanup: Cleanup;
   readonly uploadTrigger: UploadTrigger | undefined;
   readonly monitoring: Monitoring;
+  readonly stateTable: StateTable;
+  readonly executionEnded: ExecutionEnded | undefined;
 
   constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
     super(scope, id, props);
@@ -50,6 +53,8 @@ export class SeedanceStack extends Stack {
       ARK_PROJECT_NAME: s.projectName,
       MANAGED_GROUP_TAG: managedTag,
       LOG_LEVEL: s.logLevel,
+      RECORD_TTL_DAYS: String(s.recordTtlDays),
+      VIDEO_DEADLINE_SECONDS: String(s.videoDeadlineSeconds),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
@@ -71,6 +76,8 @@ export class SeedanceStack extends Stack {
     });
     const bucket = this.storage.bucket;
     const secret = this.credentials.secret;
+    this.stateTable = new StateTable(this, 'State', { retain: s.retainStateTable });
+    const table = this.stateTable.table;
 
     for (const def of props.workflows ?? defaultWorkflows) {
       const label = def.name.charAt(0).toUpperCase() + def.name.slice(1);
@@ -78,8 +85,10 @@ export class SeedanceStack extends Stack {
         def,
         bucket,
         secret,
+        table,
         environment,
         logRetentionDays: s.logRetentionDays,
+        timeouts: { videoDeadlineSeconds: s.videoDeadlineSeconds },
       });
     }
     const ingest = this.workflows.ingest?.stateMachine;
@@ -87,6 +96,7 @@ export class SeedanceStack extends Stack {
     const targets = {
       bucket,
       secret,
+      table,
       ...(ingest ? { ingest } : {}),
       ...(video ? { video } : {}),
     };
@@ -96,6 +106,7 @@ export class SeedanceStack extends Stack {
           bucket,
           secret,
           ingest,
+          table,
           environment,
           logRetentionDays: s.logRetentionDays,
           ...(props.handlers?.uploadTrigger ? { handler: props.handlers.uploadTrigger } : {}),
@@ -124,16 +135,27 @@ export class SeedanceStack extends Stack {
 
     const stateMachines: Record<string, sfn.IStateMachine> = {};
     for (const [name, w] of Object.entries(this.workflows)) if (w) stateMachines[name] = w.stateMachine;
+    this.executionEnded =
+      Object.keys(stateMachines).length > 0
+        ? new ExecutionEnded(this, 'ExecutionEnded', {
+            stateMachines: Object.values(stateMachines),
+            targets,
+            environment,
+            logRetentionDays: s.logRetentionDays,
+          })
+        : undefined;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachines,
       cleanupFunction: this.cleanup.fn.fn,
       restApi: this.api.restApi,
       ...(this.uploadTrigger ? { failedUploadEvents: this.uploadTrigger.failedEvents } : {}),
+      ...(this.executionEnded ? { failedRecordEvents: this.executionEnded.failedEvents } : {}),
       ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'StateTableName', { value: table.tableName });
     new CfnOutput(this, 'CredentialsSecretArn', { value: secret.secretArn });
     if (ingest) new CfnOutput(this, 'IngestStateMachineArn', { value: ingest.stateMachineArn });
     if (video) new CfnOutput(this, 'VideoStateMachineArn', { value: video.stateMachineArn });

@@ -3,6 +3,7 @@
  * `${<Substitution>}` placeholder; CDK substitutes the function ARN, the local runner a local handler.
  * `access` has the same role as in the route table: the stack derives each step's grants from it.
  */
+import { videoBackstopSeconds } from '../functions/core/video/job';
 
 export type StepAccess =
   | 'upstream' // credentials secret + Volcengine/Ark calls
@@ -10,7 +11,8 @@ export type StepAccess =
   | 'bucket:quarantine' // move incoming/ objects to quarantine/ (copy + delete)
   | 'bucket:pin-validated' // copy a checked incoming/ object to validated/ (PutObject there)
   | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
-  | 'bucket:write-videos'; // multipart upload + HeadObject (s3:GetObject) under videos/
+  | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
+  | 'records:write'; // the step's transition in the state table
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -24,6 +26,11 @@ export interface StepDef {
   memoryMb?: number;
 }
 
+/** The settings a definition's execution timeout is computed from. */
+export interface WorkflowTimeouts {
+  videoDeadlineSeconds: number;
+}
+
 export interface WorkflowDef {
   /** `ingest` or `video`; also the construct ID stem. */
   name: 'ingest' | 'video';
@@ -35,6 +42,11 @@ export interface WorkflowDef {
    * placeholder in the ASL must be a step substitution, one of these, or BucketName, or synth fails.
    */
   substitutions?: Record<string, string>;
+  /**
+   * The execution's TimeoutSeconds when it follows a setting; the stack and the local runner both put
+   * it into the definition (definitionText), so the ASL file carries none.
+   */
+  timeoutSeconds?: (t: WorkflowTimeouts) => number;
 }
 
 export const workflows: readonly WorkflowDef[] = [
@@ -58,7 +70,7 @@ export const workflows: readonly WorkflowDef[] = [
         // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
         substitution: 'CreateAssetFunctionArn',
         handler: 'functions/steps/ingest/create-asset.ts',
-        access: ['upstream', 'bucket:presign-validated'],
+        access: ['upstream', 'bucket:presign-validated', 'records:write'],
         timeoutSeconds: 30,
       },
       {
@@ -72,23 +84,24 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'video',
     definitionFile: 'statemachines/video-generation.asl.json',
+    timeoutSeconds: (t) => videoBackstopSeconds(t.videoDeadlineSeconds),
     steps: [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 30,
       },
       {
         substitution: 'FindVideoTaskFunctionArn',
         handler: 'functions/steps/video/find-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 60,
       },
       {
         substitution: 'PollVideoTaskFunctionArn',
         handler: 'functions/steps/video/poll-task.ts',
-        access: ['upstream'],
+        access: ['upstream', 'records:write'],
         timeoutSeconds: 30,
       },
       {
@@ -108,13 +121,23 @@ export const workflows: readonly WorkflowDef[] = [
         // two 5 MiB parts whatever the size).
         substitution: 'SaveVideoFunctionArn',
         handler: 'functions/steps/video/save-video.ts',
-        access: ['upstream', 'bucket:write-videos'],
+        access: ['upstream', 'bucket:write-videos', 'records:write'],
         timeoutSeconds: 900,
         memoryMb: 512,
       },
     ],
   },
 ];
+
+/** The ASL text as deployed and run locally: the file, with the setting-derived TimeoutSeconds. */
+export function definitionText(def: WorkflowDef, fileText: string, t: WorkflowTimeouts): string {
+  if (!def.timeoutSeconds) return fileText;
+  const machine = JSON.parse(fileText) as Record<string, unknown>;
+  if (machine.TimeoutSeconds !== undefined)
+    throw new Error(`${def.definitionFile} sets TimeoutSeconds itself; it comes from the settings`);
+  const { Comment, StartAt, ...rest } = machine;
+  return JSON.stringify({ Comment, StartAt, TimeoutSeconds: def.timeoutSeconds(t), ...rest }, null, 2);
+}
 
 export function workflow(name: WorkflowDef['name']): WorkflowDef {
   const w = workflows.find((x) => x.name === name);

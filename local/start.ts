@@ -2,7 +2,9 @@
  * `npm start`: the whole system on loopback with the same handlers and ASL files as in AWS.
  *   API (SigV4-checked, from lib/routes.ts) → handlers in process
  *   S3 (s3rver) → object-created events → the upload trigger handler
- *   Step Functions endpoint (aws-local-stepfunctions) → step handlers in process
+ *   Step Functions endpoint (aws-local-stepfunctions) → step handlers in process; each execution's end
+ *     → the execution-ended handler (as the stack's EventBridge rule)
+ *   DynamoDB (dynalite, in memory) → the state table
  *   Secrets Manager endpoint → the upstream credentials
  *   upstream simulator, unless real credentials are configured
  *   cleanup on a timer
@@ -20,17 +22,21 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { PREFIX } from '../functions/core/storage-layout';
+import { resetAwsClients } from '../functions/shared/lazy-client';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
-import { devCredentialsFromEnv } from './api/dev-credentials';
+import { devCredentialsFromEnv } from '../cli/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
+import { startLocalDynamo } from './dynamodb/server';
 import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { startLocalS3 } from './s3/server';
 import { s3Trigger } from './s3/trigger';
 import { startSecretsEndpoint } from './secrets/server';
 import type { RunningServer } from './sfn/aws-json';
+import { executionEndEvents } from './sfn/end-events';
 import { stateMachineArn } from './sfn/executions';
 import {
   REPO_ROOT,
@@ -49,6 +55,7 @@ import {
 } from './upstream-sim';
 
 export const LOCAL_BUCKET = 'seedance-local';
+export const LOCAL_TABLE = 'seedance-local-records';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
 /** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
 const HANDLER_CREDENTIALS = {
@@ -57,7 +64,7 @@ const HANDLER_CREDENTIALS = {
 };
 const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
 const CLEANUP = 'functions/scheduled/cleanup.ts';
-const UPLOAD_PREFIX = 'incoming/';
+const UPLOAD_PREFIX = PREFIX.incoming;
 const SHUTDOWN_LIMIT_MS = 15_000;
 
 export interface LocalStackOptions {
@@ -89,6 +96,8 @@ export interface LocalStack {
   /** The local S3's temporary data folder (every uploaded file), removed on close. */
   s3DataDirectory?: string;
   sfnUrl: string;
+  dynamodbUrl: string;
+  table: string;
   secretsUrl: string;
   bucket: string;
   upstream: { mode: 'sim' | 'real'; volcEndpoint: string; seedanceApiBase: string };
@@ -177,7 +186,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           `upload trigger failed (attempt ${attempt}/3): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
         ),
     });
-    const [simulator, s3] = await Promise.all([
+    const [simulator, s3, dynamo] = await Promise.all([
       mode === 'sim'
         ? startSimulator({
             quiet: true,
@@ -192,9 +201,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         host,
         onEvent: (e) => void uploadTrigger(e),
       }),
+      startLocalDynamo({ table: LOCAL_TABLE, host, credentials: HANDLER_CREDENTIALS }),
     ]);
     if (simulator) started.push(simulator);
-    started.push(s3);
+    started.push(s3, dynamo);
 
     const upstreamSecret = () =>
       JSON.stringify(
@@ -225,6 +235,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       AWS_PROFILE: undefined,
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      TABLE_NAME: LOCAL_TABLE,
       S3_FORCE_PATH_STYLE: 'true',
       BUCKET_NAME: LOCAL_BUCKET,
       CREDENTIALS_SECRET_ID: LOCAL_SECRET_ID,
@@ -238,13 +250,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const machines: Record<string, LocalStateMachine> = {};
     for (const w of workflows) machines[w.name] = createLocalStateMachine(w.name, { timeScale });
-    const sfn = await startSfnEndpoint({ machines, host });
+    const onExecutionEnd = executionEndEvents({
+      retryDelaysMs: [Math.max(10, 60_000 * timeScale), Math.max(10, 120_000 * timeScale)],
+      onError: (e, attempt) =>
+        log(
+          `execution end not recorded (attempt ${attempt}/3): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        ),
+    });
+    const sfn = await startSfnEndpoint({ machines, host, onExecutionEnd });
     started.push(sfn);
     const restoreBase = restoreEnv;
     const restoreSfn = applyEnv({ AWS_ENDPOINT_URL_SFN: sfn.url });
+    // Clients cached by an earlier stack in this process would still point at its endpoints.
+    resetAwsClients();
     restoreEnv = () => {
       restoreSfn();
       restoreBase();
+      resetAwsClients();
     };
 
     let apiUrl = '';
@@ -288,6 +310,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       s3Url: s3.url,
       ...(s3.ownDirectory ? { s3DataDirectory: s3.ownDirectory } : {}),
       sfnUrl: sfn.url,
+      dynamodbUrl: dynamo.url,
+      table: LOCAL_TABLE,
       secretsUrl: secrets.url,
       bucket: LOCAL_BUCKET,
       upstream: { mode, volcEndpoint: config.volcEndpoint, seedanceApiBase: config.seedanceApiBase },
@@ -335,6 +359,7 @@ export function banner(stack: LocalStack, timeScale: string, ms: number): string
     `  upstream          ${stack.upstream.mode === 'sim' ? `simulator at ${stack.simulator?.url ?? ''}` : `real: ${stack.upstream.volcEndpoint}, ${stack.upstream.seedanceApiBase}`}`,
     `  S3                ${stack.s3Url} (bucket ${stack.bucket}${stack.s3DataDirectory ? `, data in ${stack.s3DataDirectory}` : ''})`,
     `  Step Functions    ${stack.sfnUrl}`,
+    `  DynamoDB          ${stack.dynamodbUrl} (table ${stack.table}, dynalite in memory)`,
     `  time scale        ${timeScale}`,
     '',
     `  try: curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user ${user} ${stack.apiUrl}/groups`,

@@ -2,15 +2,24 @@
  * POST /groups/{groupId}/uploads: checks the declared file and that the group exists, then signs a
  * presigned POST for exactly one key, `incoming/{groupId}/{uploadId}.{ext}`, with the declared size as
  * the content-length-range and the declared Content-Type as a condition. The upload ID carries its
- * creation time, which is how GET .../uploads/{id} later tells `awaiting_upload` from `expired`.
+ * The upload's record (with the file name) is written before the answer, so GET .../uploads/{id} finds it.
  */
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
 import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '../core/api-schemas/uploads';
-import { extensionFor, kindOfExtension, newUploadId, uploadKey } from '../core/uploads';
+import {
+  ACCEPTED_CONTENT_TYPES,
+  extensionFor,
+  kindOfExtension,
+  newUploadId,
+  registerUpload,
+  uploadKey,
+} from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
+import { ttlSecondsOf } from '../shared/dynamodb';
+import { recordsFor } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
 
 export const handler = apiHandler<CreateUploadBody>(
@@ -22,7 +31,9 @@ export const handler = apiHandler<CreateUploadBody>(
     const { contentType, contentLength } = req.body;
     const ext = extensionFor(contentType);
     if (!ext)
-      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted content type`);
+      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted content type`, {
+        accepted: ACCEPTED_CONTENT_TYPES,
+      });
     const kind = kindOfExtension(ext);
     const limit = kind === 'image' ? config.maxImageBytes : config.mediaRules[kind].maxBytes;
     if (contentLength > limit)
@@ -55,12 +66,26 @@ export const handler = apiHandler<CreateUploadBody>(
       Fields: { 'Content-Type': contentType },
       Expires: config.uploadUrlTtlSeconds,
     });
+    const expiresAt = new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000);
+    await registerUpload(
+      recordsFor(config),
+      {
+        uploadId,
+        groupId,
+        fileName: req.body.fileName,
+        contentType,
+        contentLength,
+        createdAt: now,
+        uploadExpiresAt: expiresAt,
+      },
+      ttlSecondsOf(config),
+    );
     return {
       status: 201,
       body: {
         uploadId,
         upload: { url: upload.url, fields: upload.fields },
-        expiresAt: new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000).toISOString(),
+        expiresAt: expiresAt.toISOString(),
       },
     };
   },

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
 import { ModelCatalog, parseModelList, type ModelChoice } from './video/models';
+import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -48,6 +49,10 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** The state table (functions/core/records/table.ts): upload and video records. */
+  TABLE_NAME: optionalString,
+  /** Days a record is kept after its last change (DynamoDB TTL); outlives the 90-day execution history. */
+  RECORD_TTL_DAYS: int(400, 1, 3_650),
   INGEST_STATE_MACHINE_ARN: optionalString,
   VIDEO_STATE_MACHINE_ARN: optionalString,
   /** Per-call timeout for upstream HTTP requests. */
@@ -56,7 +61,8 @@ const schema = z.object({
   DOWNLOAD_URL_TTL_SECONDS: int(900, 60, 3_600),
   /** Presigned GET lifetime handed to CreateAsset. */
   ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
-  MAX_IMAGE_BYTES: int(30 * 1024 * 1024 - 1, 1),
+  /** Largest accepted upload; upstream refuses 30 MB and more, so a higher value could never work. */
+  MAX_IMAGE_BYTES: int(IMAGE_RULES.maxBytes, 1, IMAGE_RULES.maxBytes),
   /**
    * Video/audio asset limits (functions/core/media/rules.ts): `2026-09`, the newer gateway figures
    * (default), or `2026-03`, the preview's. The settings below override single figures of the set.
@@ -109,6 +115,8 @@ export interface Config {
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
+  tableName: string | undefined;
+  recordTtlDays: number;
   s3ForcePathStyle: boolean;
   ingestStateMachineArn: string | undefined;
   videoStateMachineArn: string | undefined;
@@ -160,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
+    tableName: c.TABLE_NAME,
+    recordTtlDays: c.RECORD_TTL_DAYS,
     s3ForcePathStyle: c.S3_FORCE_PATH_STYLE,
     ingestStateMachineArn: c.INGEST_STATE_MACHINE_ARN,
     videoStateMachineArn: c.VIDEO_STATE_MACHINE_ARN,

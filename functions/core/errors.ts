@@ -154,8 +154,9 @@ export const unmanagedGroup = (groupId: string, why: string) =>
 
 /**
  * How an upstream failure reaches a REST caller: upstream 4xx that the caller caused keep their status
- * and code; our own credential/permission problems, throttling and upstream faults become 502/503/504
- * because the caller can do nothing about them.
+ * and code, except not-found (always `NotFound`); our own credential/permission problems
+ * (`UpstreamCredentialsRejected`), throttling and upstream faults become 502/503/504 because the caller
+ * can do nothing about them. Upstream's own code is always in `details.upstreamCode`.
  */
 export function apiErrorFromUpstream(e: UpstreamError): ApiError {
   const details = { service: e.service, upstreamCode: e.code, requestId: e.requestId, hint: e.hint };
@@ -165,6 +166,10 @@ export function apiErrorFromUpstream(e: UpstreamError): ApiError {
   if (e.throttled) return new ApiError(503, 'UpstreamThrottled', msg, details, { 'Retry-After': '2' });
   // A 2xx we could not read (MalformedResponse) is as much the upstream's fault as a 5xx.
   if (e.status >= 500 || e.status < 400) return new ApiError(502, 'UpstreamError', msg, details);
-  if (e.status === 401 || e.status === 403) return new ApiError(502, e.code, msg, details);
+  // Our credentials or permissions, not the caller's: a stable code, upstream's own in details.
+  if (e.status === 401 || e.status === 403)
+    return new ApiError(502, 'UpstreamCredentialsRejected', msg, details);
+  // One not-found family: the API's `NotFound`, whichever `NotFound.<field>` upstream said.
+  if (e.status === 404 || e.code.startsWith('NotFound')) return new ApiError(404, 'NotFound', msg, details);
   return new ApiError(e.status, e.code, msg, details);
 }

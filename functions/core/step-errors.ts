@@ -13,9 +13,62 @@ import { UpstreamError } from './errors';
 import { isRecord } from './http';
 import { redact, redactString } from './redact';
 
+/**
+ * The step-error catalogue: every error name a step throws or a Fail state ends with, which is every
+ * name our ASL files Retry, Catch or fail on (test/unit/step-errors.test.ts reads both files).
+ */
+export const STEP_ERRORS = {
+  upstreamThrottled: 'Upstream.Throttled',
+  upstreamTransient: 'Upstream.Transient',
+  upstreamRejected: 'Upstream.Rejected',
+  /** S3 throttling, 5xx or network on a read (ingest): retried in place. */
+  storageTransient: 'Storage.Transient',
+  /** An S3 write of the save step failed: retried a few times. */
+  storageFailed: 'Storage.Failed',
+  invalidState: 'InvalidState',
+  imageRejected: 'ImageRejected',
+  assetFailed: 'AssetFailed',
+  uploadMissing: 'UploadMissing',
+  uploadReplaced: 'UploadReplaced',
+  timedOut: 'TimedOut',
+  videoFailed: 'VideoFailed',
+  videoExpired: 'VideoExpired',
+  videoCancelled: 'VideoCancelled',
+  taskCreationFailed: 'TaskCreationFailed',
+  taskCreationUncertain: 'TaskCreationUncertain',
+  saveFailed: 'SaveFailed',
+} as const;
+export type StepErrorName = (typeof STEP_ERRORS)[keyof typeof STEP_ERRORS];
+
+/** Names Step Functions and Lambda give failures themselves (not thrown by our code). */
+export const RUNTIME_ERRORS = [
+  'States.ALL',
+  'States.Timeout',
+  'Sandbox.Timedout',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.Unknown',
+] as const;
+
+/**
+ * Failures after which the call may have happened anyway (no answer, an unknown Lambda fault, a
+ * timeout): a state that creates something upstream must look for it before creating again.
+ */
+export const AMBIGUOUS_ERRORS: readonly string[] = [
+  STEP_ERRORS.upstreamTransient,
+  'States.Timeout',
+  'Sandbox.Timedout',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.Unknown',
+];
+
 export class StepError extends Error {
   constructor(
-    name: string,
+    name: StepErrorName,
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
@@ -28,7 +81,11 @@ export class StepError extends Error {
 }
 
 export function upstreamStepError(e: UpstreamError): StepError {
-  const name = e.throttled ? 'Upstream.Throttled' : e.retryable ? 'Upstream.Transient' : 'Upstream.Rejected';
+  const name = e.throttled
+    ? STEP_ERRORS.upstreamThrottled
+    : e.retryable
+      ? STEP_ERRORS.upstreamTransient
+      : STEP_ERRORS.upstreamRejected;
   return new StepError(name, e.code, e.message, {
     service: e.service,
     status: e.status,

@@ -5,8 +5,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
 import { registerSecret } from '../core/redact';
+import { lazyClient } from './lazy-client';
 
-const secrets = new SecretsManagerClient({});
+const secrets = lazyClient(() => new SecretsManagerClient({}));
 
 let cached: { value: UpstreamCredentials; expiresAt: number } | undefined;
 let inflight: Promise<UpstreamCredentials> | undefined;
@@ -16,7 +17,7 @@ export async function getCredentials(now = Date.now()): Promise<UpstreamCredenti
   inflight ??= (async () => {
     try {
       const config = loadConfig();
-      const out = await secrets.send(
+      const out = await secrets().send(
         new GetSecretValueCommand({
           SecretId: required(config.credentialsSecretId, 'CREDENTIALS_SECRET_ID'),
         }),

@@ -6,12 +6,13 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Config } from '../core/config';
 import type { SessionRecord, SessionStore } from '../core/real-person';
+import { realPersonSessionKey } from '../core/storage-layout';
 import { s3Client } from './s3';
 
 type Status = { name?: string; $metadata?: { httpStatusCode?: number } };
 const status = (e: unknown) => (e as Status).$metadata?.httpStatusCode;
 
-export const sessionKey = (sessionId: string) => `real-person/${sessionId}.json`;
+const sessionKey = realPersonSessionKey;
 
 export function realPersonStore(config: Config, bucket: string): SessionStore {
   const s3 = s3Client(config);

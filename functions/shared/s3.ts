@@ -6,20 +6,22 @@
  * URLs, that real S3 and S3-compatible servers refuse.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../core/config';
+import { loadConfig, type Config } from '../core/config';
+import { lazyClient } from './lazy-client';
 
-let s3: S3Client | undefined;
+const client = lazyClient(
+  () =>
+    new S3Client({
+      forcePathStyle: loadConfig().s3ForcePathStyle,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+);
 
-export function s3Client(config: Pick<Config, 's3ForcePathStyle'>): S3Client {
-  s3 ??= new S3Client({
-    forcePathStyle: config.s3ForcePathStyle,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return s3;
+/** The process's S3 client; path-style addressing comes from config (S3_FORCE_PATH_STYLE). */
+export function s3Client(_config?: Pick<Config, 's3ForcePathStyle'>): S3Client {
+  return client();
 }
 
-/** Tests that change endpoints between cases drop the cached client. */
-export function resetS3Client(): void {
-  s3 = undefined;
-}
+/** Tests that change endpoints between cases drop the cached clients. */
+export { resetAwsClients as resetS3Client } from './lazy-client';

@@ -7,7 +7,7 @@
  * whole batch, so Lambda's async retry re-delivers it and the names deduplicate what already started.
  */
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig, required, type Config } from '../core/config';
 import {
@@ -20,10 +20,11 @@ import {
   validatedKeyFor,
   type IngestInput,
 } from '../core/uploads';
+import { uploadChange } from '../core/records';
 import { logger } from '../shared/logger';
+import { recordTransition } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
-
-const sfn = new SFNClient({});
+import { sfnClient } from '../shared/sfn';
 
 export interface TriggerResult {
   started: number;
@@ -107,11 +108,12 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
     };
     logger.setContext({ uploadId: upload.uploadId, groupId: upload.groupId });
     try {
-      await sfn.send(
+      await sfnClient().send(
         new StartExecutionCommand({ stateMachineArn, name: upload.uploadId, input: JSON.stringify(input) }),
       );
       logger.info('ingest started', { size: input.size });
       result.started++;
+      await recordTransition(uploadChange(upload, 'validating'), config);
     } catch (e) {
       if (e instanceof Error && e.name === 'ExecutionAlreadyExists') {
         try {
@@ -147,7 +149,7 @@ async function lookAtLaterObject(
   const pinned = await pinnedSourceETag(config, input.bucket, input.key);
   const running =
     pinned === undefined &&
-    (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING';
+    (await sfnClient().send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING';
   const verdict = judgeLaterObject(pinned, eventETag, running);
   if (verdict !== 'replaced' || !eventETag) {
     logger.info(

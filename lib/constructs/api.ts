@@ -12,7 +12,13 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantCapabilities, type GrantTargets } from '../grants';
-import { isPublicRoute, PUBLIC_ROUTE_THROTTLE, type Access, type Route } from '../routes';
+import {
+  API_HANDLER_TIMEOUT_SECONDS,
+  isPublicRoute,
+  PUBLIC_ROUTE_THROTTLE,
+  type Access,
+  type Route,
+} from '../routes';
 import { HandlerFunction, idFromModule, type FunctionEnv } from './handler-function';
 
 export interface ApiProps {
@@ -142,7 +148,7 @@ export class Api extends Construct {
         description: summaries.join(', '),
         environment: props.environment,
         logRetentionDays: props.logRetentionDays,
-        timeoutSeconds: props.handlerTimeoutSeconds ?? 28,
+        timeoutSeconds: props.handlerTimeoutSeconds ?? API_HANDLER_TIMEOUT_SECONDS,
       });
       grantCapabilities(fn.fn, [...access], props.targets);
       this.functions[module] = fn;

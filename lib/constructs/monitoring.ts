@@ -19,6 +19,8 @@ export interface MonitoringProps {
   alarmTopicArn?: string;
   /** The upload trigger's failure queue: any message is an upload whose ingest never started. */
   failedUploadEvents?: sqs.IQueue;
+  /** Execution ends the state table could not take (see ExecutionEnded). */
+  failedRecordEvents?: sqs.IQueue;
 }
 
 export class Monitoring extends Construct {
@@ -54,6 +56,12 @@ export class Monitoring extends Construct {
         'UploadEventsFailed',
         props.failedUploadEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         'an upload event could not start its ingest (see the FailedEvents queue)',
+      );
+    if (props.failedRecordEvents)
+      add(
+        'RecordEventsFailed',
+        props.failedRecordEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        'an execution end could not be written to the state table (see the ExecutionEnded FailedEvents queue)',
       );
   }
 }

@@ -1,34 +1,41 @@
 /**
  * S3 ObjectCreated under incoming/ → functions/triggers/upload-created.ts, which starts the ingest
  * execution named by the upload ID (so a duplicate S3 event starts nothing twice). The function may
- * only StartExecution on the ingest state machine. S3 invokes it asynchronously: an event that still
+ * only StartExecution on the ingest state machine and write the upload's record. S3 invokes it asynchronously: an event that still
  * fails after Lambda's retries lands in the `FailedEvents` queue (alarmed), never silently dropped, so
  * an upload that could not start its ingest can be replayed by re-invoking the trigger with the message.
  */
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { failureQueue } from './failure-queue';
 import { HandlerFunction, type FunctionEnv } from './handler-function';
 import { PREFIX } from './storage';
 
 export const UPLOAD_TRIGGER_HANDLER = 'functions/triggers/upload-created.ts';
-/** Start the ingest; for a later object of a started upload, compare it with the pin and move it away. */
+/**
+ * Start the ingest (the upload's move to `validating` in the state table); for a later object of a
+ * started upload, compare it with the pin and move it away.
+ */
 export const UPLOAD_TRIGGER_ACCESS = [
   'ingest:start',
   'ingest:status',
   'bucket:quarantine-replacement',
+  'records:write',
 ] as const;
 
 export interface UploadTriggerProps {
   bucket: s3.Bucket;
   secret: ISecret;
   ingest: StateMachine;
+  table: ITable;
   environment: FunctionEnv;
   logRetentionDays: number;
   handler?: string;
@@ -52,17 +59,9 @@ export class UploadTrigger extends Construct {
       bucket: props.bucket,
       secret: props.secret,
       ingest: props.ingest,
+      table: props.table,
     });
-    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failedEvents).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the upload trigger's failure destination (a dead-letter queue in all but name); nothing consumes it automatically, an alarm calls a person.",
-    });
+    this.failedEvents = failureQueue(this, 'FailedEvents', "the upload trigger's");
     this.fn.fn.configureAsyncInvoke({
       onFailure: new destinations.SqsDestination(this.failedEvents),
       retryAttempts: 2,

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,15 +15,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
-import type { WorkflowDef } from '../workflows';
+import { definitionText, type WorkflowDef, type WorkflowTimeouts } from '../workflows';
 import { HandlerFunction, REPO_ROOT, type FunctionEnv } from './handler-function';
 
 export interface WorkflowProps {
   def: WorkflowDef;
   bucket: IBucket;
   secret: ISecret;
+  table: ITable;
   environment: FunctionEnv;
   logRetentionDays: number;
+  timeouts: WorkflowTimeouts;
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
@@ -60,12 +63,17 @@ export class Workflow extends Construct {
           ...(step.memoryMb !== undefined ? { memoryMb: step.memoryMb } : {}),
         },
       );
-      grantCapabilities(fn.fn, step.access, { bucket: props.bucket, secret: props.secret });
+      grantCapabilities(fn.fn, step.access, {
+        bucket: props.bucket,
+        secret: props.secret,
+        table: props.table,
+      });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;
     }
 
-    const missing = placeholdersOf(fs.readFileSync(file, 'utf8')).filter((p) => !(p in substitutions));
+    const text = definitionText(def, fs.readFileSync(file, 'utf8'), props.timeouts);
+    const missing = placeholdersOf(text).filter((p) => !(p in substitutions));
     if (missing.length > 0)
       throw new Error(`${def.definitionFile} uses placeholders with no value: ${missing.join(', ')}`);
 
@@ -76,7 +84,7 @@ export class Workflow extends Construct {
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromFile(file),
+      definitionBody: sfn.DefinitionBody.fromString(text),
       definitionSubstitutions: substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,

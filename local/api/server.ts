@@ -6,7 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { routes as allRoutes, isPublicRoute, type Route } from '../../lib/routes';
+import {
+  API_HANDLER_TIMEOUT_SECONDS,
+  isPublicRoute,
+  routes as allRoutes,
+  type Route,
+} from '../../lib/routes';
 import { listen, type RunningServer } from '../sfn/aws-json';
 import { importHandler, lambdaContext } from '../sfn/runner';
 import { compileRoutes, hasMalformedEncoding, matchRoute, toProxyEvent } from './proxy-event';
@@ -150,7 +155,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     let result: APIGatewayProxyResult;
     try {
       const handler = await handlerFor(match.route);
-      result = await logger.isolate(() => handler(event, lambdaContext(fnName, 29)));
+      result = await logger.isolate(() => handler(event, lambdaContext(fnName, API_HANDLER_TIMEOUT_SECONDS)));
     } catch (e) {
       // As API Gateway does when the Lambda fails (or its module does not load): no detail to the client.
       entry.handlerError = e instanceof Error ? e.name : 'Error';

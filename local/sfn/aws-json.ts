@@ -38,6 +38,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface AwsJsonServer extends RunningServer {
+  /** Requests answered so far, by action: tests and benches count control-plane calls with it. */
+  calls: Map<string, number>;
+}
+
 /** Timestamps travel as epoch seconds in this protocol. */
 function serialize(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
@@ -81,7 +86,8 @@ export function listen(server: Server, host: string, port: number): Promise<Runn
   });
 }
 
-export function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<RunningServer> {
+export async function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<AwsJsonServer> {
+  const calls = new Map<string, number>();
   const server = createServer((req, res) => {
     void (async () => {
       const target = String(req.headers['x-amz-target'] ?? '');
@@ -97,6 +103,7 @@ export function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<RunningS
         error(400, 'UnknownOperationException', `Operation ${action} is not supported locally`);
         return;
       }
+      calls.set(action, (calls.get(action) ?? 0) + 1);
       try {
         const text = await readBody(req);
         const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
@@ -109,5 +116,5 @@ export function startAwsJsonServer(opts: AwsJsonServerOptions): Promise<RunningS
       }
     })();
   });
-  return listen(server, opts.host ?? '127.0.0.1', opts.port ?? 0);
+  return { ...(await listen(server, opts.host ?? '127.0.0.1', opts.port ?? 0)), calls };
 }

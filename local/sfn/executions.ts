@@ -120,10 +120,26 @@ export interface StartInput {
   input?: string;
 }
 
+/** Called once when an execution closes, as AWS emits "Step Functions Execution Status Change". */
+export type ExecutionEndListener = (r: ExecutionRecord) => Promise<void>;
+
 export class ExecutionStore {
   private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly ended = new Map<string, Promise<void>>();
 
-  constructor(private readonly machines: Readonly<Record<string, LocalStateMachine>>) {}
+  constructor(
+    private readonly machines: Readonly<Record<string, LocalStateMachine>>,
+    private readonly onEnd?: ExecutionEndListener,
+  ) {}
+
+  /** Runs the end listener once per execution; `done` waits for it, so a drained store is recorded. */
+  private notifyEnd(r: ExecutionRecord): void {
+    if (!this.onEnd || this.ended.has(r.executionArn)) return;
+    this.ended.set(
+      r.executionArn,
+      this.onEnd(r).catch(() => undefined),
+    );
+  }
 
   start(req: StartInput): ExecutionRecord {
     const smName = machineNameOf(req.stateMachineArn);
@@ -185,6 +201,8 @@ export class ExecutionStore {
         if (outcome.cause !== undefined) record.cause = outcome.cause;
       }
       await collecting;
+      this.notifyEnd(record);
+      await this.ended.get(arn);
     })();
     this.executions.set(arn, record);
     return record;
@@ -204,6 +222,7 @@ export class ExecutionStore {
     if (error !== undefined) r.error = error;
     if (cause !== undefined) r.cause = cause;
     r.abort();
+    this.notifyEnd(r);
     return r;
   }
 

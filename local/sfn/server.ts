@@ -3,8 +3,13 @@
  * CLI use, over an in-memory ExecutionStore, so `@aws-sdk/client-sfn` works unchanged through
  * `AWS_ENDPOINT_URL_SFN`.
  */
-import { AwsServiceError, startAwsJsonServer, type RunningServer } from './aws-json';
-import { ExecutionStore, type ExecutionRecord, type HistoryEvent } from './executions';
+import { AwsServiceError, startAwsJsonServer, type AwsJsonServer } from './aws-json';
+import {
+  ExecutionStore,
+  type ExecutionEndListener,
+  type ExecutionRecord,
+  type HistoryEvent,
+} from './executions';
 import type { LocalStateMachine } from './runner';
 
 export interface SfnEndpointOptions {
@@ -12,9 +17,11 @@ export interface SfnEndpointOptions {
   machines: Readonly<Record<string, LocalStateMachine>>;
   host?: string;
   port?: number;
+  /** Receives each execution's end (the local stand-in for the EventBridge status-change rule). */
+  onExecutionEnd?: ExecutionEndListener;
 }
 
-export interface SfnEndpoint extends RunningServer {
+export interface SfnEndpoint extends AwsJsonServer {
   store: ExecutionStore;
 }
 
@@ -109,7 +116,7 @@ function summary(r: ExecutionRecord) {
 }
 
 export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEndpoint> {
-  const store = new ExecutionStore(opts.machines);
+  const store = new ExecutionStore(opts.machines, opts.onExecutionEnd);
   const server = await startAwsJsonServer({
     targetPrefix: 'AWSStepFunctions',
     contentType: 'application/x-amz-json-1.0',

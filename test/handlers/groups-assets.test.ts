@@ -68,7 +68,7 @@ describe('GET /groups/{groupId}/assets', () => {
     const res = await h.call('listGroupAssets', init);
     // Assess
     expect(res.status).toBe(404);
-    expect(errorCode(res)).toBe('NotFound.group_id');
+    expect(errorCode(res)).toBe('NotFound');
   });
 
   it.each([
@@ -135,14 +135,14 @@ describe('POST /assets (adopt)', () => {
     expect(res.body).toMatchObject({ error: { code: 'AssetNotActive', details: { status: 'Processing' } } });
   });
 
-  it('answers 404 NotFound.asset_id for an unknown asset', async () => {
+  it('answers 404 NotFound for an unknown asset', async () => {
     // Prepare
     const body = { assetId: 'asset-20990101000000-ghost' };
     // Act
     const res = await h.call('adoptAsset', { method: 'POST', body });
     // Assess
     expect(res.status).toBe(404);
-    expect(errorCode(res)).toBe('NotFound.asset_id');
+    expect(errorCode(res)).toBe('NotFound');
   });
 
   it.each([
@@ -190,7 +190,7 @@ describe('GET /assets/{assetId}', () => {
   });
 
   it.each([
-    ['asset-20990101000000-ghost', 404, 'NotFound.asset_id'],
+    ['asset-20990101000000-ghost', 404, 'NotFound'],
     ['not-an-asset', 400, 'ValidationError'],
   ])('answers %s with %i %s', async (assetId, status, code) => {
     // Prepare
@@ -227,7 +227,7 @@ describe('DELETE /assets/{assetId}', () => {
   });
 
   it.each([
-    [undefined, 'asset-20990101000000-ghost', 404, 'NotFound.asset_id'],
+    [undefined, 'asset-20990101000000-ghost', 404, 'NotFound'],
     [{ kind: 'error', status: 500, code: 'InternalError' } as const, 'asset-x', 502, 'UpstreamError'],
     [{ kind: 'error', status: 429, code: 'FlowLimitExceeded' } as const, 'asset-x', 503, 'UpstreamThrottled'],
   ])('maps fault %j on %s to %i %s', async (fault, assetId, status, code) => {

@@ -82,7 +82,7 @@ describe('POST /groups', () => {
     [{ kind: 'error', status: 500, code: 'InternalError' }, 502, 'UpstreamError'],
     [{ kind: 'error', status: 429, code: 'FlowLimitExceeded' }, 503, 'UpstreamThrottled'],
     [{ kind: 'error', status: 400, code: 'InvalidParameter.Name' }, 400, 'InvalidParameter.Name'],
-    [{ kind: 'error', status: 401, code: 'SignatureDoesNotMatch' }, 502, 'SignatureDoesNotMatch'],
+    [{ kind: 'error', status: 401, code: 'SignatureDoesNotMatch' }, 502, 'UpstreamCredentialsRejected'],
     [{ kind: 'reset' }, 504, 'UpstreamUnavailable'],
     [{ kind: 'malformed' }, 502, 'UpstreamError'],
   ] as const)('maps upstream fault %j to %i %s', async (fault, status, code) => {
@@ -224,14 +224,14 @@ describe('GET /groups/{groupId}', () => {
     });
   });
 
-  it('answers 404 NotFound.group_id for an unknown group', async () => {
+  it('answers 404 NotFound for an unknown group', async () => {
     // Prepare
     const groupId = 'group-20990101000000-zzzzz';
     // Act
     const res = await h.call('getGroup', { pathParameters: { groupId } });
     // Assess
     expect(res.status).toBe(404);
-    expect(errorCode(res)).toBe('NotFound.group_id');
+    expect(errorCode(res)).toBe('NotFound');
   });
 
   it('answers 400 for an ID that is not a group ID, without calling upstream', async () => {
@@ -318,7 +318,7 @@ describe('DELETE /groups/{groupId}', () => {
     const res = await h.call('deleteGroup', { method: 'DELETE', pathParameters: { groupId } });
     // Assess
     expect(res.status).toBe(404);
-    expect(errorCode(res)).toBe('NotFound.group_id');
+    expect(errorCode(res)).toBe('NotFound');
   });
 
   it('answers 503 when DeleteAssetGroup is throttled', async () => {

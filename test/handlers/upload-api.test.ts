@@ -1,13 +1,16 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../../functions/core/errors';
+import {
+  newUploadRecord,
+  uploadChange,
+  uploadEndChange,
+  type ExecutionEnd,
+} from '../../functions/core/records';
 import { newUploadId, parseUploadKey, uploadIdTime } from '../../functions/core/uploads';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { startTestTable, type TestTable } from '../support/state-table';
 import { apiEvent, errorCode, lambdaContext, parseResult } from './api-event';
 
 const assets = { getAssetGroup: vi.fn() };
@@ -24,15 +27,21 @@ const groupCheckFails = (status: number, code: string) =>
     new UpstreamError({ service: 'volcengine', code, status, message: `group check: ${code}` }),
   );
 
-beforeAll(() => {
+const TTL = 86_400;
+let table: TestTable;
+beforeAll(async () => {
   vi.stubEnv('BUCKET_NAME', 'uploads-bucket');
   vi.stubEnv('INGEST_STATE_MACHINE_ARN', SM_ARN);
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret-test-key');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
+  table = await startTestTable();
 });
-afterAll(() => vi.unstubAllEnvs());
+afterAll(async () => {
+  await table.stop();
+  vi.unstubAllEnvs();
+});
 beforeEach(() => {
   assets.getAssetGroup.mockReset();
   sfn.reset();
@@ -94,7 +103,30 @@ describe('POST /groups/{groupId}/uploads', () => {
   });
 
   it.each([
-    [{ fileName: 'a.svg', contentType: 'image/svg+xml', contentLength: 10 }, 'contentType'],
+    [{ fileName: 'a.svg', contentType: 'image/svg+xml', contentLength: 10 }, 400, 'UnsupportedContentType'],
+    [{ fileName: 'a.png', contentType: 'image/png', contentLength: 30 * 1024 * 1024 }, 400, 'FileTooLarge'],
+    [{ fileName: 'a.mp4', contentType: 'video/mp4', contentLength: 201 * 1024 * 1024 }, 400, 'FileTooLarge'],
+  ])('answers %j with %i %s before calling upstream', async (body, status, code) => {
+    // Act
+    const res = await createUpload(body);
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([status, code]);
+    expect(assets.getAssetGroup).not.toHaveBeenCalled();
+  });
+
+  it('takes its size limit from MAX_IMAGE_BYTES', async () => {
+    // Prepare
+    vi.stubEnv('MAX_IMAGE_BYTES', '1500');
+    // Act
+    const res = await createUpload({ ...SMALL_JPEG, contentLength: 2000 });
+    delete process.env.MAX_IMAGE_BYTES;
+    // Assess
+    expect([res.status, errorCode(res)]).toEqual([400, 'FileTooLarge']);
+    expect((res.body as { error: { message: string } }).error.message).toContain('1500-byte limit');
+  });
+
+  it.each([
+    [{ fileName: 'a.png', contentType: 'not a type', contentLength: 10 }, 'contentType'],
     [{ fileName: 'a.png', contentType: 'image/png', contentLength: 5 * 1024 ** 3 + 1 }, 'contentLength'],
     [{ fileName: 'a.png', contentType: 'image/png', contentLength: 0 }, 'contentLength'],
     [{ fileName: '', contentType: 'image/png', contentLength: 10 }, 'fileName'],
@@ -177,60 +209,71 @@ async function getUpload(uploadId: string, groupId = GROUP) {
 }
 
 describe('GET /groups/{groupId}/uploads/{uploadId}', () => {
-  it('is awaiting_upload while no execution exists and the URL is fresh', async () => {
+  const records = () => new DynamoRecordStore(table.table);
+  const ended = (uploadId: string, end: Partial<ExecutionEnd>) =>
+    records().advance(
+      uploadEndChange({
+        name: uploadId,
+        status: 'FAILED',
+        input: JSON.stringify({ uploadId, groupId: GROUP }),
+        ...end,
+      }),
+      TTL,
+    );
+
+  it('is awaiting_upload after the POST, with the file name, and makes no Step Functions call', async () => {
     // Prepare
-    const uploadId = newUploadId();
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }));
+    assets.getAssetGroup.mockResolvedValue({ id: GROUP });
+    const { uploadId } = (await createUpload({ ...SMALL_JPEG, fileName: 'face.jpg' })).body as PostAnswer;
     // Act
     const res = await getUpload(uploadId);
     // Assess
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ uploadId, groupId: GROUP, status: 'awaiting_upload' });
-    expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, {
-      executionArn: `arn:aws:states:us-east-1:123456789012:execution:Ingest:${uploadId}`,
+    expect(res.body).toMatchObject({
+      uploadId,
+      groupId: GROUP,
+      status: 'awaiting_upload',
+      fileName: 'face.jpg',
     });
+    expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('is expired when no execution exists long after the URL expired', async () => {
+  it('is expired long after the URL expired with no upload', async () => {
     // Prepare
-    const uploadId = newUploadId(new Date(Date.now() - 3 * 3600_000));
-    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }));
+    const createdAt = new Date(Date.now() - 3 * 3600_000);
+    const uploadId = newUploadId(createdAt);
+    await records().create(
+      newUploadRecord({
+        uploadId,
+        groupId: GROUP,
+        fileName: 'a.jpg',
+        contentType: 'image/jpeg',
+        contentLength: 1,
+        createdAt,
+        uploadExpiresAt: new Date(createdAt.getTime() + 600_000),
+      }),
+      TTL,
+    );
     // Act
     const res = await getUpload(uploadId);
     // Assess
     expect(res.body).toMatchObject({ status: 'expired' });
   });
 
-  it('is ingesting while the execution polls the asset', async () => {
+  it('is ingesting once CreateAsset recorded it', async () => {
     // Prepare
     const uploadId = newUploadId();
-    sfn
-      .on(DescribeExecutionCommand)
-      .resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: GROUP }) });
-    sfn.on(GetExecutionHistoryCommand).resolves({
-      events: [
-        { id: 9, type: 'WaitStateExited', timestamp: new Date() },
-        {
-          id: 8,
-          type: 'WaitStateEntered',
-          timestamp: new Date(),
-          stateEnteredEventDetails: { name: 'WaitForAsset' },
-        },
-      ],
-    });
+    await records().advance(uploadChange({ uploadId, groupId: GROUP }, 'ingesting'), TTL);
     // Act
     const res = await getUpload(uploadId);
     // Assess
     expect(res.body).toMatchObject({ status: 'ingesting' });
-    expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { reverseOrder: true });
   });
 
   it('is rejected with the reason a person can read', async () => {
     // Prepare
     const uploadId = newUploadId();
-    sfn.on(DescribeExecutionCommand).resolves({
-      status: 'FAILED',
-      input: JSON.stringify({ groupId: GROUP }),
+    await ended(uploadId, {
       error: 'ImageRejected',
       cause: JSON.stringify({ code: 'WidthTooSmall', message: 'width 299 px is below 300 px' }),
     });
@@ -241,15 +284,15 @@ describe('GET /groups/{groupId}/uploads/{uploadId}', () => {
       status: 'rejected',
       error: { code: 'WidthTooSmall', message: 'width 299 px is below 300 px' },
     });
-    expect(sfn).not.toHaveReceivedCommand(GetExecutionHistoryCommand);
   });
 
   it('is active with the asset URI of a succeeded execution', async () => {
     // Prepare
     const uploadId = newUploadId();
-    sfn.on(DescribeExecutionCommand).resolves({
+    const stopDate = new Date();
+    await ended(uploadId, {
       status: 'SUCCEEDED',
-      input: JSON.stringify({ groupId: GROUP }),
+      stopDate,
       output: JSON.stringify({ assetId: 'asset-1', assetUri: 'asset://asset-1' }),
     });
     // Act
@@ -262,29 +305,29 @@ describe('GET /groups/{groupId}/uploads/{uploadId}', () => {
       createdAt: uploadIdTime(uploadId)?.toISOString(),
       assetId: 'asset-1',
       assetUri: 'asset://asset-1',
+      finishedAt: stopDate.toISOString(),
     });
   });
 
   it('answers 404 for an upload of another group', async () => {
     // Prepare
-    sfn
-      .on(DescribeExecutionCommand)
-      .resolves({ status: 'RUNNING', input: JSON.stringify({ groupId: 'group-other' }) });
+    const uploadId = newUploadId();
+    await records().advance(uploadChange({ uploadId, groupId: 'group-other' }, 'validating'), TTL);
     // Act
-    const res = await getUpload(newUploadId());
+    const res = await getUpload(uploadId);
     // Assess
     expect(res.status).toBe(404);
+    expect(errorCode(res)).toBe('NotFound');
   });
 
-  it('answers 400 for something that is not an upload ID, without calling Step Functions', async () => {
+  it('answers 400 for something that is not an upload ID', async () => {
     // Act
     const res = await getUpload('..%2F..%2Fx');
     // Assess
     expect(res.status).toBe(400);
-    expect(sfn).not.toHaveReceivedCommand(DescribeExecutionCommand);
   });
 
-  it('answers 404 for an ID dated in the future', async () => {
+  it('answers 404 for an upload it has no record of', async () => {
     // Act
     const res = await getUpload(newUploadId(new Date(Date.now() + 86_400_000)));
     // Assess

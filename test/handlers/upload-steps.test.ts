@@ -15,8 +15,9 @@ import { startPolling } from '../../functions/core/schedule';
 import { INGEST_POLL_POLICY, newUploadId } from '../../functions/core/uploads';
 import type { Asset } from '../../functions/core/volcengine';
 import { logger } from '../../functions/shared/logger';
-import { resetIngestRuntime } from '../../functions/steps/ingest/runtime';
+import { resetIngestRuntime } from '../../functions/shared/ingest-step';
 import { corpusEntry } from '../support/image-corpus';
+import { startTestTable, type TestTable } from '../support/state-table';
 
 const assets = {
   createAsset: vi.fn(),
@@ -80,14 +81,19 @@ async function errorOf(p: Promise<unknown>): Promise<Error & { message: string }
   throw new Error('expected a rejection');
 }
 
-beforeAll(() => {
+let table: TestTable;
+beforeAll(async () => {
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret-test-key');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
   logger.setSink((l) => lines.push(l));
+  table = await startTestTable();
 });
-afterAll(() => vi.unstubAllEnvs());
+afterAll(async () => {
+  await table.stop();
+  vi.unstubAllEnvs();
+});
 beforeEach(() => {
   s3.reset();
   resetIngestRuntime();

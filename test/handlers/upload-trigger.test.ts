@@ -16,6 +16,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newUploadId } from '../../functions/core/uploads';
 import { logger } from '../../functions/shared/logger';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { startTestTable, type TestTable } from '../support/state-table';
 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Ingest';
 const sfn = mockClient(SFNClient);
@@ -45,14 +47,19 @@ function s3EventWith(eTag: string, ...keys: string[]): S3Event {
 const alreadyStarted = () => new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
 const missing = () => new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } });
 
-beforeAll(() => {
+let table: TestTable;
+beforeAll(async () => {
   vi.stubEnv('INGEST_STATE_MACHINE_ARN', SM_ARN);
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTRIGGERTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'trigger-test-secret');
   logger.setSink((l) => lines.push(l));
+  table = await startTestTable();
 });
-afterAll(() => vi.unstubAllEnvs());
+afterAll(async () => {
+  await table.stop();
+  vi.unstubAllEnvs();
+});
 beforeEach(() => {
   sfn.reset();
   s3.reset();
@@ -80,6 +87,10 @@ describe('upload trigger', () => {
       uploadId,
       size: 4242,
       eventTime: '2026-04-21T12:00:01.000Z',
+    });
+    expect(await new DynamoRecordStore(table.table).get('upload', uploadId)).toMatchObject({
+      status: 'validating',
+      groupId: 'group-1',
     });
   });
 

@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newUploadId } from '../../functions/core/uploads';
 import { resetS3Client } from '../../functions/shared/s3';
-import { resetIngestRuntime } from '../../functions/steps/ingest/runtime';
+import { resetIngestRuntime } from '../../functions/shared/ingest-step';
 import { movie, mp3Cbr, wav, type VirtualFile } from '../support/media-files';
 
 const s3 = mockClient(S3Client);

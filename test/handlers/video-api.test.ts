@@ -1,29 +1,29 @@
-// The four video routes: Step Functions mocked with aws-sdk-client-mock (one stateful fake execution
-// store), the upstream asset library and task API served by the simulator, presigned links signed
-// offline. Also checks that no log line carries a token or a presigned URL.
+// The four video routes: the state table on dynalite (reads come only from it), Step Functions mocked
+// with aws-sdk-client-mock for starts and stops (one stateful fake execution store), the upstream asset
+// library and task API served by the simulator, presigned links signed offline. Also checks that no log
+// line carries a token or a presigned URL.
 import { resetS3Client } from '../../functions/shared/s3';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
-  DescribeExecutionCommand,
   ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  ListExecutionsCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   type ExecutionStatus,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssetsClient } from '../../functions/core/volcengine';
 import type { VideoJobInput } from '../../functions/core/video';
 import { logger } from '../../functions/shared/logger';
-import { resetAwsClients } from '../../functions/shared/video-aws';
+import { VIDEO_RANK, type RecordChange } from '../../functions/core/records';
+import type { VideoStatus } from '../../functions/core/api-schemas/videos';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { resetAwsClients } from '../../functions/shared/lazy-client';
+import { startTestTable, type TestTable } from '../support/state-table';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
 import { apiEvent, errorCode, lambdaContext, parseResult, type EventInit } from './api-event';
 
@@ -42,36 +42,50 @@ interface FakeExecution {
   name: string;
   status: ExecutionStatus;
   input: string;
-  output?: string;
   error?: string;
   cause?: string;
-  history?: HistoryEvent[];
-  startDate: Date;
-  stopDate?: Date;
 }
 let executions: Map<string, FakeExecution>;
+let table: TestTable;
 
-/** A Step Functions that keeps what StartExecution was given, as the real one does. */
+/** Starts and stops only: no request path may read Step Functions (any other command is refused). */
 function fakeStepFunctions(): void {
   sfn.reset();
   sfn.on(StartExecutionCommand).callsFake((i: { name: string; input: string }) => {
-    if (executions.has(i.name)) throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
-    executions.set(i.name, { name: i.name, status: 'RUNNING', input: i.input, startDate: new Date() });
+    const e = executions.get(i.name);
+    // AWS: the same name and input as a RUNNING execution returns it; otherwise ExecutionAlreadyExists.
+    if (e && !(e.status === 'RUNNING' && e.input === i.input))
+      throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+    if (!e) executions.set(i.name, { name: i.name, status: 'RUNNING', input: i.input });
     return { executionArn: execArn(i.name), startDate: new Date() };
   });
-  sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => {
-    const e = executions.get(i.executionArn.split(':').pop() ?? '');
-    if (!e) throw new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} });
-    return { ...e, executionArn: i.executionArn };
-  });
-  sfn.on(GetExecutionHistoryCommand).callsFake((i: { executionArn: string }) => ({
-    events: executions.get(i.executionArn.split(':').pop() ?? '')?.history ?? [],
-  }));
   sfn.on(StopExecutionCommand).callsFake((i: { executionArn: string; error: string; cause: string }) => {
     const e = executions.get(i.executionArn.split(':').pop() ?? '');
-    if (e) Object.assign(e, { status: 'ABORTED', error: i.error, cause: i.cause, stopDate: new Date() });
+    if (e) Object.assign(e, { status: 'ABORTED', error: i.error, cause: i.cause });
     return { stopDate: new Date() };
   });
+}
+
+const records = () => new DynamoRecordStore(table.table);
+const T0 = '2026-01-01T00:00:00.000Z';
+
+/** Writes a video's record as the steps would have left it. */
+async function seed(id: string, status: VideoStatus, set: Record<string, unknown> = {}, createdAt = T0) {
+  const change: RecordChange = {
+    kind: 'video',
+    id,
+    status,
+    rank: VIDEO_RANK[status],
+    at: new Date(),
+    set,
+    setIfMissing: {
+      createdAt,
+      model: 'm',
+      taskLookup: { model: 'doubao-seedance-2-0-260128', seed: 1, seedIsOurs: true },
+    },
+  };
+  await records().advance(change, 86_400);
+  if (!executions.has(id)) executions.set(id, { name: id, status: 'RUNNING', input: '{}' });
 }
 
 type Route = 'create-video' | 'get-video' | 'list-videos' | 'cancel-video';
@@ -91,34 +105,6 @@ const get = (videoId: string) =>
   call('get-video', { path: `/videos/${videoId}`, pathParameters: { videoId } });
 const del = (videoId: string) =>
   call('cancel-video', { method: 'DELETE', path: `/videos/${videoId}`, pathParameters: { videoId } });
-
-function jobEvents(lastState: string, job: Record<string, unknown>): HistoryEvent[] {
-  const data = JSON.stringify({ videoId: 'x', job });
-  return [
-    {
-      timestamp: new Date(),
-      type: 'TaskStateEntered',
-      id: 3,
-      stateEnteredEventDetails: { name: lastState, input: data },
-    },
-    {
-      timestamp: new Date(),
-      type: 'ChoiceStateExited',
-      id: 2,
-      stateExitedEventDetails: { name: 'TaskStatus?', output: data },
-    },
-  ];
-}
-
-function seed(name: string, over: Partial<FakeExecution>): void {
-  executions.set(name, {
-    name,
-    status: 'RUNNING',
-    input: JSON.stringify({ videoId: name, request: { model: 'm', content: [] } }),
-    startDate: new Date('2026-01-01T00:00:00Z'),
-    ...over,
-  });
-}
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -167,6 +153,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await table?.stop();
   secrets.restore();
   sfn.restore();
   images?.closeAllConnections();
@@ -174,7 +161,10 @@ afterAll(async () => {
   await sim?.close();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
+  // A fresh table per test, so a list sees only what the test wrote.
+  await table?.stop();
+  table = await startTestTable();
   executions = new Map();
   fakeStepFunctions();
   sim.control.resetCounters();
@@ -246,7 +236,11 @@ describe('POST /videos', () => {
     // Assess
     expect(first.status).toBe(202);
     expect(second).toMatchObject({ status: 202, body: first.body });
-    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(executions.size).toBe(1);
+    // The replay of a video still queued without a task re-sends the very same start (a no-op for a
+    // running execution; it repairs a start lost to a crash after the record was written).
+    const inputs = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.input);
+    expect(new Set(inputs).size).toBe(1);
   });
 
   it('answers 409 IdempotencyConflict for a replayed key with another body', async () => {
@@ -265,22 +259,29 @@ describe('POST /videos', () => {
     });
   });
 
-  it('answers from the winning execution when two requests with one key race', async () => {
-    // Prepare: the describe before starting sees nothing; the start then loses to a twin
-    const winner = await post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' });
-    const videoId = (winner.body as { videoId: string }).videoId;
-    const stored = executions.get(videoId) as FakeExecution;
-    let describes = 0;
-    sfn.on(DescribeExecutionCommand).callsFake(() => {
-      describes++;
-      if (describes === 1) throw new ExecutionDoesNotExist({ message: 'not yet', $metadata: {} });
-      return { ...stored, executionArn: execArn(videoId) };
-    });
+  it('answers from the winning record when two requests with one key race', async () => {
     // Act
-    const res = await post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' });
+    const [a, b] = await Promise.all([
+      post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' }),
+      post({ prompt: 'A fox runs' }, { 'idempotency-key': 'order-44' }),
+    ]);
     // Assess
-    expect(res).toMatchObject({ status: 202, body: { videoId, status: 'queued' } });
-    expect(describes).toBe(2);
+    expect(a).toMatchObject({ status: 202, body: { status: 'queued' } });
+    expect(b).toMatchObject({ status: 202, body: a.body });
+    expect(executions.size).toBe(1);
+  });
+
+  it('leaves no record behind when the start is refused', async () => {
+    // Prepare
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    // Act
+    const res = await post({ prompt: 'p' }, { 'idempotency-key': 'order-45' });
+    const list = await call('list-videos', { path: '/videos' });
+    // Assess
+    expect(res.status).toBe(503);
+    expect((list.body as { items: unknown[] }).items).toEqual([]);
   });
 
   it('gives different keys different videos, and random IDs without a key', async () => {
@@ -421,17 +422,17 @@ describe('GET /videos/{videoId}', () => {
   it('shows a succeeded video with presigned links valid 15 minutes', async () => {
     // Prepare
     const id = 'vid-0000000000000000000000done';
-    seed(id, {
-      status: 'SUCCEEDED',
-      stopDate: new Date('2026-01-01T00:03:00Z'),
-      output: JSON.stringify({
+    await seed(id, 'succeeded', {
+      taskId: 'cgt-1',
+      finishedAt: '2026-01-01T00:03:00.000Z',
+      result: {
         videoId: id,
         taskId: 'cgt-1',
         model: 'm',
         video: { key: `videos/${id}/video.mp4`, bytes: 10, contentType: 'video/mp4' },
         lastFrame: { key: `videos/${id}/last-frame.png`, bytes: 5, contentType: 'image/png' },
         usage: { completionTokens: 9, totalTokens: 9 },
-      }),
+      },
     });
     // Act
     const res = await get(id);
@@ -451,37 +452,28 @@ describe('GET /videos/{videoId}', () => {
     expect(link.searchParams.get('X-Amz-Expires')).toBe('900');
     expect(new URL(body.lastFrameUrl as string).pathname).toContain('last-frame.png');
     expect(Date.parse(body.linksExpireAt as string) - Date.now()).toBeGreaterThan(890_000);
+    expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('shows saving while the save step runs, running while upstream works, from the newest history', async () => {
+  it('shows saving and running as the steps recorded them', async () => {
     // Prepare
-    seed('vid-000000000000000000000saving', {
-      history: jobEvents('SaveVideo', { taskId: 't1', taskStatus: 'succeeded' }),
-    });
-    seed('vid-00000000000000000000running', {
-      history: jobEvents('WaitForTask', { taskId: 't2', taskStatus: 'running' }),
-    });
+    await seed('vid-000000000000000000000saving', 'saving', { taskId: 't1' });
+    await seed('vid-00000000000000000000running', 'running', { taskId: 't2' });
     // Act
     const saving = await get('vid-000000000000000000000saving');
     const running = await get('vid-00000000000000000000running');
     // Assess
     expect(saving.body).toMatchObject({ status: 'saving', taskId: 't1' });
     expect(running.body).toMatchObject({ status: 'running', taskId: 't2' });
-    expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { reverseOrder: true });
+    expect(sfn.calls()).toHaveLength(0);
   });
 
   it('shows the upstream code and message of a failed video', async () => {
     // Prepare
     const id = 'vid-000000000000000000000failed';
-    seed(id, {
-      status: 'FAILED',
-      error: 'VideoFailed',
-      cause: JSON.stringify({
-        code: 'OutputVideoSensitiveContentDetected',
-        message: 'flagged',
-        taskId: 'cgt-7',
-      }),
-      stopDate: new Date(),
+    await seed(id, 'failed', {
+      error: { code: 'OutputVideoSensitiveContentDetected', message: 'flagged' },
+      finishedAt: new Date().toISOString(),
     });
     // Act
     const res = await get(id);
@@ -494,94 +486,100 @@ describe('GET /videos/{videoId}', () => {
 });
 
 describe('GET /videos', () => {
-  function listOf(statuses: Array<[string, ExecutionStatus]>) {
-    return statuses.map(([name, status]) => ({
-      name,
-      status,
-      executionArn: execArn(name),
-      stateMachineArn: SM_ARN,
-      startDate: new Date('2026-01-01T00:00:00Z'),
-    }));
-  }
+  const ids = (res: { body: unknown }) =>
+    (res.body as { items: Array<{ videoId: string }> }).items.map((i) => i.videoId);
 
-  it('lists videos with their statuses and passes nextToken through', async () => {
+  it('lists videos newest first with their statuses and pages with an opaque nextToken', async () => {
     // Prepare
-    seed('vid-00000000000000000000000run', {
-      history: jobEvents('PollTask', { taskId: 't', taskStatus: 'running' }),
-    });
-    seed('vid-00000000000000000000000exp', {
-      status: 'FAILED',
-      error: 'VideoExpired',
-      cause: '{"code":"TaskExpired","message":"m"}',
-    });
-    sfn.on(ListExecutionsCommand).resolves({
-      executions: listOf([
-        ['vid-00000000000000000000000run', 'RUNNING'],
-        ['vid-00000000000000000000000exp', 'FAILED'],
-        ['vid-00000000000000000000000suc', 'SUCCEEDED'],
-      ]),
-      nextToken: 'page-2',
-    });
+    await seed('vid-00000000000000000000000run', 'running', { taskId: 't' }, '2026-01-01T00:00:03.000Z');
+    await seed(
+      'vid-00000000000000000000000exp',
+      'expired',
+      { error: { code: 'TaskExpired', message: 'm' } },
+      '2026-01-01T00:00:02.000Z',
+    );
+    await seed('vid-00000000000000000000000suc', 'succeeded', {}, '2026-01-01T00:00:01.000Z');
     // Act
-    const res = await call('list-videos', { path: '/videos', query: { pageSize: '3', nextToken: 'page-1' } });
+    const first = await call('list-videos', { path: '/videos', query: { pageSize: '2' } });
+    const token = (first.body as { nextToken?: string }).nextToken ?? '';
+    const second = await call('list-videos', { path: '/videos', query: { pageSize: '2', nextToken: token } });
     // Assess
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      items: [
-        {
-          videoId: 'vid-00000000000000000000000run',
-          status: 'running',
-          taskId: 't',
-          createdAt: '2026-01-01T00:00:00.000Z',
-        },
-        {
-          videoId: 'vid-00000000000000000000000exp',
-          status: 'expired',
-          error: { code: 'TaskExpired', message: 'm' },
-          createdAt: '2026-01-01T00:00:00.000Z',
-        },
-        {
-          videoId: 'vid-00000000000000000000000suc',
-          status: 'succeeded',
-          createdAt: '2026-01-01T00:00:00.000Z',
-        },
-      ],
-      nextToken: 'page-2',
-    });
-    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, {
-      stateMachineArn: SM_ARN,
-      maxResults: 3,
-      nextToken: 'page-1',
-    });
+    expect(first.status).toBe(200);
+    expect((first.body as { items: unknown[] }).items).toEqual([
+      {
+        videoId: 'vid-00000000000000000000000run',
+        status: 'running',
+        taskId: 't',
+        model: 'm',
+        createdAt: '2026-01-01T00:00:03.000Z',
+      },
+      {
+        videoId: 'vid-00000000000000000000000exp',
+        status: 'expired',
+        error: { code: 'TaskExpired', message: 'm' },
+        model: 'm',
+        createdAt: '2026-01-01T00:00:02.000Z',
+      },
+    ]);
+    expect(ids(second)).toEqual(['vid-00000000000000000000000suc']);
+    expect(second.body).not.toHaveProperty('nextToken');
+    expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('filters by status: in Step Functions when one execution status matches, here otherwise', async () => {
+  it('filters by status, group and creation time in the query', async () => {
     // Prepare
-    seed('vid-00000000000000000000000exp', { status: 'FAILED', error: 'VideoExpired' });
-    seed('vid-00000000000000000000000fai', { status: 'FAILED', error: 'VideoFailed' });
-    sfn.on(ListExecutionsCommand).resolves({
-      executions: listOf([
-        ['vid-00000000000000000000000exp', 'FAILED'],
-        ['vid-00000000000000000000000fai', 'FAILED'],
-      ]),
-    });
+    await seed(
+      'vid-00000000000000000000000ex1',
+      'expired',
+      { groupIds: ['group-a'] },
+      '2026-01-01T00:00:01.000Z',
+    );
+    await seed(
+      'vid-00000000000000000000000ex2',
+      'expired',
+      { groupIds: ['group-b'] },
+      '2026-01-03T00:00:00.000Z',
+    );
+    await seed(
+      'vid-00000000000000000000000fai',
+      'failed',
+      { groupIds: ['group-a'] },
+      '2026-01-02T00:00:00.000Z',
+    );
     // Act
     const expired = await call('list-videos', { path: '/videos', query: { status: 'expired' } });
+    const inA = await call('list-videos', { path: '/videos', query: { groupId: 'group-a' } });
+    const early = await call('list-videos', {
+      path: '/videos',
+      query: { createdAfter: '2026-01-01T12:00:00Z', createdBefore: '2026-01-02T12:00:00Z' },
+    });
     const cancelled = await call('list-videos', { path: '/videos', query: { status: 'cancelled' } });
     // Assess
-    expect((expired.body as { items: Array<{ videoId: string }> }).items.map((i) => i.videoId)).toEqual([
-      'vid-00000000000000000000000exp',
-    ]);
-    expect((cancelled.body as { items: unknown[] }).items).toEqual([]);
-    const filters = sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.statusFilter);
-    expect(filters).toEqual(['FAILED', undefined]);
+    expect(ids(expired)).toEqual(['vid-00000000000000000000000ex2', 'vid-00000000000000000000000ex1']);
+    expect(ids(inA)).toEqual(['vid-00000000000000000000000fai', 'vid-00000000000000000000000ex1']);
+    expect(ids(early)).toEqual(['vid-00000000000000000000000fai']);
+    expect(ids(cancelled)).toEqual([]);
   });
 
-  it('answers 400 for an unknown status filter', async () => {
+  it('answers 400 for an unknown status filter, a bad date and a cursor of another filter', async () => {
+    // Prepare
+    await seed('vid-00000000000000000000000on1', 'queued', {}, '2026-01-01T00:00:01.000Z');
+    await seed('vid-00000000000000000000000on2', 'queued', {}, '2026-01-01T00:00:02.000Z');
+    const page = await call('list-videos', { path: '/videos', query: { pageSize: '1' } });
+    const token = (page.body as { nextToken: string }).nextToken;
     // Act
-    const res = await call('list-videos', { path: '/videos', query: { status: 'done' } });
+    const status = await call('list-videos', { path: '/videos', query: { status: 'done' } });
+    const date = await call('list-videos', { path: '/videos', query: { createdAfter: 'yesterday' } });
+    const cursor = await call('list-videos', {
+      path: '/videos',
+      query: { status: 'queued', nextToken: token },
+    });
+    const garbage = await call('list-videos', { path: '/videos', query: { nextToken: 'bm9wZQ' } });
     // Assess
-    expect([res.status, errorCode(res)]).toEqual([400, 'ValidationError']);
+    expect([status.status, errorCode(status)]).toEqual([400, 'ValidationError']);
+    expect([date.status, errorCode(date)]).toEqual([400, 'ValidationError']);
+    expect([cursor.status, errorCode(cursor)]).toEqual([400, 'InvalidNextToken']);
+    expect([garbage.status, errorCode(garbage)]).toEqual([400, 'InvalidNextToken']);
   });
 });
 
@@ -605,7 +603,7 @@ describe('DELETE /videos/{videoId}', () => {
     // Prepare
     const taskId = await upstreamTask(10_000_000, 1000);
     const id = 'vid-0000000000000000000000queu';
-    seed(id, { history: jobEvents('WaitForTask', { taskId, taskStatus: 'queued' }) });
+    await seed(id, 'queued', { taskId });
     // Act
     const res = await del(id);
     // Assess
@@ -629,7 +627,7 @@ describe('DELETE /videos/{videoId}', () => {
     // Prepare
     const taskId = await upstreamTask(0, 10_000_000);
     const id = 'vid-00000000000000000000000rng';
-    seed(id, { history: jobEvents('WaitForTask', { taskId, taskStatus: 'running' }) });
+    await seed(id, 'running', { taskId });
     // Act
     const res = await del(id);
     // Assess
@@ -648,7 +646,7 @@ describe('DELETE /videos/{videoId}', () => {
   it('says so when no upstream task exists yet', async () => {
     // Prepare
     const id = 'vid-0000000000000000000000none';
-    seed(id, {});
+    await seed(id, 'queued', {}, new Date().toISOString());
     // Act
     const res = await del(id);
     // Assess
@@ -660,7 +658,7 @@ describe('DELETE /videos/{videoId}', () => {
 
   it('answers 409 VideoNotRunning for a finished video and 404 for an unknown one', async () => {
     // Prepare
-    seed('vid-0000000000000000000000fini', { status: 'SUCCEEDED', output: '{}' });
+    await seed('vid-0000000000000000000000fini', 'succeeded');
     // Act
     const finished = await del('vid-0000000000000000000000fini');
     const unknown = await del('vid-0000000000000000000000unkn');

@@ -1,18 +1,10 @@
-// DELETE /videos/{videoId} when the execution history holds no task ID: the stop may have raced a
+// DELETE /videos/{videoId} when the video's record holds no task ID: the stop may have raced a
 // CreateTask in flight, so the handler looks for the task the way FindTask does and cancels it while it
-// is queued. Step Functions is mocked (one fake execution store), upstream is the simulator. The
+// is queued. The record is on dynalite, Step Functions is mocked (stops only), upstream is the simulator. The
 // in-flight retry of the lookup is also checked directly on cancelUpstreamTask with a fake task API, so
 // no case depends on timing.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  SFNClient,
-  StopExecutionCommand,
-  type ExecutionStatus,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import { SFNClient, StopExecutionCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateTaskInput, ListTasksQuery, VideoTask } from '../../functions/core/ark';
@@ -20,7 +12,10 @@ import { VideoClient } from '../../functions/core/ark';
 import { UpstreamError } from '../../functions/core/errors';
 import { cancelUpstreamTask, seedFor, type TaskApi } from '../../functions/core/video';
 import { logger } from '../../functions/shared/logger';
-import { resetAwsClients } from '../../functions/shared/video-aws';
+import { newVideoRecord } from '../../functions/core/records';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { resetAwsClients } from '../../functions/shared/lazy-client';
+import { startTestTable, type TestTable } from '../support/state-table';
 import {
   DEFAULT_TASK_RATE_LIMITS,
   SIM_DEFAULT_CREDENTIALS,
@@ -40,26 +35,16 @@ let upstream: VideoClient;
 
 interface FakeExecution {
   status: ExecutionStatus;
-  input: string;
-  history: HistoryEvent[];
-  startDate: Date;
   error?: string;
   cause?: string;
 }
 let executions: Map<string, FakeExecution>;
+let table: TestTable;
 
 const nameOf = (arn: string) => arn.split(':').pop() ?? '';
 
 function fakeStepFunctions(): void {
   sfn.reset();
-  sfn.on(DescribeExecutionCommand).callsFake((i: { executionArn: string }) => {
-    const e = executions.get(nameOf(i.executionArn));
-    if (!e) throw new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} });
-    return { ...e, executionArn: i.executionArn };
-  });
-  sfn.on(GetExecutionHistoryCommand).callsFake((i: { executionArn: string }) => ({
-    events: executions.get(nameOf(i.executionArn))?.history ?? [],
-  }));
   sfn.on(StopExecutionCommand).callsFake((i: { executionArn: string; error: string; cause: string }) => {
     const e = executions.get(nameOf(i.executionArn));
     if (e) Object.assign(e, { status: 'ABORTED', error: i.error, cause: i.cause });
@@ -72,27 +57,20 @@ function requestFor(videoId: string): CreateTaskInput {
   return { model: MODEL, content: [{ type: 'text', text: `a cat, ${videoId}` }], seed: seedFor(videoId) };
 }
 
-/** A running execution stopped in `lastState` before any task ID reached its history. */
-function runningExecution(videoId: string, lastState: string): void {
-  const input = JSON.stringify({
-    videoId,
-    fingerprint: 'f',
-    requestedAt: new Date(Date.now() - 1000).toISOString(),
-    request: requestFor(videoId),
-  });
-  executions.set(videoId, {
-    status: 'RUNNING',
-    input,
-    startDate: new Date(),
-    history: [
-      {
-        timestamp: new Date(),
-        type: 'TaskStateEntered',
-        id: 2,
-        stateEnteredEventDetails: { name: lastState, input },
-      },
-    ],
-  });
+/** A video whose record is queued without a task ID (CreateTask or FindTask may be in flight). */
+async function runningExecution(videoId: string): Promise<void> {
+  await new DynamoRecordStore(table.table).create(
+    newVideoRecord({
+      videoId,
+      fingerprint: 'f',
+      requestedAt: new Date(Date.now() - 1000).toISOString(),
+      model: MODEL,
+      groupIds: [],
+      taskLookup: { model: MODEL, seed: seedFor(videoId), seedIsOurs: true },
+    }),
+    86_400,
+  );
+  executions.set(videoId, { status: 'RUNNING' });
 }
 
 async function del(videoId: string) {
@@ -126,11 +104,13 @@ beforeAll(async () => {
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.TIME_SCALE;
   resetAwsClients();
+  table = await startTestTable();
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   logger.setSink((l) => logLines.push(l));
 });
 
 afterAll(async () => {
+  await table?.stop();
   secrets.restore();
   sfn.restore();
   await sim?.close();
@@ -150,11 +130,11 @@ beforeEach(() => {
   sim.control.clearFaults();
 });
 
-describe('DELETE /videos/{videoId} without a task ID in the history', () => {
+describe('DELETE /videos/{videoId} without a task ID in the record', () => {
   it('finds the task CreateTask made by model, seed and time, and cancels it while queued', async () => {
     // Prepare
     const id = 'vid-000000000000000000000race1';
-    runningExecution(id, 'CreateTask');
+    await runningExecution(id);
     const other = await upstream.createTask(requestFor('vid-someone-else'));
     const ours = await upstream.createTask(requestFor(id));
     // Act
@@ -182,7 +162,7 @@ describe('DELETE /videos/{videoId} without a task ID in the history', () => {
   it('waits for a CreateTask still in flight when the stop came, then cancels its task', async () => {
     // Prepare
     const id = 'vid-000000000000000000000race2';
-    runningExecution(id, 'CreateTask');
+    await runningExecution(id);
     sim.control.setFaults([{ action: 'CreateTask', rate: 1, count: 1, kind: 'latency', latencyMs: 300 }]);
     const creating = upstream.createTask(requestFor(id));
     // Act
@@ -199,7 +179,7 @@ describe('DELETE /videos/{videoId} without a task ID in the history', () => {
   it('says a task found running cannot be cancelled and leaves it', async () => {
     // Prepare
     const id = 'vid-000000000000000000000race3';
-    runningExecution(id, 'CreateTask');
+    await runningExecution(id);
     sim.control.update({ taskQueuedMs: 0 });
     const ours = await upstream.createTask(requestFor(id));
     // Act
@@ -221,7 +201,7 @@ describe('DELETE /videos/{videoId} without a task ID in the history', () => {
   it('says no task was created when none matches, and cancels no one else’s', async () => {
     // Prepare
     const id = 'vid-000000000000000000000race4';
-    runningExecution(id, 'ValidateRequest');
+    await runningExecution(id);
     const other = await upstream.createTask(requestFor('vid-another-one'));
     // Act
     const res = await del(id);
@@ -233,19 +213,20 @@ describe('DELETE /videos/{videoId} without a task ID in the history', () => {
         upstream: {
           outcome: 'not_found',
           cancelled: false,
-          message: 'No upstream task had been created; nothing runs upstream',
+          message:
+            'No upstream task was found: the creation in progress when the video was stopped had not created one',
         },
       },
     });
     expect(simStatus(other.id)).toBe('queued');
-    expect(sim.control.counters().ListTasks?.calls).toBe(1);
+    expect(sim.control.counters().ListTasks?.calls).toBe(4);
     expect(sim.control.counters().DeleteTask).toBeUndefined();
   });
 
   it('still answers 202 when the task list cannot be read, saying a task may still run', async () => {
     // Prepare
     const id = 'vid-000000000000000000000race5';
-    runningExecution(id, 'CreateTask');
+    await runningExecution(id);
     sim.control.setFaults([
       { action: 'ListTasks', rate: 1, kind: 'error', status: 403, code: 'AccessDenied' },
     ]);

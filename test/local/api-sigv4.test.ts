@@ -5,7 +5,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, type Route } from '../../lib/routes';
+import { API_HANDLER_TIMEOUT_SECONDS, routes, type Route } from '../../lib/routes';
 import type { RunningServer } from '../../local/sfn/aws-json';
 import { startLocalApi, type ApiHandler } from '../../local/api/server';
 
@@ -27,6 +27,7 @@ const GHOST: Route = {
   access: [],
 };
 const BROKEN: Route = { ...GHOST, name: 'broken', path: '/broken' };
+const TIMED: Route = { ...GHOST, name: 'timed', path: '/timed' };
 
 let api: RunningServer;
 const logs: Record<string, unknown>[] = [];
@@ -34,12 +35,16 @@ const logs: Record<string, unknown>[] = [];
 beforeAll(async () => {
   api = await startLocalApi({
     credentials: DEV,
-    routes: [...routes, GHOST, BROKEN],
+    routes: [...routes, GHOST, BROKEN, TIMED],
     handlers: {
       ...Object.fromEntries(routes.map((r) => [r.name, echo])),
       broken: async () => {
         throw new Error('handler crashed');
       },
+      timed: async (_e, context) => ({
+        statusCode: 200,
+        body: JSON.stringify({ remainingMs: context.getRemainingTimeInMillis() }),
+      }),
     },
     log: (e) => logs.push(e),
   });
@@ -112,6 +117,16 @@ describe('local API SigV4', () => {
         resourcePath: '/groups/{groupId}/uploads/{uploadId}',
       },
     });
+  });
+
+  it('gives a handler the deployed timeout (28 s, under the 29 s of the gateway), not more', async () => {
+    // Act
+    const res = await signedFetch({ method: 'GET', path: '/timed' });
+    // Assess
+    const { remainingMs } = (await res.json()) as { remainingMs: number };
+    expect(API_HANDLER_TIMEOUT_SECONDS).toBe(28);
+    expect(remainingMs).toBeLessThanOrEqual(28_000);
+    expect(remainingMs).toBeGreaterThan(27_000);
   });
 
   it('passes a signed JSON body through unchanged', async () => {

@@ -26,9 +26,12 @@ type Target =
   | { kind: 'bucket' }
   | { kind: 'machine'; wf: 'ingest' | 'video' }
   | { kind: 'executions'; wf: 'ingest' | 'video' }
-  | { kind: 'failed-events' };
+  | { kind: 'failed-events' }
+  | { kind: 'table' }
+  | { kind: 'table-index'; index: string };
 /** Capabilities from the tables, plus what CDK grants for the trigger's async-failure destination. */
 type Grant = Capability | 'trigger:failed-events';
+const INDEX_NAMES = ['byCreated', 'byStatus', 'byGroup'];
 const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   upstream: [
     {
@@ -78,10 +81,17 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
       target: { kind: 'objects', prefix: 'videos/' },
     },
   ],
-  'ingest:describe': [
+  'records:read': [
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query'], target: { kind: 'table' } },
+    ...INDEX_NAMES.map((index) => ({
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      target: { kind: 'table-index' as const, index },
+    })),
+  ],
+  'records:write': [
     {
-      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-      target: { kind: 'executions', wf: 'ingest' },
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      target: { kind: 'table' },
     },
   ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
@@ -91,13 +101,6 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } },
   ],
   'video:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'video' } }],
-  'video:describe': [
-    {
-      actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-      target: { kind: 'executions', wf: 'video' },
-    },
-  ],
-  'video:list': [{ actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'video' } }],
   'video:list-describe': [
     { actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'video' } },
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'video' } },
@@ -136,7 +139,21 @@ function functionsUnderTest(): FunctionUnderTest[] {
       label: 'upload trigger',
       fn: trigger.fn,
       logGroupId: logicalId(trigger.logGroup),
-      caps: ['ingest:start', 'ingest:status', 'bucket:quarantine-replacement', 'trigger:failed-events'],
+      caps: [
+        'ingest:start',
+        'ingest:status',
+        'bucket:quarantine-replacement',
+        'records:write',
+        'trigger:failed-events',
+      ],
+    });
+  const ended = b.stack.executionEnded?.fn;
+  if (ended)
+    out.push({
+      label: 'execution ended',
+      fn: ended.fn,
+      logGroupId: logicalId(ended.logGroup),
+      caps: ['records:write'],
     });
   const cleanup = b.stack.cleanup.fn;
   out.push({
@@ -166,6 +183,18 @@ function matches(resource: unknown, target: Target): boolean {
       return s === JSON.stringify({ Ref: smId(target.wf) });
     case 'failed-events':
       return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.uploadTrigger!.failedEvents), 'Arn'] });
+    case 'table':
+      return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.stateTable.table), 'Arn'] });
+    case 'table-index':
+      return (
+        s ===
+        JSON.stringify({
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [logicalId(b.stack.stateTable.table), 'Arn'] }, `/index/${target.index}`],
+          ],
+        })
+      );
     case 'executions':
       return (
         s.includes(':execution:') &&
@@ -288,7 +317,7 @@ describe('IAM', () => {
     // Prepare
     const fns = functionsUnderTest();
     const expectedCount =
-      new Set(routes.map((r) => r.handler)).size + workflows.reduce((n, w) => n + w.steps.length, 0) + 2;
+      new Set(routes.map((r) => r.handler)).size + workflows.reduce((n, w) => n + w.steps.length, 0) + 3;
     // Act
     const problems: string[] = [];
     for (const f of fns) {
@@ -333,6 +362,63 @@ describe('IAM', () => {
     );
     // Assess
     checks.forEach(({ stepIds }, i) => expect(invoked[i]).toEqual([...stepIds].sort()));
+  });
+});
+
+describe('state table', () => {
+  it('is on demand, with point-in-time recovery, TTL, encryption, the list indexes, and retained', () => {
+    // Prepare
+    const tables = resourcesOf(b, 'AWS::DynamoDB::Table');
+    // Act
+    const [id, props] = tables[0] ?? [];
+    const raw = b.template.toJSON().Resources[id ?? ''] as {
+      DeletionPolicy?: string;
+      UpdateReplacePolicy?: string;
+    };
+    // Assess
+    expect(tables).toHaveLength(1);
+    expect(props).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'purgeAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    const indexes = (props?.GlobalSecondaryIndexes as Array<{ IndexName: string }>).map((i) => i.IndexName);
+    expect(indexes.sort()).toEqual([...INDEX_NAMES].sort());
+    expect(raw).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('no API function role may read the Step Functions control plane', () => {
+    // Prepare
+    const forbidden = ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'];
+    const apiFns = Object.entries(b.stack.api.functions);
+    // Act
+    const held = apiFns.flatMap(([module, h]) =>
+      statementsOfRole(b, logicalId(h.fn.role!))
+        .flatMap((st) => asArray(st.Action))
+        .filter((a) => forbidden.includes(a))
+        .map((a) => `${module}: ${a}`),
+    );
+    // Assess
+    expect(apiFns.length).toBe(new Set(routes.map((r) => r.handler)).size);
+    expect(held).toEqual([]);
+  });
+
+  it('records the end of both state machines through an EventBridge rule with a dead-letter queue', () => {
+    // Prepare
+    const rules = resourcesOf(b, 'AWS::Events::Rule').filter(
+      ([, p]) => (p.EventPattern as { source?: string[] } | undefined)?.source?.[0] === 'aws.states',
+    );
+    // Act
+    const pattern = rules[0]?.[1].EventPattern as {
+      detail: { status: string[]; stateMachineArn: unknown[] };
+    };
+    const target = asArray(rules[0]?.[1].Targets as Array<Record<string, unknown>>)[0];
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(pattern.detail.status.sort()).toEqual(['ABORTED', 'FAILED', 'SUCCEEDED', 'TIMED_OUT']);
+    expect(pattern.detail.stateMachineArn).toHaveLength(2);
+    expect(target).toMatchObject({ DeadLetterConfig: { Arn: expect.anything() } });
   });
 });
 

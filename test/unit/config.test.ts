@@ -53,3 +53,16 @@ describe('parseCredentials', () => {
     expect(err.message).not.toContain(secret);
   });
 });
+
+describe('MAX_IMAGE_BYTES', () => {
+  it('cannot be set above what upstream accepts (30 MB), where it would have no effect', () => {
+    // Act
+    const above = () => loadConfig({ MAX_IMAGE_BYTES: String(40 * 1024 * 1024) });
+    const below = loadConfig({ MAX_IMAGE_BYTES: '1000' });
+    // Assess
+    expect(above).toThrow(ConfigError);
+    expect(above).toThrow(/MAX_IMAGE_BYTES/);
+    expect(below.maxImageBytes).toBe(1000);
+    expect(loadConfig({}).maxImageBytes).toBe(30 * 1024 * 1024 - 1);
+  });
+});

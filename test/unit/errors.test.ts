@@ -22,9 +22,9 @@ describe('apiErrorFromUpstream', () => {
     ['InvalidParameter', 200, 502, 'UpstreamError'],
     ['InternalError', 500, 502, 'UpstreamError'],
     ['MalformedResponse', 200, 502, 'UpstreamError'],
-    ['SignatureDoesNotMatch', 401, 502, 'SignatureDoesNotMatch'],
-    ['AccessDenied', 403, 502, 'AccessDenied'],
-    ['NotFound.group_id', 404, 404, 'NotFound.group_id'],
+    ['SignatureDoesNotMatch', 401, 502, 'UpstreamCredentialsRejected'],
+    ['AccessDenied', 403, 502, 'UpstreamCredentialsRejected'],
+    ['NotFound.group_id', 404, 404, 'NotFound'],
     ['InvalidParameter', 400, 400, 'InvalidParameter'],
   ])('%s (HTTP %i) answers %i %s', (code, status, apiStatus, apiCode) => {
     // Act

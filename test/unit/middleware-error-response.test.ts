@@ -43,11 +43,11 @@ describe('errorResponse middleware', () => {
   });
 
   it.each([
-    [404, 'NotFound.group_id', 404, 'NotFound.group_id'],
+    [404, 'NotFound.group_id', 404, 'NotFound'],
     [400, 'InvalidParameter', 400, 'InvalidParameter'],
     [429, 'FlowLimitExceeded', 503, 'UpstreamThrottled'],
     [500, 'InternalError', 502, 'UpstreamError'],
-    [401, 'SignatureDoesNotMatch', 502, 'SignatureDoesNotMatch'],
+    [401, 'SignatureDoesNotMatch', 502, 'UpstreamCredentialsRejected'],
     [0, 'Timeout', 504, 'UpstreamTimeout'],
     [0, 'NetworkError', 504, 'UpstreamUnavailable'],
     [200, 'MalformedResponse', 502, 'UpstreamError'],

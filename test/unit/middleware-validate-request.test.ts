@@ -79,6 +79,16 @@ describe('validateRequest middleware', () => {
     expect(e.details).toEqual([expect.objectContaining({ location: 'body', field: '' })]);
   });
 
+  it('hands on the parsed path parameters, not the raw ones', async () => {
+    // Prepare
+    const pathSchema = z.object({ page: z.coerce.number().int(), slug: z.string().trim().toLowerCase() });
+    const req = request(apiEvent({ pathParameters: { page: '7', slug: ' Group-A ', extra: 'x' } }));
+    // Act
+    await validateRequest({ path: pathSchema }).before?.(req);
+    // Assess
+    expect(req.event.validated?.path).toEqual({ page: 7, slug: 'group-a' });
+  });
+
   it('passes everything through when no schema is given', async () => {
     // Prepare
     const req = request(apiEvent({ pathParameters: { id: 'a' }, query: { q: '1' } }));

@@ -3,7 +3,6 @@ import type { Asset } from '../../functions/core/volcengine';
 import {
   INGEST_POLL_POLICY,
   decodeEventKey,
-  describeUpload,
   executionArnFor,
   extensionFor,
   findUploadAsset,
@@ -14,7 +13,15 @@ import {
   quarantineKeyFor,
   uploadIdTime,
   uploadKey,
+  uploadView,
 } from '../../functions/core/uploads';
+import {
+  TERMINAL_RANK,
+  newUploadRecord,
+  uploadChange,
+  uploadEndChange,
+  type ExecutionEnd,
+} from '../../functions/core/records';
 
 const T0 = new Date('2026-04-21T12:00:00.000Z');
 
@@ -149,68 +156,71 @@ describe('ingestPollStart', () => {
   });
 });
 
-describe('describeUpload', () => {
+describe('upload records', () => {
   const uploadId = newUploadId(T0);
-  const base = { uploadId, groupId: 'group-1', uploadUrlTtlSeconds: 600 };
-
-  it('is awaiting_upload before any execution, until the URL expiry plus grace', () => {
-    // Act
-    const waiting = describeUpload({ ...base, execution: undefined, now: new Date(T0.getTime() + 1_000) });
-    const late = describeUpload({ ...base, execution: undefined, now: new Date(T0.getTime() + 1_199_000) });
-    const expired = describeUpload({
-      ...base,
-      execution: undefined,
-      now: new Date(T0.getTime() + 1_200_000),
-    });
-    // Assess
-    expect(waiting).toMatchObject({ status: 'awaiting_upload', expiresAt: '2026-04-21T12:10:00.000Z' });
-    expect(late.status).toBe('awaiting_upload');
-    expect(expired).toEqual({ uploadId, groupId: 'group-1', status: 'expired', createdAt: T0.toISOString() });
+  const record = newUploadRecord({
+    uploadId,
+    groupId: 'group-1',
+    fileName: 'face.png',
+    contentType: 'image/png',
+    contentLength: 10,
+    createdAt: T0,
+    uploadExpiresAt: new Date(T0.getTime() + 600_000),
   });
-
-  it.each([
-    ['Validate', 'validating'],
-    ['Quarantine', 'validating'],
-    ['CreateAsset', 'ingesting'],
-    ['WaitForAsset', 'ingesting'],
-    [undefined, 'validating'],
-  ])('running in %s reads as %s', (state, status) => {
-    // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: { status: 'RUNNING', ...(state ? { currentState: state } : {}) },
+  const ended = (end: Partial<ExecutionEnd>) =>
+    uploadEndChange({
+      name: uploadId,
+      status: 'FAILED',
+      input: JSON.stringify({ uploadId, groupId: 'group-1' }),
+      ...end,
     });
+
+  it('is awaiting_upload until the URL expiry plus grace, then expired, keeping the file name', () => {
+    // Act
+    const waiting = uploadView(record, new Date(T0.getTime() + 1_000));
+    const late = uploadView(record, new Date(T0.getTime() + 1_199_000));
+    const expired = uploadView(record, new Date(T0.getTime() + 1_200_000));
     // Assess
-    expect(view.status).toBe(status);
+    expect(waiting).toMatchObject({
+      status: 'awaiting_upload',
+      expiresAt: '2026-04-21T12:10:00.000Z',
+      fileName: 'face.png',
+    });
+    expect(late.status).toBe('awaiting_upload');
+    expect(expired).toEqual({
+      uploadId,
+      groupId: 'group-1',
+      status: 'expired',
+      fileName: 'face.png',
+      createdAt: T0.toISOString(),
+    });
   });
 
   it('is active with the asset of a succeeded execution', () => {
     // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: { status: 'SUCCEEDED', output: '{"assetId":"asset-1","assetUri":"asset://asset-1"}' },
+    const change = ended({
+      status: 'SUCCEEDED',
+      output: '{"assetId":"asset-1","assetUri":"asset://asset-1"}',
     });
     // Assess
-    expect(view).toMatchObject({ status: 'active', assetId: 'asset-1', assetUri: 'asset://asset-1' });
+    expect(change).toMatchObject({
+      status: 'active',
+      rank: TERMINAL_RANK,
+      set: { assetId: 'asset-1', assetUri: 'asset://asset-1' },
+      setIfMissing: { groupId: 'group-1', createdAt: T0.toISOString() },
+    });
   });
 
   it('is rejected with the reason of an ImageRejected failure', () => {
     // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: {
-        status: 'FAILED',
-        error: 'ImageRejected',
-        cause: '{"code":"AspectRatioTooLarge","message":"aspect ratio 2.61 is above 2.5"}',
-      },
+    const change = ended({
+      error: 'ImageRejected',
+      cause: '{"code":"AspectRatioTooLarge","message":"aspect ratio 2.61 is above 2.5"}',
     });
     // Assess
-    expect(view).toMatchObject({
+    expect(change).toMatchObject({
       status: 'rejected',
-      error: { code: 'AspectRatioTooLarge', message: 'aspect ratio 2.61 is above 2.5' },
+      set: { error: { code: 'AspectRatioTooLarge', message: 'aspect ratio 2.61 is above 2.5' } },
     });
   });
 
@@ -222,18 +232,16 @@ describe('describeUpload', () => {
       trace: [],
     });
     // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: { status: 'FAILED', error: 'AssetFailed', cause },
-    });
+    const change = ended({ error: 'AssetFailed', cause });
     // Assess
-    expect(view).toMatchObject({
+    expect(change).toMatchObject({
       status: 'failed',
-      error: {
-        code: 'ContentRestricted',
-        message: 'restricted',
-        hint: 'Upstream moderation does not allow this content: pick another image.',
+      set: {
+        error: {
+          code: 'ContentRestricted',
+          message: 'restricted',
+          hint: 'Upstream moderation does not allow this content: pick another image.',
+        },
       },
     });
   });
@@ -246,11 +254,8 @@ describe('describeUpload', () => {
     // Prepare
     const cause = JSON.stringify({ code, message: 'upstream text', assetId: 'asset-1' });
     // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: { status: 'FAILED', error: 'AssetFailed', cause },
-    });
+    const change = ended({ error: 'AssetFailed', cause });
+    const view = uploadView({ ...record, status: 'failed', error: change.set.error as never }, T0);
     // Assess
     expect(view.error?.code).toBe(code);
     expect(view.error?.hint).toMatch(hint);
@@ -266,15 +271,11 @@ describe('describeUpload', () => {
       hint: 'retry later, raise the tier',
     });
     // Act
-    const view = describeUpload({
-      ...base,
-      now: T0,
-      execution: { status: 'FAILED', error: 'Upstream.Throttled', cause },
-    });
+    const change = ended({ error: 'Upstream.Throttled', cause });
     // Assess
-    expect(view).toMatchObject({
+    expect(change).toMatchObject({
       status: 'failed',
-      error: { code: 'AccountFlowLimitExceeded', hint: 'retry later, raise the tier' },
+      set: { error: { code: 'AccountFlowLimitExceeded', hint: 'retry later, raise the tier' } },
     });
   });
 
@@ -283,9 +284,19 @@ describe('describeUpload', () => {
     ['ABORTED', 'Aborted'],
   ])('is failed for a %s execution', (status, code) => {
     // Act
-    const view = describeUpload({ ...base, now: T0, execution: { status } });
+    const change = ended({ status });
     // Assess
-    expect(view).toMatchObject({ status: 'failed', error: { code } });
+    expect(change).toMatchObject({ status: 'failed', rank: TERMINAL_RANK, set: { error: { code } } });
+  });
+
+  it('moves forward in the order awaiting_upload < validating < ingesting < the ends', () => {
+    // Act
+    const ranks = (['awaiting_upload', 'validating', 'ingesting', 'active'] as const).map(
+      (st) => uploadChange({ uploadId, groupId: 'group-1' }, st).rank,
+    );
+    // Assess
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(new Set(ranks).size).toBe(4);
   });
 });
 

@@ -11,9 +11,7 @@ import {
   executionArn,
   executionExpiresAfter,
   executionName,
-  executionStatusesFor,
   fingerprint,
-  historyFacts,
   idempotencyScope,
   lookForOurTask,
   newVideoId,
@@ -24,7 +22,14 @@ import {
   videoPollPolicy,
   videoStatus,
   videoView,
+  type VideoJobInput,
 } from '../../functions/core/video';
+import {
+  videoEndChange,
+  videoProgressChange,
+  type RecordChange,
+  type VideoRecord,
+} from '../../functions/core/records';
 
 const A1 = 'asset-20260318035710-aaaaa';
 const A2 = 'asset-20260318035711-bbbbb';
@@ -196,80 +201,37 @@ describe('the video poll policy', () => {
 
 describe('status model', () => {
   it.each([
-    ['SUCCEEDED', undefined, {}, 'succeeded'],
-    ['FAILED', 'VideoFailed', {}, 'failed'],
-    ['FAILED', 'Upstream.Rejected', {}, 'failed'],
-    ['FAILED', 'TaskCreationUncertain', {}, 'failed'],
-    ['FAILED', 'VideoExpired', {}, 'expired'],
-    ['FAILED', 'VideoCancelled', {}, 'cancelled'],
-    ['FAILED', 'TimedOut', {}, 'timed_out'],
-    ['TIMED_OUT', 'States.Timeout', {}, 'timed_out'],
-    ['ABORTED', undefined, {}, 'cancelled'],
-    ['RUNNING', undefined, {}, 'queued'],
-    [
-      'RUNNING',
-      undefined,
-      { lastState: 'PollTask', job: { createAttempts: 1, taskStatus: 'queued' } },
-      'queued',
-    ],
-    [
-      'RUNNING',
-      undefined,
-      { lastState: 'WaitForTask', job: { createAttempts: 1, taskStatus: 'running' } },
-      'running',
-    ],
-    [
-      'RUNNING',
-      undefined,
-      { lastState: 'SaveVideo', job: { createAttempts: 1, taskStatus: 'succeeded' } },
-      'saving',
-    ],
-  ] as const)('%s %s %j → %s', (status, error, history, expected) => {
+    ['SUCCEEDED', undefined, 'succeeded'],
+    ['FAILED', 'VideoFailed', 'failed'],
+    ['FAILED', 'Upstream.Rejected', 'failed'],
+    ['FAILED', 'TaskCreationUncertain', 'failed'],
+    ['FAILED', 'VideoExpired', 'expired'],
+    ['FAILED', 'VideoCancelled', 'cancelled'],
+    ['FAILED', 'TimedOut', 'timed_out'],
+    ['TIMED_OUT', 'States.Timeout', 'timed_out'],
+    ['ABORTED', undefined, 'cancelled'],
+  ] as const)('an execution that ended %s %s reads as %s', (status, error, expected) => {
     // Act
-    const s = videoStatus(status, error, history);
+    const s = videoStatus(status, error);
     // Assess
     expect(s).toBe(expected);
   });
 
-  it('reads the last entered state and the newest job from history, newest first', () => {
+  it.each([
+    ['queued', 'queued'],
+    ['running', 'running'],
+  ] as const)('a poll that finds the task %s records the video as %s', (taskStatus, expected) => {
     // Prepare
-    const job = (taskStatus: string) =>
-      JSON.stringify({ videoId: 'v', job: { taskId: 't1', taskStatus, createAttempts: 1 } });
-    const events = [
-      { type: 'TaskScheduled' },
-      { type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'SaveVideo', input: job('succeeded') } },
-      {
-        type: 'ChoiceStateExited',
-        stateExitedEventDetails: { name: 'TaskStatus?', output: job('succeeded') },
-      },
-      { type: 'TaskStateExited', stateExitedEventDetails: { name: 'PollTask', output: job('running') } },
-    ];
+    const job: VideoJobInput = {
+      videoId: 'v',
+      fingerprint: 'f',
+      requestedAt: '2026-01-01T00:00:00Z',
+      request: { model: 'm', content: [] },
+    };
     // Act
-    const facts = historyFacts(events);
+    const change = videoProgressChange(job, { taskId: 't', taskStatus, createAttempts: 1 });
     // Assess
-    expect(facts).toEqual({
-      lastState: 'SaveVideo',
-      job: { taskId: 't1', taskStatus: 'succeeded', createAttempts: 1 },
-    });
-  });
-
-  it('maps each API status to the execution statuses that can hold it', () => {
-    // Act
-    const map = Object.fromEntries(
-      (['queued', 'saving', 'succeeded', 'expired', 'cancelled', 'timed_out'] as const).map((s) => [
-        s,
-        executionStatusesFor(s),
-      ]),
-    );
-    // Assess
-    expect(map).toEqual({
-      queued: ['RUNNING'],
-      saving: ['RUNNING'],
-      succeeded: ['SUCCEEDED'],
-      expired: ['FAILED'],
-      cancelled: ['FAILED', 'ABORTED'],
-      timed_out: ['FAILED', 'TIMED_OUT'],
-    });
+    expect(change).toMatchObject({ status: expected, set: { taskId: 't' } });
   });
 });
 
@@ -343,6 +305,22 @@ describe('recognising our task after an ambiguous CreateTask', () => {
 describe('the video view', () => {
   const start = new Date('2026-01-01T00:00:00Z');
   const stop = new Date('2026-01-01T00:03:00Z');
+  const input = JSON.stringify({
+    videoId: 'vid-1',
+    requestedAt: start.toISOString(),
+    request: { model: 'm', content: [] },
+  });
+  /** The record a change leaves when it is the only write (the adapter's if_not_exists + SET). */
+  const recordOf = (c: RecordChange): VideoRecord =>
+    ({
+      kind: 'video',
+      id: c.id,
+      status: c.status,
+      rank: c.rank,
+      updatedAt: c.at.toISOString(),
+      ...c.setIfMissing,
+      ...c.set,
+    }) as VideoRecord;
 
   it('shows a succeeded video with links, usage and times', () => {
     // Prepare
@@ -357,11 +335,15 @@ describe('the video view', () => {
       ratio: '16:9',
       duration: 5,
     });
-    // Act
-    const view = videoView(
-      { videoId: 'vid-1', status: 'SUCCEEDED', startDate: start, stopDate: stop, output },
-      { videoUrl: 'https://s3/v', lastFrameUrl: 'https://s3/f', expiresAt: '2026-01-01T00:18:00.000Z' },
+    const record = recordOf(
+      videoEndChange({ name: 'vid-1', status: 'SUCCEEDED', startDate: start, stopDate: stop, input, output }),
     );
+    // Act
+    const view = videoView(record, {
+      videoUrl: 'https://s3/v',
+      lastFrameUrl: 'https://s3/f',
+      expiresAt: '2026-01-01T00:18:00.000Z',
+    });
     // Assess
     expect(view).toEqual({
       videoId: 'vid-1',
@@ -377,6 +359,7 @@ describe('the video view', () => {
       ratio: '16:9',
       duration: 5,
       createdAt: start.toISOString(),
+      updatedAt: stop.toISOString(),
       finishedAt: stop.toISOString(),
     });
   });
@@ -394,37 +377,39 @@ describe('the video view', () => {
       trace: [],
     });
     // Act
-    const a = videoView({
-      videoId: 'v',
-      status: 'FAILED',
-      startDate: start,
-      error: 'VideoFailed',
-      cause: failCause,
-    });
-    const b = videoView({
-      videoId: 'v',
-      status: 'FAILED',
-      startDate: start,
-      error: 'Upstream.Rejected',
-      cause: lambdaCause,
-    });
+    const a = videoView(
+      recordOf(
+        videoEndChange({ name: 'v', status: 'FAILED', input, error: 'VideoFailed', cause: failCause }),
+      ),
+    );
+    const b = videoView(
+      recordOf(
+        videoEndChange({
+          name: 'v',
+          status: 'FAILED',
+          input,
+          error: 'Upstream.Rejected',
+          cause: lambdaCause,
+        }),
+      ),
+    );
     // Assess
     expect(a.error).toEqual({ code: 'OutputVideoSensitiveContentDetected', message: 'flagged' });
     expect(b).toMatchObject({ status: 'failed', error: { code: 'InvalidParameter', message: 'bad asset' } });
   });
 
-  it('shows a running video with its task from history', () => {
-    // Act
-    const view = videoView({
+  it('shows a running video with its task from the last poll', () => {
+    // Prepare
+    const job: VideoJobInput = {
       videoId: 'v',
-      status: 'RUNNING',
-      startDate: start,
-      input: JSON.stringify({ request: { model: 'm', content: [] } }),
-      history: {
-        lastState: 'WaitForTask',
-        job: { taskId: 'cgt-9', taskStatus: 'running', createAttempts: 1 },
-      },
-    });
+      fingerprint: 'f',
+      requestedAt: start.toISOString(),
+      request: { model: 'm', content: [] },
+    };
+    // Act
+    const view = videoView(
+      recordOf(videoProgressChange(job, { taskId: 'cgt-9', taskStatus: 'running', createAttempts: 1 }, stop)),
+    );
     // Assess
     expect(view).toEqual({
       videoId: 'v',
@@ -432,6 +417,7 @@ describe('the video view', () => {
       model: 'm',
       taskId: 'cgt-9',
       createdAt: start.toISOString(),
+      updatedAt: stop.toISOString(),
     });
   });
 });

@@ -23,6 +23,10 @@ import { startSecretsEndpoint } from '../../local/secrets/server';
 import type { RunningServer } from '../../local/sfn/aws-json';
 import { createLocalStateMachine, runLocal, type LocalRunResult } from '../../local/sfn/runner';
 import { startSfnEndpoint } from '../../local/sfn/server';
+import { executionEndEvents } from '../../local/sfn/end-events';
+import { registerUpload } from '../../functions/core/uploads';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
+import { startTestTable, type TestTable } from '../support/state-table';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
 import { CORPUS, corpusEntry, makeJpeg } from '../support/image-corpus';
 
@@ -113,8 +117,10 @@ let proxy: VolcProxy;
 let sfnEndpoint: RunningServer;
 let client: S3Client;
 let groupId: string;
+let table: TestTable;
 
 beforeAll(async () => {
+  table = await startTestTable();
   // premium: these tests count calls and must not meet the previous test's CreateAsset minute; the
   // concurrent-uploads test below switches to basic for itself.
   sim = await startSimulator({ port: 0, timeScale: TIME_SCALE, quiet: true, seed: 7, tier: 'premium' });
@@ -123,6 +129,7 @@ beforeAll(async () => {
   proxy = await startVolcProxy(sim.url);
   sfnEndpoint = await startSfnEndpoint({
     machines: { ingest: createLocalStateMachine('ingest', { timeScale: TIME_SCALE }) },
+    onExecutionEnd: executionEndEvents({ retryDelaysMs: [10, 10] }),
   });
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
@@ -155,7 +162,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   await Promise.all([sfnEndpoint?.close(), proxy?.close(), secrets?.close()]);
-  await Promise.all([s3?.close(), sim?.close()]);
+  await Promise.all([s3?.close(), sim?.close(), table?.stop()]);
 });
 
 beforeEach(async () => {
@@ -167,7 +174,7 @@ beforeEach(async () => {
   proxy.holdAnswer = undefined;
   proxy.received = [];
   vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
-  const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+  const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
   resetIngestRuntime();
   resetS3Client();
 });
@@ -512,10 +519,24 @@ describe('ingest started by S3 events', () => {
     const { handler: getUpload } = await import('../../functions/api/get-upload');
     const { apiEvent, lambdaContext, parseResult } = await import('../handlers/api-event');
     const input = await upload(corpusEntry('avatar.png').build(), 'png');
+    // What POST /groups/{groupId}/uploads writes before it answers.
+    await registerUpload(
+      new DynamoRecordStore(table.table),
+      {
+        uploadId: input.uploadId,
+        groupId,
+        fileName: 'avatar.png',
+        contentType: 'image/png',
+        contentLength: input.size,
+        createdAt: new Date(),
+        uploadExpiresAt: new Date(Date.now() + 600_000),
+      },
+      86_400,
+    );
     const ask = async () =>
       parseResult(
         await getUpload(apiEvent({ pathParameters: { groupId, uploadId: input.uploadId } }), lambdaContext()),
-      ).body as { status: string; assetUri?: string };
+      ).body as { status: string; assetUri?: string; fileName?: string };
     // Act
     const before = await ask();
     await trigger({
@@ -537,6 +558,7 @@ describe('ingest started by S3 events', () => {
     expect(before.status).toBe('awaiting_upload');
     expect(last.status).toBe('active');
     expect(last.assetUri).toMatch(/^asset:\/\/asset-/);
+    expect(last.fileName).toBe('avatar.png');
     expect([...seen].every((s) => s === 'validating' || s === 'ingesting')).toBe(true);
     expect(seen.has('ingesting')).toBe(true);
   });

@@ -23,6 +23,7 @@ import {
 } from '../../functions/core/video';
 import { logger } from '../../functions/shared/logger';
 import { startLocalS3, type LocalS3 } from '../../local/s3/server';
+import { startTestTable, type TestTable } from '../support/state-table';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
 
 export const BUCKET = 'seedance-video-test';
@@ -98,6 +99,8 @@ export interface VideoRig {
   s3: S3Client;
   /** Every log line the steps wrote (the logger's sink is captured, not printed). */
   logLines: string[];
+  /** The state table the steps write to (dynalite). */
+  table: TestTable;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startVideoRig(): Promise<VideoRig> {
   });
   const proxy = await startProxy(sim.url);
   const s3server = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
+  const table = await startTestTable();
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: S3_KEYS.accessKeyId,
@@ -159,7 +163,9 @@ export async function startVideoRig(): Promise<VideoRig> {
     s3server,
     s3,
     logLines,
+    table,
     close: async () => {
+      await table.stop();
       secrets.restore();
       s3.destroy();
       await proxy.close();

@@ -3,6 +3,7 @@
  * presigned POST is signed; the Validate step re-checks the stored bytes whatever was declared.
  */
 import * as z from 'zod';
+import { UPLOAD_ID_PATTERN } from '../ids';
 import { ACCEPTED_CONTENT_TYPES } from '../uploads/content-types';
 import { groupIdSchema } from './groups';
 
@@ -11,14 +12,22 @@ export const S3_POST_MAX_BYTES = 5 * 1024 ** 3;
 
 export const uploadIdSchema = z
   .string()
-  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be an upload ID (26 characters, as returned on creation)');
+  .regex(UPLOAD_ID_PATTERN, 'must be an upload ID (26 characters, as returned on creation)');
 
 export const createUploadBody = z.strictObject({
   /** Kept for the caller's own bookkeeping only: the object key never contains it. */
   fileName: z.string().trim().min(1).max(255),
-  contentType: z.enum(ACCEPTED_CONTENT_TYPES as [string, ...string[]], {
-    error: `must be one of ${ACCEPTED_CONTENT_TYPES.join(', ')}`,
-  }),
+  /**
+   * Any media type passes the schema; the handler answers an unaccepted one with 400
+   * UnsupportedContentType naming the accepted types (the catalogue's code for it).
+   */
+  contentType: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i,
+      'must be a media type such as image/png',
+    )
+    .describe(`Accepted: ${ACCEPTED_CONTENT_TYPES.join(', ')}`),
   /**
    * Only S3's own ceiling for a POST upload here: the limit of the declared kind is configuration
    * (MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MAX_AUDIO_BYTES), checked by the handler, so a raised setting

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { OUTPUT_FORMATS, RESOLUTIONS } from '../video/models';
+import { VIDEO_ID_PATTERN } from '../ids';
 import { assetIdSchema, groupIdSchema } from './groups';
 
 export const VIDEO_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'] as const;
@@ -127,11 +128,19 @@ export type MediaRef = z.infer<typeof mediaRef>;
 export type ReferenceRef = z.infer<typeof referenceRef>;
 export type TimedMediaRef = z.infer<typeof timedMediaRef>;
 
-export const videoIdSchema = z.string().regex(/^vid-[a-z0-9]{16,64}$/, 'must be a video ID (vid-...)');
+export const videoIdSchema = z.string().regex(VIDEO_ID_PATTERN, 'must be a video ID (vid-...)');
 export const videoPathSchema = z.object({ videoId: videoIdSchema });
+
+const isoInstant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-01-31T00:00:00Z' })
+  .transform((v) => new Date(v).toISOString());
 
 export const listVideosQuery = z.object({
   status: z.enum(VIDEO_STATUSES, { message: `must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
+  groupId: groupIdSchema.optional(),
+  /** Inclusive bounds on the creation time. */
+  createdAfter: isoInstant.optional(),
+  createdBefore: isoInstant.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   nextToken: z.string().min(1).max(4096).optional(),
 });

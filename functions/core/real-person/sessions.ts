@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sameSecret } from '../keys';
-import { base32 } from '../video/ids';
+import { base32 } from '../ids';
 
 export type SessionStatus = 'pending' | 'passed' | 'failed' | 'expired';
 

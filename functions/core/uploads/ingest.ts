@@ -3,6 +3,7 @@
  * input, the poll schedule of the GetAsset loop, and which ASL states count as "validating".
  */
 import { startPolling, type PollPolicy, type PollState } from '../schedule';
+import { STEP_ERRORS } from '../step-errors';
 
 /** What the upload trigger starts each execution with (the execution is named by `uploadId`). */
 export interface IngestInput {
@@ -51,14 +52,15 @@ export const VALIDATION_STATES: readonly string[] = [
   'Quarantine',
 ];
 
+/** The ingest's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const INGEST_ERRORS = {
   /** Validate refused the upload, whatever its kind (the name predates video and audio). */
-  rejected: 'ImageRejected',
-  assetFailed: 'AssetFailed',
-  timedOut: 'TimedOut',
-  uploadMissing: 'UploadMissing',
+  rejected: STEP_ERRORS.imageRejected,
+  assetFailed: STEP_ERRORS.assetFailed,
+  timedOut: STEP_ERRORS.timedOut,
+  uploadMissing: STEP_ERRORS.uploadMissing,
   /** The object changed between the checks and the pinned copy: what was checked is gone. */
-  uploadReplaced: 'UploadReplaced',
+  uploadReplaced: STEP_ERRORS.uploadReplaced,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

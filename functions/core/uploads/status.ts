@@ -1,12 +1,13 @@
 /**
- * An upload's status, derived from its ingest execution (DescribeExecution) or, before there is one,
- * from the creation time inside the upload ID. No database: the execution is the record.
+ * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
+ * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
+ * what is derived on read: `expired` (a record still awaiting its upload after the POST's expiry and a
+ * grace), `deleted` (ingested, but upstream no longer has the asset) and `replaced` (another file posted
+ * over the upload was quarantined). The last two are one look each, behind the UploadFacts port.
  */
-import { assetFailureHint } from '../asset-failures';
-import { parseStepFailure, type StepFailure } from '../step-errors';
-import { INGEST_ERRORS, VALIDATION_STATES } from './ingest';
+import { notFound } from '../errors';
+import { newUploadRecord, type NewUpload, type RecordStore, type UploadRecord } from '../records';
 import { REPLACED_MESSAGE } from './replacement';
-import { uploadIdTime } from './upload-id';
 
 export type UploadStatus =
   | 'awaiting_upload'
@@ -19,20 +20,11 @@ export type UploadStatus =
   /** Ingested, but the asset is gone upstream (deleted through the API, the console or the cleanup). */
   | 'deleted';
 
-export interface UploadExecution {
-  /** DescribeExecution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
-  status: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  /** Name of the state the execution last entered, from its history, when known. */
-  currentState?: string;
-}
-
 export interface UploadView {
   uploadId: string;
   groupId: string;
   status: UploadStatus;
+  fileName?: string;
   createdAt?: string;
   /** When the presigned POST stops being accepted (only while awaiting the upload). */
   expiresAt?: string;
@@ -42,106 +34,75 @@ export interface UploadView {
   error?: { code: string; message: string; hint?: string };
   /** Another file was posted over the upload after its ingest started (moved to quarantine). */
   replaced?: { at: string; message: string };
+  finishedAt?: string;
 }
 
 /**
  * S3 checks the POST policy's expiry when the upload starts; a large upload on a slow link and the
- * event delivery can finish well after that. Only after this grace does "no execution" mean `expired`.
+ * event delivery can finish well after that. Only after this grace does "no upload" mean `expired`.
  */
 export const UPLOAD_GRACE_SECONDS = 600;
 
-export interface DescribeUploadArgs {
-  uploadId: string;
-  groupId: string;
-  execution: UploadExecution | undefined;
-  now: Date;
-  uploadUrlTtlSeconds: number;
-  /** When a replacement of the upload was quarantined, if one was. */
+/** Facts the record cannot hold, looked up on read (S3 and upstream; never Step Functions). */
+export interface UploadFacts {
+  /** When a replacement of this upload was quarantined, if one was. */
+  replacedAt(record: UploadRecord): Promise<Date | undefined>;
+  /** True when upstream answers NotFound for the asset (a failed look answers false). */
+  assetGone(assetId: string): Promise<boolean>;
+}
+
+export interface ReadFacts {
   replacedAt?: Date;
-  /** True when upstream answered NotFound for the asset of a succeeded ingest. */
   assetGone?: boolean;
 }
 
-function parseOutput(output: string | undefined): { assetId?: string; assetUri?: string } {
-  try {
-    const o = JSON.parse(output ?? '{}') as { assetId?: unknown; assetUri?: unknown };
-    return {
-      ...(typeof o.assetId === 'string' ? { assetId: o.assetId } : {}),
-      ...(typeof o.assetUri === 'string' ? { assetUri: o.assetUri } : {}),
+export function uploadView(r: UploadRecord, now: Date, facts: ReadFacts = {}): UploadView {
+  const view: UploadView = { uploadId: r.id, groupId: r.groupId, status: r.status, createdAt: r.createdAt };
+  if (r.fileName) view.fileName = r.fileName;
+  if (r.status === 'awaiting_upload' && r.uploadExpiresAt) {
+    const givesUpAt = new Date(r.uploadExpiresAt).getTime() + UPLOAD_GRACE_SECONDS * 1000;
+    if (now.getTime() < givesUpAt) view.expiresAt = r.uploadExpiresAt;
+    else view.status = 'expired';
+  }
+  if (r.assetId) view.assetId = r.assetId;
+  if (r.assetUri) view.assetUri = r.assetUri;
+  if (r.error)
+    view.error = {
+      code: r.error.code,
+      message: r.error.message,
+      ...(r.error.hint ? { hint: r.error.hint } : {}),
     };
-  } catch {
-    return {};
+  if (r.finishedAt) view.finishedAt = r.finishedAt;
+  if (view.status === 'active' && facts.assetGone) {
+    view.status = 'deleted';
+    view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
   }
+  if (facts.replacedAt) view.replaced = { at: facts.replacedAt.toISOString(), message: REPLACED_MESSAGE };
+  return view;
 }
 
-/**
- * An asset that upstream failed gets the hint of its failure code (every code reads well, known or
- * not); an upstream call that failed for good carries the client's hint (throttling, credentials …).
- */
-function failureHint(error: string | undefined, f: StepFailure): string | undefined {
-  if (error === INGEST_ERRORS.assetFailed) return assetFailureHint(f.code);
-  return typeof f.hint === 'string' && f.hint ? f.hint : undefined;
+export async function registerUpload(
+  store: RecordStore,
+  upload: NewUpload,
+  ttlSeconds: number,
+): Promise<void> {
+  await store.create(newUploadRecord(upload), ttlSeconds);
 }
 
-export function describeUpload(a: DescribeUploadArgs): UploadView {
-  const view = describeExecution(a);
-  const gone: Partial<UploadView> =
-    view.status === 'active' && a.assetGone
-      ? {
-          status: 'deleted',
-          error: { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` },
-        }
-      : {};
-  const replaced = a.replacedAt ? { at: a.replacedAt.toISOString(), message: REPLACED_MESSAGE } : undefined;
-  return { ...view, ...gone, ...(replaced ? { replaced } : {}) };
-}
-
-function describeExecution(a: DescribeUploadArgs): UploadView {
-  const created = uploadIdTime(a.uploadId);
-  const base: UploadView = {
-    uploadId: a.uploadId,
-    groupId: a.groupId,
-    status: 'awaiting_upload',
-    ...(created ? { createdAt: created.toISOString() } : {}),
-  };
-  const ex = a.execution;
-  if (!ex) {
-    const expiresAt = new Date((created?.getTime() ?? 0) + a.uploadUrlTtlSeconds * 1000);
-    const givesUpAt = expiresAt.getTime() + UPLOAD_GRACE_SECONDS * 1000;
-    return a.now.getTime() < givesUpAt
-      ? { ...base, status: 'awaiting_upload', expiresAt: expiresAt.toISOString() }
-      : { ...base, status: 'expired' };
-  }
-  switch (ex.status) {
-    case 'RUNNING':
-      return {
-        ...base,
-        status:
-          ex.currentState === undefined || VALIDATION_STATES.includes(ex.currentState)
-            ? 'validating'
-            : 'ingesting',
-      };
-    case 'SUCCEEDED':
-      return { ...base, status: 'active', ...parseOutput(ex.output) };
-    case 'TIMED_OUT':
-      return {
-        ...base,
-        status: 'failed',
-        error: { code: 'TimedOut', message: 'the ingest execution timed out' },
-      };
-    case 'ABORTED':
-      return {
-        ...base,
-        status: 'failed',
-        error: { code: 'Aborted', message: 'the ingest execution was stopped' },
-      };
-    default: {
-      const f = parseStepFailure(ex.error, ex.cause);
-      const hint = failureHint(ex.error, f);
-      const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
-      return ex.error === INGEST_ERRORS.rejected
-        ? { ...base, status: 'rejected', error }
-        : { ...base, status: 'failed', error };
-    }
-  }
+/** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
+export async function uploadStatus(
+  store: RecordStore,
+  facts: UploadFacts,
+  groupId: string,
+  uploadId: string,
+  now: Date = new Date(),
+): Promise<UploadView> {
+  const r = await store.get('upload', uploadId);
+  if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
+  const started = r.status !== 'awaiting_upload';
+  const [replacedAt, assetGone] = await Promise.all([
+    started ? facts.replacedAt(r) : undefined,
+    r.status === 'active' && r.assetId ? facts.assetGone(r.assetId) : false,
+  ]);
+  return uploadView(r, now, { ...(replacedAt ? { replacedAt } : {}), assetGone });
 }

@@ -64,12 +64,18 @@ function problemOf(
   return undefined;
 }
 
-/** All problems, in content order; empty when every asset is usable. */
-export async function findAssetProblems(
+export interface AssetCheck {
+  problems: AssetProblem[];
+  /** Groups of the assets found, sorted (the video's record lists under them). */
+  groupIds: string[];
+}
+
+/** All problems, in content order (empty when every asset is usable), and the groups referenced. */
+export async function inspectReferencedAssets(
   body: CreateVideoBody,
   lookup: AssetLookup,
   projectName: string,
-): Promise<AssetProblem[]> {
+): Promise<AssetCheck> {
   const slots = mediaSlots(body).filter((s) => s.ref.assetId !== undefined);
   const ids = [...new Set(slots.map((s) => s.ref.assetId as string))];
   const found = new Map<string, Asset | undefined>();
@@ -89,7 +95,18 @@ export async function findAssetProblems(
     const p = problemOf(slot, id, found.get(id), projectName);
     if (p) problems.push(p);
   }
-  return problems;
+  const groupIds = new Set<string>();
+  for (const asset of found.values())
+    if (asset && asset.projectName === projectName) groupIds.add(asset.groupId);
+  return { problems, groupIds: [...groupIds].sort() };
+}
+
+export async function findAssetProblems(
+  body: CreateVideoBody,
+  lookup: AssetLookup,
+  projectName: string,
+): Promise<AssetProblem[]> {
+  return (await inspectReferencedAssets(body, lookup, projectName)).problems;
 }
 
 /**
@@ -100,10 +117,10 @@ export async function checkReferencedAssets(
   body: CreateVideoBody,
   lookup: AssetLookup,
   projectName: string,
-): Promise<void> {
-  const problems = await findAssetProblems(body, lookup, projectName);
+): Promise<{ groupIds: string[] }> {
+  const { problems, groupIds } = await inspectReferencedAssets(body, lookup, projectName);
   const first = problems.find((p) => p.code !== 'AssetNotActive') ?? problems[0];
-  if (!first) return;
+  if (!first) return { groupIds };
   const status = first.code === 'AssetNotActive' ? 409 : 400;
   throw new ApiError(status, first.code, first.message, { problems });
 }

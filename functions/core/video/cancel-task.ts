@@ -1,7 +1,7 @@
 /**
  * The upstream half of DELETE /videos/{videoId}, once the execution is stopped. Stopping an execution
  * does not stop a Lambda already running, so a CreateTask in flight can still create the task after the
- * stop, and its ID never reaches the history. When the history holds no task ID, the task is therefore
+ * stop, and its ID never reaches the record. When the record holds no task ID, the task is therefore
  * looked for the way FindTask does (find-task.ts: model, options, our seed, created after the request)
  * and cancelled while it is still queued: a queued task costs nothing, a running one cannot be
  * cancelled upstream and will be billed. While a creation may still be in flight the lookup is repeated
@@ -10,7 +10,6 @@
 import type { CreateTaskInput, ListTasksQuery, TaskList, VideoTask } from '../ark/types';
 import { isUpstreamError } from '../errors';
 import { lookForOurTask, recentTasks, type TaskLookup } from './find-task';
-import { VIDEO_STATES, type JobProgress } from './job';
 
 /**
  * Pauses before each lookup while a creation may be in flight; ~7 s in all, within the API's 29 s.
@@ -32,14 +31,14 @@ export interface TaskApi {
  */
 export type UpstreamCancelOutcome = 'cancelled' | 'not_cancellable' | 'not_found' | 'unknown';
 
-export type TaskSource = 'history' | 'lookup';
+export type TaskSource = 'record' | 'lookup';
 
 export interface UpstreamCancel {
   outcome: UpstreamCancelOutcome;
   cancelled: boolean;
   taskId?: string;
   taskStatus?: string;
-  /** Where the task ID came from: the execution history, or a lookup among recent tasks. */
+  /** Where the task ID came from: the video's record, or a lookup among recent tasks. */
   foundBy?: TaskSource;
   /** Upstream's error code when a call failed (for the log; the message says it too). */
   errorCode?: string;
@@ -47,13 +46,13 @@ export interface UpstreamCancel {
 }
 
 export interface CancelTaskInput {
-  /** The task ID the execution history holds, if any. */
+  /** The task ID the video's record holds, if any. */
   taskId?: string;
   /** What CreateTask sends (the execution input); without it no lookup is possible. */
   request?: CreateTaskInput;
   /** Lower bound of the task's creation time (the execution input's `requestedAt`). */
   since?: Date;
-  /** The execution stopped while creating the task (see `creationMayBeInFlight`). */
+  /** The video was stopped before a task ID was known: a CreateTask may still be in flight. */
   creationInFlight?: boolean;
   /** False when the caller fixed the seed: a look-alike is then never cancelled (find-task.ts). */
   seedIsOurs?: boolean;
@@ -61,19 +60,6 @@ export interface CancelTaskInput {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * True when the execution, stopped without a task ID, was in the states that create or look for the
- * task: a CreateTask Lambda (this call or an earlier ambiguous one) may still create it.
- */
-export function creationMayBeInFlight(lastState: string | undefined, job: JobProgress | undefined): boolean {
-  if (job?.taskId) return false;
-  return (
-    lastState === VIDEO_STATES.createTask ||
-    lastState === VIDEO_STATES.findTask ||
-    lastState === VIDEO_STATES.taskFound
-  );
-}
 
 async function lookUp(
   api: TaskApi,
@@ -190,7 +176,7 @@ async function findAndCancel(api: TaskApi, input: CancelTaskInput): Promise<Upst
 
 /** Cancels our upstream task if it is still queued; upstream trouble is reported, not thrown. */
 export async function cancelUpstreamTask(api: TaskApi, input: CancelTaskInput): Promise<UpstreamCancel> {
-  if (input.taskId) return cancelKnown(api, input.taskId, 'history');
+  if (input.taskId) return cancelKnown(api, input.taskId, 'record');
   try {
     return await findAndCancel(api, input);
   } catch (e) {

@@ -7,11 +7,12 @@ import type { CreateTaskInput, TaskStatus } from '../ark/types';
 import type { Config } from '../config';
 import type { PollPolicy, PollState } from '../schedule';
 import type { MediaEntry } from './content';
+import { STEP_ERRORS } from '../step-errors';
 
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
 export interface VideoJobInput {
   videoId: string;
-  /** sha256 of the canonical validated body (functions/core/video/ids.ts). */
+  /** sha256 of the canonical validated body (functions/core/video/fingerprint.ts). */
   fingerprint: string;
   /** ISO-8601; lower bound of the creation time of our upstream task (for the ambiguous-create lookup). */
   requestedAt: string;
@@ -25,6 +26,8 @@ export interface VideoJobInput {
   media?: MediaEntry[];
   /** The caller's `metadata`, echoed on GET. */
   metadata?: Record<string, unknown>;
+  /** Groups of the library assets referenced, so the record lists under them (GET /videos?groupId=). */
+  groupIds?: string[];
 }
 
 /** `$.job`: written by CreateTask, FindTask, PollTask and ReschedulePoll. */
@@ -83,15 +86,15 @@ export const VIDEO_STATES = {
   cancelOnDeadline: 'CancelOnDeadline',
 } as const;
 
-/** Error names of the Fail states and steps; the API maps them to statuses. */
+/** The video's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const VIDEO_ERRORS = {
-  failed: 'VideoFailed',
-  expired: 'VideoExpired',
-  cancelled: 'VideoCancelled',
-  timedOut: 'TimedOut',
-  creationFailed: 'TaskCreationFailed',
-  creationUncertain: 'TaskCreationUncertain',
-  saveFailed: 'SaveFailed',
+  failed: STEP_ERRORS.videoFailed,
+  expired: STEP_ERRORS.videoExpired,
+  cancelled: STEP_ERRORS.videoCancelled,
+  timedOut: STEP_ERRORS.timedOut,
+  creationFailed: STEP_ERRORS.taskCreationFailed,
+  creationUncertain: STEP_ERRORS.taskCreationUncertain,
+  saveFailed: STEP_ERRORS.saveFailed,
 } as const;
 
 /**
@@ -115,12 +118,24 @@ export function videoPollPolicy(
   };
 }
 
+/**
+ * Beyond the deadline, what a video may still need: CreateTask's throttle retries and the lookup after
+ * an ambiguous create before polling starts (~30 min at worst), and SaveVideo's 900 s Lambda through its
+ * retries (~2.5 h at worst).
+ */
+export const BACKSTOP_ALLOWANCE_SECONDS = 3 * 3600;
+
+/**
+ * The state machine's own TimeoutSeconds: a backstop behind the poll loop's deadline (which ends the
+ * loop with CancelOnDeadline), tied to the deadline setting rather than a fixed number.
+ */
+export function videoBackstopSeconds(deadlineSeconds: number): number {
+  return Math.ceil(deadlineSeconds) + BACKSTOP_ALLOWANCE_SECONDS;
+}
+
 /** Upstream's own expiry for an unfinished task: our deadline, within the allowed 3600–259200 s. */
 export function executionExpiresAfter(deadlineSeconds: number): number {
   return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
 }
 
-export const videoKeys = (videoId: string) => ({
-  video: `videos/${videoId}/video.mp4`,
-  lastFrame: `videos/${videoId}/last-frame.png`,
-});
+export { videoKeys } from '../storage-layout';

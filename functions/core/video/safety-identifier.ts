@@ -5,7 +5,7 @@
  * apart without learning who they are, and nobody without the secret can test a guess. The principal
  * itself is never logged or sent.
  */
-import { base32 } from './ids';
+import { base32 } from '../ids';
 import { createHmac } from 'node:crypto';
 
 export const SAFETY_IDENTIFIER_MAX = 64;

@@ -1,23 +1,13 @@
 /**
- * The video resource the API answers with, built from an execution's facts. Presigned links are made
- * by the handler (they need AWS) and passed in; nothing here ever includes the upstream 24 h links.
+ * The video resource the API answers with, built from its record in the state table. Presigned links
+ * are made by the handler (they need AWS) and passed in; nothing here ever includes the upstream 24 h
+ * links.
  */
 import type { VideoStatus } from '../api-schemas/videos';
 import type { MediaEntry } from './content';
-import type { VideoJobInput, VideoResult } from './job';
-import { videoError, videoStatus, type ExecutionStatus, type HistoryFacts, type VideoError } from './status';
-
-export interface ExecutionFacts {
-  videoId: string;
-  status: ExecutionStatus | string;
-  startDate: Date;
-  stopDate?: Date;
-  input?: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  history?: HistoryFacts;
-}
+import { notFound } from '../errors';
+import type { RecordStore, VideoRecord } from '../records';
+import type { VideoResult } from './job';
 
 export interface VideoLinks {
   videoUrl: string;
@@ -30,11 +20,12 @@ export interface VideoView {
   status: VideoStatus;
   model?: string;
   taskId?: string;
+  groupIds?: string[];
   videoUrl?: string;
   lastFrameUrl?: string;
   /** When the presigned links stop working. */
   linksExpireAt?: string;
-  error?: Omit<VideoError, 'error'>;
+  error?: { code: string; message: string };
   usage?: { completionTokens: number; totalTokens: number };
   seed?: number;
   resolution?: string;
@@ -43,31 +34,24 @@ export interface VideoView {
   media?: MediaEntry[];
   metadata?: Record<string, unknown>;
   createdAt: string;
+  updatedAt?: string;
   finishedAt?: string;
 }
 
-function parse<T>(json: string | undefined): T | undefined {
-  if (!json) return undefined;
-  try {
-    const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? (v as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** What GET /videos lists of each video (no links: they are signed per GET of one video). */
+export type VideoListItem = Pick<
+  VideoView,
+  'videoId' | 'status' | 'createdAt' | 'finishedAt' | 'taskId' | 'error' | 'model' | 'groupIds'
+>;
 
-export const parseResult = (output: string | undefined) => parse<VideoResult>(output);
-export const parseJobInput = (input: string | undefined) => parse<VideoJobInput>(input);
-
-export function videoView(facts: ExecutionFacts, links?: VideoLinks): VideoView {
-  const status = videoStatus(facts.status, facts.error, facts.history);
-  const input = parseJobInput(facts.input);
-  const result = status === 'succeeded' ? parseResult(facts.output) : undefined;
-  const view: VideoView = { videoId: facts.videoId, status, createdAt: facts.startDate.toISOString() };
-  const model = result?.model ?? input?.request?.model;
+export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
+  const view: VideoView = { videoId: r.id, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt };
+  const result = r.status === 'succeeded' ? r.result : undefined;
+  const model = result?.model ?? r.model;
   if (model) view.model = model;
-  const taskId = result?.taskId ?? facts.history?.job?.taskId;
+  const taskId = result?.taskId ?? r.taskId;
   if (taskId) view.taskId = taskId;
+  if (r.groupIds && r.groupIds.length > 0) view.groupIds = r.groupIds;
   if (result) {
     if (links) {
       view.videoUrl = links.videoUrl;
@@ -80,12 +64,33 @@ export function videoView(facts: ExecutionFacts, links?: VideoLinks): VideoView 
     if (result.ratio) view.ratio = result.ratio;
     if (result.duration !== undefined) view.duration = result.duration;
   }
-  if (facts.status === 'FAILED' || facts.status === 'TIMED_OUT' || facts.status === 'ABORTED') {
-    const { code, message } = videoError(facts.error, facts.cause);
-    if (facts.error || facts.cause) view.error = { code, message };
-  }
-  if (input?.media) view.media = input.media;
-  if (input?.metadata) view.metadata = input.metadata;
-  if (facts.stopDate) view.finishedAt = facts.stopDate.toISOString();
+  if (r.error) view.error = { code: r.error.code, message: r.error.message };
+  if (r.finishedAt) view.finishedAt = r.finishedAt;
+  if (r.media) view.media = r.media;
+  if (r.metadata) view.metadata = r.metadata;
   return view;
 }
+
+export function videoListItem(r: VideoRecord): VideoListItem {
+  const { videoId, status, createdAt, finishedAt, taskId, error, model, groupIds } = videoView(r);
+  return {
+    videoId,
+    status,
+    createdAt,
+    ...(finishedAt ? { finishedAt } : {}),
+    ...(taskId ? { taskId } : {}),
+    ...(error ? { error } : {}),
+    ...(model ? { model } : {}),
+    ...(groupIds ? { groupIds } : {}),
+  };
+}
+
+export async function videoRecord(store: RecordStore, videoId: string): Promise<VideoRecord> {
+  const r = await store.get('video', videoId);
+  if (!r || r.kind !== 'video') throw notFound('Video', videoId);
+  return r;
+}
+
+/** The saved files of a succeeded video, for the handler to sign. */
+export const savedFiles = (r: VideoRecord): VideoResult | undefined =>
+  r.status === 'succeeded' ? r.result : undefined;

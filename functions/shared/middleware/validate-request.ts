@@ -32,10 +32,8 @@ export function validateRequest(schemas: RequestSchemaSet): ApiMiddleware {
       const found: FieldProblem[] = [];
       let body: unknown = undefined;
       let query: unknown = undefined;
-      const pathParams: Record<string, string> = { ...(event.pathParameters ?? {}) } as Record<
-        string,
-        string
-      >;
+      // Without a path schema the raw parameters pass as they are; with one, only what it parsed.
+      let path: Record<string, string> = { ...(event.pathParameters ?? {}) } as Record<string, string>;
       if (schemas.body) {
         const r = schemas.body.safeParse(event.jsonBody);
         if (r.success) body = r.data;
@@ -47,13 +45,14 @@ export function validateRequest(schemas: RequestSchemaSet): ApiMiddleware {
         else found.push(...problems('query', r.error));
       }
       if (schemas.path) {
-        const r = schemas.path.safeParse(pathParams);
-        if (!r.success) found.push(...problems('path', r.error));
+        const r = schemas.path.safeParse(path);
+        if (r.success) path = r.data as Record<string, string>;
+        else found.push(...problems('path', r.error));
       }
       if (found.length > 0) {
         throw new ApiError(400, 'ValidationError', 'The request is invalid', found);
       }
-      event.validated = { body, query, path: pathParams };
+      event.validated = { body, query, path };
     },
   };
 }

@@ -15,8 +15,10 @@ import { UpstreamError } from '../../core/errors';
 import type { PollState } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
 import { findUploadAsset, ingestPollStart } from '../../core/uploads';
+import { uploadChange } from '../../core/records';
 import { logger } from '../../shared/logger';
-import { ingestRuntime, runStep } from './runtime';
+import { recordTransition } from '../../shared/record-transition';
+import { ingestRuntime, runStep } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface CreateAssetInput {
@@ -52,6 +54,7 @@ function ambiguousAsTransient(e: unknown): unknown {
 export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput> =>
   runStep(input.lookupFirst ? 'RecoverCreateAsset' : 'CreateAsset', input.uploadId, async () => {
     const { config, assets } = ingestRuntime();
+    await recordTransition(uploadChange(input, 'ingesting'), config);
     const s3 = s3Client(config);
     const startedAt = input.startedAt ? new Date(input.startedAt) : undefined;
     const started = (assetId: string, reused: boolean): CreateAssetOutput => ({

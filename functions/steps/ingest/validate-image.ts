@@ -33,7 +33,7 @@ import {
 } from '../../core/uploads';
 import { StepError } from '../../core/step-errors';
 import { logger } from '../../shared/logger';
-import { ingestRuntime, isNotFound, runStep, storageStepError } from './runtime';
+import { ingestRuntime, isNotFound, runStep, storageStepError } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface ValidateInput {

@@ -7,9 +7,11 @@
 import { UpstreamError } from '../../core/errors';
 import { startPolling } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
+import { videoProgressChange } from '../../core/records';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import { recordTransition } from '../../shared/record-transition';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 /** A 2xx we could not read is as ambiguous as a timeout: the task probably exists. */
 function ambiguousAsTransient(e: unknown): unknown {
@@ -29,11 +31,13 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
       throw ambiguousAsTransient(e);
     }
     logger.info('task created', { taskId, attempt });
-    return {
+    const job: JobProgress = {
       taskId,
       taskStatus: 'queued',
       rawStatus: 'queued',
       createAttempts: attempt,
       poll: startPolling(videoPollPolicy(config), new Date(), config.timeScale),
     };
+    await recordTransition(videoProgressChange(input, job), config);
+    return job;
   });

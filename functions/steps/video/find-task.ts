@@ -18,8 +18,10 @@ import {
   type JobProgress,
   type VideoJobState,
 } from '../../core/video';
+import { videoProgressChange } from '../../core/records';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
+import { recordTransition } from '../../shared/record-transition';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('FindTask', input.videoId, async () => {
@@ -47,13 +49,15 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
       : undefined;
     if (lookup.match) {
       logger.info('found the task of an ambiguous CreateTask', { taskId: lookup.match.id, attempts });
-      return {
+      const job: JobProgress = {
         taskId: lookup.match.id,
         taskStatus: lookup.match.status,
         rawStatus: lookup.match.rawStatus,
         createAttempts: attempts,
         poll: startPolling(videoPollPolicy(config), new Date(), config.timeScale),
       };
+      await recordTransition(videoProgressChange(input, job), config);
+      return job;
     }
     if (lookup.unverifiable.length > 0)
       throw new StepError(

@@ -4,38 +4,18 @@
  * which the ASL's VideoFailed/VideoExpired/VideoCancelled Fail states carry out. Unknown statuses count
  * as running (the client normalises them) and keep the loop going until the deadline.
  */
-import type { TaskStatus, VideoTask } from '../../core/ark';
 import { nextPoll } from '../../core/schedule';
-import { StepError } from '../../core/step-errors';
-import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import {
+  failureCause,
+  pollingJob,
+  videoPollPolicy,
+  type JobProgress,
+  type VideoJobState,
+} from '../../core/video';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
-import { redactString } from '../../core/redact';
-
-const DEFAULT_FAILURE: Partial<Record<TaskStatus, { code: string; message: string }>> = {
-  failed: { code: 'TaskFailed', message: 'The upstream task failed without saying why' },
-  expired: { code: 'TaskExpired', message: 'The upstream task expired before it finished' },
-  cancelled: { code: 'TaskCancelled', message: 'The upstream task was cancelled' },
-};
-
-export function failureCause(task: VideoTask): string | undefined {
-  const fallback = DEFAULT_FAILURE[task.status];
-  if (!fallback) return undefined;
-  const code = task.error?.code || fallback.code;
-  // Upstream may echo a caller's presigned reference URL; this text reaches GET /videos bodies.
-  const message = redactString(task.error?.message || fallback.message);
-  return JSON.stringify({ code, message, taskId: task.id, taskStatus: task.rawStatus });
-}
-
-/** The progress record a poll loop needs; a state without it is a wiring bug, not an upstream problem. */
-export function pollingJob(
-  input: VideoJobState,
-): Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress {
-  const job = input.job;
-  if (!job?.taskId || !job.poll)
-    throw new StepError('InvalidState', 'InvalidState', 'the video state has no $.job.taskId/$.job.poll');
-  return job as Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress;
-}
+import { videoProgressChange } from '../../core/records';
+import { recordTransition } from '../../shared/record-transition';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('PollTask', input.videoId, async () => {
@@ -51,6 +31,9 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
     };
     const cause = failureCause(task);
     if (cause) next.failure = { cause };
+    // A task that ended is written by SaveVideo or by the execution's end, with what they know.
+    if (task.status === 'queued' || task.status === 'running')
+      await recordTransition(videoProgressChange(input, next), config);
     const level = task.rawStatus !== job.rawStatus ? 'info' : 'debug';
     logger[level]('task polled', {
       taskId: job.taskId,

@@ -7,11 +7,13 @@
 import { required } from '../../core/config';
 import { StepError } from '../../core/step-errors';
 import { VIDEO_ERRORS, videoKeys, type VideoJobState, type VideoResult } from '../../core/video';
+import { videoChange, videoSucceededChange } from '../../core/records';
 import { logger } from '../../shared/logger';
+import { recordTransition } from '../../shared/record-transition';
 import { s3Client } from '../../shared/s3';
-import { pollingJob } from './poll-task';
-import { runStep, stepRuntime } from './runtime';
-import { streamToS3 } from './save-stream';
+import { pollingJob } from '../../core/video';
+import { runStep, stepRuntime } from '../../shared/video-step';
+import { streamToS3 } from '../../shared/save-stream';
 
 export const handler = (input: VideoJobState): Promise<VideoResult> =>
   runStep('SaveVideo', input.videoId, async () => {
@@ -20,6 +22,7 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
     const job = pollingJob(input);
     const bucket = required(config.bucketName, 'BUCKET_NAME');
     const s3 = s3Client(config);
+    await recordTransition(videoChange(input, 'saving', { taskId: job.taskId }), config);
     const task = await video.getTask(job.taskId);
     if (task.status !== 'succeeded' || !task.videoUrl)
       throw new StepError(
@@ -58,5 +61,6 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
     if (task.resolution) result.resolution = task.resolution;
     if (task.ratio) result.ratio = task.ratio;
     if (task.duration !== undefined) result.duration = task.duration;
+    await recordTransition(videoSucceededChange(input, result), config);
     return result;
   });

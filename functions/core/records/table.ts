@@ -1,0 +1,29 @@
+/**
+ * The state table's layout: one table for upload and video records (and, later, webhooks and budgets),
+ * keyed by `pk = <kind>#<id>`. The CDK construct, the local stack and the DynamoDB adapter all read it
+ * from here, so the indexes a query names are the indexes the table has.
+ *
+ * One table rather than one per kind: every record shares the TTL, the backup and the key shape, and
+ * the indexes carry a kind prefix in their partition key, so kinds never mix in a query.
+ *   byCreated  kind          + createdKey   videos newest first, time ranges
+ *   byStatus   kindStatus    + createdKey   videos of one status, newest first
+ *   byGroup    kindGroup     + createdKey   uploads of one group, newest first
+ * `createdKey` is `<ISO createdAt>#<id>`: ISO-8601 UTC sorts as text, and the ID breaks ties.
+ */
+export type RecordKind = 'video' | 'upload';
+
+export const TABLE_KEY = 'pk';
+/** Epoch seconds after which DynamoDB deletes the record (TTL). */
+export const TTL_ATTRIBUTE = 'purgeAt';
+
+export const INDEXES = {
+  byCreated: { name: 'byCreated', partitionKey: 'kind', sortKey: 'createdKey' },
+  byStatus: { name: 'byStatus', partitionKey: 'kindStatus', sortKey: 'createdKey' },
+  byGroup: { name: 'byGroup', partitionKey: 'kindGroup', sortKey: 'createdKey' },
+} as const;
+export type IndexName = keyof typeof INDEXES;
+
+export const recordKey = (kind: RecordKind, id: string): string => `${kind}#${id}`;
+export const createdKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;
+export const statusKey = (kind: RecordKind, status: string): string => `${kind}#${status}`;
+export const groupKey = (kind: RecordKind, groupId: string): string => `${kind}#${groupId}`;

@@ -1,0 +1,238 @@
+/**
+ * The DynamoDB adapter: the state table (functions/core/records/table.ts) behind the RecordStore port.
+ * Every transition is one UpdateItem whose condition keeps the record from moving backwards
+ * (functions/core/records/transitions.ts); a refused write is not an error, it is an older fact.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../core/config';
+import {
+  INDEXES,
+  TABLE_KEY,
+  TERMINAL_RANK,
+  TTL_ATTRIBUTE,
+  createdKey,
+  groupKey,
+  recordKey,
+  statusKey,
+  type JobRecord,
+  type Position,
+  type RecordChange,
+  type RecordKind,
+  type RecordPage,
+  type RecordQuery,
+  type RecordStore,
+} from '../core/records';
+import { lazyClient } from './lazy-client';
+
+export const dynamoClient = lazyClient(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }),
+);
+
+type Item = Record<string, unknown>;
+
+/** The index attributes of a record (what makes it appear in each list). */
+function indexAttributes(
+  kind: RecordKind,
+  id: string,
+  status: string,
+  createdAt: string | undefined,
+  groupId?: string,
+): Item {
+  return {
+    kind,
+    kindStatus: statusKey(kind, status),
+    ...(createdAt ? { createdKey: createdKey(createdAt, id) } : {}),
+    ...(groupId ? { kindGroup: groupKey(kind, groupId) } : {}),
+  };
+}
+
+const purgeAt = (at: Date, ttlSeconds: number) => Math.floor(at.getTime() / 1000) + ttlSeconds;
+
+function toRecord(item: Item | undefined): JobRecord | undefined {
+  if (!item) return undefined;
+  const {
+    [TABLE_KEY]: _pk,
+    kindStatus: _s,
+    kindGroup: _g,
+    createdKey: _c,
+    [TTL_ATTRIBUTE]: _t,
+    ...rest
+  } = item;
+  return rest as unknown as JobRecord;
+}
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
+
+export class DynamoRecordStore implements RecordStore {
+  constructor(
+    private readonly table: string,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+  ) {}
+
+  async get(kind: RecordKind, id: string): Promise<JobRecord | undefined> {
+    const out = await this.client().send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: recordKey(kind, id) },
+        ConsistentRead: true,
+      }),
+    );
+    return toRecord(out.Item);
+  }
+
+  async create(record: JobRecord, ttlSeconds: number): Promise<boolean> {
+    const groupId = record.kind === 'upload' ? record.groupId : undefined;
+    try {
+      await this.client().send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...record,
+            [TABLE_KEY]: recordKey(record.kind, record.id),
+            ...indexAttributes(record.kind, record.id, record.status, record.createdAt, groupId),
+            [TTL_ATTRIBUTE]: purgeAt(new Date(record.updatedAt), ttlSeconds),
+          },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEY },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async removeIfRank(kind: RecordKind, id: string, rank: number): Promise<void> {
+    try {
+      await this.client().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: recordKey(kind, id) },
+          ConditionExpression: '#rank = :rank',
+          ExpressionAttributeNames: { '#rank': 'rank' },
+          ExpressionAttributeValues: { ':rank': rank },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async advance(change: RecordChange, ttlSeconds: number): Promise<boolean> {
+    const names: Record<string, string> = { '#rank': 'rank' };
+    const values: Record<string, unknown> = { ':rank': change.rank };
+    const sets: string[] = [];
+    let n = 0;
+    const put = (attr: string, value: unknown, ifMissing = false) => {
+      if (value === undefined) return;
+      const name = `#a${n}`;
+      const val = `:v${n++}`;
+      names[name] = attr;
+      values[val] = value;
+      sets.push(ifMissing ? `${name} = if_not_exists(${name}, ${val})` : `${name} = ${val}`);
+    };
+    const createdAt = change.setIfMissing.createdAt as string | undefined;
+    const groupId =
+      change.kind === 'upload' ? (change.setIfMissing.groupId as string | undefined) : undefined;
+    put('status', change.status);
+    put('rank', change.rank);
+    put('updatedAt', change.at.toISOString());
+    put(TTL_ATTRIBUTE, purgeAt(change.at, ttlSeconds));
+    put('kindStatus', statusKey(change.kind, change.status));
+    for (const [k, v] of Object.entries(change.set)) put(k, v);
+    const ifMissing: Item = {
+      kind: change.kind,
+      id: change.id,
+      ...change.setIfMissing,
+      ...(createdAt ? { createdKey: createdKey(createdAt, change.id) } : {}),
+      ...(groupId ? { kindGroup: groupKey(change.kind, groupId) } : {}),
+    };
+    for (const [k, v] of Object.entries(ifMissing)) put(k, v, true);
+    // Terminal: only from a non-terminal record. Otherwise: not from a record already further on.
+    const condition =
+      change.rank >= TERMINAL_RANK
+        ? 'attribute_not_exists(#rank) OR #rank < :rank'
+        : 'attribute_not_exists(#rank) OR #rank <= :rank';
+    try {
+      await this.client().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async query(q: RecordQuery): Promise<RecordPage> {
+    const index = INDEXES[q.index];
+    const names: Record<string, string> = { '#p': index.partitionKey };
+    if (q.from !== undefined || q.to !== undefined) names['#s'] = index.sortKey;
+    const values: Record<string, unknown> = { ':p': q.partition };
+    let keyCondition = '#p = :p';
+    if (q.from !== undefined && q.to !== undefined) {
+      keyCondition += ' AND #s BETWEEN :from AND :to';
+      values[':from'] = q.from;
+      values[':to'] = q.to;
+    } else if (q.from !== undefined) {
+      keyCondition += ' AND #s >= :from';
+      values[':from'] = q.from;
+    } else if (q.to !== undefined) {
+      keyCondition += ' AND #s <= :to';
+      values[':to'] = q.to;
+    }
+    let filter: string | undefined;
+    if (q.withGroup !== undefined) {
+      names['#g'] = 'groupIds';
+      values[':g'] = q.withGroup;
+      filter = 'contains(#g, :g)';
+    }
+    const out = await this.client().send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: keyCondition,
+        ...(filter ? { FilterExpression: filter } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: !q.newestFirst,
+        Limit: q.limit,
+        ...(q.after ? { ExclusiveStartKey: q.after } : {}),
+      }),
+    );
+    const positionOf = (item: Item): Position => ({
+      [TABLE_KEY]: String(item[TABLE_KEY]),
+      [index.partitionKey]: String(item[index.partitionKey]),
+      [index.sortKey]: String(item[index.sortKey]),
+    });
+    return {
+      items: (out.Items ?? []).map((item) => ({
+        record: toRecord(item) as JobRecord,
+        position: positionOf(item),
+      })),
+      ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}),
+    };
+  }
+}
+
+export const ttlSecondsOf = (config: Pick<Config, 'recordTtlDays'>): number => config.recordTtlDays * 86_400;

@@ -1,0 +1,38 @@
+/**
+ * A step's write of its transition to the state table. The record is the read side of a job, not the
+ * job: a write DynamoDB refuses or cannot take (after the SDK's own retries) is logged and the step goes
+ * on, since failing a paid video over a status line would lose more than it saves; the execution's end
+ * event (functions/triggers/execution-ended.ts) writes the final status whatever the steps managed.
+ * A missing TABLE_NAME is a wiring fault and is thrown.
+ */
+import { loadConfig, required, type Config } from '../core/config';
+import type { RecordChange, RecordStore } from '../core/records';
+import { DynamoRecordStore, ttlSecondsOf } from './dynamodb';
+import { logger } from './logger';
+
+let store: { table: string; store: RecordStore } | undefined;
+
+/** The state table of this process's configuration (the adapter's client is the lazy one). */
+export function recordsFor(config: Pick<Config, 'tableName'> = loadConfig()): RecordStore {
+  const table = required(config.tableName, 'TABLE_NAME');
+  if (store?.table !== table) store = { table, store: new DynamoRecordStore(table) };
+  return store.store;
+}
+
+export async function recordTransition(
+  change: RecordChange,
+  config: Pick<Config, 'tableName' | 'recordTtlDays'> = loadConfig(),
+): Promise<boolean> {
+  const records = recordsFor(config);
+  try {
+    const applied = await records.advance(change, ttlSecondsOf(config));
+    if (!applied) logger.debug('record already further on', { status: change.status });
+    return applied;
+  } catch (e) {
+    logger.error('record write failed', {
+      status: change.status,
+      errorName: e instanceof Error ? e.name : 'unknown',
+    });
+    return false;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The local DynamoDB: dynalite, in memory, on loopback, with the state table created from the same
+ * layout the stack deploys (functions/core/records/table.ts). Handlers reach it through
+ * AWS_ENDPOINT_URL_DYNAMODB like any SDK client.
+ */
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/core/records';
+import type { RunningServer } from '../sfn/aws-json';
+
+export interface LocalDynamo extends RunningServer {
+  table: string;
+  /** A client on this endpoint (tests read the table with it). */
+  client: DynamoDBClient;
+}
+
+export interface LocalDynamoOptions {
+  table: string;
+  host?: string;
+  port?: number;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function stateTableDefinition(table: string): CreateTableCommand['input'] {
+  const attributes = new Set<string>([TABLE_KEY]);
+  const indexes: GlobalSecondaryIndex[] = Object.values(INDEXES).map((ix) => {
+    attributes.add(ix.partitionKey);
+    attributes.add(ix.sortKey);
+    return {
+      IndexName: ix.name,
+      KeySchema: [
+        { AttributeName: ix.partitionKey, KeyType: 'HASH' },
+        { AttributeName: ix.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    };
+  });
+  return {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: TABLE_KEY, KeyType: 'HASH' }],
+    AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+    GlobalSecondaryIndexes: indexes,
+  };
+}
+
+export async function startLocalDynamo(opts: LocalDynamoOptions): Promise<LocalDynamo> {
+  const host = opts.host ?? '127.0.0.1';
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: opts.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const close = () =>
+    new Promise<void>((done) => {
+      client.destroy();
+      server.close(() => done());
+      server.closeAllConnections?.();
+    });
+  try {
+    await client.send(new CreateTableCommand(stateTableDefinition(opts.table)));
+    // dynalite keeps the setting but never expires items; the stack's real table does.
+    await client
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: opts.table,
+          TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        }),
+      )
+      .catch(() => undefined);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url, port, table: opts.table, client, close };
+}
