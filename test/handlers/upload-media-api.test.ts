@@ -99,6 +99,16 @@ describe('POST /groups/{groupId}/uploads with video and audio', () => {
     expect(errorCode(res)).toBe('FileTooLarge');
   });
 
+  it('holds videos to a raised MAX_VIDEO_BYTES, not to a fixed bound', async () => {
+    vi.stubEnv('MAX_VIDEO_BYTES', String(300 * MB));
+    const res = await createUpload({
+      fileName: 'clip.mp4',
+      contentType: 'video/mp4',
+      contentLength: 250 * MB,
+    });
+    expect(res.status).toBe(201);
+  });
+
   it('takes the 2026-03 preview limits when MEDIA_LIMITS says so (50 MB videos)', async () => {
     vi.stubEnv('MEDIA_LIMITS', '2026-03');
     const res = await createUpload({
