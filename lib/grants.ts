@@ -89,7 +89,7 @@ function allowListing(fn: Grantee, t: GrantTargets): void {
 }
 
 function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
-  const { incoming, validated, quarantine, videos, idempotency, realPerson } = PREFIX;
+  const { incoming, validated, quarantine, videos, idempotency } = PREFIX;
   switch (cap) {
     case 'bucket:presign-upload':
       allow(fn, ['s3:PutObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
@@ -104,10 +104,6 @@ function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
         [objects(t, idempotency)],
         OBJECT_REASON(idempotency),
       );
-      allowListing(fn, t);
-      return true;
-    case 'bucket:real-person':
-      allow(fn, ['s3:GetObject', 's3:PutObject'], [objects(t, realPerson)], OBJECT_REASON(realPerson));
       allowListing(fn, t);
       return true;
     case 'bucket:read-replaced':
@@ -207,7 +203,6 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'bucket:read-videos':
     case 'bucket:read-replaced':
     case 'bucket:idempotency':
-    case 'bucket:real-person':
     case 'bucket:read-incoming':
     case 'bucket:quarantine':
     case 'bucket:pin-validated':

@@ -21,7 +21,6 @@ export type Access =
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
-  | 'bucket:real-person' // read/write real-person session records under real-person/
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
@@ -314,7 +313,7 @@ export const routes: readonly Route[] = [
     path: '/real-person/sessions',
     handler: 'functions/api/create-real-person-session.ts',
     summary: "Start a real-person liveness check on the person's phone (a LivenessFace character)",
-    access: ['upstream', 'bucket:real-person'],
+    access: ['upstream', 'records:write'],
   },
   {
     name: 'getRealPersonSession',
@@ -322,7 +321,7 @@ export const routes: readonly Route[] = [
     path: '/real-person/sessions/{sessionId}',
     handler: 'functions/api/get-real-person-session.ts',
     summary: 'Status of a real-person session: pending, passed (with its groupId), failed or expired',
-    access: ['bucket:real-person'],
+    access: ['records:read'],
   },
   {
     name: 'realPersonCallback',
@@ -330,7 +329,7 @@ export const routes: readonly Route[] = [
     path: '/real-person/callback',
     handler: 'functions/api/real-person-callback.ts',
     summary: "Where the person's browser lands after the liveness check (public; signed state); an HTML page",
-    access: ['upstream', 'bucket:real-person'],
+    access: ['upstream', 'records:read', 'records:write'],
     auth: 'none',
   },
 ];

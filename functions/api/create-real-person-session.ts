@@ -7,7 +7,7 @@ import {
   createRealPersonSessionBody,
   type CreateRealPersonSessionBody,
 } from '../core/api-schemas/real-person';
-import { loadConfig, required } from '../core/config';
+import { loadConfig } from '../core/config';
 import { deriveKey } from '../core/keys';
 import { startSession } from '../core/real-person';
 import { apiHandler, publicApiBase } from '../shared/api';
@@ -20,7 +20,6 @@ export const handler = apiHandler<CreateRealPersonSessionBody>(
   { name: 'createRealPersonSession', body: createRealPersonSessionBody },
   async (req) => {
     const config = loadConfig();
-    const bucket = required(config.bucketName, 'BUCKET_NAME');
     const started = await startSession(
       {
         ...(req.body.name !== undefined ? { name: req.body.name } : {}),
@@ -30,7 +29,7 @@ export const handler = apiHandler<CreateRealPersonSessionBody>(
       },
       {
         validator: assetsClient(config),
-        store: realPersonStore(config, bucket),
+        store: realPersonStore(config),
         stateKey: deriveKey((await getCredentials()).secretAccessKey, 'real-person-state'),
       },
     );

@@ -5,7 +5,7 @@
  * The token and state are not logged (the request log writes no query string).
  */
 import { realPersonCallbackQuery, type RealPersonCallbackQuery } from '../core/api-schemas/real-person';
-import { loadConfig, required } from '../core/config';
+import { loadConfig } from '../core/config';
 import { deriveKey } from '../core/keys';
 import { completeSession, resultPage, type CallbackOutcome } from '../core/real-person';
 import { apiHandler } from '../shared/api';
@@ -30,7 +30,7 @@ export const handler = apiHandler<undefined, RealPersonCallbackQuery>(
     try {
       outcome = await completeSession(query, {
         validator: assetsClient(config),
-        store: realPersonStore(config, required(config.bucketName, 'BUCKET_NAME')),
+        store: realPersonStore(config),
         stateKey: deriveKey((await getCredentials()).secretAccessKey, 'real-person-state'),
       });
     } catch (e) {

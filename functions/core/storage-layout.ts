@@ -21,12 +21,7 @@ export const PREFIX = {
   videos: 'videos/',
   /** Idempotency records of POST /groups. */
   idempotency: 'idempotency/',
-  /** Real-person session records (functions/shared/real-person-store.ts); expire after a day. */
-  realPerson: 'real-person/',
 } as const;
-
-/** One real-person session's record. */
-export const realPersonSessionKey = (sessionId: string): string => `${PREFIX.realPerson}${sessionId}.json`;
 
 export const INCOMING_PREFIX = PREFIX.incoming;
 export const QUARANTINE_PREFIX = PREFIX.quarantine;

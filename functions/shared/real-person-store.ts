@@ -1,52 +1,61 @@
 /**
- * The S3 adapter of the real-person SessionStore (functions/core/real-person/sessions.ts): one JSON
- * object per session under real-person/, created with If-None-Match: * (create-only, like the group
- * idempotency records). A small port on purpose: the records move into the state table once it exists.
+ * The DynamoDB adapter of the real-person SessionStore (functions/core/real-person/sessions.ts): one
+ * item per session in the state table, keyed `real-person#<sessionId>` (records/table.ts), created with
+ * a condition (create-only) and expired by the table's TTL a day after the session ends. The item has no
+ * `kind` or `createdKey`, so it never appears in the job indexes that list uploads and videos.
  */
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Config } from '../core/config';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { required, type Config } from '../core/config';
 import type { SessionRecord, SessionStore } from '../core/real-person';
-import { realPersonSessionKey } from '../core/storage-layout';
-import { s3Client } from './s3';
+import { realPersonKey, TABLE_KEY, TTL_ATTRIBUTE } from '../core/records';
+import { dynamoClient } from './dynamodb';
 
-type Status = { name?: string; $metadata?: { httpStatusCode?: number } };
-const status = (e: unknown) => (e as Status).$metadata?.httpStatusCode;
+/** Kept a day past its end for GET /real-person/sessions/{id}, then purged. */
+const KEEP_SECONDS = 86_400;
 
-const sessionKey = realPersonSessionKey;
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
-export function realPersonStore(config: Config, bucket: string): SessionStore {
-  const s3 = s3Client(config);
-  const put = (record: SessionRecord, createOnly: boolean) =>
-    s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: sessionKey(record.sessionId),
-        Body: JSON.stringify(record),
-        ContentType: 'application/json',
-        ...(createOnly ? { IfNoneMatch: '*' } : {}),
-      }),
-    );
+export function realPersonStore(config: Pick<Config, 'tableName'>): SessionStore {
+  const table = required(config.tableName, 'TABLE_NAME');
+  const item = (r: SessionRecord) => ({
+    ...r,
+    [TABLE_KEY]: realPersonKey(r.sessionId),
+    [TTL_ATTRIBUTE]: Math.floor(Date.parse(r.expiresAt) / 1000) + KEEP_SECONDS,
+  });
   return {
     async get(sessionId) {
-      try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: sessionKey(sessionId) }));
-        return JSON.parse((await out.Body?.transformToString()) ?? '{}') as SessionRecord;
-      } catch (e) {
-        if ((e as Status).name === 'NoSuchKey' || status(e) === 404) return undefined;
-        throw e;
-      }
+      const out = await dynamoClient().send(
+        new GetCommand({
+          TableName: table,
+          Key: { [TABLE_KEY]: realPersonKey(sessionId) },
+          ConsistentRead: true,
+        }),
+      );
+      if (!out.Item) return undefined;
+      const { [TABLE_KEY]: _pk, [TTL_ATTRIBUTE]: _ttl, ...record } = out.Item;
+      return record as unknown as SessionRecord;
     },
     async create(record) {
       try {
-        await put(record, true);
+        await dynamoClient().send(
+          new PutCommand({
+            TableName: table,
+            Item: item(record),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE_KEY },
+          }),
+        );
         return true;
       } catch (e) {
-        if (status(e) === 412 || status(e) === 409) return false;
+        if (isConditionFailure(e)) return false;
         throw e;
       }
     },
     async put(record) {
-      await put(record, false);
+      await dynamoClient().send(new PutCommand({ TableName: table, Item: item(record) }));
     },
   };
 }

@@ -61,8 +61,6 @@ export class Storage extends Construct {
         { id: 'expire-validated', prefix: PREFIX.validated, expiration: Duration.days(1) },
         // Key→resource records; a signed request can be replayed for 15 minutes.
         { id: 'expire-idempotency', prefix: PREFIX.idempotency, expiration: Duration.days(1) },
-        // Real-person sessions live 30 minutes; their records are read back for a day, then dropped.
-        { id: 'expire-real-person', prefix: PREFIX.realPerson, expiration: Duration.days(1) },
         { id: 'expire-quarantine', prefix: PREFIX.quarantine, expiration: Duration.days(7) },
         {
           id: 'expire-videos',

@@ -48,10 +48,6 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
-  'bucket:real-person': [
-    { actions: ['s3:GetObject', 's3:PutObject'], target: { kind: 'objects', prefix: 'real-person/' } },
-    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
-  ],
   'bucket:read-replaced': [
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
