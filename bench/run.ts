@@ -37,6 +37,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     title: 'Upload validation: bytes read',
     timeoutMs: 2 * 60_000,
   },
+  {
+    id: 'media-validation',
+    module: 'bench/media-validation.ts',
+    title: 'Media validation: ranged reads of videos and audio',
+    timeoutMs: 2 * 60_000,
+  },
   { id: 'save-step', module: 'bench/save-step.ts', title: 'Video save step: memory', timeoutMs: 2 * 60_000 },
   { id: 'polling', module: 'bench/polling.ts', title: 'Polls per job', timeoutMs: 2 * 60_000 },
   { id: 'local-stack', module: 'bench/local-stack.ts', title: 'Local stack start-up', timeoutMs: 2 * 60_000 },

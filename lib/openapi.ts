@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { requestSchemas, type RouteSchemas } from '../functions/core/api-schemas';
-import { routes as defaultRoutes, type Route } from './routes';
+import { isPublicRoute, routes as defaultRoutes, type Route } from './routes';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'openapi.json');
@@ -84,9 +84,11 @@ function operation(r: Route, s: RouteSchemas): Json {
   const status = successStatus(r);
   const success: Json = { description: r.summary };
   if (status !== 204)
-    success.content = {
-      'application/json': { schema: s.response ? jsonSchema(s.response, 'output') : { type: 'object' } },
-    };
+    success.content = isPublicRoute(r)
+      ? { 'text/html': { schema: { type: 'string' } } }
+      : {
+          'application/json': { schema: s.response ? jsonSchema(s.response, 'output') : { type: 'object' } },
+        };
   const responses: Json = { [String(status)]: success };
   for (const [code, e] of Object.entries(ERROR_RESPONSES)) {
     if (code === '404' && pathNames.length === 0 && r.method !== 'POST') continue;
@@ -112,6 +114,8 @@ function operation(r: Route, s: RouteSchemas): Json {
       content: { 'application/json': { schema: jsonSchema(s.body, 'input') } },
     };
   op.responses = responses;
+  // A public route (`auth: 'none'`) has no authorizer: it proves itself with its signed query.
+  if (isPublicRoute(r)) op.security = [];
   return op;
 }
 

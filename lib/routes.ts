@@ -39,7 +39,18 @@ export interface Route {
   status?: number;
   /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
   errors?: { status: number; code: string; description: string }[];
+  /**
+   * `iam` (default): SigV4 required. `none`: public, for a browser or upstream calling back; such a route
+   * proves itself (signed state in its query), gets its own tight throttle in API Gateway, and the local
+   * API skips SigV4 for it.
+   */
+  auth?: 'iam' | 'none';
 }
+
+/** Requests per second (and burst) API Gateway allows each public route: a person's browser, not a client. */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+
+export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => r.auth === 'none';
 
 export const routes: readonly Route[] = [
   {
@@ -172,15 +183,29 @@ export const routes: readonly Route[] = [
       },
       {
         status: 400,
+        code: 'TooManyReferenceVideos',
+        description: 'more reference videos than the model takes (2.0: 3, 2.5: 10)',
+      },
+      {
+        status: 400,
+        code: 'TooManyReferenceAudios',
+        description: 'more reference audios than the model takes (2.0: 3, 2.5: 10)',
+      },
+      {
+        status: 400,
         code: 'ReferenceVideosTooLong',
-        description: 'reference videos longer than 15 s in all',
+        description: "reference videos longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
       },
       {
         status: 400,
         code: 'ReferenceAudiosTooLong',
-        description: 'reference audios longer than 15 s in all',
+        description: "reference audios longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
       },
-      { status: 400, code: 'AudioWithoutVisual', description: 'reference audio needs an image or a video' },
+      {
+        status: 400,
+        code: 'AudioWithoutVisual',
+        description: 'reference audio needs an image or a video (except on 2.5)',
+      },
       {
         status: 400,
         code: 'PromptReferencesAssetId',
@@ -194,7 +219,32 @@ export const routes: readonly Route[] = [
       {
         status: 400,
         code: 'ResolutionNotSupported',
-        description: 'the model does not offer this resolution',
+        description: "the model's row of the model table has no such resolution (e.g. 4k on 2.0 fast)",
+      },
+      {
+        status: 400,
+        code: 'DurationNotSupported',
+        description: "the duration is outside the model's range (2.0: 4–15 s, 2.5: 4–30 s)",
+      },
+      {
+        status: 400,
+        code: 'OutputFormatNotSupported',
+        description: 'outputFormat mov needs Seedance 2.5',
+      },
+      {
+        status: 400,
+        code: 'UnknownModel',
+        description: 'the model is not one this deployment offers (SEEDANCE_MODELS)',
+      },
+      {
+        status: 400,
+        code: 'GroupNotFound',
+        description: 'a {groupId} reference names no group of this project',
+      },
+      {
+        status: 400,
+        code: 'GroupHasNoActiveAssets',
+        description: 'a {groupId} reference names a group without an Active asset of that kind',
       },
       {
         status: 409,
@@ -256,5 +306,30 @@ export const routes: readonly Route[] = [
         description: 'the video already ended (its status is in details)',
       },
     ],
+  },
+  {
+    name: 'createRealPersonSession',
+    method: 'POST',
+    path: '/real-person/sessions',
+    handler: 'functions/api/create-real-person-session.ts',
+    summary: "Start a real-person liveness check on the person's phone (a LivenessFace character)",
+    access: ['upstream', 'records:write'],
+  },
+  {
+    name: 'getRealPersonSession',
+    method: 'GET',
+    path: '/real-person/sessions/{sessionId}',
+    handler: 'functions/api/get-real-person-session.ts',
+    summary: 'Status of a real-person session: pending, passed (with its groupId), failed or expired',
+    access: ['records:read'],
+  },
+  {
+    name: 'realPersonCallback',
+    method: 'GET',
+    path: '/real-person/callback',
+    handler: 'functions/api/real-person-callback.ts',
+    summary: "Where the person's browser lands after the liveness check (public; signed state); an HTML page",
+    access: ['upstream', 'records:read', 'records:write'],
+    auth: 'none',
   },
 ];

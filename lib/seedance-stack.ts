@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { markerFor } from '../functions/core/groups/marker';
+import { loadConfig } from '../functions/core/config';
 import { Api } from './constructs/api';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
@@ -61,7 +62,13 @@ export class SeedanceStack extends Stack {
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
       ...(s.seedanceModel ? { SEEDANCE_MODEL: s.seedanceModel } : {}),
+      ...(s.seedanceModels ? { SEEDANCE_MODELS: s.seedanceModels } : {}),
+      ...(s.publicApiUrl ? { PUBLIC_API_URL: s.publicApiUrl } : {}),
+      ...(s.mediaLimits ? { MEDIA_LIMITS: s.mediaLimits } : {}),
     };
+
+    // A model list (or media set) the functions would refuse fails the synth, not the first request.
+    loadConfig(environment);
 
     this.storage = new Storage(this, 'Storage', {
       videoRetentionDays: s.videoRetentionDays,

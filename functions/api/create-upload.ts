@@ -11,6 +11,7 @@ import { createUploadBody, uploadGroupPathSchema, type CreateUploadBody } from '
 import {
   ACCEPTED_CONTENT_TYPES,
   extensionFor,
+  kindOfExtension,
   newUploadId,
   registerUpload,
   uploadKey,
@@ -28,17 +29,20 @@ export const handler = apiHandler<CreateUploadBody>(
     const bucket = required(config.bucketName, 'BUCKET_NAME');
     const groupId = req.path.groupId ?? '';
     const { contentType, contentLength } = req.body;
-    if (contentLength > config.maxImageBytes)
+    const ext = extensionFor(contentType);
+    if (!ext)
+      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted content type`, {
+        accepted: ACCEPTED_CONTENT_TYPES,
+      });
+    const kind = kindOfExtension(ext);
+    const limit = kind === 'image' ? config.maxImageBytes : config.mediaRules[kind].maxBytes;
+    if (contentLength > limit)
       throw new ApiError(
         400,
         'FileTooLarge',
-        `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
+        `contentLength ${contentLength} is above the ${limit}-byte limit for ${kind} uploads`,
+        { kind, maxBytes: limit },
       );
-    const ext = extensionFor(contentType);
-    if (!ext)
-      throw new ApiError(400, 'UnsupportedContentType', `${contentType} is not an accepted image type`, {
-        accepted: ACCEPTED_CONTENT_TYPES,
-      });
 
     try {
       await assetsClient(config).getAssetGroup(groupId);

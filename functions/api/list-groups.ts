@@ -10,11 +10,11 @@ const assets = assetsClient(config);
 
 export const handler = apiHandler(
   { name: 'listGroups', query: listGroupsQuery },
-  async ({ query: { pageNumber, pageSize, name } }) => {
+  async ({ query: { pageNumber, pageSize, name, groupType } }) => {
     const page = await assets.listAssetGroups({
       pageNumber,
       pageSize,
-      ...(name ? { filter: { name } } : {}),
+      filter: { groupType, ...(name ? { name } : {}) },
     });
     return { status: 200, body: pageView(page, (g) => groupView(g, config.managedGroupTag)) };
   },

@@ -111,6 +111,18 @@ describe('asset-ingest.asl.json', () => {
     for (const v of VALIDATION_STATES) expect(Object.keys(asl.States)).toContain(v);
     expect([...reachable].sort()).toEqual(Object.keys(asl.States).sort());
   });
+
+  it('hands CreateAsset (and its recovery) the AssetType Validate decided, so videos and audio register as such', () => {
+    // Prepare
+    const params = (name: string) =>
+      (asl.States[name] as State & { Parameters?: Record<string, unknown> }).Parameters ?? {};
+    // Assess
+    for (const name of ['CreateAsset', 'RecoverCreateAsset'])
+      expect(params(name)).toMatchObject({
+        'assetType.$': '$.image.assetType',
+        'key.$': '$.image.pinnedKey',
+      });
+  });
 });
 
 describe('the ingest execution backstop', () => {

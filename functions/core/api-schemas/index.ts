@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { groupSchemas } from './groups';
+import { realPersonSchemas } from './real-person';
 import { uploadSchemas } from './uploads';
 import { videoSchemas } from './videos';
 
@@ -18,6 +19,7 @@ export interface RouteSchemas {
 
 export const requestSchemas: Record<string, RouteSchemas> = {
   ...groupSchemas,
+  ...realPersonSchemas,
   ...uploadSchemas,
   ...videoSchemas,
 };

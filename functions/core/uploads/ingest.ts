@@ -54,6 +54,7 @@ export const VALIDATION_STATES: readonly string[] = [
 
 /** The ingest's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const INGEST_ERRORS = {
+  /** Validate refused the upload, whatever its kind (the name predates video and audio). */
   rejected: STEP_ERRORS.imageRejected,
   assetFailed: STEP_ERRORS.assetFailed,
   timedOut: STEP_ERRORS.timedOut,

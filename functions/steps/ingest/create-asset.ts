@@ -36,6 +36,8 @@ export interface CreateAssetInput {
   uploadId: string;
   /** Detected MIME type (Validate), served as the response Content-Type of the presigned GET. */
   mime?: string;
+  /** Validate's AssetType for the upload (an execution started before video/audio existed has none). */
+  assetType?: 'Image' | 'Video' | 'Audio';
   /** True after an ambiguous failure: look the asset up by Name before creating one. */
   lookupFirst?: boolean;
   /** `$$.Execution.StartTime`: the overall deadline counts from it, plus the time spent queued. */
@@ -147,7 +149,7 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
       ({ id: assetId } = await assets().createAsset({
         groupId: input.groupId,
         url,
-        assetType: 'Image',
+        assetType: input.assetType ?? 'Image',
         name: input.uploadId,
       }));
     } catch (e) {
@@ -171,6 +173,6 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
       throw ambiguousAsTransient(e);
     }
     await recordTransition(uploadChange(input, 'ingesting'), config);
-    logger.info('asset created', { assetId, groupId: input.groupId });
+    logger.info('asset created', { assetId, groupId: input.groupId, assetType: input.assetType ?? 'Image' });
     return started(assetId, false);
   });
