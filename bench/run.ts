@@ -37,6 +37,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     title: 'Upload validation: bytes read',
     timeoutMs: 2 * 60_000,
   },
+  {
+    id: 'media-validation',
+    module: 'bench/media-validation.ts',
+    title: 'Media validation: ranged reads of videos and audio',
+    timeoutMs: 2 * 60_000,
+  },
   { id: 'save-step', module: 'bench/save-step.ts', title: 'Video save step: memory', timeoutMs: 2 * 60_000 },
   { id: 'polling', module: 'bench/polling.ts', title: 'Polls per job', timeoutMs: 2 * 60_000 },
   { id: 'local-stack', module: 'bench/local-stack.ts', title: 'Local stack start-up', timeoutMs: 2 * 60_000 },
@@ -44,7 +50,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
     id: 'real-limits',
     module: 'bench/real-limits.ts',
     title: 'Real limits: upload bursts against the per-minute CreateAsset quota of each tier',
-    timeoutMs: 8 * 60_000,
+    timeoutMs: 15 * 60_000,
   },
   {
     id: 'status-reads',

@@ -74,12 +74,19 @@ export interface AssetView {
 }
 
 export type MediaRef = { assetId: string } | { url: string };
+/** A reference may also be a whole character: the group's Active assets of the kind, oldest first. */
+export type ReferenceRef = MediaRef | { groupId: string };
+
+/** A reference clip; its length (when known) counts toward the model's total for the kind. */
+export type TimedMediaRef = (MediaRef & { durationSeconds?: number }) | { groupId: string };
 
 export interface CreateVideoBody {
   prompt: string;
-  references?: MediaRef[];
+  references?: ReferenceRef[];
   firstFrame?: MediaRef;
   lastFrame?: MediaRef;
+  referenceVideos?: TimedMediaRef[];
+  referenceAudios?: TimedMediaRef[];
   ratio?: string;
   resolution?: string;
   duration?: number;
@@ -87,7 +94,19 @@ export interface CreateVideoBody {
   generateAudio?: boolean;
   watermark?: boolean;
   returnLastFrame?: boolean;
+  outputFormat?: 'mp4' | 'mov';
+  webSearch?: boolean;
+  metadata?: Record<string, unknown>;
   model?: string;
+}
+
+/** What the prompt calls each media item ("Image 1"…) and which asset or URL it is. */
+export interface MediaEntry {
+  placeholder: string;
+  role: string;
+  assetId?: string;
+  url?: string;
+  groupId?: string;
 }
 
 export type VideoState =
@@ -111,6 +130,8 @@ export interface VideoJob {
   usage?: unknown;
   createdAt?: string;
   finishedAt?: string;
+  media?: MediaEntry[];
+  metadata?: Record<string, unknown>;
 }
 
 export interface VideoList {

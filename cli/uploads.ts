@@ -1,6 +1,6 @@
 /**
  * The upload flow shared by `seedance upload` and the demo: declare the file, POST it to the presigned
- * URL, then (optionally) follow the upload's status until the asset is active or the image is rejected.
+ * URL, then (optionally) follow the upload's status until the asset is active or the file is rejected.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -26,6 +26,10 @@ const BY_EXTENSION: Record<string, string> = {
   '.gif': 'image/gif',
   '.heic': 'image/heic',
   '.heif': 'image/heif',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
 };
 
 const ascii = (b: Uint8Array, from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
@@ -46,7 +50,11 @@ export function detectContentType(bytes: Uint8Array, fileName: string): string {
     const brand = ascii(b, 8, 12);
     if (['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'].includes(brand)) return 'image/heic';
     if (['mif1', 'msf1', 'heif'].includes(brand)) return 'image/heif';
+    if (brand === 'qt  ') return 'video/quicktime';
+    if (!brand.startsWith('avi') && !brand.startsWith('M4A')) return 'video/mp4';
   }
+  if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WAVE') return 'audio/wav';
+  if (ascii(b, 0, 3) === 'ID3' || (b[0] === 0xff && ((b[1] ?? 0) & 0xe6) === 0xe2)) return 'audio/mpeg';
   return BY_EXTENSION[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { API_ERRORS, type ApiErrorCode } from '../functions/core/errors';
-import { errorCodesOf, routes as defaultRoutes, type Route } from './routes';
+import { errorCodesOf, isPublicRoute, routes as defaultRoutes, type Route } from './routes';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'openapi.json');
@@ -82,9 +82,11 @@ function operation(r: Route): Json {
   ];
   const success: Json = { description: r.summary };
   if (r.status !== 204)
-    success.content = {
-      'application/json': { schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' } },
-    };
+    success.content = isPublicRoute(r)
+      ? { 'text/html': { schema: { type: 'string' } } }
+      : {
+          'application/json': { schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' } },
+        };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
   if (parameters.length > 0) op.parameters = parameters;
   if (s.body)
@@ -93,6 +95,8 @@ function operation(r: Route): Json {
       content: { 'application/json': { schema: jsonSchema(s.body, 'input') } },
     };
   op.responses = { [String(r.status)]: success, ...errorResponses(r) };
+  // A public route (`auth: 'none'`) has no authorizer: it proves itself with its signed query.
+  if (isPublicRoute(r)) op.security = [];
   return op;
 }
 

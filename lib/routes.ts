@@ -23,6 +23,11 @@ import {
 } from '../functions/core/api-schemas/groups';
 import { idempotencyHeaders } from '../functions/core/api-schemas/headers';
 import {
+  createRealPersonSessionBody,
+  realPersonCallbackQuery,
+  realPersonSessionPath,
+} from '../functions/core/api-schemas/real-person';
+import {
   createUploadBody,
   uploadGroupPathSchema,
   uploadPathSchema,
@@ -82,17 +87,38 @@ export interface Route {
    * can answer, and the upstream family of a route with `upstream` access, are added by errorCodesOf.
    */
   errors: readonly ApiErrorCode[];
+  /**
+   * `iam` (default): SigV4 required. `none`: public, for a browser or upstream calling back; such a route
+   * proves itself (signed state in its query), gets its own tight throttle in API Gateway, and the local
+   * API skips SigV4 for it.
+   */
+  auth?: 'iam' | 'none';
 }
 
-/** Every code a route can answer: its own, the request checks', the upstream family's and the gateway's. */
-export function errorCodesOf(r: Pick<Route, 'access' | 'request' | 'errors'>): ApiErrorCode[] {
+/** Requests per second (and burst) API Gateway allows each public route: a person's browser, not a client. */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+
+export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => r.auth === 'none';
+
+/**
+ * Every code a route can answer: its own, the request checks', the upstream family's and the gateway's
+ * (a public route has no SigV4 to fail, so not the signature ones).
+ */
+export function errorCodesOf(r: Pick<Route, 'access' | 'request' | 'errors' | 'auth'>): ApiErrorCode[] {
   const codes = new Set<ApiErrorCode>(['ValidationError']);
   if (r.request?.body) codes.add('InvalidJson');
   if (r.access.includes('upstream')) UPSTREAM_CODES.forEach((c) => codes.add(c));
   r.errors.forEach((c) => codes.add(c));
-  EVERY_ROUTE_CODES.forEach((c) => codes.add(c));
+  EVERY_ROUTE_CODES.filter((c) => !isPublicRoute(r) || !SIGNATURE_CODES.has(c)).forEach((c) => codes.add(c));
   return [...codes];
 }
+
+const SIGNATURE_CODES = new Set<ApiErrorCode>([
+  'MissingAuthenticationToken',
+  'InvalidSignature',
+  'ExpiredToken',
+  'AccessDenied',
+]);
 
 /** Names each row by its key, keeping the rows' exact types so handlers get typed requests. */
 function defineRoutes<const T extends Record<string, Omit<Route, 'name'>>>(
@@ -115,6 +141,9 @@ const CONTENT_RULE_CODES = [
   'PromptReferencesAssetId',
   'PromptReferencesMissingMedia',
   'ResolutionNotSupported',
+  'DurationNotSupported',
+  'OutputFormatNotSupported',
+  'UnknownModel',
 ] as const satisfies readonly ApiErrorCode[];
 
 export const apiRoutes = defineRoutes({
@@ -236,6 +265,8 @@ export const apiRoutes = defineRoutes({
       'AssetNotFound',
       'AssetTypeMismatch',
       'AssetNotActive',
+      'GroupNotFound',
+      'GroupHasNoActiveAssets',
       ...CONTENT_RULE_CODES,
       'IdempotencyConflict',
       'ServiceBusy',
@@ -270,6 +301,37 @@ export const apiRoutes = defineRoutes({
     status: 202,
     request: { path: videoPathSchema },
     errors: ['NotFound', 'VideoNotRunning', 'ServiceBusy'],
+  },
+  createRealPersonSession: {
+    method: 'POST',
+    path: '/real-person/sessions',
+    handler: 'functions/api/create-real-person-session.ts',
+    summary: "Start a real-person liveness check on the person's phone (a LivenessFace character)",
+    access: ['upstream', 'records:write'],
+    status: 201,
+    request: { body: createRealPersonSessionBody },
+    errors: [],
+  },
+  getRealPersonSession: {
+    method: 'GET',
+    path: '/real-person/sessions/{sessionId}',
+    handler: 'functions/api/get-real-person-session.ts',
+    summary: 'Status of a real-person session: pending, passed (with its groupId), failed or expired',
+    access: ['records:read'],
+    status: 200,
+    request: { path: realPersonSessionPath },
+    errors: ['NotFound'],
+  },
+  realPersonCallback: {
+    method: 'GET',
+    path: '/real-person/callback',
+    handler: 'functions/api/real-person-callback.ts',
+    summary: "Where the person's browser lands after the liveness check (public; signed state); an HTML page",
+    access: ['upstream', 'records:read', 'records:write'],
+    auth: 'none',
+    status: 200,
+    request: { query: realPersonCallbackQuery },
+    errors: [],
   },
 });
 

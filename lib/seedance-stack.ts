@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { markerFor } from '../functions/core/groups/marker';
+import { loadConfig } from '../functions/core/config';
 import { Api } from './constructs/api';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
@@ -54,11 +55,20 @@ export class SeedanceStack extends Stack {
       LOG_LEVEL: s.logLevel,
       RECORD_TTL_DAYS: String(s.recordTtlDays),
       VIDEO_DEADLINE_SECONDS: String(s.videoDeadlineSeconds),
+      UPSTREAM_ASSET_TIER: s.upstreamAssetTier,
+      QUEUE_MAX_WAIT_SECONDS: String(s.queueMaxWaitSeconds),
+      ...(s.createAssetPerMinute ? { CREATE_ASSET_PER_MINUTE: String(s.createAssetPerMinute) } : {}),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
       ...(s.seedanceModel ? { SEEDANCE_MODEL: s.seedanceModel } : {}),
+      ...(s.seedanceModels ? { SEEDANCE_MODELS: s.seedanceModels } : {}),
+      ...(s.publicApiUrl ? { PUBLIC_API_URL: s.publicApiUrl } : {}),
+      ...(s.mediaLimits ? { MEDIA_LIMITS: s.mediaLimits } : {}),
     };
+
+    // A model list (or media set) the functions would refuse fails the synth, not the first request.
+    loadConfig(environment);
 
     this.storage = new Storage(this, 'Storage', {
       videoRetentionDays: s.videoRetentionDays,
@@ -81,7 +91,10 @@ export class SeedanceStack extends Stack {
         table,
         environment,
         logRetentionDays: s.logRetentionDays,
-        timeouts: { videoDeadlineSeconds: s.videoDeadlineSeconds },
+        timeouts: {
+          videoDeadlineSeconds: s.videoDeadlineSeconds,
+          queueMaxWaitSeconds: s.queueMaxWaitSeconds,
+        },
       });
     }
     const ingest = this.workflows.ingest?.stateMachine;

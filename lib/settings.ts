@@ -5,6 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { ASSET_TIERS, MAX_QUEUE_WAIT_SECONDS } from '../functions/core/governor/budgets';
 
 const bool = (def: boolean) =>
   z
@@ -29,12 +30,24 @@ const schema = z.object({
   volcRegion: optional,
   seedanceApiBase: optional,
   seedanceModel: optional,
+  /** Models callers may pick, `id` or `id=row` comma-separated (functions/core/video/models.ts). */
+  seedanceModels: optional,
+  /** The API's public base URL (custom domain) for the real-person callback; default the stage URL. */
+  publicApiUrl: optional,
+  /** Video/audio asset limit set (MEDIA_LIMITS): `2026-09` (newer, the default) or `2026-03` (preview). */
+  mediaLimits: z.enum(['2026-09', '2026-03']).optional(),
   /** Use an existing secret instead of creating one (full or partial ARN). */
   credentialsSecretArn: optional,
   /** Days a generated video is kept under videos/ (S3 lifecycle). */
   videoRetentionDays: int(30, 1, 3650),
   /** Seconds a video may take before it is cancelled (VIDEO_DEADLINE_SECONDS); the execution's backstop follows it. */
   videoDeadlineSeconds: int(3600, 60, 86_400),
+  /** The asset library's entitlement tier: the governor's CreateAsset budget (3 / 120 / 300 per minute). */
+  upstreamAssetTier: z.enum(ASSET_TIERS).default('basic'),
+  /** Overrides the tier's CreateAsset count per minute: this stack's share of an account others use too. */
+  createAssetPerMinute: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Seconds a job may wait for upstream budget before it ends `expired`; the ingest backstop follows it. */
+  queueMaxWaitSeconds: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
   /** Days an upload or video record is kept after its last change (DynamoDB TTL). */
   recordTtlDays: int(400, 1, 3650),
   /** false: the state table is deleted with the stack (throwaway stacks); default keeps it. */

@@ -36,7 +36,9 @@ const errorBody = (e: unknown): ApiErrorBody =>
 export function registerUploads(program: Command, ctx: CliContext): void {
   program
     .command('upload <files...>')
-    .description('upload images into a group; --wait follows each until its asset is active or rejected')
+    .description(
+      'upload images, videos (MP4, MOV) or audio (WAV, MP3) into a group; --wait follows each until its asset is active or rejected',
+    )
     .requiredOption('-g, --group <groupId>', 'the group to add the assets to')
     .option('-w, --wait', 'wait until each upload is active, rejected, failed or expired')
     .option('--timeout <seconds>', 'how long --wait waits', seconds, 300_000)

@@ -9,7 +9,8 @@ import {
   VIDEO_RESOLUTIONS,
   type CreateVideoBody,
 } from '../../functions/core/api-schemas/videos';
-import { checkVideoRules, VideoRuleError } from '../../functions/core/video/rules';
+import type { ModelRules } from '../../functions/core/video/models';
+import { checkVideoRules, rulesForModel, VideoRuleError } from '../../functions/core/video/rules';
 
 export { VIDEO_RATIOS, VIDEO_RESOLUTIONS };
 export type { CreateVideoBody };
@@ -50,4 +51,14 @@ export const DURATIONS: number[] = [-1, ...Array.from({ length: 30 }, (_, i) => 
  */
 export function optionAllowed(model: string, option: Partial<CreateVideoBody>): boolean {
   return checkRequest({ prompt: 'a calm scene', ...option, model }, model).ok;
+}
+
+/** The model's row of the model table (functions/core/video/models.ts), or undefined for an unknown model. */
+export function modelRules(model: string): ModelRules | undefined {
+  try {
+    return rulesForModel(model);
+  } catch (e) {
+    if (e instanceof VideoRuleError) return undefined;
+    throw e;
+  }
 }

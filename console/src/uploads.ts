@@ -27,6 +27,36 @@ export interface UploadItem {
   estimatedStartAt?: string;
   error?: { code: string; message: string; hint?: string };
   preview?: string;
+  /** A clip's length as the browser's media element reads it (shown before the server's checks). */
+  durationSeconds?: number;
+}
+
+/** What the file picker offers: every kind the upload route accepts. */
+export const UPLOAD_ACCEPT =
+  'image/*,video/mp4,video/quicktime,audio/wav,audio/x-wav,audio/mpeg,.mp4,.mov,.wav,.mp3';
+
+export const formatDuration = (s: number): string => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+
+/** The clip's duration from its metadata, or undefined when the browser cannot read it. */
+function readDuration(file: File): Promise<number | undefined> {
+  const kind = file.type.startsWith('video/')
+    ? 'video'
+    : file.type.startsWith('audio/')
+      ? 'audio'
+      : undefined;
+  if (!kind || typeof document === 'undefined') return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const el = document.createElement(kind);
+    const url = URL.createObjectURL(file);
+    const done = (d: number | undefined) => {
+      URL.revokeObjectURL(url);
+      resolve(d !== undefined && Number.isFinite(d) ? d : undefined);
+    };
+    el.preload = 'metadata';
+    el.onloadedmetadata = () => done(el.duration);
+    el.onerror = () => done(undefined);
+    el.src = url;
+  });
 }
 
 export const uploads = createStore<UploadItem[]>([]);
@@ -55,7 +85,7 @@ export function phaseText(u: UploadItem): string {
     case 'awaiting_upload':
       return 'uploaded, waiting for storage to report it';
     case 'validating':
-      return 'validating the image';
+      return 'validating the file';
     case 'queued':
       return u.queuePosition !== undefined
         ? `queued, position ${u.queuePosition}${u.estimatedStartAt ? `, starts about ${new Date(u.estimatedStartAt).toLocaleTimeString()}` : ''}`
@@ -66,7 +96,7 @@ export function phaseText(u: UploadItem): string {
     case 'active':
       return 'ready to use';
     case 'rejected':
-      return u.error?.message ?? 'the image breaks the asset rules';
+      return u.error?.message ?? 'the file breaks the asset rules';
     case 'failed':
       return u.error?.message ?? 'the asset library did not accept it';
     case 'expired':
@@ -94,6 +124,9 @@ export function addFiles(groupId: string, files: Iterable<File>, onActive: () =>
     };
     uploads.set([...uploads.get(), item]);
     pending.push({ item, file });
+    void readDuration(file).then((d) => {
+      if (d !== undefined) update(key, { durationSeconds: d });
+    });
   }
   pump(onActive);
 }

@@ -11,6 +11,7 @@ import { apiRoutes } from '../../lib/routes';
 import {
   ACCEPTED_CONTENT_TYPES,
   extensionFor,
+  kindOfExtension,
   newUploadId,
   registerUpload,
   uploadKey,
@@ -26,16 +27,19 @@ export const handler = apiHandler(apiRoutes.createUpload, async (req) => {
   const bucket = required(config.bucketName, 'BUCKET_NAME');
   const groupId = req.path.groupId;
   const { contentType, contentLength } = req.body;
-  if (contentLength > config.maxImageBytes)
-    throw new ApiError(
-      'FileTooLarge',
-      `contentLength ${contentLength} is above the ${config.maxImageBytes}-byte limit`,
-    );
   const ext = extensionFor(contentType);
   if (!ext)
-    throw new ApiError('UnsupportedContentType', `${contentType} is not an accepted image type`, {
+    throw new ApiError('UnsupportedContentType', `${contentType} is not an accepted content type`, {
       accepted: ACCEPTED_CONTENT_TYPES,
     });
+  const kind = kindOfExtension(ext);
+  const limit = kind === 'image' ? config.maxImageBytes : config.mediaRules[kind].maxBytes;
+  if (contentLength > limit)
+    throw new ApiError(
+      'FileTooLarge',
+      `contentLength ${contentLength} is above the ${limit}-byte limit for ${kind} uploads`,
+      { kind, maxBytes: limit },
+    );
 
   try {
     await assetsClient(config).getAssetGroup(groupId);

@@ -1,27 +1,37 @@
 /**
- * POST /videos: parse → start-or-replay (functions/core/video/start.ts) → 202. The request is checked
- * against the Seedance rules and every referenced asset (free calls) before the execution that spends
- * money starts. With an Idempotency-Key the video ID is derived from the key (scoped to the caller's
- * role), and a replay is answered from the video's record: same body → the same video, another body →
- * 409 IdempotencyConflict.
+ * POST /videos: parse → start-or-replay (functions/core/video/start.ts) → 202. `{groupId}` references
+ * are expanded into the group's assets, then the request is checked against the model's rules and every
+ * referenced asset (free calls) before the execution that spends money starts. With an Idempotency-Key
+ * the video ID is derived from the key (scoped to the caller's role), and a replay is answered from the
+ * video's record: same body → the same video and the same `media` (the first call's expansion, even if
+ * the group changed since), another body → 409 IdempotencyConflict.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { apiRoutes } from '../../lib/routes';
-import { loadConfig } from '../core/config';
+import { loadConfig, modelCatalog } from '../core/config';
+import { deriveKey } from '../core/keys';
+import type { VideoRecord } from '../core/records';
 import {
+  bodyFromMedia,
   buildCreateTaskInput,
   checkReferencedAssets,
   checkVideoRules,
   executionExpiresAfter,
+  expandGroupReferences,
   fingerprint,
   idempotencyScope,
+  mediaList,
   newVideoId,
+  rulesForModel,
+  safetyIdentifier,
   seedFor,
   startOrReplayVideo,
   videoIdFromKey,
+  type Expansion,
 } from '../core/video';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
+import { getCredentials } from '../shared/credentials';
 import { ttlSecondsOf } from '../shared/dynamodb';
 import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
@@ -39,8 +49,19 @@ export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
   const model = body.model ?? config.seedanceModel;
   const fp = fingerprint({ ...body, model });
   const key = req.headers['idempotency-key'];
-  const videoId = key !== undefined ? videoIdFromKey(key, callerScope(req.event)) : newVideoId();
+  const principal = callerScope(req.event);
+  const videoId = key !== undefined ? videoIdFromKey(key, principal) : newVideoId();
   logger.appendKeys({ videoId });
+  const catalog = modelCatalog(config);
+  const assets = assetsClient(config);
+  const safetyId = principal
+    ? safetyIdentifier(principal, deriveKey((await getCredentials()).secretAccessKey, 'safety-identifier'))
+    : undefined;
+  let expansion: Expansion | undefined;
+  // A replay that restarts a lost start rebuilds the request from the recorded media, not the group now.
+  const expandedOf = (existing?: VideoRecord): Expansion =>
+    expansion ?? (existing?.media ? bodyFromMedia(body, existing.media) : { body, origins: {} });
+
   const answer = await startOrReplayVideo(
     { records: recordsFor(config), executions: videoExecutions(config), ttlSeconds: ttlSecondsOf(config) },
     {
@@ -48,27 +69,45 @@ export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
       fingerprint: fp,
       model,
       check: async () => {
-        checkVideoRules(body, model);
-        return checkReferencedAssets(body, assetsClient(config), config.projectName);
+        // Groups first: the rules count the assets a group stands for, and the prompt may name them.
+        expansion = await expandGroupReferences(
+          body,
+          assets,
+          rulesForModel(model, catalog),
+          config.projectName,
+        );
+        checkVideoRules(expansion.body, model, catalog);
+        return checkReferencedAssets(expansion.body, assets, config.projectName);
       },
-      input: (requestedAt, groupIds) => ({
-        videoId,
-        fingerprint: fp,
-        requestedAt,
-        seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
-        ...(groupIds.length > 0 ? { groupIds } : {}),
-        request: buildCreateTaskInput(body, {
-          model,
-          seed: seedFor(videoId, body.seed),
-          executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
-        }),
-      }),
+      input: (requestedAt, groupIds, existing) => {
+        const { body: expanded, origins } = expandedOf(existing);
+        return {
+          videoId,
+          fingerprint: fp,
+          requestedAt,
+          seedChosenByCaller: body.seed !== undefined && body.seed !== -1,
+          ...(groupIds.length > 0 ? { groupIds } : {}),
+          request: buildCreateTaskInput(expanded, {
+            model,
+            seed: seedFor(videoId, body.seed),
+            executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
+            ...(safetyId ? { safetyIdentifier: safetyId } : {}),
+          }),
+          media: existing?.media ?? mediaList(expanded, origins),
+          ...(body.metadata ? { metadata: body.metadata } : {}),
+        };
+      },
     },
   );
   if (answer.replayed) logger.info('idempotent replay', { status: answer.status });
-  else logger.info('video started', { model });
+  else
+    logger.info('video started', {
+      model,
+      media: answer.media.length,
+      fromGroups: answer.media.filter((m) => m.groupId).length,
+    });
   return {
-    body: { videoId, status: answer.status },
+    body: { videoId, status: answer.status, media: answer.media },
     headers: { location: `/videos/${videoId}` },
   };
 });

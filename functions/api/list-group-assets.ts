@@ -14,17 +14,18 @@ export const handler = apiHandler(
   apiRoutes.listGroupAssets,
   async ({ path, query: { status, pageNumber, pageSize } }) => {
     const groupId = path.groupId;
-    // Both calls settle before answering (no request left in flight), and the group's error wins.
-    const [group, page] = await Promise.allSettled([
-      assets.getAssetGroup(groupId),
-      assets.listAssets({
-        pageNumber,
-        pageSize,
-        filter: { groupIds: [groupId], ...(status ? { statuses: [toUpstreamStatus(status)] } : {}) },
-      }),
-    ]);
-    if (group.status === 'rejected') throw group.reason;
-    if (page.status === 'rejected') throw page.reason;
-    return { body: pageView(page.value, assetView) };
+    // The group first: ListAssets needs its type (a LivenessFace group's assets are not listed under
+    // AIGC), and a missing group deserves a 404 rather than an empty page.
+    const group = await assets.getAssetGroup(groupId);
+    const page = await assets.listAssets({
+      pageNumber,
+      pageSize,
+      filter: {
+        groupIds: [groupId],
+        groupType: group.groupType === 'LivenessFace' ? 'LivenessFace' : 'AIGC',
+        ...(status ? { statuses: [toUpstreamStatus(status)] } : {}),
+      },
+    });
+    return { body: pageView(page, assetView) };
   },
 );

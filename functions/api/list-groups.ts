@@ -8,11 +8,14 @@ import { assetsClient } from '../shared/clients';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler(apiRoutes.listGroups, async ({ query: { pageNumber, pageSize, name } }) => {
-  const page = await assets.listAssetGroups({
-    pageNumber,
-    pageSize,
-    ...(name ? { filter: { name } } : {}),
-  });
-  return { body: pageView(page, (g) => groupView(g, config.managedGroupTag)) };
-});
+export const handler = apiHandler(
+  apiRoutes.listGroups,
+  async ({ query: { pageNumber, pageSize, name, groupType } }) => {
+    const page = await assets.listAssetGroups({
+      pageNumber,
+      pageSize,
+      filter: { groupType, ...(name ? { name } : {}) },
+    });
+    return { body: pageView(page, (g) => groupView(g, config.managedGroupTag)) };
+  },
+);

@@ -10,7 +10,7 @@ const IMAGE_FORMATS = 'JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC';
 const ASSET_FAILURE_HINTS: Readonly<Record<string, string>> = {
   DownloadFailed:
     'Upstream could not download the file from its presigned link (it was already retried once with a fresh link): upload it again; if it keeps failing, check that the bucket is reachable from the internet.',
-  TypeMismatch: `The file's content is not of the declared type (for instance a video sent as an image): upload an image file (${IMAGE_FORMATS}).`,
+  TypeMismatch: `The file's content is not of the kind it was uploaded as (for instance audio sent as a video, or a video without a picture track): upload it as what it is — images: ${IMAGE_FORMATS}; videos: MP4 or MOV with a video track; audio: WAV or MP3.`,
   FormatUnsupported: `This file format is not accepted: convert it (images: ${IMAGE_FORMATS}; videos: MP4 or MOV; audio: WAV or MP3) and upload it again.`,
   FormatUndetectable:
     'The file is damaged or not a real media file: export it again (for instance re-save it as PNG or JPEG) and upload it again.',
@@ -25,7 +25,7 @@ const ASSET_FAILURE_HINTS: Readonly<Record<string, string>> = {
   AspectRatioTooLarge:
     'The image is too wide for its height: width ÷ height must be at most 2.5. Crop it (for instance to 16:9) and upload it again.',
   FileSizeTooLarge:
-    'The file is too large (images under 30 MB, videos and audio within the account limits): compress it and upload it again.',
+    'The file is too large (images under 30 MB, videos up to 200 MB, audio up to 15 MB, or the limits this deployment sets): compress or trim it and upload it again.',
   ContentRestricted: 'Upstream moderation does not allow this content: pick another image.',
   InputImageSensitiveContentDetected: 'Upstream moderation flagged the image: pick another image.',
   InputVideoSensitiveContentDetected: 'Upstream moderation flagged the video: pick another clip.',

@@ -4,6 +4,14 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
+import {
+  ASSET_TIERS,
+  CREATE_ASSET_PER_MINUTE,
+  MAX_QUEUE_WAIT_SECONDS,
+  type AssetTier,
+} from './governor/budgets';
+import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
+import { ModelCatalog, parseModelList, type ModelChoice } from './video/models';
 import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -12,6 +20,13 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalPositive = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n > 0) return n;
+  ctx.addIssue({ code: 'custom', message: 'must be a positive number' });
+  return z.NEVER;
+});
 
 const schema = z.object({
   ARK_PROJECT_NAME: z.string().min(1).default('default'),
@@ -19,6 +34,18 @@ const schema = z.object({
   VOLC_REGION: z.string().min(1).default('cn-beijing'),
   SEEDANCE_API_BASE: z.url().default('https://api.apiyi.com/seedance'),
   SEEDANCE_MODEL: z.string().min(1).default('doubao-seedance-2-0-260128'),
+  /**
+   * Models callers may pick (functions/core/video/models.ts): `id` or `id=row`, comma-separated; unset =
+   * every published ID in both spellings (doubao-/dreamina-).
+   */
+  SEEDANCE_MODELS: optionalString,
+  /**
+   * Base URL of this API as the internet reaches it (custom domain), for the real-person callback link;
+   * unset = the URL the request came in on.
+   */
+  PUBLIC_API_URL: optionalString,
+  /** Lifetime of a real-person session (the vendor's token lasts 30 min). */
+  REAL_PERSON_SESSION_SECONDS: int(1_800, 60, 1_800),
   CREDENTIALS_SECRET_ID: optionalString,
   /** Seconds a cached secret value is trusted before it is read again (rotation pick-up). */
   SECRET_CACHE_TTL_SECONDS: int(300, 0, 86_400),
@@ -42,6 +69,23 @@ const schema = z.object({
   ASSET_SOURCE_URL_TTL_SECONDS: int(900, 60, 3_600),
   /** Largest accepted upload; upstream refuses 30 MB and more, so a higher value could never work. */
   MAX_IMAGE_BYTES: int(IMAGE_RULES.maxBytes, 1, IMAGE_RULES.maxBytes),
+  /**
+   * Video/audio asset limits (functions/core/media/rules.ts): `2026-09`, the newer gateway figures
+   * (default), or `2026-03`, the preview's. The settings below override single figures of the set.
+   */
+  MEDIA_LIMITS: z.enum(['2026-09', '2026-03']).default('2026-09'),
+  MAX_VIDEO_BYTES: optionalPositive,
+  MAX_AUDIO_BYTES: optionalPositive,
+  VIDEO_MIN_SECONDS: optionalPositive,
+  VIDEO_MAX_SECONDS: optionalPositive,
+  AUDIO_MIN_SECONDS: optionalPositive,
+  AUDIO_MAX_SECONDS: optionalPositive,
+  VIDEO_MIN_FPS: optionalPositive,
+  VIDEO_MAX_FPS: optionalPositive,
+  VIDEO_MIN_PIXELS: optionalPositive,
+  VIDEO_MAX_PIXELS: optionalPositive,
+  /** Whether a video asset must (`required`), must not (`forbidden`) or may (`any`) carry sound. */
+  VIDEO_AUDIO_TRACK: z.enum(['any', 'required', 'forbidden', '']).default(''),
   CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
   CLEANUP_DRY_RUN: z
     .enum(['true', 'false', '1', '0', ''])
@@ -60,6 +104,12 @@ const schema = z.object({
   VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.25),
   VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
   VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
+  /** The asset library's entitlement tier (UPSTREAM.md §1): the CreateAsset budget per 60 s. */
+  UPSTREAM_ASSET_TIER: z.enum(ASSET_TIERS).default('basic'),
+  /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
+  CREATE_ASSET_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** How long a job may wait for budget in all before it ends `expired` (default 24 h). */
+  QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -70,6 +120,10 @@ export interface Config {
   volcRegion: string;
   seedanceApiBase: string;
   seedanceModel: string;
+  /** Parsed SEEDANCE_MODELS; undefined = the standard list (see `modelCatalog`). */
+  seedanceModels: ModelChoice[] | undefined;
+  publicApiUrl: string | undefined;
+  realPersonSessionSeconds: number;
   credentialsSecretId: string | undefined;
   secretCacheTtlSeconds: number;
   bucketName: string | undefined;
@@ -83,6 +137,8 @@ export interface Config {
   downloadUrlTtlSeconds: number;
   assetSourceUrlTtlSeconds: number;
   maxImageBytes: number;
+  /** Video and audio limits: the MEDIA_LIMITS set with any single overrides applied. */
+  mediaRules: MediaRules;
   cleanupMaxAgeDays: number;
   cleanupDryRun: boolean;
   managedGroupTag: string;
@@ -92,6 +148,10 @@ export interface Config {
   videoPollFactor: number;
   videoMaxPollSeconds: number;
   videoDeadlineSeconds: number;
+  assetTier: AssetTier;
+  /** CreateAsset calls per 60 s the governor allows (the tier's, unless overridden). */
+  createAssetPerMinute: number;
+  queueMaxWaitSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -105,12 +165,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  let models: ModelChoice[] | undefined;
+  try {
+    models = c.SEEDANCE_MODELS === undefined ? undefined : parseModelList(c.SEEDANCE_MODELS);
+    catalogOf(c.SEEDANCE_MODEL, models);
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: SEEDANCE_MODELS: ${(e as Error).message}`);
+  }
   return {
     projectName: c.ARK_PROJECT_NAME,
     volcEndpoint: c.VOLC_ENDPOINT.replace(/\/+$/, ''),
     volcRegion: c.VOLC_REGION,
     seedanceApiBase: c.SEEDANCE_API_BASE.replace(/\/+$/, ''),
     seedanceModel: c.SEEDANCE_MODEL,
+    seedanceModels: models,
+    publicApiUrl: c.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    realPersonSessionSeconds: c.REAL_PERSON_SESSION_SECONDS,
     credentialsSecretId: c.CREDENTIALS_SECRET_ID,
     secretCacheTtlSeconds: c.SECRET_CACHE_TTL_SECONDS,
     bucketName: c.BUCKET_NAME,
@@ -124,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     downloadUrlTtlSeconds: c.DOWNLOAD_URL_TTL_SECONDS,
     assetSourceUrlTtlSeconds: c.ASSET_SOURCE_URL_TTL_SECONDS,
     maxImageBytes: c.MAX_IMAGE_BYTES,
+    mediaRules: mediaRulesOf(c),
     cleanupMaxAgeDays: c.CLEANUP_MAX_AGE_DAYS,
     cleanupDryRun: c.CLEANUP_DRY_RUN,
     managedGroupTag: c.MANAGED_GROUP_TAG,
@@ -133,6 +204,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoPollFactor: c.VIDEO_POLL_FACTOR,
     videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
     videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
+    assetTier: c.UPSTREAM_ASSET_TIER,
+    createAssetPerMinute: c.CREATE_ASSET_PER_MINUTE ?? CREATE_ASSET_PER_MINUTE[c.UPSTREAM_ASSET_TIER],
+    queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,
+  };
+}
+
+function catalogOf(defaultModel: string, models: ModelChoice[] | undefined): ModelCatalog {
+  return models === undefined ? ModelCatalog.standard(defaultModel) : new ModelCatalog(defaultModel, models);
+}
+
+/** The models callers may pick and the rules each follows; the default model first. */
+export function modelCatalog(config: Pick<Config, 'seedanceModel' | 'seedanceModels'>): ModelCatalog {
+  return catalogOf(config.seedanceModel, config.seedanceModels);
+}
+
+function mediaRulesOf(c: RawConfig): MediaRules {
+  const set = MEDIA_LIMIT_SETS[c.MEDIA_LIMITS as MediaLimitSet];
+  return {
+    video: {
+      ...set.video,
+      maxBytes: c.MAX_VIDEO_BYTES ?? set.video.maxBytes,
+      minSeconds: c.VIDEO_MIN_SECONDS ?? set.video.minSeconds,
+      maxSeconds: c.VIDEO_MAX_SECONDS ?? set.video.maxSeconds,
+      minFps: c.VIDEO_MIN_FPS ?? set.video.minFps,
+      maxFps: c.VIDEO_MAX_FPS ?? set.video.maxFps,
+      minPixels: c.VIDEO_MIN_PIXELS ?? set.video.minPixels,
+      maxPixels: c.VIDEO_MAX_PIXELS ?? set.video.maxPixels,
+      audioTrack: c.VIDEO_AUDIO_TRACK === '' ? set.video.audioTrack : c.VIDEO_AUDIO_TRACK,
+    },
+    audio: {
+      maxBytes: c.MAX_AUDIO_BYTES ?? set.audio.maxBytes,
+      minSeconds: c.AUDIO_MIN_SECONDS ?? set.audio.minSeconds,
+      maxSeconds: c.AUDIO_MAX_SECONDS ?? set.audio.maxSeconds,
+    },
   };
 }
 

@@ -163,7 +163,7 @@ export const API_ERRORS = {
     status: 404,
     source: 'handler',
     description:
-      'No such group, asset, upload or video (details.resource, or upstream NotFound.* in details.upstreamCode)',
+      'No such group, asset, upload, video or real-person session (details.resource; upstream NotFound.* in details.upstreamCode)',
   },
   InternalError: {
     status: 500,
@@ -181,12 +181,14 @@ export const API_ERRORS = {
   FileTooLarge: {
     status: 400,
     source: 'handler',
-    description: 'contentLength is above MAX_IMAGE_BYTES (at most 30 MB - 1)',
+    description:
+      "contentLength is above the limit of the upload's kind (image: MAX_IMAGE_BYTES; video, audio: the media rules), in details.maxBytes",
   },
   UnsupportedContentType: {
     status: 400,
     source: 'handler',
-    description: 'contentType is not one of the accepted image types (listed in details.accepted)',
+    description:
+      'contentType is not one of the accepted image, video or audio types (listed in details.accepted)',
   },
   IdempotencyConflict: {
     status: 409,
@@ -232,27 +234,27 @@ export const API_ERRORS = {
   TooManyReferenceVideos: {
     status: 400,
     source: 'handler',
-    description: 'More reference videos than the model takes',
+    description: 'More reference videos than the model takes (2.0: 3, 2.5: 10)',
   },
   TooManyReferenceAudios: {
     status: 400,
     source: 'handler',
-    description: 'More reference audios than the model takes',
+    description: 'More reference audios than the model takes (2.0: 3, 2.5: 10)',
   },
   ReferenceVideosTooLong: {
     status: 400,
     source: 'handler',
-    description: 'Reference videos longer than 15 s in all',
+    description: "Reference videos longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
   },
   ReferenceAudiosTooLong: {
     status: 400,
     source: 'handler',
-    description: 'Reference audios longer than 15 s in all',
+    description: "Reference audios longer in all than the model's total (2.0: 15 s, 2.5: 30 s)",
   },
   AudioWithoutVisual: {
     status: 400,
     source: 'handler',
-    description: 'Reference audio needs an image or a video',
+    description: 'Reference audio needs an image or a video (except on 2.5)',
   },
   PromptReferencesAssetId: {
     status: 400,
@@ -267,7 +269,32 @@ export const API_ERRORS = {
   ResolutionNotSupported: {
     status: 400,
     source: 'handler',
-    description: 'The model does not offer this resolution',
+    description: "The model's row of the model table has no such resolution (e.g. 4k on 2.0 fast)",
+  },
+  DurationNotSupported: {
+    status: 400,
+    source: 'handler',
+    description: "The duration is outside the model's range (2.0: 4–15 s, 2.5: 4–30 s)",
+  },
+  OutputFormatNotSupported: {
+    status: 400,
+    source: 'handler',
+    description: 'outputFormat mov needs Seedance 2.5',
+  },
+  UnknownModel: {
+    status: 400,
+    source: 'handler',
+    description: 'The model is not one this deployment offers (SEEDANCE_MODELS)',
+  },
+  GroupNotFound: {
+    status: 400,
+    source: 'handler',
+    description: 'A {groupId} reference names no group of this project',
+  },
+  GroupHasNoActiveAssets: {
+    status: 400,
+    source: 'handler',
+    description: 'A {groupId} reference names a group without an Active asset of that kind',
   },
   ServiceBusy: {
     status: 503,
@@ -362,7 +389,10 @@ export class ApiError extends Error {
 }
 
 /** NotFound for a resource named in the path, with what was missing in details. */
-export const notFound = (resource: 'group' | 'asset' | 'upload' | 'video', id: string) =>
+export const notFound = (
+  resource: 'group' | 'asset' | 'upload' | 'video' | 'real-person session',
+  id: string,
+) =>
   new ApiError('NotFound', `${resource[0]?.toUpperCase()}${resource.slice(1)} ${id} was not found`, {
     resource,
     id,

@@ -4,7 +4,9 @@
  *  - `Upstream.Throttled`  throttling (429, FlowLimitExceeded): Retry with long backoff and full jitter
  *  - `Upstream.Transient`  5xx, network, timeouts: Retry with backoff and full jitter
  *  - `Upstream.Rejected`   any other upstream 4xx: not retried, carried out as the failure cause
- *  - domain names (`ImageRejected`, `AssetFailed`, `VideoFailed`, `TimedOut`, ...) from the steps.
+ *  - domain names (`ImageRejected`, `AssetFailed`, `VideoFailed`, `TimedOut`, ...) from the steps
+ *    (`ImageRejected` ends any upload Validate refused — image, video or audio; the name is kept so
+ *    executions and status readers from before video/audio keep working).
  * The message is a JSON object `{code, message, ...}` so the Catch's `Cause` can be parsed by the API.
  */
 import { UpstreamError } from './errors';
@@ -29,6 +31,8 @@ export const STEP_ERRORS = {
   uploadMissing: 'UploadMissing',
   uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
+  /** Waited for upstream budget longer than QUEUE_MAX_WAIT_SECONDS. */
+  queueExpired: 'QueueExpired',
   videoFailed: 'VideoFailed',
   videoExpired: 'VideoExpired',
   videoCancelled: 'VideoCancelled',

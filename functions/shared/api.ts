@@ -44,6 +44,8 @@ export interface ApiResponse {
   /** Defaults to the route's success status. */
   status?: number;
   body?: unknown;
+  /** A body sent as is (an HTML page), with its own content-type header; replaces `body`. */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -55,12 +57,26 @@ export interface ApiHandlerOptions {
 export type ApiLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export function toProxyResult(res: ApiResponse & { status: number }): APIGatewayProxyResult {
+  if (res.rawBody !== undefined)
+    return { statusCode: res.status, headers: { ...(res.headers ?? {}) }, body: res.rawBody };
   const hasBody = res.body !== undefined && res.status !== 204;
   return {
     statusCode: res.status,
     headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(res.headers ?? {}) },
     body: hasBody ? JSON.stringify(res.body) : '',
   };
+}
+
+/**
+ * Base URL of this API as callers reach it: PUBLIC_API_URL when set (a custom domain), else the
+ * invoked stage URL (`https://{domain}/{stage}`); the local API serves its routes without a stage prefix.
+ */
+export function publicApiBase(event: APIGatewayProxyEvent, configured: string | undefined): string {
+  if (configured) return configured;
+  const ctx = event.requestContext;
+  const host = ctx?.domainName ?? event.headers?.Host ?? event.headers?.host ?? 'localhost';
+  if (ctx?.stage === 'local') return `http://${host}`;
+  return `https://${host}/${ctx?.stage ?? ''}`.replace(/\/+$/, '');
 }
 
 export function apiHandler<R extends RouteRow>(

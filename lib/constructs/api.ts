@@ -12,7 +12,13 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantCapabilities, type GrantTargets } from '../grants';
-import { API_HANDLER_TIMEOUT_SECONDS, type Access, type Route } from '../routes';
+import {
+  API_HANDLER_TIMEOUT_SECONDS,
+  isPublicRoute,
+  PUBLIC_ROUTE_THROTTLE,
+  type Access,
+  type Route,
+} from '../routes';
 import type { ApiErrorCode } from '../../functions/core/errors';
 import { HandlerFunction, idFromModule, type FunctionEnv } from './handler-function';
 
@@ -94,6 +100,16 @@ export class Api extends Construct {
         }),
         throttlingRateLimit: props.throttleRateLimit,
         throttlingBurstLimit: props.throttleBurstLimit,
+        // Public routes (no authorizer) get a throttle of their own, far below the stage's.
+        methodOptions: Object.fromEntries(
+          props.routes.filter(isPublicRoute).map((r) => [
+            `${r.path}/${r.method}`,
+            {
+              throttlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
+              throttlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+            },
+          ]),
+        ),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         // Data trace would log request and response bodies: never.
         dataTraceEnabled: false,
@@ -147,15 +163,17 @@ export class Api extends Construct {
       const fn = this.functions[r.handler];
       if (!fn) throw new Error(`no function for ${r.handler}`);
       const params = pathParameters(r.path);
-      this.restApi.root
+      const open = isPublicRoute(r);
+      const method = this.restApi.root
         .resourceForPath(r.path)
         .addMethod(r.method, new apigw.LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
           operationName: r.name,
-          authorizationType: apigw.AuthorizationType.IAM,
+          authorizationType: open ? apigw.AuthorizationType.NONE : apigw.AuthorizationType.IAM,
           requestValidator: validator,
           ...(r.method === 'POST' ? { requestModels: { 'application/json': jsonObject } } : {}),
           requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
         });
+      if (open) acknowledgePublicMethod(method, r);
     }
   }
 
@@ -180,4 +198,14 @@ export class Api extends Construct {
         });
     }
   }
+}
+
+/** cdk-nag's authorizer findings on a public route, acknowledged on that method only. */
+function acknowledgePublicMethod(method: apigw.Method, r: Route): void {
+  const reason =
+    `${r.method} ${r.path} is opened by a person's browser (or upstream), which cannot sign with IAM: ` +
+    'the request proves itself with an HMAC-signed state checked in constant time, and the method has its ' +
+    `own throttle of ${PUBLIC_ROUTE_THROTTLE.rateLimit}/s (burst ${PUBLIC_ROUTE_THROTTLE.burstLimit}).`;
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
 }

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../functions/core/config';
+import { loadConfig, modelCatalog } from '../../functions/core/config';
 import { consoleAssets } from './assets';
 import { forwardToApi, routeExists, sendJson, type ProxyOptions } from './proxy';
 
@@ -19,10 +19,17 @@ export interface ConsoleOptions extends ProxyOptions {
 }
 
 /**
- * Models offered in the compose picker until the API publishes its model table (UPSTREAM.md §2 names
- * these two for the gateway); what each may do is asked of the rules module, not restated here.
+ * Models offered in the compose picker: the deployment's catalog (SEEDANCE_MODELS, functions/core/video/
+ * models.ts), in the default model's spelling when the list is the standard one; what each may do is
+ * asked of the rules module, not restated here.
  */
-const OFFERED_MODELS = ['doubao-seedance-2-0-260128', 'doubao-seedance-2-0-fast-260128'];
+function offeredModels(defaultModel: string): string[] {
+  const config = loadConfig();
+  const ids = modelCatalog({ seedanceModel: defaultModel, seedanceModels: config.seedanceModels }).ids();
+  if (config.seedanceModels !== undefined) return ids;
+  const bytePlus = defaultModel.startsWith('dreamina-');
+  return ids.filter((id) => id === defaultModel || id.startsWith('dreamina-') === bytePlus);
+}
 
 /** The page may load only its own script and style, and talk to its origin and the storage it is sent to. */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -91,7 +98,7 @@ export function createConsoleHandler(opts: ConsoleOptions): ConsoleHandler {
         mode: opts.mode,
         api: new URL(apiUrl).origin,
         defaultModel,
-        models: [...new Set([defaultModel, ...OFFERED_MODELS])],
+        models: offeredModels(defaultModel),
       });
       return true;
     }

@@ -23,8 +23,8 @@ export interface S3FrontOptions {
   now?: () => Date;
 }
 
-/** Well above the 30 MB image limit, so EntityTooLarge comes from the policy, not from here. */
-const MAX_FORM_BYTES = 64 * 1024 * 1024;
+/** Above the largest default limit (200 MB videos), so EntityTooLarge comes from the policy, not from here. */
+const MAX_FORM_BYTES = 256 * 1024 * 1024;
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

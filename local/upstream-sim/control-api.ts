@@ -11,6 +11,8 @@
  *   GET|PUT|POST /_sim/asset-failure        {code: string | null}
  *   GET|PUT|POST /_sim/task-outcome         {status, code?, message?} | null
  *   GET    /_sim/assets | /_sim/groups | /_sim/tasks   snapshots
+ *   GET    /_sim/task-requests             each live task's create request (model, content, extras)
+ *   GET    /_sim/visual-validate           liveness sessions (no tokens)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJson, readBody, sendJson } from './http';
@@ -77,6 +79,10 @@ export async function handleControl(
         return sendJson(res, 200, state.groups());
       case '/_sim/tasks':
         return sendJson(res, 200, state.tasks());
+      case '/_sim/task-requests':
+        return sendJson(res, 200, state.taskRequests());
+      case '/_sim/visual-validate':
+        return sendJson(res, 200, state.visualValidateSessions());
       default:
         return sendJson(res, 404, { error: { code: 'NotFound', message: `No control route ${path}` } });
     }

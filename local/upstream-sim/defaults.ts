@@ -24,6 +24,9 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = Object.free
   GetAsset: 100,
   DeleteAssetGroup: 5,
   CreateAsset: 10,
+  // "3 QPS for both actions" of the real-person check (UPSTREAM.md §1).
+  CreateVisualValidateSession: 3,
+  GetVisualValidateResult: 3,
   '*': 10,
 });
 

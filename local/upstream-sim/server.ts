@@ -15,6 +15,7 @@ import { sampleLastFrame, sendBytes, sendStorageError, streamVideo } from './med
 import type { SimState } from './sim-state';
 import type { FaultKind } from './types';
 import { isVolcAction } from './volc/asset-library';
+import { H5_PATH, isVisualValidateAction } from './volc/visual-validate';
 import { SimVolcError, volcError } from './volc/errors';
 import { verifySignature } from './volc/signature';
 import { SEEDANCE_TOKEN_GROUP, TIER_CREATE_ASSET_PER_MINUTE } from './defaults';
@@ -81,6 +82,7 @@ async function route(state: SimState, req: IncomingMessage, res: ServerResponse,
   if (media) return handleMedia(state, req, res, call, url, media);
   const tasks = TASKS_PATH.exec(path);
   if (tasks) return handleTasks(state, req, res, call, url, tasks[1]);
+  if (path === H5_PATH) return handleH5(state, req, res, call, url);
   if (path === '/') return handleVolc(state, req, res, call, url);
   sendJson(res, 404, { error: { code: 'NotFound', message: `No route for ${req.method} ${path}` } });
 }
@@ -130,7 +132,7 @@ async function handleVolc(
     error.Message = e.message;
     sendJson(res, e.status, { ResponseMetadata: { ...meta, Error: error } });
   };
-  if (isVolcAction(action)) call.action = action;
+  if (isVolcAction(action) || isVisualValidateAction(action)) call.action = action;
   const faulted = await applyFaults(
     state,
     req,
@@ -155,7 +157,8 @@ async function handleVolc(
     );
     if (action === '') throw volcError('MissingParameter', 'Action');
     if (version === '') throw volcError('MissingParameter', 'Version');
-    if (!isVolcAction(action) || version !== VOLC_VERSION || req.method !== 'POST')
+    const known = isVolcAction(action) || isVisualValidateAction(action);
+    if (!known || version !== VOLC_VERSION || req.method !== 'POST')
       throw volcError('InvalidActionOrVersion', action, version);
     if (state.opts.deniedActions.includes(action))
       throw volcError('AccessDenied', `ark:${action}`, `trn:ark:${state.opts.region}::*`);
@@ -179,12 +182,50 @@ async function handleVolc(
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new SimVolcError('InvalidParameter', 'The request body must be a JSON object.');
+    if (isVisualValidateAction(action)) {
+      const result = state.visual.run(action, parsed as Record<string, unknown>);
+      // As seen live: GetVisualValidateResult answers its fields bare, without ResponseMetadata/Result.
+      if (action === 'GetVisualValidateResult') sendJson(res, 200, result);
+      else sendJson(res, 200, { ResponseMetadata: meta, Result: result });
+      return;
+    }
+    if (!isVolcAction(action)) throw volcError('InvalidActionOrVersion', action, version);
     const result = state.library.run(action, parsed as Record<string, unknown>);
     sendJson(res, 200, { ResponseMetadata: meta, Result: result });
   } catch (e) {
     if (!(e instanceof SimVolcError)) throw e;
     fail(e);
   }
+}
+
+// ---- The real-person H5 page (what the person's phone shows) ----
+
+async function handleH5(
+  state: SimState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: Call,
+  url: URL,
+): Promise<void> {
+  call.action = 'VisualValidateH5';
+  const html = (status: number, body: string) => {
+    res.writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
+    res.end(body);
+  };
+  if (req.method === 'GET') {
+    const page = state.visual.page(url.searchParams.get('token'));
+    return html(page.status, page.html);
+  }
+  if (req.method !== 'POST') return html(405, 'Method not allowed');
+  const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+  const next = state.visual.submit(form.get('token') ?? '', form.get('result') ?? '');
+  if (!next) return html(410, 'This liveness check is over or its link has expired.');
+  res.writeHead(303, { location: next, 'content-length': 0 });
+  res.end();
 }
 
 // ---- Task API ----

@@ -1,5 +1,6 @@
 /** Everything one simulator instance holds, and the SimControl view tests and benchmarks use. */
 import { AssetLibrary } from './volc/asset-library';
+import { VisualValidateStore } from './volc/visual-validate';
 import { TaskStore } from './ark/task-store';
 import { Counters, RateStats } from './counters';
 import { resolveOptions, TIER_CREATE_ASSET_PER_MINUTE } from './defaults';
@@ -29,6 +30,8 @@ export class SimState implements SimControl {
   readonly links: MediaLinks;
   readonly library: AssetLibrary;
   readonly taskStore: TaskStore;
+  /** Real-person liveness sessions (CreateVisualValidateSession / GetVisualValidateResult). */
+  readonly visual: VisualValidateStore;
   private assetFailure: string | null;
   private taskOutcome: TaskOutcome | null = null;
 
@@ -52,6 +55,11 @@ export class SimState implements SimControl {
       options: () => this.opts,
       links: this.links,
       forcedFailure: () => this.assetFailure,
+    });
+    this.visual = new VisualValidateStore({
+      baseUrl: () => this.baseUrl(),
+      timeScale: () => this.opts.timeScale,
+      createLivenessGroup: (project) => this.library.createLivenessFaceGroup(project),
     });
     this.taskStore = new TaskStore({
       rng: this.rng,
@@ -128,6 +136,14 @@ export class SimState implements SimControl {
 
   tasks() {
     return this.taskStore.snapshot();
+  }
+
+  taskRequests() {
+    return this.taskStore.requests();
+  }
+
+  visualValidateSessions() {
+    return this.visual.snapshot();
   }
 
   options(): ResolvedSimOptions {

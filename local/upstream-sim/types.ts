@@ -154,6 +154,10 @@ export interface SimControl {
   assets(): Record<string, unknown>[];
   groups(): Record<string, unknown>[];
   tasks(): Record<string, unknown>[];
+  /** Addition (issue 16): each live task's create request as received (model, content, extras). */
+  taskRequests(): Record<string, unknown>[];
+  /** Addition (issue 16): the real-person liveness sessions (no tokens). */
+  visualValidateSessions(): Record<string, unknown>[];
   /** Addition: the effective options. */
   options(): ResolvedSimOptions;
   /** Addition (issue 12): per action, accepted vs throttled calls and the densest minute; reset with the counters. */

@@ -20,6 +20,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAvatarPng } from '../../local/avatar';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { movie, wav } from '../support/media-files';
 
 /**
  * The little of the DOM the page-side callbacks below touch. Declared here because the project's
@@ -241,7 +242,11 @@ async function flow(
   await page.getByLabel('Ratio', { exact: true }).selectOption('3:4');
   await page.getByLabel('Duration', { exact: true }).selectOption('5');
   await shot('compose');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && /\/videos$/.test(r.url()));
   await submit.click();
+  // The whole character goes as one {groupId} reference; the API expands it in the order shown here.
+  const references = ((await sent).postDataJSON() as { references?: unknown[] }).references;
+  expect(references).toEqual([{ groupId: expect.stringMatching(/^group-/) }]);
 
   // Watch the job succeed and play the video.
   await page.waitForURL(/#\/jobs\/vid-/);
@@ -401,6 +406,48 @@ describe('browser console in headless Chromium', () => {
           child.kill('SIGTERM');
           expect((await exited)[0]).toBe(0);
         }
+      }
+    },
+  );
+});
+
+describe('browser console: video and audio uploads', () => {
+  it(
+    'offers clips in the file picker, shows their durations and turns them active',
+    { timeout: 90_000 },
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const w = watch(page, new URL(stack.consoleUrl).origin);
+      try {
+        await page.goto(stack.consoleUrl);
+        await page.getByRole('heading', { name: 'Characters', exact: true }).waitFor();
+        await page.getByLabel('Name', { exact: true }).fill('Clips');
+        await page.getByRole('button', { name: 'Create character' }).click();
+        await page.waitForURL(/#\/characters\/group-/);
+        const accept = (await page.locator('#file-input').getAttribute('accept')) ?? '';
+        for (const t of ['image/*', 'video/mp4', 'video/quicktime', 'audio/wav', 'audio/mpeg'])
+          expect(accept.split(',')).toContain(t);
+        await page.locator('#file-input').setInputFiles([
+          { name: 'voice.wav', mimeType: 'audio/wav', buffer: wav({ seconds: 3 }).bytes() },
+          {
+            name: 'long.wav',
+            mimeType: 'audio/wav',
+            buffer: wav({ seconds: 31, sampleRate: 8000, channels: 1 }).bytes(),
+          },
+          { name: 'clip.mp4', mimeType: 'video/mp4', buffer: movie({ seconds: 5 }).bytes() },
+        ]);
+        const row = (file: string) => page.locator(`li.upload[data-file="${file}"]`);
+        await row('voice.wav').and(page.locator('.phase-active')).waitFor(WAIT);
+        await row('clip.mp4').and(page.locator('.phase-active')).waitFor(WAIT);
+        await row('long.wav').and(page.locator('.phase-rejected')).waitFor(WAIT);
+        expect(await row('voice.wav').locator('.name').innerText()).toMatch(/voice\.wav\s*· 3\.0 s/);
+        expect(await row('long.wav').locator('.name').innerText()).toMatch(/· 31 s/);
+        expect(await row('long.wav').locator('.status').innerText()).toMatch(/duration 31 s is above 30 s/);
+        await Promise.all(w.pending);
+        expect(w.errors).toEqual([]);
+      } finally {
+        await context.close();
       }
     },
   );

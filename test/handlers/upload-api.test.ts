@@ -105,6 +105,7 @@ describe('POST /groups/{groupId}/uploads', () => {
   it.each([
     [{ fileName: 'a.svg', contentType: 'image/svg+xml', contentLength: 10 }, 400, 'UnsupportedContentType'],
     [{ fileName: 'a.png', contentType: 'image/png', contentLength: 30 * 1024 * 1024 }, 400, 'FileTooLarge'],
+    [{ fileName: 'a.mp4', contentType: 'video/mp4', contentLength: 201 * 1024 * 1024 }, 400, 'FileTooLarge'],
   ])('answers %j with %i %s before calling upstream', async (body, status, code) => {
     // Act
     const res = await createUpload(body);
@@ -126,6 +127,7 @@ describe('POST /groups/{groupId}/uploads', () => {
 
   it.each([
     [{ fileName: 'a.png', contentType: 'not a type', contentLength: 10 }, 'contentType'],
+    [{ fileName: 'a.png', contentType: 'image/png', contentLength: 5 * 1024 ** 3 + 1 }, 'contentLength'],
     [{ fileName: 'a.png', contentType: 'image/png', contentLength: 0 }, 'contentLength'],
     [{ fileName: '', contentType: 'image/png', contentLength: 10 }, 'fileName'],
   ])('refuses %j before calling upstream', async (body, field) => {

@@ -331,7 +331,8 @@ describe('POST /videos', () => {
         details: expect.arrayContaining([
           expect.objectContaining({
             field: 'duration',
-            message: 'must be 4 to 15 seconds, or -1 to let the model choose',
+            message:
+              'must be 4 to 30 seconds (the model sets the upper bound), or -1 to let the model choose',
           }),
           expect.objectContaining({ field: 'ratio' }),
         ]),

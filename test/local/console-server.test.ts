@@ -39,10 +39,12 @@ let server: ConsoleServer;
 let origin: string;
 
 beforeAll(async () => {
-  const handlers = Object.fromEntries([...routes, REAL_PERSON].map((r) => [r.name, echo]));
+  // An API of an older deployment, without the real-person routes, next to one that has them.
+  const older = routes.filter((r) => !r.path.startsWith('/real-person'));
+  const handlers = Object.fromEntries([...older, REAL_PERSON].map((r) => [r.name, echo]));
   [api, apiWithRealPerson] = await Promise.all([
-    startLocalApi({ credentials: CALLER, routes, handlers }),
-    startLocalApi({ credentials: CALLER, routes: [...routes, REAL_PERSON], handlers }),
+    startLocalApi({ credentials: CALLER, routes: older, handlers }),
+    startLocalApi({ credentials: CALLER, routes: [...older, REAL_PERSON], handlers }),
   ]);
   server = await startConsoleServer({
     mode: 'remote',

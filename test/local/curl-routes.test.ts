@@ -44,7 +44,9 @@ async function curl(
   const lines = stdout.split('\n');
   const status = Number(lines.pop());
   const text = lines.join('\n');
-  return { status, json: text ? (JSON.parse(text) as unknown) : undefined };
+  // The public real-person callback answers an HTML page, every other route JSON.
+  const html = text.startsWith('<!doctype html>');
+  return { status, json: text && !html ? (JSON.parse(text) as unknown) : text || undefined };
 }
 
 describe('curl --aws-sigv4 against the local stack', () => {
@@ -82,6 +84,11 @@ describe('curl --aws-sigv4 against the local stack', () => {
     await call('getVideo', 'GET', `/videos/${video.videoId}`);
     await call('cancelVideo', 'DELETE', `/videos/${video.videoId}`);
     await call('deleteGroup', 'DELETE', `/groups/${g}`);
+    const session = (await call('createRealPersonSession', 'POST', '/real-person/sessions', { name: 'curl' }))
+      .json as { sessionId: string };
+    await call('getRealPersonSession', 'GET', `/real-person/sessions/${session.sessionId}`);
+    // A callback without a genuine state: the public page, refusing it (400), signed or not.
+    await call('realPersonCallback', 'GET', '/real-person/callback?state=forged');
 
     // Assess
     expect([...seen.keys()].sort()).toEqual(routes.map((r) => r.name).sort());
@@ -96,6 +103,9 @@ describe('curl --aws-sigv4 against the local stack', () => {
       listVideos: 200,
       getVideo: 200,
       deleteGroup: 204,
+      createRealPersonSession: 201,
+      getRealPersonSession: 200,
+      realPersonCallback: 400,
     });
     for (const [name, status] of seen) {
       expect({ name, ok: status !== 403 && status < 500 }).toEqual({ name, ok: true });

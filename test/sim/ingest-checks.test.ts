@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../local/upstream-sim/index';
 import { settledAsset, volcOk } from './helpers/clients';
 import { startFileServer, unreachableUrl, type FileServer } from './helpers/file-server';
-import { bmp, garbage, gif, heic, jpeg, png, svg, tiff, wav, webp } from './helpers/images';
+import { bmp, garbage, gif, heic, jpeg, png, svg, tiff, webp } from './helpers/images';
+import { movie, wav } from '../support/media-files';
 
 let sim: Simulator;
 let files: FileServer;
@@ -75,8 +76,8 @@ describe('CreateAsset processing: accepted files', () => {
 
   it('turns the committed avatar fixture, an MP4 Video and a WAV Audio Active', async () => {
     const avatar = await ingest(readFileSync(new URL('../fixtures/sim/avatar.png', import.meta.url)));
-    const mp4 = await ingest(video, 'Video');
-    const audio = await ingest(wav(3), 'Audio');
+    const mp4 = await ingest(movie({ seconds: 5, audio: true }).bytes(), 'Video');
+    const audio = await ingest(wav({ seconds: 3 }).bytes(), 'Audio');
     expect([avatar.Status, mp4.Status, audio.Status]).toEqual(['Active', 'Active', 'Active']);
   });
 
@@ -138,7 +139,7 @@ describe('CreateAsset processing: failure codes', () => {
     const imageAsVideo = await ingest(png(640, 480), 'Video');
     const videoAsAudio = await ingest(video, 'Audio');
     const short = await ingest(videoLasting(1), 'Video');
-    const long = await ingest(wav(16), 'Audio');
+    const long = await ingest(wav({ seconds: 31, sampleRate: 8000, channels: 1 }).bytes(), 'Audio');
     expect((imageAsVideo.Error as { Code: string }).Code).toBe('TypeMismatch');
     expect((videoAsAudio.Error as { Code: string }).Code).toBe('TypeMismatch');
     expect((short.Error as { Code: string }).Code).toBe('DurationTooShort');

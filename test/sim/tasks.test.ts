@@ -6,6 +6,7 @@ import { startSimulator, type Simulator } from '../../local/upstream-sim/index';
 import { arkCall, settledAsset, sleep, until, volcOk } from './helpers/clients';
 import { startFileServer, type FileServer } from './helpers/file-server';
 import { png } from './helpers/images';
+import { movie } from '../support/media-files';
 
 const MODEL = 'doubao-seedance-2-0-260128';
 const FAST = 'doubao-seedance-2-0-fast-260128';
@@ -27,12 +28,11 @@ const assets: Record<
   video: '',
 };
 
-function videoLasting(seconds: number): Buffer {
-  const copy = Buffer.from(sampleMp4);
-  const at = copy.indexOf('mvhd', 0, 'latin1');
-  copy.writeUInt32BE(Math.round(seconds * copy.readUInt32BE(at + 16)), at + 20);
-  return copy;
-}
+/**
+ * A valid 720p 30 fps MP4 of that length (the sample fixture is 320×240, below the video pixel-count
+ * minimum, so upstream would fail it as an asset).
+ */
+const videoLasting = (seconds: number): Buffer => movie({ seconds, audio: true }).bytes();
 
 async function makeAsset(body: Buffer, type = 'Image', project = 'default'): Promise<string> {
   const path = `/a${Math.random().toString(36).slice(2)}`;
@@ -63,7 +63,7 @@ beforeAll(async () => {
   files = await startFileServer();
   assets.active = await makeAsset(png(640, 640));
   assets.foreign = await makeAsset(png(640, 640), 'Image', 'proj-b');
-  assets.video = await makeAsset(sampleMp4, 'Video');
+  assets.video = await makeAsset(videoLasting(2), 'Video');
   assets.video10a = await makeAsset(videoLasting(10), 'Video');
   assets.video10b = await makeAsset(videoLasting(10), 'Video');
   sim.control.forceAssetFailure('ContentRestricted');

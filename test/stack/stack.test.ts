@@ -90,6 +90,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
       target: { kind: 'table' },
     },
   ],
+  'budget:use': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], target: { kind: 'table' } }],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
   'ingest:list': [
@@ -206,7 +207,7 @@ function allowedPairs(f: FunctionUnderTest) {
 }
 
 describe('API Gateway', () => {
-  it('has one method per route, every one AWS_IAM', () => {
+  it('has one method per route, every one AWS_IAM but the public ones', () => {
     // Prepare
     const methods = resourcesOf(b, 'AWS::ApiGateway::Method');
     // Act
@@ -216,9 +217,25 @@ describe('API Gateway', () => {
     for (const r of routes) {
       expect(byName.get(r.name), r.name).toMatchObject({
         HttpMethod: r.method,
-        AuthorizationType: 'AWS_IAM',
+        AuthorizationType: r.auth === 'none' ? 'NONE' : 'AWS_IAM',
       });
     }
+    expect(routes.filter((r) => r.auth === 'none').map((r) => r.name)).toEqual(['realPersonCallback']);
+  });
+
+  it('gives each public route its own tight throttle on the stage', () => {
+    // Act
+    const [stage] = resourcesOf(b, 'AWS::ApiGateway::Stage');
+    const settings = (stage?.[1].MethodSettings ?? []) as Array<Record<string, unknown>>;
+    // Assess
+    expect(settings).toContainEqual(
+      expect.objectContaining({
+        HttpMethod: 'GET',
+        ResourcePath: '/~1real-person~1callback',
+        ThrottlingRateLimit: 5,
+        ThrottlingBurstLimit: 10,
+      }),
+    );
   });
 
   it('validates path parameters and requires a JSON object on POST', () => {

@@ -113,6 +113,7 @@ describe('views', () => {
       name: 'Mia',
       description: 'about',
       projectName: 'default',
+      groupType: 'AIGC',
       managed: true,
       createdAt: g.createTime,
       updatedAt: g.updateTime,
@@ -127,7 +128,11 @@ describe('views', () => {
     const view = assetView(a);
     // Assess
     expect(view).toMatchObject({ assetId: a.id, assetUri: `asset://${a.id}`, status: 'failed' });
-    expect(view.error).toEqual({ code: 'FaceMismatch', message: 'no match' });
+    expect(view.error).toEqual({
+      code: 'FaceMismatch',
+      message: 'no match',
+      hint: expect.stringContaining('does not match the person verified for this LivenessFace group'),
+    });
     expect(JSON.stringify(view)).not.toContain('X-Signature');
     expect(assetResponse.parse(view)).toEqual(view);
   });

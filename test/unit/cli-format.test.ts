@@ -134,6 +134,12 @@ describe('detectContentType', () => {
     [bytes('MM\0*'), 'x', 'image/tiff'],
     [bytes([0, 0, 0, 24], 'ftypheic'), 'x', 'image/heic'],
     [bytes([0, 0, 0, 24], 'ftypmif1'), 'x', 'image/heif'],
+    [bytes([0, 0, 0, 24], 'ftypisom'), 'x.png', 'video/mp4'],
+    [bytes([0, 0, 0, 20], 'ftypqt  '), 'x', 'video/quicktime'],
+    [bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt '), 'x.mp4', 'audio/wav'],
+    [bytes('ID3', [4, 0]), 'x', 'audio/mpeg'],
+    [bytes([0xff, 0xfb, 0x94, 0x40]), 'x', 'audio/mpeg'],
+    [bytes('????'), 'clip.MOV', 'video/quicktime'],
     [bytes('????'), 'photo.JPEG', 'image/jpeg'],
     [bytes('????'), 'notes.txt', 'application/octet-stream'],
   ])('sniffs %# as %s', (b, name, type) => {

@@ -47,12 +47,24 @@ describe('video request field rules (zod, 400 ValidationError)', () => {
     ],
     [
       'an unknown resolution',
-      { prompt: 'p', resolution: '4k' },
-      'resolution: must be one of 480p, 720p, 1080p',
+      { prompt: 'p', resolution: '8k' },
+      'resolution: must be one of 480p, 720p, 1080p, 4k',
     ],
-    ['a duration of 3 s', { prompt: 'p', duration: 3 }, 'duration: must be 4 to 15 seconds, or -1'],
-    ['a duration of 16 s', { prompt: 'p', duration: 16 }, 'duration: must be 4 to 15 seconds, or -1'],
-    ['a duration of 0', { prompt: 'p', duration: 0 }, 'duration: must be 4 to 15 seconds, or -1'],
+    [
+      'a duration of 3 s',
+      { prompt: 'p', duration: 3 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
+    [
+      'a duration of 31 s',
+      { prompt: 'p', duration: 31 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
+    [
+      'a duration of 0',
+      { prompt: 'p', duration: 0 },
+      'duration: must be 4 to 30 seconds (the model sets the upper bound), or -1',
+    ],
     ['a fractional duration', { prompt: 'p', duration: 5.5 }, 'duration: must be a whole number of seconds'],
     ['a seed below -1', { prompt: 'p', seed: -2 }, 'seed: must be -1 (random) or 0 to 4294967295'],
     [
@@ -64,7 +76,7 @@ describe('video request field rules (zod, 400 ValidationError)', () => {
     [
       'a media item with both assetId and url',
       { prompt: 'p', references: [{ assetId: A1, ...url(1) }] },
-      'references.0: give exactly one of assetId or url',
+      'references.0: give exactly one of assetId, url or groupId',
     ],
     [
       'a media item with neither',
@@ -87,8 +99,8 @@ describe('video request field rules (zod, 400 ValidationError)', () => {
       'references.0.assetId: must be an asset ID (asset-...)',
     ],
     [
-      'a clip longer than 15 s',
-      { prompt: 'p', referenceVideos: [{ ...url(1), durationSeconds: 16 }] },
+      'a clip longer than 30 s',
+      { prompt: 'p', referenceVideos: [{ ...url(1), durationSeconds: 31 }] },
       'referenceVideos.0.durationSeconds',
     ],
     ['an unknown field', { prompt: 'p', camera_fixed: true }, 'camera_fixed'],
@@ -225,7 +237,7 @@ describe('video request cross-field rules', () => {
     expect(err).toMatchObject({
       status: 400,
       code: 'ResolutionNotSupported',
-      message: `The model ${FAST} has no 1080p; use 480p or 720p, or a non-fast model`,
+      message: `The model ${FAST} has no 1080p; use 480p, 720p, or another model`,
     });
   });
 

@@ -4,7 +4,15 @@ import { api, seg } from '../api';
 import { href } from '../router';
 import { fileNames, previews, useStore } from '../store';
 import type { Asset, GroupItem, PageResult } from '../types';
-import { addFiles, isFinished, phaseText, uploads, type UploadItem } from '../uploads';
+import {
+  UPLOAD_ACCEPT,
+  addFiles,
+  formatDuration,
+  isFinished,
+  phaseText,
+  uploads,
+  type UploadItem,
+} from '../uploads';
 import { Badge, ErrorNote, PageHeading } from '../ui';
 
 export function CharacterView({ groupId }: { groupId: string }) {
@@ -99,7 +107,7 @@ function Uploader({ groupId, onActive }: { groupId: string; onActive: () => void
 
   return (
     <div class="card">
-      <h3 id="upload-title">Upload images</h3>
+      <h3 id="upload-title">Upload images, videos and audio</h3>
       <div
         class={`dropzone${over ? ' over' : ''}`}
         role="group"
@@ -115,13 +123,13 @@ function Uploader({ groupId, onActive }: { groupId: string; onActive: () => void
           take(e.dataTransfer?.files ?? null);
         }}
       >
-        <p>Drop images here, or</p>
+        <p>Drop files here, or</p>
         <input
           id="file-input"
           class="visually-hidden"
           type="file"
           multiple
-          accept="image/*"
+          accept={UPLOAD_ACCEPT}
           onChange={(e) => {
             take(e.currentTarget.files);
             e.currentTarget.value = '';
@@ -130,7 +138,10 @@ function Uploader({ groupId, onActive }: { groupId: string; onActive: () => void
         <label class="button" for="file-input">
           Choose files
         </label>
-        <p class="muted">JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC; 300–6000 px a side, under 30 MB.</p>
+        <p class="muted">
+          Images: JPEG, PNG, WebP, BMP, TIFF, GIF or HEIC; 300–6000 px a side, under 30 MB. Videos: MP4 or
+          MOV, 2–30 s, 24–60 fps, up to 4K, up to 200 MB. Audio: WAV or MP3, 2–30 s, up to 15 MB.
+        </p>
       </div>
       {mine.length > 0 ? (
         <>
@@ -154,7 +165,12 @@ function UploadRow({ item }: { item: UploadItem }) {
     <li class={`upload phase-${item.phase}`} data-file={item.fileName}>
       {item.preview ? <img src={item.preview} alt="" /> : <div class="placeholder" aria-hidden="true" />}
       <div class="grow">
-        <span class="name">{item.fileName}</span>
+        <span class="name">
+          {item.fileName}
+          {item.durationSeconds !== undefined ? (
+            <span class="muted"> · {formatDuration(item.durationSeconds)}</span>
+          ) : null}
+        </span>
         <progress
           max={1}
           value={item.phase === 'waiting' || item.phase === 'declaring' ? 0 : item.progress}

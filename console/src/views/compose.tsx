@@ -4,7 +4,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, seg } from '../api';
-import { checkRequest, DURATIONS, optionAllowed, VIDEO_RATIOS, VIDEO_RESOLUTIONS } from '../rules';
+import {
+  checkRequest,
+  DURATIONS,
+  modelRules,
+  optionAllowed,
+  VIDEO_RATIOS,
+  VIDEO_RESOLUTIONS,
+} from '../rules';
 import { href, navigate } from '../router';
 import { fileNames, previews } from '../store';
 import type { Asset, GroupItem, PageResult, Video } from '../types';
@@ -28,6 +35,8 @@ export function ComposeView({
   const [groupId, setGroupId] = useState(initialGroup ?? '');
   const [assets, setAssets] = useState<Asset[]>([]);
   const [picked, setPicked] = useState<string[]>([]);
+  /** The whole character was picked: send `{groupId}` and let the API expand it (same order as here). */
+  const [whole, setWhole] = useState(false);
   const [prompt, setPrompt] = useState('');
   const [model, setModel] = useState('');
   const [ratio, setRatio] = useState('adaptive');
@@ -47,6 +56,7 @@ export function ComposeView({
   }, [info]);
   useEffect(() => {
     setPicked([]);
+    setWhole(false);
     if (!groupId) return setAssets([]);
     api<PageResult<Asset>>('GET', `/groups/${seg(groupId)}/assets?status=active&pageSize=100`).then(
       (p) => setAssets(p.items),
@@ -58,6 +68,14 @@ export function ComposeView({
     () => VIDEO_RESOLUTIONS.filter((r) => optionAllowed(effectiveModel, { resolution: r })),
     [effectiveModel],
   );
+  const maxImages = useMemo(() => modelRules(effectiveModel)?.maxImages ?? 9, [effectiveModel]);
+  const allowedDurations = useMemo(
+    () => DURATIONS.filter((d) => optionAllowed(effectiveModel, { duration: d })),
+    [effectiveModel],
+  );
+  useEffect(() => {
+    if (!allowedDurations.includes(duration)) setDuration(allowedDurations.includes(5) ? 5 : -1);
+  }, [allowedDurations]);
   useEffect(() => {
     if (effectiveModel && !allowedResolutions.includes(resolution as (typeof VIDEO_RESOLUTIONS)[number]))
       setResolution(allowedResolutions.includes('720p') ? '720p' : (allowedResolutions[0] ?? '720p'));
@@ -89,12 +107,25 @@ export function ComposeView({
     });
   };
 
-  const toggle = (assetId: string) =>
+  const toggle = (assetId: string) => {
+    setWhole(false);
     setPicked((p) => (p.includes(assetId) ? p.filter((x) => x !== assetId) : [...p, assetId]));
+  };
 
+  /**
+   * The character's images in the order POST /videos expands `{groupId}` (CreateTime, then ID), so the
+   * "Image N" shown here is the one the API's `media` will name; the rules are checked on that list.
+   */
   const useWholeCharacter = () => {
-    const ids = assets.map((a) => a.assetId).slice(0, 9);
+    const ids = assets
+      .filter((a) => (a.assetType ?? 'Image') === 'Image')
+      .sort(
+        (a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.assetId.localeCompare(b.assetId),
+      )
+      .map((a) => a.assetId)
+      .slice(0, maxImages);
     setPicked(ids);
+    setWhole(true);
     if (!/\bImage \d/.test(prompt)) insert(ids.map((_, i) => `Image ${i + 1}`).join(', '));
   };
 
@@ -104,7 +135,8 @@ export function ComposeView({
     setBusy(true);
     setError(undefined);
     try {
-      const v = await api<Video>('POST', '/videos', check.body, { 'idempotency-key': crypto.randomUUID() });
+      const sent = whole && groupId ? { ...check.body, references: [{ groupId }] } : check.body;
+      const v = await api<Video>('POST', '/videos', sent, { 'idempotency-key': crypto.randomUUID() });
       navigate(href('jobs', v.videoId));
     } catch (err) {
       setError(err);
@@ -230,7 +262,7 @@ export function ComposeView({
                 value={String(duration)}
                 onChange={(e) => setDuration(Number(e.currentTarget.value))}
               >
-                {DURATIONS.map((d) => (
+                {allowedDurations.map((d) => (
                   <option key={d} value={String(d)}>
                     {d === -1 ? 'model chooses' : `${d} s`}
                   </option>

@@ -38,6 +38,10 @@ export const listGroupsQuery = z.object({
   pageNumber,
   pageSize,
   name: z.string().trim().min(1).max(64).optional(),
+  groupType: z
+    .enum(['AIGC', 'LivenessFace'])
+    .default('AIGC')
+    .describe('LivenessFace lists the real-person characters (upstream lists one type at a time)'),
 });
 export type ListGroupsQuery = z.infer<typeof listGroupsQuery>;
 
@@ -60,6 +64,7 @@ export const groupResponse = z.object({
   name: z.string(),
   description: z.string(),
   projectName: z.string(),
+  groupType: z.string().describe('AIGC, or LivenessFace for a real-person character'),
   managed: z.boolean().describe('Created by this stack (carries its marker; cleanup may delete it)'),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -75,7 +80,7 @@ export const assetResponse = z.object({
   projectName: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
 });
 
 const pageOf = <T extends z.ZodType>(item: T) =>

@@ -4,9 +4,11 @@
  */
 import * as z from 'zod';
 import { UPLOAD_ID_PATTERN } from '../ids';
-import { IMAGE_RULES } from '../image/rules';
 import { ACCEPTED_CONTENT_TYPES } from '../uploads/content-types';
 import { groupIdSchema } from './groups';
+
+/** The largest object a presigned POST can upload. */
+export const S3_POST_MAX_BYTES = 5 * 1024 ** 3;
 
 export const uploadIdSchema = z
   .string()
@@ -26,12 +28,16 @@ export const createUploadBody = z.strictObject({
       'must be a media type such as image/png',
     )
     .describe(`Accepted: ${ACCEPTED_CONTENT_TYPES.join(', ')}`),
-  /** The size limit is the setting MAX_IMAGE_BYTES (at most upstream's 30 MB), checked by the handler. */
+  /**
+   * Only S3's own ceiling for a POST upload here: the limit of the declared kind is configuration
+   * (MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MAX_AUDIO_BYTES), checked by the handler, so a raised setting
+   * takes effect instead of being answered first by a fixed schema bound.
+   */
   contentLength: z
     .number()
     .int()
     .min(1, 'the file is empty')
-    .describe(`At most ${IMAGE_RULES.maxBytes} bytes`),
+    .max(S3_POST_MAX_BYTES, `must be at most ${S3_POST_MAX_BYTES} bytes (5 GiB)`),
 });
 export type CreateUploadBody = z.infer<typeof createUploadBody>;
 

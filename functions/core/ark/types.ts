@@ -16,7 +16,7 @@ export interface CreateTaskInput {
   model: string;
   content: ContentItem[];
   ratio?: '16:9' | '4:3' | '1:1' | '3:4' | '9:16' | '21:9' | 'adaptive';
-  resolution?: '480p' | '720p' | '1080p';
+  resolution?: '480p' | '720p' | '1080p' | '4k';
   duration?: number;
   seed?: number;
   generate_audio?: boolean;
@@ -24,6 +24,11 @@ export interface CreateTaskInput {
   return_last_frame?: boolean;
   callback_url?: string;
   execution_expires_after?: number;
+  /** `mp4`; `mov` on 2.5. */
+  output_format?: 'mp4' | 'mov';
+  tools?: { type: 'web_search' }[];
+  /** A stable, hashed end-user ID (≤ 64 chars) for upstream's abuse checks; never the raw principal. */
+  safety_identifier?: string;
 }
 
 export interface VideoTask {

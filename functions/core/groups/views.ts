@@ -3,6 +3,7 @@
  * `assetId`, `assetUri`), lower-case statuses, the managed marker replaced by a flag, and never the
  * asset's 12-hour presigned file URL (it would end up in client logs and caches).
  */
+import { assetFailureHint } from '../asset-failures';
 import type { Asset, AssetGroup, AssetStatus, Page } from '../volcengine/types';
 import { isManaged, stripMarker } from './marker';
 
@@ -11,6 +12,8 @@ export interface GroupView {
   name: string;
   description: string;
   projectName: string;
+  /** `AIGC`, or `LivenessFace` for a real-person character. */
+  groupType: string;
   managed: boolean;
   createdAt: string;
   updatedAt: string;
@@ -29,7 +32,8 @@ export interface AssetView {
   projectName: string;
   createdAt: string;
   updatedAt: string;
-  error?: { code: string; message: string };
+  /** A Failed asset's reason, with what to do about it (asset-failures.ts). */
+  error?: { code: string; message: string; hint: string };
 }
 
 export interface PageView<T> {
@@ -45,6 +49,7 @@ export function groupView(g: AssetGroup, tag: string): GroupView {
     name: g.name,
     description: stripMarker(g.description, tag),
     projectName: g.projectName,
+    groupType: g.groupType,
     managed: isManaged(g.description, tag),
     createdAt: g.createTime,
     updatedAt: g.updateTime,
@@ -80,7 +85,8 @@ export function assetView(a: Asset): AssetView {
     createdAt: a.createTime,
     updatedAt: a.updateTime,
   };
-  if (a.error) view.error = { code: a.error.code, message: a.error.message };
+  if (a.error)
+    view.error = { code: a.error.code, message: a.error.message, hint: assetFailureHint(a.error.code) };
   return view;
 }
 

@@ -24,6 +24,11 @@ export const INDEXES = {
 export type IndexName = keyof typeof INDEXES;
 
 export const recordKey = (kind: RecordKind, id: string): string => `${kind}#${id}`;
+/**
+ * A real-person session's item (functions/shared/real-person-store.ts): not a job record, so it carries
+ * none of the index attributes and never appears in a listing.
+ */
+export const realPersonKey = (sessionId: string): string => `real-person#${sessionId}`;
 export const createdKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 export const statusKey = (kind: RecordKind, status: string): string => `${kind}#${status}`;
 export const groupKey = (kind: RecordKind, groupId: string): string => `${kind}#${groupId}`;

@@ -4,6 +4,7 @@
  * No AWS types: a query names an index of ./table.ts and gets back opaque positions to resume from.
  */
 import type { VideoStatus } from '../api-schemas/videos';
+import type { MediaEntry } from '../video/content';
 import type { VideoResult } from '../video/job';
 import type { IndexName, RecordKind } from './table';
 import type { StoredUploadStatus } from './transitions';
@@ -42,6 +43,10 @@ export interface VideoRecord extends RecordBase {
   result?: VideoResult;
   /** What DELETE needs to recognise our task upstream when no task ID is known (find-task.ts). */
   taskLookup?: TaskLookupFacts;
+  /** What the prompt calls each media item ({groupId} expanded): answered on GET and on a replay. */
+  media?: MediaEntry[];
+  /** The caller's `metadata`, echoed on GET. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface TaskLookupFacts {
@@ -63,6 +68,9 @@ export interface UploadRecord extends RecordBase {
   contentLength?: number;
   /** When the presigned POST stops being accepted. */
   uploadExpiresAt?: string;
+  /** While `queued` for upstream budget: the place in line (1 = next) and the honest estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   assetId?: string;
   assetUri?: string;
 }

@@ -17,6 +17,8 @@ export interface NewVideo {
   model: string;
   groupIds: string[];
   taskLookup?: TaskLookupFacts;
+  media?: VideoRecord['media'];
+  metadata?: VideoRecord['metadata'];
 }
 
 /** The options a task is matched by (never the prompt or the media). */
@@ -44,6 +46,8 @@ export function newVideoRecord(v: NewVideo): VideoRecord {
     model: v.model,
     ...(v.groupIds.length > 0 ? { groupIds: v.groupIds } : {}),
     ...(v.taskLookup ? { taskLookup: v.taskLookup } : {}),
+    ...(v.media ? { media: v.media } : {}),
+    ...(v.metadata ? { metadata: v.metadata } : {}),
   };
 }
 

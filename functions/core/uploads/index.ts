@@ -1,4 +1,12 @@
-export { ACCEPTED_CONTENT_TYPES, UPLOAD_EXTENSIONS, extensionFor } from './content-types';
+export {
+  ACCEPTED_CONTENT_TYPES,
+  ASSET_TYPE_OF_KIND,
+  UPLOAD_EXTENSIONS,
+  extensionFor,
+  kindOfContentType,
+  kindOfExtension,
+  type UploadKind,
+} from './content-types';
 export {
   INGEST_ERRORS,
   INGEST_POLL_POLICY,

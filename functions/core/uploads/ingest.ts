@@ -54,12 +54,14 @@ export const VALIDATION_STATES: readonly string[] = [
 
 /** The ingest's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const INGEST_ERRORS = {
+  /** Validate refused the upload, whatever its kind (the name predates video and audio). */
   rejected: STEP_ERRORS.imageRejected,
   assetFailed: STEP_ERRORS.assetFailed,
   timedOut: STEP_ERRORS.timedOut,
   uploadMissing: STEP_ERRORS.uploadMissing,
   /** The object changed between the checks and the pinned copy: what was checked is gone. */
   uploadReplaced: STEP_ERRORS.uploadReplaced,
+  queueExpired: STEP_ERRORS.queueExpired,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

@@ -12,7 +12,7 @@ export type AssetTypeName = 'Image' | 'Video' | 'Audio';
 export interface MediaSlot {
   kind: MediaKind;
   role: ImageRole | 'reference_video' | 'reference_audio';
-  ref: MediaRef;
+  ref: MediaRef & { groupId?: string | undefined };
   /** Where it came from in the body (`references.2`), for error details. */
   field: string;
 }
@@ -42,7 +42,32 @@ export function mediaSlots(body: CreateVideoBody): MediaSlot[] {
   return slots;
 }
 
-export function mediaUrl(ref: MediaRef): string {
+/** What the prompt calls each media item, and what it is: the 202 answer's `media`. */
+export interface MediaEntry {
+  placeholder: string;
+  role: MediaSlot['role'];
+  assetId?: string;
+  url?: string;
+  /** The group a `{groupId}` reference expanded from. */
+  groupId?: string;
+}
+
+const PLACEHOLDER: Record<MediaKind, string> = { image: 'Image', video: 'Video', audio: 'Audio' };
+
+/** "Image 1", "Image 2", "Video 1"…: numbered by type in content order, as the model numbers them. */
+export function mediaList(body: CreateVideoBody, origins: Record<string, string> = {}): MediaEntry[] {
+  const n: Record<MediaKind, number> = { image: 0, video: 0, audio: 0 };
+  return mediaSlots(body).map((slot) => {
+    const entry: MediaEntry = { placeholder: `${PLACEHOLDER[slot.kind]} ${++n[slot.kind]}`, role: slot.role };
+    if (slot.ref.assetId !== undefined) entry.assetId = slot.ref.assetId;
+    if (slot.ref.url !== undefined) entry.url = slot.ref.url;
+    const group = origins[slot.field];
+    if (group !== undefined) entry.groupId = group;
+    return entry;
+  });
+}
+
+export function mediaUrl(ref: MediaSlot['ref']): string {
   if (ref.assetId !== undefined) return `asset://${ref.assetId}`;
   if (ref.url !== undefined) return ref.url;
   throw new Error('a media reference has neither assetId nor url');
@@ -61,6 +86,8 @@ export interface BuildOptions {
   seed: number;
   /** Seconds before upstream expires an unfinished task (3600–259200). */
   executionExpiresAfter?: number;
+  /** The caller's hashed principal (safety-identifier.ts). */
+  safetyIdentifier?: string;
 }
 
 export function buildCreateTaskInput(body: CreateVideoBody, opts: BuildOptions): CreateTaskInput {
@@ -73,6 +100,9 @@ export function buildCreateTaskInput(body: CreateVideoBody, opts: BuildOptions):
   if (body.watermark !== undefined) input.watermark = body.watermark;
   if (body.returnLastFrame !== undefined) input.return_last_frame = body.returnLastFrame;
   if (opts.executionExpiresAfter !== undefined) input.execution_expires_after = opts.executionExpiresAfter;
+  if (body.outputFormat !== undefined) input.output_format = body.outputFormat;
+  if (body.webSearch) input.tools = [{ type: 'web_search' }];
+  if (opts.safetyIdentifier !== undefined) input.safety_identifier = opts.safetyIdentifier;
   return input;
 }
 
@@ -91,4 +121,35 @@ export function referencedAssetIds(input: Pick<CreateTaskInput, 'content'>): str
     if (url?.startsWith('asset://')) ids.add(url.slice('asset://'.length));
   }
   return [...ids];
+}
+
+/**
+ * The body a recorded `media` list stands for: the caller's options with every media field rebuilt from
+ * the list (placeholders are in content order), so a restarted start sends what the first call checked.
+ */
+export function bodyFromMedia(
+  body: CreateVideoBody,
+  media: readonly MediaEntry[],
+): { body: CreateVideoBody; origins: Record<string, string> } {
+  const ref = (m: MediaEntry) => (m.assetId !== undefined ? { assetId: m.assetId } : { url: m.url ?? '' });
+  const out: CreateVideoBody = { ...body };
+  delete out.firstFrame;
+  delete out.lastFrame;
+  delete out.references;
+  delete out.referenceVideos;
+  delete out.referenceAudios;
+  const origins: Record<string, string> = {};
+  const push = (field: 'references' | 'referenceVideos' | 'referenceAudios', m: MediaEntry) => {
+    const list = (out[field] ??= []);
+    if (m.groupId) origins[`${field}.${list.length}`] = m.groupId;
+    list.push(ref(m));
+  };
+  for (const m of media) {
+    if (m.role === 'first_frame') out.firstFrame = ref(m);
+    else if (m.role === 'last_frame') out.lastFrame = ref(m);
+    else if (m.role === 'reference_image') push('references', m);
+    else if (m.role === 'reference_video') push('referenceVideos', m);
+    else push('referenceAudios', m);
+  }
+  return { body: out, origins };
 }

@@ -2,6 +2,7 @@ export * from './assets';
 export * from './cancel-task';
 export * from './content';
 export * from './find-task';
+export * from './groups';
 export * from './fingerprint';
 export {
   IDEMPOTENCY_KEY,
@@ -13,7 +14,9 @@ export {
   videoIdFromKey,
 } from '../ids';
 export * from './job';
+export * from './models';
 export * from './rules';
+export * from './safety-identifier';
 export * from './status';
 export * from './view';
 export * from './start';

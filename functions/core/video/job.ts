@@ -6,6 +6,7 @@
 import type { CreateTaskInput, TaskStatus } from '../ark/types';
 import type { Config } from '../config';
 import type { PollPolicy, PollState } from '../schedule';
+import type { MediaEntry } from './content';
 import { STEP_ERRORS } from '../step-errors';
 
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
@@ -21,6 +22,10 @@ export interface VideoJobInput {
    * options, so an ambiguous create cannot be matched by it (find-task.ts). Absent = we chose it.
    */
   seedChosenByCaller?: boolean;
+  /** What the prompt calls each media item (groups expanded); a replay answers with it. */
+  media?: MediaEntry[];
+  /** The caller's `metadata`, echoed on GET. */
+  metadata?: Record<string, unknown>;
   /** Groups of the library assets referenced, so the record lists under them (GET /videos?groupId=). */
   groupIds?: string[];
 }

@@ -5,27 +5,13 @@
  */
 import type { CreateVideoBody } from '../api-schemas/videos';
 import { ApiError, type ApiErrorCode } from '../errors';
+import { MODEL_TABLE, ModelCatalog, type ModelRules } from './models';
 
-/** The catalogue's codes for broken content rules (all 400). */
-type VideoRuleCode = Extract<
-  ApiErrorCode,
-  | 'LastFrameWithoutFirstFrame'
-  | 'ImageModeConflict'
-  | 'TooManyReferenceImages'
-  | 'TooManyReferenceVideos'
-  | 'TooManyReferenceAudios'
-  | 'ReferenceVideosTooLong'
-  | 'ReferenceAudiosTooLong'
-  | 'AudioWithoutVisual'
-  | 'ResolutionNotSupported'
-  | 'PromptReferencesAssetId'
-  | 'PromptReferencesMissingMedia'
->;
-
-export const MAX_REFERENCE_IMAGES = 9;
-export const MAX_REFERENCE_VIDEOS = 3;
-export const MAX_REFERENCE_AUDIOS = 3;
-export const MAX_REFERENCE_SECONDS = 15;
+/** The standard 2.0 row's limits, for callers that show them without a model at hand. */
+export const MAX_REFERENCE_IMAGES = MODEL_TABLE['seedance-2.0'].maxImages;
+export const MAX_REFERENCE_VIDEOS = MODEL_TABLE['seedance-2.0'].maxVideos;
+export const MAX_REFERENCE_AUDIOS = MODEL_TABLE['seedance-2.0'].maxAudios;
+export const MAX_REFERENCE_SECONDS = MODEL_TABLE['seedance-2.0'].maxVideoSeconds;
 
 /** `asset://...` or an upstream asset ID (`asset-20260318035710-abcde`). */
 const ASSET_IN_PROMPT = /asset:\/\/|\basset-\d{14}-[a-z0-9]+/i;
@@ -39,13 +25,30 @@ export const NAME_MEDIA_HINT =
   'Name media by type and position in the prompt, e.g. "Image 1" for the first image, "Video 1", "Audio 1".';
 
 export class VideoRuleError extends ApiError {
-  constructor(code: VideoRuleCode, message: string, details?: Record<string, unknown>) {
+  /** A 400 code of the catalogue (lib/routes.ts lists them on POST /videos). */
+  constructor(code: ApiErrorCode, message: string, details?: Record<string, unknown>) {
     super(code, message, details);
   }
 }
 
-export function isFastModel(model: string): boolean {
-  return /fast/i.test(model);
+const STANDARD_CATALOG = ModelCatalog.standard();
+
+/**
+ * The rules of `model` in the deployment's catalog (the standard list when none is given); an unknown
+ * model is a 400 `UnknownModel` naming the ones there are.
+ */
+export function rulesForModel(model: string, catalog: ModelCatalog = STANDARD_CATALOG): ModelRules {
+  const rules = catalog.rulesOf(model);
+  if (rules) return rules;
+  const known = catalog.ids();
+  throw new VideoRuleError(
+    'UnknownModel',
+    `Unknown model ${model}; this deployment offers ${known.join(', ')}`,
+    {
+      model,
+      models: known,
+    },
+  );
 }
 
 function totalSeconds(items: ReadonlyArray<{ durationSeconds?: number | undefined }>): number {
@@ -58,7 +61,7 @@ export function mediaCounts(body: CreateVideoBody): { image: number; video: numb
   return { image, video: body.referenceVideos?.length ?? 0, audio: body.referenceAudios?.length ?? 0 };
 }
 
-function checkImageMode(body: CreateVideoBody): void {
+function checkImageMode(body: CreateVideoBody, model: string, rules: ModelRules): void {
   const refs = body.references?.length ?? 0;
   if (body.lastFrame && !body.firstFrame)
     throw new VideoRuleError(
@@ -68,13 +71,13 @@ function checkImageMode(body: CreateVideoBody): void {
   if ((body.firstFrame || body.lastFrame) && refs > 0)
     throw new VideoRuleError(
       'ImageModeConflict',
-      'Use one image mode: firstFrame (optionally with lastFrame) or 1–9 references, not both',
+      `Use one image mode: firstFrame (optionally with lastFrame) or 1–${rules.maxImages} references, not both`,
     );
-  if (refs > MAX_REFERENCE_IMAGES)
+  if (refs > rules.maxImages)
     throw new VideoRuleError(
       'TooManyReferenceImages',
-      `At most ${MAX_REFERENCE_IMAGES} reference images are allowed; got ${refs}`,
-      { max: MAX_REFERENCE_IMAGES, count: refs },
+      `At most ${rules.maxImages} reference images are allowed; got ${refs} (limit of ${model})`,
+      { max: rules.maxImages, count: refs, model },
     );
 }
 
@@ -83,14 +86,16 @@ const CLIP_KINDS = [
   {
     field: 'referenceVideos',
     label: 'videos',
-    max: MAX_REFERENCE_VIDEOS,
+    max: (r: ModelRules) => r.maxVideos,
+    maxSeconds: (r: ModelRules) => r.maxVideoSeconds,
     tooMany: 'TooManyReferenceVideos',
     tooLong: 'ReferenceVideosTooLong',
   },
   {
     field: 'referenceAudios',
     label: 'audios',
-    max: MAX_REFERENCE_AUDIOS,
+    max: (r: ModelRules) => r.maxAudios,
+    maxSeconds: (r: ModelRules) => r.maxAudioSeconds,
     tooMany: 'TooManyReferenceAudios',
     tooLong: 'ReferenceAudiosTooLong',
   },
@@ -99,39 +104,58 @@ const CLIP_KINDS = [
 function checkClipLimits(
   kind: (typeof CLIP_KINDS)[number],
   clips: ReadonlyArray<{ durationSeconds?: number | undefined }>,
+  model: string,
+  rules: ModelRules,
 ): void {
-  if (clips.length > kind.max)
+  const max = kind.max(rules);
+  if (clips.length > max)
     throw new VideoRuleError(
       kind.tooMany,
-      `At most ${kind.max} reference ${kind.label} are allowed; got ${clips.length}`,
-      { max: kind.max, count: clips.length },
+      `At most ${max} reference ${kind.label} are allowed; got ${clips.length} (limit of ${model})`,
+      { max, count: clips.length, model },
     );
   const seconds = totalSeconds(clips);
-  if (seconds > MAX_REFERENCE_SECONDS)
+  const maxSeconds = kind.maxSeconds(rules);
+  if (seconds > maxSeconds)
     throw new VideoRuleError(
       kind.tooLong,
-      `Reference ${kind.label} may last ${MAX_REFERENCE_SECONDS} s in total; the given durations add up to ${seconds} s`,
-      { maxSeconds: MAX_REFERENCE_SECONDS, seconds },
+      `Reference ${kind.label} may last ${maxSeconds} s in total; the given durations add up to ${seconds} s (limit of ${model})`,
+      { maxSeconds, seconds, model },
     );
 }
 
-function checkClips(body: CreateVideoBody): void {
-  for (const kind of CLIP_KINDS) checkClipLimits(kind, body[kind.field] ?? []);
+function checkClips(body: CreateVideoBody, model: string, rules: ModelRules): void {
+  for (const kind of CLIP_KINDS) checkClipLimits(kind, body[kind.field] ?? [], model, rules);
   const audios = body.referenceAudios ?? [];
   const counts = mediaCounts(body);
-  if (audios.length > 0 && counts.image === 0 && counts.video === 0)
+  if (audios.length > 0 && counts.image === 0 && counts.video === 0 && !rules.audioOnly)
     throw new VideoRuleError(
       'AudioWithoutVisual',
-      'Reference audio needs at least one image or reference video in the same request',
+      `Reference audio needs at least one image or reference video in the same request on ${model}` +
+        ' (Seedance 2.5 accepts audio alone)',
+      { model },
     );
 }
 
-function checkModelOptions(body: CreateVideoBody, model: string): void {
-  if (body.resolution === '1080p' && isFastModel(model))
+function checkModelOptions(body: CreateVideoBody, model: string, rules: ModelRules): void {
+  if (body.resolution !== undefined && !rules.resolutions.includes(body.resolution))
     throw new VideoRuleError(
       'ResolutionNotSupported',
-      `The model ${model} has no 1080p; use 480p or 720p, or a non-fast model`,
-      { model, resolution: body.resolution },
+      `The model ${model} has no ${body.resolution}; use ${rules.resolutions.join(', ')}, or another model`,
+      { model, resolution: body.resolution, resolutions: rules.resolutions },
+    );
+  const d = body.duration;
+  if (d !== undefined && d !== -1 && (d < rules.minDurationSeconds || d > rules.maxDurationSeconds))
+    throw new VideoRuleError(
+      'DurationNotSupported',
+      `The model ${model} makes videos of ${rules.minDurationSeconds}–${rules.maxDurationSeconds} s (or -1 to let it choose); got ${d}`,
+      { model, duration: d, min: rules.minDurationSeconds, max: rules.maxDurationSeconds },
+    );
+  if (body.outputFormat !== undefined && !rules.outputFormats.includes(body.outputFormat))
+    throw new VideoRuleError(
+      'OutputFormatNotSupported',
+      `The model ${model} outputs ${rules.outputFormats.join(', ')}; got ${body.outputFormat}`,
+      { model, outputFormat: body.outputFormat, outputFormats: rules.outputFormats },
     );
 }
 
@@ -159,11 +183,13 @@ function checkPrompt(body: CreateVideoBody): void {
 
 /**
  * Throws a VideoRuleError (400) for the first rule the request breaks. `model` is the resolved model
- * (the request's or the configured default).
+ * (the request's or the configured default); `catalog` the deployment's models (config `modelCatalog`).
+ * A `{groupId}` reference counts as one item here; the API checks again after expanding it.
  */
-export function checkVideoRules(body: CreateVideoBody, model: string): void {
-  checkImageMode(body);
-  checkClips(body);
-  checkModelOptions(body, model);
+export function checkVideoRules(body: CreateVideoBody, model: string, catalog?: ModelCatalog): void {
+  const rules = rulesForModel(model, catalog);
+  checkImageMode(body, model, rules);
+  checkClips(body, model, rules);
+  checkModelOptions(body, model, rules);
   checkPrompt(body);
 }

@@ -29,8 +29,11 @@ export interface StartVideoArgs {
   model: string;
   /** Checks the request (rules, referenced assets) and returns the groups it references; not run on a replay. */
   check(): Promise<{ groupIds: string[] }>;
-  /** The execution input for a request made at `requestedAt`; the same for the same arguments. */
-  input(requestedAt: string, groupIds: string[]): VideoJobInput;
+  /**
+   * The execution input for a request made at `requestedAt`; the same for the same arguments. On a
+   * replay it gets the stored record, whose `media` is the expansion the first call made.
+   */
+  input(requestedAt: string, groupIds: string[], existing?: VideoRecord): VideoJobInput;
   now?: Date;
 }
 
@@ -38,6 +41,8 @@ export interface StartVideoAnswer {
   videoId: string;
   status: VideoRecord['status'];
   replayed: boolean;
+  /** What the prompt calls each media item; a replay answers the first call's. */
+  media: NonNullable<VideoRecord['media']>;
 }
 
 async function replay(
@@ -52,8 +57,11 @@ async function replay(
       { videoId: a.videoId },
     );
   if (existing.status === 'queued' && !existing.taskId)
-    await p.executions.start(a.videoId, JSON.stringify(a.input(existing.createdAt, existing.groupIds ?? [])));
-  return { videoId: a.videoId, status: existing.status, replayed: true };
+    await p.executions.start(
+      a.videoId,
+      JSON.stringify(a.input(existing.createdAt, existing.groupIds ?? [], existing)),
+    );
+  return { videoId: a.videoId, status: existing.status, replayed: true, media: existing.media ?? [] };
 }
 
 const asVideo = (r: Awaited<ReturnType<RecordStore['get']>>): VideoRecord | undefined =>
@@ -74,6 +82,8 @@ export async function startOrReplayVideo(p: StartVideoPorts, a: StartVideoArgs):
     model: a.model,
     groupIds,
     taskLookup: taskLookupOf(input),
+    ...(input.media ? { media: input.media } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
   });
   if (!(await p.records.create(record, p.ttlSeconds))) {
     const winner = asVideo(await p.records.get('video', a.videoId));
@@ -85,5 +95,5 @@ export async function startOrReplayVideo(p: StartVideoPorts, a: StartVideoArgs):
     await p.records.removeIfRank('video', a.videoId, VIDEO_RANK.queued).catch(() => undefined);
     throw e;
   }
-  return { videoId: a.videoId, status: 'queued', replayed: false };
+  return { videoId: a.videoId, status: 'queued', replayed: false, media: input.media ?? [] };
 }

@@ -4,6 +4,7 @@
  * links.
  */
 import type { VideoStatus } from '../api-schemas/videos';
+import type { MediaEntry } from './content';
 import { notFound } from '../errors';
 import type { RecordStore, VideoRecord } from '../records';
 import type { VideoResult } from './job';
@@ -30,6 +31,8 @@ export interface VideoView {
   resolution?: string;
   ratio?: string;
   duration?: number;
+  media?: MediaEntry[];
+  metadata?: Record<string, unknown>;
   createdAt: string;
   updatedAt?: string;
   finishedAt?: string;
@@ -63,6 +66,8 @@ export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
   }
   if (r.error) view.error = { code: r.error.code, message: r.error.message };
   if (r.finishedAt) view.finishedAt = r.finishedAt;
+  if (r.media) view.media = r.media;
+  if (r.metadata) view.metadata = r.metadata;
   return view;
 }
 

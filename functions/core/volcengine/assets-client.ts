@@ -57,7 +57,9 @@ export type AssetAction =
   | 'UpdateAsset'
   | 'UpdateAssetGroup'
   | 'DeleteAsset'
-  | 'DeleteAssetGroup';
+  | 'DeleteAssetGroup'
+  | 'CreateVisualValidateSession'
+  | 'GetVisualValidateResult';
 
 export interface AssetsClientOptions {
   /** `https://open.volcengineapi.com` or `https://ark.cn-beijing.volcengineapi.com` (or the simulator). */
@@ -273,6 +275,38 @@ export class AssetsClient {
     return { id: optStr(r.result.Id) ?? input.id };
   }
 
+  /**
+   * Starts a real-person liveness check: the person opens `h5Link`; their browser then lands on
+   * `callbackUrl?bytedToken=…&resultCode=…`. The token is a credential for the result: never log it.
+   */
+  async createVisualValidateSession(
+    callbackUrl: string,
+  ): Promise<{ bytedToken: string; h5Link: string; callbackUrl: string }> {
+    const r = await this.call('CreateVisualValidateSession', { CallbackURL: callbackUrl });
+    const bytedToken = optStr(r.result.BytedToken);
+    const h5Link = optStr(r.result.H5Link);
+    if (!bytedToken || !h5Link)
+      throw malformed(
+        { service: 'volcengine', operation: 'CreateVisualValidateSession' },
+        r.answer,
+        'a Result without BytedToken or H5Link',
+      );
+    return { bytedToken, h5Link, callbackUrl: optStr(r.result.CallbackURL) ?? callbackUrl };
+  }
+
+  /** The LivenessFace group of a passed check; the token works once and for 30 minutes. */
+  async getVisualValidateResult(bytedToken: string): Promise<{ groupId: string }> {
+    const r = await this.call('GetVisualValidateResult', { BytedToken: bytedToken });
+    const groupId = optStr(r.result.GroupId);
+    if (!groupId)
+      throw malformed(
+        { service: 'volcengine', operation: 'GetVisualValidateResult' },
+        r.answer,
+        'an answer without GroupId',
+      );
+    return { groupId };
+  }
+
   async deleteAsset(id: string): Promise<void> {
     await this.call('DeleteAsset', { Id: id });
   }
@@ -366,7 +400,9 @@ export class AssetsClient {
     }
     if (!answer.ok) throw unexpected(call, answer);
     if (!envelope) throw malformed(call, answer, 'an empty body');
-    const result = envelope.Result;
+    // GetVisualValidateResult has been seen answering its fields bare, without ResponseMetadata/Result:
+    // an answer with neither is its own result.
+    const result = envelope.Result ?? (meta === undefined ? envelope : undefined);
     if (result === undefined || result === null) return { result: {}, answer };
     if (!isRecord(result)) throw malformed(call, answer, 'a Result that is not an object');
     return { result, answer };

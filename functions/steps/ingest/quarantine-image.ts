@@ -6,6 +6,7 @@
  */
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Verdict } from '../../core/image';
+import type { MediaVerdict } from '../../core/media';
 import { quarantineKeyFor } from '../../core/uploads';
 import { logger } from '../../shared/logger';
 import { ingestRuntime, isNotFound, runStep, storageStepError } from '../../shared/ingest-step';
@@ -15,7 +16,7 @@ export interface QuarantineInput {
   bucket: string;
   key: string;
   uploadId: string;
-  verdict: Verdict;
+  verdict: Verdict | MediaVerdict;
 }
 
 export interface QuarantineOutput {

@@ -1,10 +1,12 @@
 /**
- * Validate: HeadObject for the real size, then the image inspection of functions/core/image over ranged
- * GETs (≤ 64 KiB head, small follow-ups only where the header points further). Every read is pinned to
- * the ETag HeadObject saw, so an object replaced mid-inspection fails the read instead of mixing files.
- * The verdict is returned, not thrown: the ASL's Choice sends rejections to Quarantine.
+ * Validate: HeadObject for the real size, then, by the kind the upload's extension declares, the image
+ * inspection of functions/core/image (≤ 64 KiB head, small follow-ups only where the header points
+ * further) or the video/audio inspection of functions/core/media (a 128 KiB head and at most one more
+ * read in the usual cases: the `moov` of an MP4 that keeps it at the end), both over ranged GETs. Every
+ * read is pinned to the ETag HeadObject saw, so an object replaced mid-inspection fails the read instead
+ * of mixing files. The verdict is returned, not thrown: the ASL's Choice sends rejections to Quarantine.
  *
- * An accepted image is then pinned: copied to validated/ on condition that it still has that ETag
+ * An accepted file is then pinned: copied to validated/ on condition that it still has that ETag
  * (CopySourceIfMatch), and CreateAsset presigns the copy. The presigned POST stays usable for its whole
  * lifetime, so without the pin a re-post of other bytes after the checks would become the asset. A
  * failed condition (the object changed while it was checked) leaves as `UploadReplaced`, which the
@@ -18,8 +20,17 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { inspectImage, IMAGE_RULES, type Verdict } from '../../core/image';
-import type { ImageFormat } from '../../core/image';
-import { INGEST_ERRORS, bareETag, validatedKeyFor } from '../../core/uploads';
+import type { ImageFormat, RangeReader } from '../../core/image';
+import { inspectMedia, type MediaContainer, type MediaVerdict } from '../../core/media';
+import type { Config } from '../../core/config';
+import {
+  ASSET_TYPE_OF_KIND,
+  INGEST_ERRORS,
+  bareETag,
+  kindOfExtension,
+  validatedKeyFor,
+  type UploadKind,
+} from '../../core/uploads';
 import { StepError } from '../../core/step-errors';
 import { logger } from '../../shared/logger';
 import { ingestRuntime, isNotFound, runStep, storageStepError } from '../../shared/ingest-step';
@@ -33,13 +44,20 @@ export interface ValidateInput {
 
 export interface ValidateOutput {
   size: number;
-  format?: ImageFormat;
+  /** What the upload was declared as (its key's extension); the checks judged it as that. */
+  kind: UploadKind;
+  /** CreateAsset's AssetType for it. */
+  assetType: 'Image' | 'Video' | 'Audio';
+  format?: ImageFormat | MediaContainer;
   mime?: string;
   width?: number;
   height?: number;
+  durationSeconds?: number;
+  fps?: number;
+  hasAudio?: boolean;
   bytesRead: number;
   reads: number;
-  verdict: Verdict;
+  verdict: Verdict | MediaVerdict;
   /** The pinned copy CreateAsset presigns (only when the verdict is ok). */
   pinnedKey?: string;
 }
@@ -86,6 +104,44 @@ async function pin(s3: S3Client, input: ValidateInput, etag: string, mime: strin
   return pinnedKey;
 }
 
+async function inspect(
+  kind: UploadKind,
+  read: RangeReader,
+  size: number,
+  config: Config,
+): Promise<ValidateOutput> {
+  const assetType = ASSET_TYPE_OF_KIND[kind];
+  if (kind === 'image') {
+    const result = await inspectImage(read, size, {
+      rules: { ...IMAGE_RULES, maxBytes: config.maxImageBytes },
+    });
+    return {
+      size,
+      kind,
+      assetType,
+      ...(result.format ? { format: result.format, mime: result.mime } : {}),
+      ...(result.width !== undefined ? { width: result.width, height: result.height } : {}),
+      bytesRead: result.bytesRead,
+      reads: result.reads.length,
+      verdict: result.verdict,
+    };
+  }
+  const result = await inspectMedia(read, size, kind, { rules: config.mediaRules });
+  return {
+    size,
+    kind,
+    assetType,
+    ...(result.container ? { format: result.container, mime: result.mime } : {}),
+    ...(result.width !== undefined ? { width: result.width, height: result.height } : {}),
+    ...(result.durationSeconds !== undefined ? { durationSeconds: result.durationSeconds } : {}),
+    ...(result.fps !== undefined ? { fps: result.fps } : {}),
+    ...(result.hasAudio !== undefined ? { hasAudio: result.hasAudio } : {}),
+    bytesRead: result.bytesRead,
+    reads: result.reads.length,
+    verdict: result.verdict,
+  };
+}
+
 export const handler = (input: ValidateInput): Promise<ValidateOutput> =>
   runStep('Validate', input.uploadId, async () => {
     const { config } = ingestRuntime();
@@ -118,21 +174,12 @@ export const handler = (input: ValidateInput): Promise<ValidateOutput> =>
         throw pinnedReadError(e);
       }
     };
-    const result = await inspectImage(read, size, {
-      rules: { ...IMAGE_RULES, maxBytes: config.maxImageBytes },
-    });
-    const output: ValidateOutput = {
-      size,
-      ...(result.format ? { format: result.format, mime: result.mime } : {}),
-      ...(result.width !== undefined ? { width: result.width, height: result.height } : {}),
-      bytesRead: result.bytesRead,
-      reads: result.reads.length,
-      verdict: result.verdict,
-    };
-    logger.info('image inspected', { ...output, declaredType: head.ContentType });
-    if (!result.verdict.ok) return output;
+    const kind = kindOfExtension(input.key.slice(input.key.lastIndexOf('.') + 1));
+    const output = await inspect(kind, read, size, config);
+    logger.info(`${kind} inspected`, { ...output, declaredType: head.ContentType });
+    if (!output.verdict.ok) return output;
     if (!head.ETag) throw storageStepError(new Error('HeadObject returned no ETag'));
-    const pinnedKey = await pin(s3, input, head.ETag, result.mime ?? 'application/octet-stream');
+    const pinnedKey = await pin(s3, input, head.ETag, output.mime ?? 'application/octet-stream');
     logger.info('validated bytes pinned', { pinnedKey, etag: bareETag(head.ETag) });
     return { ...output, pinnedKey };
   });

@@ -208,6 +208,17 @@ export class TaskStore {
     return this.live().map((t) => this.wire(t));
   }
 
+  /** What each live task was created with: model, content (as sent) and the newer fields. */
+  requests(): Record<string, unknown>[] {
+    return this.live().map((t) => ({
+      id: t.id,
+      model: t.spec.model,
+      content: structuredClone(t.spec.content),
+      resolution: t.spec.resolution,
+      ...structuredClone(t.spec.extras),
+    }));
+  }
+
   /** Whether a media link may be served: the task exists (deleted records keep their files) and succeeded. */
   mediaAvailable(id: string, kind: 'video' | 'frame'): boolean {
     const t = this.tasks.get(id);

@@ -289,6 +289,26 @@ export class AssetLibrary {
     );
   }
 
+  /**
+   * The group a passed liveness check yields (visual-validate.ts): `LivenessFace`, which CreateAssetGroup
+   * never makes. Uploads into it go through the same checks; FaceMismatch is forced like any failure.
+   */
+  createLivenessFaceGroup(projectName: string): string {
+    const now = this.now();
+    const id = newId('group', this.deps.rng, now, (x) => this.groups.has(x));
+    this.groups.set(id, {
+      id,
+      name: `liveness-${isoSeconds(now)}`,
+      description: '',
+      groupType: 'LivenessFace',
+      projectName,
+      createTime: now,
+      updateTime: now,
+      deleted: false,
+    });
+    return id;
+  }
+
   // ---- lookups used by the task API ----
 
   /** The asset as the task API sees it: only when it exists, is Active and lives in `project`. */
@@ -346,7 +366,7 @@ export class AssetLibrary {
       asset.outcome = { status: 'Failed', code: result.code, message: result.message, at: this.now() };
       return;
     }
-    const check = checkMedia(asset.assetType, result.bytes);
+    const check = await checkMedia(asset.assetType, result.bytes);
     if (!check.ok) {
       asset.outcome = { status: 'Failed', code: check.code, message: check.message, at: this.now() };
       return;

@@ -1,10 +1,14 @@
 /**
  * The checks upstream runs on a CreateAsset file, with the failure codes integrators have seen
  * (UPSTREAM.md §1). Images: format by magic bytes and dimensions from the header (image-size), the same
- * way our ingest step inspects them; no pixel decoding. Video/audio: container magic, size, and the
- * duration when the header states it (MP4 `mvhd`, WAV byte rate).
+ * way our ingest step inspects them; no pixel decoding. Video and audio are checked with code independent
+ * of our ingest's hand parser, as upstream would: the whole downloaded file through GPAC's mp4box (MP4/MOV:
+ * duration, frame size, frame rate from the sample count, tracks) and music-metadata (WAV/MP3, with a full
+ * frame scan for the duration), against the newer published limits, failing with the vendor's codes.
  */
 import { imageSize } from 'image-size';
+import * as MP4Box from 'mp4box';
+import { parseBuffer } from 'music-metadata';
 import type { AssetType } from '../../../functions/core/volcengine/types';
 
 export type CheckResult =
@@ -36,8 +40,24 @@ export const IMAGE_RULES = {
   maxBytes: 30 * 1024 * 1024 - 1,
 };
 
-export const VIDEO_RULES = { maxBytes: 50 * 1024 * 1024, minSeconds: 2, maxSeconds: 15 };
-export const AUDIO_RULES = { maxBytes: 15 * 1024 * 1024, minSeconds: 2, maxSeconds: 15 };
+/**
+ * The newer published video/audio limits (UPSTREAM.md §1: 2–30 s, ≤ 200 MB, 24–60 fps, 407,696–8,295,044
+ * pixels, sides 300–6000, aspect 0.4–2.5; audio 2–30 s, ≤ 15 MB).
+ */
+export const VIDEO_RULES = {
+  maxBytes: 200 * 1024 * 1024,
+  minSeconds: 2,
+  maxSeconds: 30,
+  minFps: 24,
+  maxFps: 60,
+  minPixels: 407_696,
+  maxPixels: 8_295_044,
+  minSide: 300,
+  maxSide: 6000,
+  minAspect: 0.4,
+  maxAspect: 2.5,
+};
+export const AUDIO_RULES = { maxBytes: 15 * 1024 * 1024, minSeconds: 2, maxSeconds: 30 };
 
 export function maxBytesFor(type: AssetType): number {
   return type === 'Image'
@@ -101,43 +121,52 @@ export function checkImage(b: Uint8Array): CheckResult {
   return { ok: true, format: img.type, width, height };
 }
 
-/** Seconds from the first `mvhd` box found in the file, when the header is there. */
-export function mp4DurationSeconds(b: Uint8Array): number | undefined {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const at = buf.indexOf('mvhd', 0, 'latin1');
-  if (at < 4) return undefined;
-  const version = buf[at + 4];
-  const base = at + 8; // after type, version and flags
-  if (version === 1) {
-    if (base + 28 > buf.length) return undefined;
-    const timescale = buf.readUInt32BE(base + 16);
-    const duration = Number(buf.readBigUInt64BE(base + 20));
-    return timescale > 0 ? duration / timescale : undefined;
+/** Video facts as GPAC's mp4box sees the whole file (no moov, or a broken one: undefined). */
+function movieFacts(
+  b: Uint8Array,
+): { seconds: number; video?: { width: number; height: number; fps: number }; audio: boolean } | undefined {
+  const file = MP4Box.createFile();
+  let info: MP4Box.Movie | undefined;
+  file.onReady = (i) => {
+    info = i;
+  };
+  const copy = new Uint8Array(b).buffer as ArrayBuffer & { fileStart: number };
+  copy.fileStart = 0;
+  try {
+    file.appendBuffer(copy as unknown as MP4Box.MP4BoxBuffer);
+    file.flush();
+  } catch {
+    return undefined;
   }
-  if (base + 16 > buf.length) return undefined;
-  const timescale = buf.readUInt32BE(base + 8);
-  const duration = buf.readUInt32BE(base + 12);
-  return timescale > 0 ? duration / timescale : undefined;
+  if (!info || info.timescale === 0) return undefined;
+  const v = info.videoTracks[0];
+  return {
+    seconds: info.duration / info.timescale,
+    ...(v && v.samples_duration > 0
+      ? {
+          video: {
+            width: v.video?.width ?? v.track_width,
+            height: v.video?.height ?? v.track_height,
+            fps: (v.nb_samples * v.timescale) / v.samples_duration,
+          },
+        }
+      : {}),
+    audio: info.audioTracks.length > 0,
+  };
 }
 
-/** Seconds of a PCM WAV from its byte rate and `data` chunk size. */
-export function wavDurationSeconds(b: Uint8Array): number | undefined {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const fmt = buf.indexOf('fmt ', 12, 'latin1');
-  const data = buf.indexOf('data', 12, 'latin1');
-  if (fmt < 0 || data < 0 || fmt + 20 > buf.length || data + 8 > buf.length) return undefined;
-  const byteRate = buf.readUInt32LE(fmt + 16);
-  return byteRate > 0 ? buf.readUInt32LE(data + 4) / byteRate : undefined;
-}
-
-function checkDuration(type: 'Video' | 'Audio', seconds: number | undefined): CheckResult | undefined {
-  if (seconds === undefined) return undefined;
+function checkDuration(type: 'Video' | 'Audio', seconds: number): CheckResult | undefined {
   const rules = type === 'Video' ? VIDEO_RULES : AUDIO_RULES;
-  // Codes not published; named like the image ones.
   if (seconds < rules.minSeconds)
-    return fail('DurationTooShort', `${type} lasts ${seconds.toFixed(2)} s (< 2 s).`);
+    return fail(
+      'DurationTooShort',
+      `The ${type.toLowerCase()} duration ${seconds.toFixed(2)}s is below ${rules.minSeconds}s.`,
+    );
   if (seconds > rules.maxSeconds)
-    return fail('DurationTooLong', `${type} lasts ${seconds.toFixed(2)} s (> 15 s).`);
+    return fail(
+      'DurationTooLong',
+      `The ${type.toLowerCase()} duration ${seconds.toFixed(2)}s exceeds ${rules.maxSeconds}s.`,
+    );
   return undefined;
 }
 
@@ -149,21 +178,66 @@ export function checkVideo(b: Uint8Array): CheckResult {
   if (container === 'wav' || container === 'mp3')
     return fail('TypeMismatch', 'The file is audio, not a Video.');
   if (container !== 'video') return fail('FormatUndetectable', 'The video format could not be detected.');
-  const durationSeconds = mp4DurationSeconds(b);
-  return checkDuration('Video', durationSeconds) ?? { ok: true, format: 'mp4', durationSeconds };
+  const movie = movieFacts(b);
+  if (!movie) return fail('FormatUndetectable', 'The video container could not be parsed.');
+  if (!movie.video) return fail('TypeMismatch', 'The file has no video stream, so it is not a Video.');
+  const r = VIDEO_RULES;
+  const { width, height, fps } = movie.video;
+  const tooShortOrLong = checkDuration('Video', movie.seconds);
+  if (tooShortOrLong) return tooShortOrLong;
+  if (fps < r.minFps)
+    return fail('FpsTooLow', `The video frame rate ${fps.toFixed(2)} is below ${r.minFps}.`);
+  if (fps > r.maxFps)
+    return fail('FpsTooHigh', `The video frame rate ${fps.toFixed(2)} exceeds ${r.maxFps}.`);
+  const pixels = width * height;
+  if (pixels < r.minPixels)
+    return fail('PixelCountTooSmall', `The video has ${pixels} pixels per frame, below ${r.minPixels}.`);
+  if (pixels > r.maxPixels)
+    return fail('PixelCountTooLarge', `The video has ${pixels} pixels per frame, above ${r.maxPixels}.`);
+  if (width < r.minSide) return fail('WidthTooSmall', `Video width ${width}px is below ${r.minSide}px.`);
+  if (height < r.minSide) return fail('HeightTooSmall', `Video height ${height}px is below ${r.minSide}px.`);
+  if (width > r.maxSide) return fail('WidthTooLarge', `Video width ${width}px is above ${r.maxSide}px.`);
+  if (height > r.maxSide) return fail('HeightTooLarge', `Video height ${height}px is above ${r.maxSide}px.`);
+  const aspect = width / height;
+  if (aspect < r.minAspect)
+    return fail('AspectRatioTooSmall', `Aspect ratio ${aspect.toFixed(3)} is below ${r.minAspect}.`);
+  if (aspect > r.maxAspect)
+    return fail('AspectRatioTooLarge', `Aspect ratio ${aspect.toFixed(3)} is above ${r.maxAspect}.`);
+  return { ok: true, format: 'mp4', width, height, durationSeconds: movie.seconds };
 }
 
-export function checkAudio(b: Uint8Array): CheckResult {
+export async function checkAudio(b: Uint8Array): Promise<CheckResult> {
   if (b.length > AUDIO_RULES.maxBytes) return tooLarge('Audio');
   const container = sniffContainer(b);
   if (container === 'video') return fail('TypeMismatch', 'The file is a video, not Audio.');
   if (container === 'image-heif' || (container === undefined && typeof detectImage(b) === 'object'))
     return fail('TypeMismatch', 'The file is an image, not Audio.');
   if (container === undefined) return fail('FormatUndetectable', 'The audio format could not be detected.');
-  const durationSeconds = container === 'wav' ? wavDurationSeconds(b) : undefined;
-  return checkDuration('Audio', durationSeconds) ?? { ok: true, format: container, durationSeconds };
+  let format: { container?: string; codec?: string; duration?: number };
+  try {
+    ({ format } = await parseBuffer(b, undefined, { duration: true }));
+  } catch {
+    return fail('FormatUndetectable', 'The audio stream could not be parsed.');
+  }
+  const isWav = format.container === 'WAVE';
+  const isMp3 = format.container === 'MPEG' && /Layer 3/.test(format.codec ?? '');
+  if (!isWav && !isMp3)
+    return fail(
+      'FormatUnsupported',
+      `Audio format ${format.codec ?? format.container ?? 'unknown'} is not supported.`,
+    );
+  if (format.duration === undefined)
+    return fail('FormatUndetectable', 'The audio duration could not be read.');
+  return (
+    checkDuration('Audio', format.duration) ?? {
+      ok: true,
+      format: isWav ? 'wav' : 'mp3',
+      durationSeconds: format.duration,
+    }
+  );
 }
 
-export function checkMedia(type: AssetType, b: Uint8Array): CheckResult {
+/** Images and videos are judged synchronously; audio through music-metadata's async parser. */
+export async function checkMedia(type: AssetType, b: Uint8Array): Promise<CheckResult> {
   return type === 'Image' ? checkImage(b) : type === 'Video' ? checkVideo(b) : checkAudio(b);
 }

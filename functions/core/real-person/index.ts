@@ -1,0 +1,4 @@
+export * from './flow';
+export * from './page';
+export * from './sessions';
+export * from './state';
