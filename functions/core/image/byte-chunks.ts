@@ -32,3 +32,27 @@ export class ByteChunks {
     return first ? first.bytes.length : 0;
   }
 }
+
+/**
+ * A range reader that keeps what it read: the chunks for the header walkers, and the reads and byte
+ * count that every inspection reports (images and media alike).
+ */
+export class RecordedReads {
+  readonly chunks = new ByteChunks();
+  readonly reads: ByteRange[] = [];
+  bytesRead = 0;
+
+  constructor(private readonly read: (offset: number, length: number) => Promise<Uint8Array>) {}
+
+  async fetch(range: ByteRange): Promise<void> {
+    const bytes = await this.read(range.offset, range.length);
+    this.reads.push({ offset: range.offset, length: bytes.length });
+    this.bytesRead += bytes.length;
+    this.chunks.add(range.offset, bytes);
+  }
+
+  /** The bytes from 0 read without a gap, at most `max`. */
+  head(max: number): Uint8Array {
+    return this.chunks.get(0, Math.min(max, this.chunks.contiguousPrefix)) ?? new Uint8Array();
+  }
+}

@@ -4,7 +4,7 @@
  * dimensions, then the upstream rules. Storage is abstracted as a range reader so this stays free of AWS.
  */
 import { imageSize } from 'image-size';
-import { ByteChunks, type ByteRange } from './byte-chunks';
+import { RecordedReads, type ByteRange } from './byte-chunks';
 import { formatLabel, type ImageFormat } from './formats';
 import { planHeader } from './header-plan';
 import { IMAGE_RULES, judgeDimensions, judgeSize, reject, type ImageRules, type Verdict } from './rules';
@@ -51,29 +51,23 @@ export async function inspectImage(
 ): Promise<Inspection> {
   const rules = options.rules ?? IMAGE_RULES;
   const opts = { ...INSPECT_DEFAULTS, ...options };
-  const reads: ByteRange[] = [];
-  let bytesRead = 0;
+  const recorded = new RecordedReads(read);
+  const { chunks, reads } = recorded;
   const done = (verdict: Verdict, extra: Partial<Inspection> = {}): Inspection => ({
     size,
     ...extra,
     verdict,
-    bytesRead,
+    bytesRead: recorded.bytesRead,
     reads,
   });
 
   const sizeVerdict = judgeSize(size, rules);
   if (!sizeVerdict.ok) return done(sizeVerdict);
 
-  const chunks = new ByteChunks();
-  const fetchRange = async (range: ByteRange) => {
-    const bytes = await read(range.offset, range.length);
-    reads.push({ offset: range.offset, length: bytes.length });
-    bytesRead += bytes.length;
-    chunks.add(range.offset, bytes);
-  };
+  const fetchRange = (range: ByteRange) => recorded.fetch(range);
 
   await fetchRange({ offset: 0, length: Math.min(size, opts.headBytes) });
-  const head = chunks.get(0, Math.min(size, chunks.contiguousPrefix)) ?? new Uint8Array();
+  const head = recorded.head(size);
   const kind = sniff(head);
   if (kind.kind === 'foreign')
     return done(reject('FormatUnsupported', `the file is ${kind.label}, not an accepted image format`));

@@ -5,7 +5,7 @@
  * box of an MP4 that keeps it after `mdat`, or the first MP3 frame after a large ID3 tag. Reads are
  * capped (`maxReads`) for files whose layout is unusual (many top-level boxes past the head).
  */
-import { ByteChunks, type ByteRange } from '../image/byte-chunks';
+import { RecordedReads, type ByteRange } from '../image/byte-chunks';
 import type { RangeReader } from '../image/inspect';
 import { planMp3, planWav, type AudioFacts, type AudioPlan } from './audio-headers';
 import { planMovie, type MovieFacts, type MoviePlan } from './iso-bmff';
@@ -103,29 +103,23 @@ export async function inspectMedia(
 ): Promise<MediaInspection> {
   const rules = options.rules ?? MEDIA_RULES;
   const opts = { ...MEDIA_INSPECT_DEFAULTS, ...options };
-  const reads: ByteRange[] = [];
-  let bytesRead = 0;
+  const recorded = new RecordedReads(read);
+  const { chunks, reads } = recorded;
   const done = (verdict: MediaVerdict, extra: Partial<MediaInspection> = {}): MediaInspection => ({
     kind,
     size,
     ...extra,
     verdict,
-    bytesRead,
+    bytesRead: recorded.bytesRead,
     reads,
   });
 
   const sizeVerdict = judgeMediaSize(size, kind, rules);
   if (!sizeVerdict.ok) return done(sizeVerdict);
 
-  const chunks = new ByteChunks();
-  const fetchRange = async (range: ByteRange) => {
-    const bytes = await read(range.offset, range.length);
-    reads.push({ offset: range.offset, length: bytes.length });
-    bytesRead += bytes.length;
-    chunks.add(range.offset, bytes);
-  };
+  const fetchRange = (range: ByteRange) => recorded.fetch(range);
   await fetchRange({ offset: 0, length: Math.min(size, opts.headBytes) });
-  const head = chunks.get(0, Math.min(size, chunks.contiguousPrefix)) ?? new Uint8Array();
+  const head = recorded.head(size);
   const effectiveSize = head.length < Math.min(size, opts.headBytes) ? head.length : size;
 
   const sniffed = sniffMedia(head);
