@@ -65,7 +65,13 @@ export async function run(): Promise<Record<string, unknown>> {
   const inProcess: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const stack = await startLocalStack({ port: 0, env: {}, upstream: 'sim', credentials: DEV });
+    const stack = await startLocalStack({
+      port: 0,
+      env: {},
+      upstream: 'sim',
+      credentials: DEV,
+      simulator: { tier: 'basic' },
+    });
     inProcess.push(performance.now() - t0);
     await stack.close();
   }

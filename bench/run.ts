@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark, each in a fresh child process (memory and timing figures must
  * not inherit another benchmark's heap, JIT or open handles), and writes BENCHMARKS.md with the machine
- * and settings. Options: `--only a,b` (ids below) and `--out <file>` (default BENCHMARKS.md).
+ * and settings. Options: `--only a,b` (ids below; bare ids work too: `npm run bench -- real-limits`) and
+ * `--out <file>` (default BENCHMARKS.md). A run of only some benchmarks into BENCHMARKS.md replaces just
+ * their sections and rows there and keeps the others (see bench/lib/merge.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join, relative } from 'node:path';
 import { FIX_LOG } from './lib/fixes';
 import { describeMachine } from './lib/machine';
 import { label, renderRecord, table, type Cell } from './lib/markdown';
+import { mergeBenchmarks } from './lib/merge';
 import { REPO_ROOT } from './lib/paths';
 
 interface Benchmark {
@@ -42,6 +45,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     module: 'bench/status-reads.ts',
     title: 'Status reads: per second, and Step Functions calls per read',
     timeoutMs: 3 * 60_000,
+  },
+  {
+    id: 'real-limits',
+    module: 'bench/real-limits.ts',
+    title: 'Real limits: upload bursts against the per-minute CreateAsset quota of each tier',
+    timeoutMs: 8 * 60_000,
   },
 ];
 
@@ -191,13 +200,22 @@ function render(
     .trimEnd()}\n`;
 }
 
+const DEFAULT_OUT = join(REPO_ROOT, 'BENCHMARKS.md');
+
 function parseArgs(argv: string[]): { only?: string[]; out: string } {
   let only: string[] | undefined;
-  let out = join(REPO_ROOT, 'BENCHMARKS.md');
+  let out = DEFAULT_OUT;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
-    else if (argv[i] === '--out') out = argv[++i] ?? out;
+    const arg = argv[i] ?? '';
+    if (arg === '--only') only = [...(only ?? []), ...(argv[++i] ?? '').split(',').filter(Boolean)];
+    else if (arg === '--out') out = argv[++i] ?? out;
+    else if (!arg.startsWith('--')) only = [...(only ?? []), ...arg.split(',').filter(Boolean)];
   }
+  const unknown = (only ?? []).filter((id) => !BENCHMARKS.some((b) => b.id === id));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`,
+    );
   return { only, out };
 }
 
@@ -219,7 +237,20 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  writeFileSync(out, render(outcomes, startedAt, performance.now() - t0, machine));
+  const rendered = render(outcomes, startedAt, performance.now() - t0, machine);
+  const partial = only !== undefined && out === DEFAULT_OUT && existsSync(out);
+  writeFileSync(
+    out,
+    partial
+      ? mergeBenchmarks(
+          readFileSync(out, 'utf8'),
+          rendered,
+          selected.map((b) => b.id),
+          BENCHMARKS.map((b) => b.id),
+          startedAt,
+        )
+      : rendered,
+  );
   console.error(
     `[bench] wrote ${relative(process.cwd(), out)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
   );

@@ -100,6 +100,9 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
     timeScale: 0.0001,
     taskQueuedMs: 0,
     taskRunningMs: 0,
+    // One task at a time; the tier and account only need to be named.
+    tier: 'basic',
+    taskAccount: 'personal',
   });
   const s3 = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
   const secrets = await startSecretsEndpoint({

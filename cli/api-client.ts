@@ -101,8 +101,8 @@ export class ApiClient {
   getGroup(groupId: string): Promise<Group> {
     return this.call('GET', `/groups/${seg(groupId)}`);
   }
-  deleteGroup(groupId: string): Promise<void> {
-    return this.call('DELETE', `/groups/${seg(groupId)}`);
+  deleteGroup(groupId: string, opts: { force?: boolean } = {}): Promise<void> {
+    return this.call('DELETE', `/groups/${seg(groupId)}`, opts.force ? { query: { force: 'true' } } : {});
   }
 
   // ----- uploads -----

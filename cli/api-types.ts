@@ -42,9 +42,15 @@ export interface UploadTicket {
 }
 
 export type UploadState =
-  'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired';
+  'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired' | 'deleted';
 
-export const TERMINAL_UPLOAD_STATES: readonly string[] = ['active', 'rejected', 'failed', 'expired'];
+export const TERMINAL_UPLOAD_STATES: readonly string[] = [
+  'active',
+  'rejected',
+  'failed',
+  'expired',
+  'deleted',
+];
 
 export interface UploadStatus {
   uploadId: string;
@@ -53,6 +59,8 @@ export interface UploadStatus {
   assetId?: string;
   assetUri?: string;
   error?: ApiErrorBody;
+  /** Another file was posted over the upload after its ingest started, and was quarantined. */
+  replaced?: { at: string; message: string };
 }
 
 export interface AssetView {

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApiCallError } from './api-client';
 import { registerAssets } from './commands/assets';
+import { registerConsole } from './commands/console';
 import { registerGroups } from './commands/groups';
 import { registerUploads } from './commands/uploads';
 import { registerVideos } from './commands/videos';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUploads(program, ctx);
   registerAssets(program, ctx);
   registerVideos(program, ctx);
+  registerConsole(program, ctx);
   return program;
 }
 

@@ -20,7 +20,8 @@ import type { Access } from './routes';
 import type { StepAccess } from './workflows';
 
 /** Capabilities of the functions outside the two tables (upload trigger, cleanup). */
-export type InternalAccess = 'ingest:start' | 'ingest:list' | 'video:list-describe';
+export type InternalAccess =
+  'ingest:start' | 'ingest:list' | 'ingest:status' | 'video:list-describe' | 'bucket:quarantine-replacement';
 export type Capability = Access | StepAccess | InternalAccess;
 
 export interface GrantTargets {
@@ -88,13 +89,26 @@ function allowListing(fn: Grantee, t: GrantTargets): void {
 }
 
 function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
-  const { incoming, quarantine, videos } = PREFIX;
+  const { incoming, validated, quarantine, videos, idempotency } = PREFIX;
   switch (cap) {
     case 'bucket:presign-upload':
       allow(fn, ['s3:PutObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
       return true;
     case 'bucket:read-videos':
       allow(fn, ['s3:GetObject'], [objects(t, videos)], OBJECT_REASON(videos));
+      return true;
+    case 'bucket:idempotency':
+      allow(
+        fn,
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        [objects(t, idempotency)],
+        OBJECT_REASON(idempotency),
+      );
+      allowListing(fn, t);
+      return true;
+    case 'bucket:read-replaced':
+      allow(fn, ['s3:GetObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
+      allowListing(fn, t);
       return true;
     case 'bucket:read-incoming':
       allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
@@ -106,8 +120,19 @@ function grantBucket(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
       allow(fn, ['s3:PutObject', 's3:GetObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
       allowListing(fn, t);
       return true;
-    case 'bucket:presign-incoming':
-      allow(fn, ['s3:GetObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+    case 'bucket:pin-validated':
+      // CopyObject reads the source (GetObject under incoming/, from bucket:read-incoming) and writes here.
+      allow(fn, ['s3:PutObject'], [objects(t, validated)], OBJECT_REASON(validated));
+      return true;
+    case 'bucket:presign-validated':
+      allow(fn, ['s3:GetObject'], [objects(t, validated)], OBJECT_REASON(validated));
+      return true;
+    case 'bucket:quarantine-replacement':
+      // The trigger compares a later object with the pinned copy (HeadObject) and moves it away.
+      allow(fn, ['s3:GetObject'], [objects(t, validated)], OBJECT_REASON(validated));
+      allow(fn, ['s3:GetObject', 's3:DeleteObject'], [objects(t, incoming)], OBJECT_REASON(incoming));
+      allow(fn, ['s3:PutObject'], [objects(t, quarantine)], OBJECT_REASON(quarantine));
+      allowListing(fn, t);
       return true;
     case 'bucket:write-videos':
       // s3:GetObject covers the HeadObject that makes a re-run of the save step skip a finished upload.
@@ -157,6 +182,9 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'ingest:start':
       onMachine(ingest(), ['states:StartExecution']);
       break;
+    case 'ingest:status':
+      onExecutions(ingest(), ['states:DescribeExecution']);
+      break;
     case 'ingest:list':
       onMachine(ingest(), ['states:ListExecutions']);
       onExecutions(ingest(), ['states:DescribeExecution']);
@@ -173,9 +201,13 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
       break;
     case 'bucket:presign-upload':
     case 'bucket:read-videos':
+    case 'bucket:read-replaced':
+    case 'bucket:idempotency':
     case 'bucket:read-incoming':
     case 'bucket:quarantine':
-    case 'bucket:presign-incoming':
+    case 'bucket:pin-validated':
+    case 'bucket:presign-validated':
+    case 'bucket:quarantine-replacement':
     case 'bucket:write-videos':
     case 'records:read':
     case 'records:write':

@@ -81,6 +81,11 @@ function operation(r: Route, s: RouteSchemas): Json {
     if (code === '404' && pathNames.length === 0 && r.method !== 'POST') continue;
     responses[code] = { $ref: `#/components/responses/${e.ref}` };
   }
+  for (const e of r.errors ?? [])
+    responses[String(e.status)] = {
+      description: `${e.code}: ${e.description}`,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
   if (parameters.length > 0) op.parameters = parameters;
   if (s.body)

@@ -19,6 +19,8 @@ export type Access =
   | 'bucket:read-videos' // signs presigned GETs under videos/
   | 'records:read' // GetItem / Query on the state table and its indexes
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
+  | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
+  | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
@@ -35,6 +37,8 @@ export interface Route {
   access: Access[];
   /** Success status when not the method's usual one (GET 200, POST 201, DELETE 204); used by OpenAPI. */
   status?: number;
+  /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
+  errors?: { status: number; code: string; description: string }[];
 }
 
 export const routes: readonly Route[] = [
@@ -44,7 +48,7 @@ export const routes: readonly Route[] = [
     path: '/groups',
     handler: 'functions/api/create-group.ts',
     summary: 'Create an asset group (one virtual character)',
-    access: ['upstream'],
+    access: ['upstream', 'bucket:idempotency'],
   },
   {
     name: 'listGroups',
@@ -69,6 +73,14 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/delete-group.ts',
     summary: 'Delete an asset group and its assets',
     access: ['upstream'],
+    errors: [
+      {
+        status: 409,
+        code: 'UnmanagedGroup',
+        description:
+          'The group was not created by this stack, or is a LivenessFace group: repeat with ?force=true',
+      },
+    ],
   },
   {
     name: 'createUpload',
@@ -84,7 +96,7 @@ export const routes: readonly Route[] = [
     path: '/groups/{groupId}/uploads/{uploadId}',
     handler: 'functions/api/get-upload.ts',
     summary: 'Status of one upload and its asset',
-    access: ['records:read'],
+    access: ['records:read', 'upstream', 'bucket:read-replaced'],
   },
   {
     name: 'listGroupAssets',

@@ -8,7 +8,8 @@ export type StepAccess =
   | 'upstream' // credentials secret + Volcengine/Ark calls
   | 'bucket:read-incoming' // HeadObject/GetObject under incoming/
   | 'bucket:quarantine' // move incoming/ objects to quarantine/ (copy + delete)
-  | 'bucket:presign-incoming' // presigned GET of incoming/ objects for CreateAsset
+  | 'bucket:pin-validated' // copy a checked incoming/ object to validated/ (PutObject there)
+  | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
   | 'records:write'; // the step's transition in the state table
 
@@ -45,7 +46,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'ValidateImageFunctionArn',
         handler: 'functions/steps/ingest/validate-image.ts',
-        access: ['bucket:read-incoming'],
+        access: ['bucket:read-incoming', 'bucket:pin-validated'],
         timeoutSeconds: 30,
       },
       {
@@ -58,7 +59,7 @@ export const workflows: readonly WorkflowDef[] = [
         // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
         substitution: 'CreateAssetFunctionArn',
         handler: 'functions/steps/ingest/create-asset.ts',
-        access: ['upstream', 'bucket:presign-incoming', 'records:write'],
+        access: ['upstream', 'bucket:presign-validated', 'records:write'],
         timeoutSeconds: 30,
       },
       {

@@ -17,7 +17,7 @@
  * SEEDANCE_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
  * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -25,10 +25,12 @@ import { loadConfig } from '../functions/core/config';
 import { resetAwsClients } from '../functions/shared/lazy-client';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
+import { createSigner } from '../cli/signing';
 import { devCredentialsFromEnv } from './api/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
 import { startLocalDynamo } from './dynamodb/server';
+import { CONSOLE_PATH, createConsoleHandler } from './console/server';
 import { startLocalS3 } from './s3/server';
 import { s3Trigger } from './s3/trigger';
 import { startSecretsEndpoint } from './secrets/server';
@@ -43,7 +45,13 @@ import {
   type LocalStateMachine,
 } from './sfn/runner';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn/server';
-import { SIM_DEFAULT_CREDENTIALS, startSimulator, type SimOptions, type Simulator } from './upstream-sim';
+import {
+  SIM_DEFAULT_CREDENTIALS,
+  SIM_TIERS,
+  startSimulator,
+  type SimOptions,
+  type Simulator,
+} from './upstream-sim';
 
 export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_TABLE = 'seedance-local-records';
@@ -56,6 +64,7 @@ const HANDLER_CREDENTIALS = {
 const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
 const CLEANUP = 'functions/scheduled/cleanup.ts';
 const UPLOAD_PREFIX = 'incoming/';
+const SHUTDOWN_LIMIT_MS = 15_000;
 
 export interface LocalStackOptions {
   /** API port (default PORT or 3000; 0 = any free port). */
@@ -77,8 +86,14 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** The browser console, served by the API server; it signs its calls with the dev credentials. */
+  consoleUrl: string;
   credentials: DevCredentials;
+  /** True when the credentials came from LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY (the banner masks them). */
+  credentialsFromEnv: boolean;
   s3Url: string;
+  /** The local S3's temporary data folder (every uploaded file), removed on close. */
+  s3DataDirectory?: string;
   sfnUrl: string;
   dynamodbUrl: string;
   table: string;
@@ -132,6 +147,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const credentials = opts.credentials ?? devCredentialsFromEnv(env);
   const port = opts.port ?? portOf(env.PORT, 3000);
   const cleanupSeconds = opts.cleanupIntervalSeconds ?? Number(env.LOCAL_CLEANUP_INTERVAL_SECONDS ?? 3600);
+  // A new account is basic (3 CreateAsset per minute); checked before anything starts.
+  const simTier = (env.SIM_TIER?.trim() || 'basic') as NonNullable<SimOptions['tier']>;
+  if (!SIM_TIERS.includes(simTier))
+    throw new Error(`SIM_TIER must be one of ${SIM_TIERS.join(', ')}, got ${simTier}`);
 
   const realCreds = {
     accessKeyId: env.VOLC_ACCESS_KEY_ID?.trim(),
@@ -168,7 +187,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     const [simulator, s3, dynamo] = await Promise.all([
       mode === 'sim'
-        ? startSimulator({ quiet: true, ...opts.simulator, timeScale })
+        ? startSimulator({
+            quiet: true,
+            tier: simTier,
+            ...opts.simulator,
+            timeScale,
+          })
         : Promise.resolve(undefined),
       startLocalS3({
         buckets: [LOCAL_BUCKET],
@@ -244,14 +268,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       resetAwsClients();
     };
 
+    let apiUrl = '';
+    const consoleHandler = createConsoleHandler({
+      mode: 'local',
+      apiUrl: () => apiUrl,
+      defaultModel: config.seedanceModel,
+      signer: createSigner({ credentials, region: 'us-east-1' }),
+    });
     const api = await startLocalApi({
       credentials,
       host,
       port,
       routes,
+      extraHandler: consoleHandler,
       log: (e) => log(`${String(e.method)} ${String(e.path)} → ${String(e.status)} (${String(e.ms)} ms)`),
     });
     started.push(api);
+    apiUrl = api.url;
 
     if (cleanupSeconds > 0) {
       let running = false; // a slow run is not stacked on by the next tick, as with a Lambda concurrency of 1
@@ -270,8 +303,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     let closing: Promise<void> | undefined;
     return {
       apiUrl: api.url,
+      consoleUrl: `${api.url}${CONSOLE_PATH}/`,
       credentials,
+      credentialsFromEnv: !opts.credentials && Boolean(env.LOCAL_ACCESS_KEY_ID?.trim()),
       s3Url: s3.url,
+      ...(s3.ownDirectory ? { s3DataDirectory: s3.ownDirectory } : {}),
       sfnUrl: sfn.url,
       dynamodbUrl: dynamo.url,
       table: LOCAL_TABLE,
@@ -288,19 +324,44 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   }
 }
 
-function banner(stack: LocalStack, timeScale: string, ms: number): string {
+/** `wJal…EKEY`-style: enough to tell which credential it is, not enough to use it. */
+export function mask(value: string): string {
+  if (value.length <= 8) return '*'.repeat(value.length);
+  return `${value.slice(0, 4)}${'*'.repeat(Math.min(value.length - 8, 12))}${value.slice(-4)}`;
+}
+
+/**
+ * The start banner. Credentials from the environment are the user's own (maybe reused elsewhere) and
+ * a terminal or CI log may be shared, so they are masked; the built-in dev pair is printed in full,
+ * since the user needs it to sign requests and it opens nothing but this loopback stack.
+ */
+export function banner(stack: LocalStack, timeScale: string, ms: number): string {
+  const { accessKeyId, secretAccessKey } = stack.credentials;
+  const shown = stack.credentialsFromEnv
+    ? {
+        id: mask(accessKeyId),
+        secret: `${mask(secretAccessKey)}   (from LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY, masked)`,
+      }
+    : {
+        id: accessKeyId,
+        secret: `${secretAccessKey}   (local dev credentials; SigV4 service execute-api, region us-east-1)`,
+      };
+  const user = stack.credentialsFromEnv
+    ? '"$LOCAL_ACCESS_KEY_ID:$LOCAL_SECRET_ACCESS_KEY"'
+    : `"${accessKeyId}:${secretAccessKey}"`;
   return [
     `seedance local stack ready in ${ms} ms`,
     `  API               ${stack.apiUrl}`,
-    `  access key ID     ${stack.credentials.accessKeyId}`,
-    `  secret access key ${stack.credentials.secretAccessKey}   (local dev credentials; SigV4 service execute-api, region us-east-1)`,
+    `  console           ${stack.consoleUrl}`,
+    `  access key ID     ${shown.id}`,
+    `  secret access key ${shown.secret}`,
     `  upstream          ${stack.upstream.mode === 'sim' ? `simulator at ${stack.simulator?.url ?? ''}` : `real: ${stack.upstream.volcEndpoint}, ${stack.upstream.seedanceApiBase}`}`,
-    `  S3                ${stack.s3Url} (bucket ${stack.bucket})`,
+    `  S3                ${stack.s3Url} (bucket ${stack.bucket}${stack.s3DataDirectory ? `, data in ${stack.s3DataDirectory}` : ''})`,
     `  Step Functions    ${stack.sfnUrl}`,
     `  DynamoDB          ${stack.dynamodbUrl} (table ${stack.table}, dynalite in memory)`,
     `  time scale        ${timeScale}`,
     '',
-    `  try: curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "${stack.credentials.accessKeyId}:${stack.credentials.secretAccessKey}" ${stack.apiUrl}/groups`,
+    `  try: curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user ${user} ${stack.apiUrl}/groups`,
     '  Ctrl-C stops everything.',
   ].join('\n');
 }
@@ -310,11 +371,24 @@ async function main(): Promise<void> {
   loadDotEnv();
   const stack = await startLocalStack({ log: (line) => console.log(line) });
   console.log(banner(stack, process.env.TIME_SCALE ?? '1', Math.round(performance.now() - t0)));
+  // Whatever ends the process, the uploaded files do not stay behind in the temp folder.
+  process.once('exit', () => {
+    if (stack.s3DataDirectory) rmSync(stack.s3DataDirectory, { recursive: true, force: true });
+  });
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    // A second signal (an impatient Ctrl-C, a supervisor's repeated SIGTERM) must not cut the cleanup
+    // short; a stuck close ends after SHUTDOWN_LIMIT_MS instead, still through the exit hook above.
+    if (stopping) {
+      console.log(`${signal}: still stopping (cleaning up)…`);
+      return;
+    }
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    setTimeout(() => {
+      console.log('shutdown is taking too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     stack.close().then(
       () => process.exit(0),
       () => process.exit(1),

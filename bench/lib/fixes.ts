@@ -56,4 +56,12 @@ export const FIX_LOG: readonly FixRecord[] = [
     files:
       'functions/shared/{s3,video-links,video-aws}.ts, functions/steps/{ingest,video}/runtime.ts and the steps that use S3',
   },
+  {
+    fix: 'Throttling classified by upstream code in both clients (AccountFlowLimitExceeded inside an HTTP 200 was Upstream.Rejected, so the upload failed at once); bare CodeN 100027 mapped too',
+    figure:
+      'real-limits (same simulator, old clients of 18176aa vs new): basic 10 uploads; advanced 150 uploads — active / failed; CreateAsset throttled / calls',
+    before: 'basic 3 / 7 (all 7 AccountFlowLimitExceeded), 12 / 15; advanced 121 / 29, 96 / 217',
+    after: 'basic 10 / 0, 152 / 162; advanced 150 / 0, 378 / 528',
+    files: 'functions/core/{errors,throttling}.ts, functions/core/volcengine/assets-client.ts',
+  },
 ];

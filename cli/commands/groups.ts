@@ -67,8 +67,9 @@ export function registerGroups(program: Command, ctx: CliContext): void {
   groups
     .command('delete <groupId>')
     .description('delete a group and all its assets')
-    .action(async (groupId: string, _o: unknown, cmd: Command) => {
-      await ctx.client(cmd).deleteGroup(groupId);
+    .option('--force', 'also delete a group this stack did not create (or a LivenessFace group)')
+    .action(async (groupId: string, o: { force?: boolean }, cmd: Command) => {
+      await ctx.client(cmd).deleteGroup(groupId, { force: o.force === true });
       ctx.result(cmd, { groupId, deleted: true }, () => `Deleted group ${groupId}`);
     });
 }

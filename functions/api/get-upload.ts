@@ -1,13 +1,65 @@
 /**
  * GET /groups/{groupId}/uploads/{uploadId}: the upload's record in the state table (written at every
  * transition of its ingest), never the Step Functions control plane. Another group's upload is a 404.
+ * Two facts the record cannot hold are looked up: whether a replacement posted over the upload was
+ * quarantined (one HeadObject), and, for an ingested upload, whether its asset still exists upstream —
+ * one GetAsset (100/s upstream, far above what status reads need); throttled or failing, the upload
+ * keeps reading `active` rather than failing the request.
  */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { loadConfig, type Config } from '../core/config';
+import { UpstreamError } from '../core/errors';
 import { uploadPathSchema } from '../core/api-schemas/uploads';
-import { uploadStatus } from '../core/uploads';
+import { extensionFor, replacedKeyFor, uploadKey, uploadStatus, type UploadFacts } from '../core/uploads';
 import { apiHandler } from '../shared/api';
+import { assetsClient } from '../shared/clients';
+import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
+import { s3Client } from '../shared/s3';
 
-export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema }, async (req) => ({
-  status: 200,
-  body: await uploadStatus(recordsFor(), req.path.groupId, req.path.uploadId),
-}));
+const errorName = (e: unknown) => (e instanceof Error ? e.name : 'unknown');
+
+function uploadFacts(config: Config): UploadFacts {
+  return {
+    /** When the upload trigger quarantined a replacement of this upload (see upload-created.ts). */
+    async replacedAt(r) {
+      const ext = r.contentType ? extensionFor(r.contentType) : undefined;
+      if (!config.bucketName || !ext) return undefined;
+      try {
+        const key = uploadKey({ groupId: r.groupId, uploadId: r.id, ext });
+        const head = await s3Client(config).send(
+          new HeadObjectCommand({ Bucket: config.bucketName, Key: replacedKeyFor(key) }),
+        );
+        return head.LastModified ?? new Date();
+      } catch (e) {
+        if (!(e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey')))
+          logger.warn('replacement check unavailable', { errorName: errorName(e) });
+        return undefined;
+      }
+    },
+    async assetGone(assetId) {
+      try {
+        await assetsClient(config).getAsset(assetId);
+        return false;
+      } catch (e) {
+        if (e instanceof UpstreamError && e.code.startsWith('NotFound')) return true;
+        logger.warn('asset check unavailable', { errorName: errorName(e) });
+        return false;
+      }
+    },
+  };
+}
+
+export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema }, async (req) => {
+  const config = loadConfig();
+  return {
+    status: 200,
+    body: await uploadStatus(
+      recordsFor(config),
+      req.path.groupId,
+      req.path.uploadId,
+      new Date(),
+      uploadFacts(config),
+    ),
+  };
+});

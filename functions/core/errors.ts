@@ -4,12 +4,17 @@
  * built here may ever carry a secret, token, signature or presigned URL.
  */
 
+import { knownAssetFailureHint } from './asset-failures';
+import { isThrottleCode, isThrottling, throttleHint } from './throttling';
+
 export type UpstreamService = 'volcengine' | 'ark';
 
 export interface UpstreamErrorInit {
   service: UpstreamService;
   /** Upstream code (`SignatureDoesNotMatch`, `InvalidParameter`, ...) or ours: `NetworkError`, `Timeout`, `MalformedResponse`. */
   code: string;
+  /** Volcengine's numeric code (`CodeN`), when it sent one. */
+  codeN?: number;
   /** HTTP status of the upstream answer; 0 when there was none (network, timeout). */
   status: number;
   message: string;
@@ -19,12 +24,6 @@ export interface UpstreamErrorInit {
   cause?: unknown;
 }
 
-const THROTTLING_CODES = new Set([
-  'FlowLimitExceeded',
-  'RateLimitExceeded',
-  'ServerOverloaded',
-  'Throttling',
-]);
 const TRANSIENT_CODES = new Set([
   'InternalError',
   'InternalServiceError',
@@ -35,18 +34,12 @@ const TRANSIENT_CODES = new Set([
   'MalformedResponse',
 ]);
 
+export { isThrottling };
+
 /** Throttling, 5xx, network and timeouts are worth retrying; everything else is the caller's to fix. */
 export function isRetryable(code: string, status: number): boolean {
-  if (status === 429 || status >= 500 || status === 0) return true;
-  const base = code.split('.')[0] ?? code;
-  return THROTTLING_CODES.has(base) || TRANSIENT_CODES.has(base) || code.startsWith('RateLimitExceeded');
-}
-
-/** True for the throttling family only (used to pick longer backoff). */
-export function isThrottling(code: string, status: number): boolean {
-  return (
-    status === 429 || THROTTLING_CODES.has(code.split('.')[0] ?? code) || code.startsWith('RateLimitExceeded')
-  );
+  if (isThrottling(code, status) || status >= 500 || status === 0) return true;
+  return TRANSIENT_CODES.has(code.split('.')[0] ?? code);
 }
 
 /** One-line hints for the causes the vendor's "Common errors" table lists. */
@@ -56,6 +49,7 @@ export function hintFor(
   status: number,
   message = '',
 ): string | undefined {
+  if (isThrottleCode(code)) return throttleHint(code, status);
   if (code === 'SignatureDoesNotMatch')
     return 'Use the SecretAccessKey as raw UTF-8 (never base64-decode it), check the clock, and check the canonical request.';
   if (code === 'InvalidTimestamp') return 'X-Date is too far from the server clock: sync this host with NTP.';
@@ -73,9 +67,11 @@ export function hintFor(
   if (service === 'ark' && code.startsWith('PUBLIC_')) return 'Rejected by upstream moderation (not billed).';
   if (service === 'ark' && (code === 'ModelNotOpen' || code.startsWith('InvalidEndpointOrModel')))
     return 'Check SEEDANCE_MODEL and that the model is activated for this token.';
+  // Video creation refuses flagged references with the same moderation codes as a failed asset.
+  if (service === 'ark' && /^Input\w+SensitiveContentDetected/.test(code)) return knownAssetFailureHint(code);
   if (service === 'ark' && code === 'QuotaExceeded')
     return 'The account quota is used up: wait for it to reset or raise it with the provider.';
-  return undefined;
+  return throttleHint(code, status);
 }
 
 /** Hint for a CreateAssetGroup that fails on an account that never made a group before. */
@@ -86,25 +82,26 @@ export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
   readonly service: UpstreamService;
   readonly code: string;
+  readonly codeN: number | undefined;
   readonly status: number;
   readonly requestId: string | undefined;
   readonly operation: string | undefined;
   readonly retryable: boolean;
+  /** Throttled by code (any HTTP status, 200 included) or by a 429: retry later, with a longer backoff. */
+  readonly throttled: boolean;
   readonly hint: string | undefined;
 
   constructor(init: UpstreamErrorInit & { hint?: string }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.service = init.service;
     this.code = init.code;
+    this.codeN = init.codeN;
     this.status = init.status;
     this.requestId = init.requestId;
     this.operation = init.operation;
+    this.throttled = isThrottling(init.code, init.status);
     this.retryable = isRetryable(init.code, init.status);
     this.hint = init.hint ?? hintFor(init.service, init.code, init.status, init.message);
-  }
-
-  get throttled(): boolean {
-    return isThrottling(this.code, this.status);
   }
 
   /** A plain object safe to log or to return from a Lambda step (no cause chain, no URLs). */
@@ -113,11 +110,13 @@ export class UpstreamError extends Error {
       name: this.name,
       service: this.service,
       code: this.code,
+      codeN: this.codeN,
       status: this.status,
       message: this.message,
       requestId: this.requestId,
       operation: this.operation,
       retryable: this.retryable,
+      throttled: this.throttled,
       hint: this.hint,
     };
   }
@@ -147,6 +146,11 @@ export const notFound = (what: string, id: string) =>
   new ApiError(404, 'NotFound', `${what} ${id} was not found`);
 export const conflict = (code: string, message: string, details?: unknown) =>
   new ApiError(409, code, message, details);
+/** DELETE /groups/{id} of a group this stack does not manage, without `?force=true`. */
+export const unmanagedGroup = (groupId: string, why: string) =>
+  conflict('UnmanagedGroup', `group ${groupId} ${why}; deleting it also deletes its assets`, {
+    hint: 'Repeat the request with ?force=true to delete it anyway.',
+  });
 
 /**
  * How an upstream failure reaches a REST caller: upstream 4xx that the caller caused keep their status

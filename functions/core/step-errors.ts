@@ -27,6 +27,7 @@ export const STEP_ERRORS = {
   imageRejected: 'ImageRejected',
   assetFailed: 'AssetFailed',
   uploadMissing: 'UploadMissing',
+  uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
   videoFailed: 'VideoFailed',
   videoExpired: 'VideoExpired',

@@ -41,8 +41,8 @@ export function cleanupPorts(config: Config, assets: AssetsClient, client: SFNCl
     (a): a is string => a !== undefined,
   );
   return {
-    listGroups: (q) => assets.listAssetGroups({ ...q, sortBy: 'CreateTime', sortOrder: 'Asc' }),
-    listAssets: (q) => assets.listAssets({ ...q, sortBy: 'CreateTime', sortOrder: 'Asc' }),
+    listGroups: (q) => assets.listAssetGroupsByCursor({ ...q, sortBy: 'CreateTime', sortOrder: 'Asc' }),
+    listAssets: (q) => assets.listAssetsByCursor({ ...q, sortBy: 'CreateTime', sortOrder: 'Asc' }),
     deleteGroup: (id) => assets.deleteAssetGroup(id),
     async *runningExecutionInputs() {
       for (const arn of machines)

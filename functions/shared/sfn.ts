@@ -3,7 +3,12 @@
  * control-plane reads the cleanup schedule makes. No request path reads Step Functions: statuses and
  * lists come from the state table (functions/shared/dynamodb.ts).
  */
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { required, type Config } from '../core/config';
 import { ApiError } from '../core/errors';
 import type { ExecutionStarter } from '../core/video';
@@ -44,6 +49,12 @@ export function executionStarter(stateMachineArn: string): ExecutionStarter {
       }
     },
   };
+}
+
+/** DescribeExecution: whether the named execution is still running (the upload trigger's one read). */
+export async function executionRunning(executionArn: string): Promise<boolean> {
+  const out = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+  return out.status === 'RUNNING';
 }
 
 /** The video state machine, for the API: a throttled start answers 503 with Retry-After. */

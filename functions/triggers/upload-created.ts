@@ -1,27 +1,91 @@
 /**
  * S3 ObjectCreated under incoming/ → one ingest execution per upload, named by the upload ID. A
- * duplicate event (S3 delivers at least once) hits ExecutionAlreadyExists, which is success here; an
+ * second event for an upload hits ExecutionAlreadyExists and is looked at, not just dropped: the same
+ * ETag as the pinned copy is S3's at-least-once delivery; another one is a re-post of the form with
+ * other bytes, which is moved to quarantine (the asset keeps the validated bytes) and logged. An
  * object whose key is not one of ours is logged and ignored. Any other failure is rethrown after the
  * whole batch, so Lambda's async retry re-delivers it and the names deduplicate what already started.
  */
+import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { loadConfig, required } from '../core/config';
-import { decodeEventKey, parseUploadKey, type IngestInput } from '../core/uploads';
+import { loadConfig, required, type Config } from '../core/config';
+import {
+  INGEST_ERRORS,
+  decodeEventKey,
+  executionArnFor,
+  judgeLaterObject,
+  parseUploadKey,
+  replacedKeyFor,
+  validatedKeyFor,
+  type IngestInput,
+} from '../core/uploads';
 import { uploadChange } from '../core/records';
 import { logger } from '../shared/logger';
 import { recordTransition } from '../shared/record-transition';
-import { executionStarter } from '../shared/sfn';
+import { s3Client } from '../shared/s3';
+import { executionRunning, executionStarter } from '../shared/sfn';
 
 export interface TriggerResult {
   started: number;
   duplicates: number;
+  /** Later objects with other bytes than the validated ones, moved to quarantine. */
+  replaced: number;
   ignored: number;
+}
+
+const status = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const isMissing = (e: unknown) =>
+  e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey' || status(e) === 404);
+const isChanged = (e: unknown) =>
+  e instanceof Error && (e.name === 'PreconditionFailed' || status(e) === 412);
+
+async function pinnedSourceETag(config: Config, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const head = await s3Client(config).send(
+      new HeadObjectCommand({ Bucket: bucket, Key: validatedKeyFor(key) }),
+    );
+    return head.Metadata?.['source-etag'] ?? head.ETag;
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Copy (only if it is still the object of this event), then delete; a re-run finds it gone. */
+async function quarantineReplacement(
+  config: Config,
+  bucket: string,
+  key: string,
+  etag: string,
+): Promise<string | undefined> {
+  const s3 = s3Client(config);
+  const to = replacedKeyFor(key);
+  try {
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: to,
+        CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+        CopySourceIfMatch: `"${etag}"`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/octet-stream',
+        Metadata: { 'rejection-code': INGEST_ERRORS.uploadReplaced, 'source-etag': etag },
+      }),
+    );
+  } catch (e) {
+    // Gone: moved by an earlier delivery. Changed: a newer object is there, and its own event follows.
+    if (isMissing(e) || isChanged(e)) return undefined;
+    throw e;
+  }
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  return to;
 }
 
 export async function handler(event: S3Event): Promise<TriggerResult> {
   const config = loadConfig();
-  const ingest = executionStarter(required(config.ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN'));
-  const result: TriggerResult = { started: 0, duplicates: 0, ignored: 0 };
+  const stateMachineArn = required(config.ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN');
+  const ingest = executionStarter(stateMachineArn);
+  const result: TriggerResult = { started: 0, duplicates: 0, replaced: 0, ignored: 0 };
   const failures: unknown[] = [];
   for (const record of event.Records ?? []) {
     const key = decodeEventKey(record.s3.object.key);
@@ -45,8 +109,18 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
     logger.setContext({ uploadId: upload.uploadId, groupId: upload.groupId });
     try {
       if ((await ingest.start(upload.uploadId, JSON.stringify(input))) === 'exists') {
-        logger.info('ingest already started (duplicate event)');
-        result.duplicates++;
+        try {
+          await lookAtLaterObject(
+            config,
+            executionArnFor(stateMachineArn, upload.uploadId),
+            input,
+            record.s3.object.eTag,
+            result,
+          );
+        } catch (e2) {
+          logger.error('could not check a later object of a started upload', { error: e2 });
+          failures.push(e2);
+        }
         continue;
       }
       logger.info('ingest started', { size: input.size });
@@ -60,4 +134,38 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
   logger.setContext({});
   if (failures.length > 0) throw failures[0];
   return result;
+}
+
+async function lookAtLaterObject(
+  config: Config,
+  executionArn: string,
+  input: IngestInput,
+  eventETag: string | undefined,
+  result: TriggerResult,
+): Promise<void> {
+  const pinned = await pinnedSourceETag(config, input.bucket, input.key);
+  const running = pinned === undefined && (await executionRunning(executionArn));
+  const verdict = judgeLaterObject(pinned, eventETag, running);
+  if (verdict !== 'replaced' || !eventETag) {
+    logger.info(
+      verdict === 'duplicate'
+        ? 'ingest already started (duplicate event)'
+        : 'ingest already started; its validation pins what it checks',
+    );
+    result.duplicates++;
+    return;
+  }
+  const movedTo = await quarantineReplacement(config, input.bucket, input.key, eventETag);
+  if (!movedTo) {
+    logger.info('later object event: the object is no longer there (moved, or replaced again)');
+    result.duplicates++;
+    return;
+  }
+  logger.warn('upload replaced after its ingest started', {
+    validatedETag: pinned,
+    replacementETag: eventETag,
+    size: input.size,
+    movedTo,
+  });
+  result.replaced++;
 }

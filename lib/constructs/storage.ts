@@ -8,7 +8,13 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-export const PREFIX = { incoming: 'incoming/', quarantine: 'quarantine/', videos: 'videos/' } as const;
+export const PREFIX = {
+  incoming: 'incoming/',
+  validated: 'validated/',
+  quarantine: 'quarantine/',
+  videos: 'videos/',
+  idempotency: 'idempotency/',
+} as const;
 
 export interface StorageProps {
   videoRetentionDays: number;
@@ -55,6 +61,10 @@ export class Storage extends Construct {
       ],
       lifecycleRules: [
         { id: 'expire-incoming', prefix: PREFIX.incoming, expiration: Duration.days(1) },
+        // The pinned copies upstream downloads from, within the 15-minute ingest.
+        { id: 'expire-validated', prefix: PREFIX.validated, expiration: Duration.days(1) },
+        // Key→resource records; a signed request can be replayed for 15 minutes.
+        { id: 'expire-idempotency', prefix: PREFIX.idempotency, expiration: Duration.days(1) },
         { id: 'expire-quarantine', prefix: PREFIX.quarantine, expiration: Duration.days(7) },
         {
           id: 'expire-videos',

@@ -19,6 +19,16 @@ import { HandlerFunction, type FunctionEnv } from './handler-function';
 import { PREFIX } from './storage';
 
 export const UPLOAD_TRIGGER_HANDLER = 'functions/triggers/upload-created.ts';
+/**
+ * Start the ingest (the upload's move to `validating`, hence records:write); for a later object of a
+ * started upload, compare it with the pin and move it away.
+ */
+export const UPLOAD_TRIGGER_ACCESS = [
+  'ingest:start',
+  'records:write',
+  'ingest:status',
+  'bucket:quarantine-replacement',
+] as const;
 
 export interface UploadTriggerProps {
   bucket: s3.Bucket;
@@ -44,8 +54,7 @@ export class UploadTrigger extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 30,
     });
-    // records:write: starting the ingest is the upload's move to `validating`.
-    grantCapabilities(this.fn.fn, ['ingest:start', 'records:write'], {
+    grantCapabilities(this.fn.fn, UPLOAD_TRIGGER_ACCESS, {
       bucket: props.bucket,
       secret: props.secret,
       ingest: props.ingest,

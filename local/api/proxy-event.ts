@@ -15,6 +15,22 @@ export interface CompiledRoute {
   params: string[];
 }
 
+/**
+ * True when the path or the query string holds a `%` not followed by two hex digits, or escapes that
+ * do not decode to UTF-8 (`%E0%A4%A`): nothing downstream can decode them, so they are a bad request.
+ */
+export function hasMalformedEncoding(path: string, rawQuery: string): boolean {
+  const parts = [...path.split('/'), ...rawQuery.split(/[&=]/).map((p) => p.replace(/\+/g, ' '))];
+  for (const part of parts) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
   return routes.map((route) => {
     const params: string[] = [];

@@ -4,11 +4,12 @@
  * the route's Lambda runs in AWS. Errors it answers itself use our contract's `{"error":{code,message}}`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_HANDLER_TIMEOUT_SECONDS, routes as allRoutes, type Route } from '../../lib/routes';
 import { listen, type RunningServer } from '../sfn/aws-json';
 import { importHandler, lambdaContext } from '../sfn/runner';
-import { compileRoutes, matchRoute, toProxyEvent } from './proxy-event';
+import { compileRoutes, hasMalformedEncoding, matchRoute, toProxyEvent } from './proxy-event';
 import { verifySigV4, type DevCredentials } from './sigv4';
 import { logger } from '../../functions/shared/logger';
 
@@ -24,6 +25,8 @@ export interface LocalApiOptions {
   region?: string;
   /** One line per request (method, path, route, status, ms): never headers or bodies. */
   log?: (entry: Record<string, unknown>) => void;
+  /** Answers paths outside the REST API (the console at /console) before the route table; true when it did. */
+  extraHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** API Gateway's payload limit. */
@@ -87,6 +90,14 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
     const entry: Record<string, unknown> = { method, path };
+    if (opts.extraHandler && (await opts.extraHandler(req, res))) return { ...entry, status: res.statusCode };
+
+    // Before anything decodes them (route parameters, the SigV4 canonical query, the handlers): a
+    // client error, never a 500, signed or not.
+    if (hasMalformedEncoding(path, rawQuery)) {
+      sendError(res, 400, 'ValidationError', 'The request URL contains malformed percent-encoding');
+      return { ...entry, status: 400, malformed: true };
+    }
 
     const match = matchRoute(compiled, method, path);
     if (match.kind !== 'found') {
@@ -112,6 +123,7 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     }
     const auth = await verifySigV4({ method, path, rawQuery, headers, body }, opts.credentials, {
       region: opts.region ?? 'us-east-1',
+      hosts: ownHosts(),
     });
     if (!auth.ok) {
       sendError(res, 403, auth.code, auth.message);
@@ -144,6 +156,15 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     sendResult(res, result, requestId);
     return { ...entry, status: result.statusCode };
   }
+
+  /** The names a client may use for this server: its address, and the loopback aliases of it. */
+  const ownHosts = (): string[] => {
+    const port = (server.address() as AddressInfo | null)?.port ?? 0;
+    const host = opts.host ?? '127.0.0.1';
+    const loopback = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
+    const names = loopback ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') ? `[${host}]` : host];
+    return names.flatMap((n) => (port === 80 ? [n, `${n}:80`] : [`${n}:${port}`]));
+  };
 
   const server = createServer((req, res) => {
     const started = performance.now();

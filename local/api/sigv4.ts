@@ -4,6 +4,9 @@
  * signature over exactly the headers the client signed and compare. The recomputation is done by
  * `@smithy/signature-v4` (the SDK's own signer) so only the parsing and the checks are written here.
  * Query-string (presigned) signatures are not accepted: no client of this API uses them.
+ * As strict as AWS where it matters for replay and confusion: every `x-amz-*` header the request
+ * carries must be signed (an unsigned `X-Amz-Security-Token` or date could be swapped in transit), and
+ * the signed `host` must name this server (a request signed for another endpoint is not ours).
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -34,6 +37,8 @@ export interface VerifyOptions {
   /** Allowed distance between the request date and now (API Gateway: 15 minutes). */
   maxSkewMs?: number;
   now?: Date;
+  /** `host[:port]` values that name this server; when given, the signed host must be one of them. */
+  hosts?: readonly string[];
 }
 
 const AUTH_RE =
@@ -111,6 +116,15 @@ export async function verifySigV4(
       'InvalidSignature',
       `Signature expired: ${amzDate} is more than 15 minutes from the server time`,
     );
+
+  const unsigned = Object.keys(req.headers).filter((h) => h.startsWith('x-amz-') && !signed.includes(h));
+  if (unsigned.length > 0)
+    return fail(
+      'IncompleteSignature',
+      `There were headers present in the request which were not signed: ${unsigned.sort().join(', ')}`,
+    );
+  if (opts.hosts && !opts.hosts.includes((req.headers.host ?? '').toLowerCase()))
+    return fail('InvalidSignature', 'The signed Host header does not name this API');
 
   const headers: Record<string, string> = {};
   for (const name of signed) {

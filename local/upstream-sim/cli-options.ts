@@ -4,7 +4,8 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { validateFaultRules } from './faults';
-import type { SimOptions } from './types';
+import { SIM_TIERS } from './defaults';
+import type { SimOptions, SimTier, TaskAccount, ThrottleMix } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,6 +27,35 @@ export function parseRateLimits(v: string): Record<string, number> {
   }
   return out;
 }
+
+function parseTier(v: string): SimTier {
+  if (!(SIM_TIERS as string[]).includes(v))
+    throw new InvalidArgumentError(`tier must be one of ${SIM_TIERS.join(', ')}`);
+  return v as SimTier;
+}
+
+function parseAccount(v: string): TaskAccount {
+  if (v !== 'personal' && v !== 'enterprise')
+    throw new InvalidArgumentError('task account must be personal or enterprise');
+  return v;
+}
+
+/** `http200=1,http429=1,quota429=1` → weights. */
+export function parseThrottleMix(v: string): Partial<ThrottleMix> {
+  const out: Partial<ThrottleMix> = {};
+  for (const [k, n] of Object.entries(parseRateLimits(v))) {
+    if (k !== 'http200' && k !== 'http429' && k !== 'quota429')
+      throw new InvalidArgumentError(`throttle mix: unknown answer "${k}" (http200, http429, quota429)`);
+    out[k] = n;
+  }
+  return out;
+}
+
+const parseList = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 
 function parseRange(v: string): [number, number] {
   const parts = v.split(/[,-]/).map(Number);
@@ -62,6 +92,13 @@ interface Flags {
   faults?: SimOptions['faults'];
   assetFailure?: string;
   quiet?: boolean;
+  tier?: SimTier;
+  throttleMix?: Partial<ThrottleMix>;
+  taskAccount?: TaskAccount;
+  taskSlots?: number;
+  taskRateLimit?: Record<string, number>;
+  callbacks?: boolean;
+  tokenGroups?: string[];
 }
 
 export function buildCommand(): Command {
@@ -85,7 +122,38 @@ export function buildCommand(): Command {
       'Action=QPS,...; * = default; ≤0 = unlimited  [SIM_RATE_LIMITS]',
       parseRateLimits,
     )
-    .option('--task-rpm <n>', 'CreateTask per minute, 0 = unlimited  [SIM_TASK_RPM]', num('task-rpm'))
+    .option(
+      '--tier <tier>',
+      'asset entitlement tier: CreateAsset 3 / 120 / 300 per minute  [SIM_TIER, default basic]',
+      parseTier,
+    )
+    .option(
+      '--throttle-mix <list>',
+      'weights of the throttle answers  [SIM_THROTTLE_MIX, default http200=1,http429=1,quota429=1]',
+      parseThrottleMix,
+    )
+    .option(
+      '--task-account <kind>',
+      'personal (3 running per model, 180 creates/min) or enterprise (10, 600)  [SIM_TASK_ACCOUNT]',
+      parseAccount,
+    )
+    .option('--task-slots <n>', 'running tasks per model  [SIM_TASK_SLOTS]', num('task-slots'))
+    .option(
+      '--task-rate-limit <list>',
+      'GetTask=20,ListTasks=1,DeleteTask=20 QPS; ≤0 = unlimited  [SIM_TASK_RATE_LIMITS]',
+      parseRateLimits,
+    )
+    .option('--no-callbacks', 'never POST callback_url  [SIM_CALLBACKS=0]')
+    .option(
+      '--token-groups <list>',
+      'groups of the APIYI token  [SIM_TOKEN_GROUPS, default SeeDance2]',
+      parseList,
+    )
+    .option(
+      '--task-rpm <n>',
+      'CreateTask per minute, 0 = unlimited  [SIM_TASK_RPM, default from the task account]',
+      num('task-rpm'),
+    )
     .option(
       '--asset-delay-ms <min,max>',
       'processing delay  [SIM_ASSET_DELAY_MS, default 5000,13000]',
@@ -150,6 +218,21 @@ export function parseSimArgs(argv: string[], env: Env = process.env): SimOptions
     faults: f.faults ?? (env.SIM_FAULTS ? parseFaults(env.SIM_FAULTS) : undefined),
     assetFailure: f.assetFailure ?? env.SIM_ASSET_FAILURE,
     quiet: f.quiet ?? (env.SIM_QUIET === '1' || env.SIM_QUIET === 'true'),
+    tier: f.tier ?? (env.SIM_TIER ? parseTier(env.SIM_TIER) : undefined),
+    throttleMix: f.throttleMix ?? (env.SIM_THROTTLE_MIX ? parseThrottleMix(env.SIM_THROTTLE_MIX) : undefined),
+    taskAccount: f.taskAccount ?? (env.SIM_TASK_ACCOUNT ? parseAccount(env.SIM_TASK_ACCOUNT) : undefined),
+    taskSlots: f.taskSlots ?? envNum(env, 'SIM_TASK_SLOTS'),
+    taskRateLimits:
+      f.taskRateLimit ?? (env.SIM_TASK_RATE_LIMITS ? parseRateLimits(env.SIM_TASK_RATE_LIMITS) : undefined),
+    // commander sets `callbacks: true` unless --no-callbacks; only an explicit off overrides the env.
+    callbacks:
+      f.callbacks === false
+        ? false
+        : env.SIM_CALLBACKS === '0' || env.SIM_CALLBACKS === 'false'
+          ? false
+          : undefined,
+    tokenGroups:
+      f.tokenGroups ?? (env.SIM_TOKEN_GROUPS !== undefined ? parseList(env.SIM_TOKEN_GROUPS) : undefined),
   };
   // Drop undefined so resolveOptions applies its defaults.
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as SimOptions;

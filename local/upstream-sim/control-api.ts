@@ -6,6 +6,7 @@
  *   GET    /_sim/options   PATCH|POST       effective options / update(Partial<SimOptions>)
  *   GET    /_sim/counters  DELETE           counters / resetCounters()  (POST /_sim/counters/reset too)
  *   GET    /_sim/fault-counts               faultCounts() (reset with the counters)
+ *   GET    /_sim/rate-stats                 rateStats(): accepted / throttled / densest minute (reset with the counters)
  *   GET    /_sim/faults    PUT|POST DELETE  rules / setFaults(FaultRule[] | {rules}) / clearFaults()
  *   GET|PUT|POST /_sim/asset-failure        {code: string | null}
  *   GET|PUT|POST /_sim/task-outcome         {status, code?, message?} | null
@@ -47,6 +48,8 @@ export async function handleControl(
         return sendJson(res, 200, state.counters());
       case '/_sim/fault-counts':
         return sendJson(res, 200, state.faultCounts());
+      case '/_sim/rate-stats':
+        return sendJson(res, 200, state.rateStats());
       case '/_sim/counters/reset':
         state.resetCounters();
         return sendJson(res, 200, state.counters());

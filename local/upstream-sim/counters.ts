@@ -1,4 +1,4 @@
-import type { ActionCounter, FaultCounter, FaultKind } from './types';
+import type { ActionCounter, FaultCounter, FaultKind, RateStat } from './types';
 
 export interface CallOutcome {
   /** Status answered; 0 when the connection closed without a complete answer. */
@@ -23,7 +23,7 @@ export class Counters {
     // A terminal fault replaced the real answer, even when it came as a 200 (malformed).
     const replaced = outcome.faults.some((k) => k !== 'latency');
     c.calls += 1;
-    if (outcome.status >= 200 && outcome.status < 300 && !replaced) c.ok += 1;
+    if (outcome.status >= 200 && outcome.status < 300 && !replaced && !outcome.throttled) c.ok += 1;
     if (outcome.throttled) c.throttled += 1;
     if (outcome.faults.length > 0) {
       c.faulted += 1;
@@ -57,5 +57,70 @@ export class Counters {
   reset(): void {
     this.data.clear();
     this.faultData.clear();
+  }
+}
+
+interface RateTrack {
+  accepted: number;
+  throttled: number;
+  throttledBy: Record<string, number>;
+  maxAcceptedInWindow: number;
+  /** Accepted calls inside the current window, oldest first. */
+  recent: number[];
+}
+
+/**
+ * What the account limits let through, per action: accepted and throttled calls and the most calls
+ * accepted in any sliding window (60 s × timeScale). Kept apart from the limiters so a bench measures the
+ * limit instead of trusting it. The densest window always ends at an accepted call, so counting the
+ * window behind each one finds it with bounded memory.
+ */
+export class RateStats {
+  private data = new Map<string, RateTrack>();
+
+  constructor(private readonly windowMs: () => number) {}
+
+  private track(action: string): RateTrack {
+    let t = this.data.get(action);
+    if (!t) {
+      t = { accepted: 0, throttled: 0, throttledBy: {}, maxAcceptedInWindow: 0, recent: [] };
+      this.data.set(action, t);
+    }
+    return t;
+  }
+
+  accepted(action: string, now = Date.now()): void {
+    const t = this.track(action);
+    const window = this.windowMs();
+    t.accepted += 1;
+    t.recent.push(now);
+    while (t.recent.length > 0 && now - (t.recent[0] as number) >= window) t.recent.shift();
+    t.maxAcceptedInWindow = Math.max(t.maxAcceptedInWindow, t.recent.length);
+  }
+
+  throttled(action: string, answer: string): void {
+    const t = this.track(action);
+    t.throttled += 1;
+    t.throttledBy[answer] = (t.throttledBy[answer] ?? 0) + 1;
+  }
+
+  snapshot(): Record<string, RateStat> {
+    const windowMs = this.windowMs();
+    return Object.fromEntries(
+      [...this.data].map(([k, t]) => [
+        k,
+        {
+          accepted: t.accepted,
+          throttled: t.throttled,
+          throttledBy: { ...t.throttledBy },
+          maxAcceptedInWindow: t.maxAcceptedInWindow,
+          windowMs,
+        },
+      ]),
+    );
+  }
+
+  reset(): void {
+    this.data.clear();
   }
 }

@@ -11,7 +11,15 @@ import { createRequestHandler } from './server';
 import { SimState } from './sim-state';
 import type { SimOptions, Simulator } from './types';
 
-export { SIM_DEFAULT_CREDENTIALS, DEFAULT_RATE_LIMITS, DEFAULT_MODELS } from './defaults';
+export {
+  SIM_DEFAULT_CREDENTIALS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_MODELS,
+  DEFAULT_TASK_RATE_LIMITS,
+  TIER_CREATE_ASSET_PER_MINUTE,
+  SIM_TIERS,
+  TASK_ACCOUNT_LIMITS,
+} from './defaults';
 export type {
   ActionCounter,
   FaultCounter,
@@ -22,7 +30,11 @@ export type {
   SimCredentials,
   SimOptions,
   Simulator,
+  SimTier,
+  TaskAccount,
   TaskOutcome,
+  ThrottleMix,
+  RateStat,
 } from './types';
 
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {

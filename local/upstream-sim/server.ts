@@ -17,6 +17,8 @@ import type { FaultKind } from './types';
 import { isVolcAction } from './volc/asset-library';
 import { SimVolcError, volcError } from './volc/errors';
 import { verifySignature } from './volc/signature';
+import { SEEDANCE_TOKEN_GROUP, TIER_CREATE_ASSET_PER_MINUTE } from './defaults';
+import { pickThrottleAnswer, throttleError } from './throttle';
 
 const VOLC_VERSION = '2024-01-01';
 const TASKS_PATH = /^(?:\/seedance)?\/api\/v3\/contents\/generations\/tasks(?:\/([^/]+))?\/?$/;
@@ -122,11 +124,11 @@ async function handleVolc(
     Service: 'ark',
     Region: state.opts.region,
   };
-  const fail = (e: SimVolcError, headers: Record<string, string> = {}) => {
+  const fail = (e: SimVolcError) => {
     const error: Record<string, unknown> = { Code: e.code };
     if (e.codeN !== undefined) error.CodeN = e.codeN;
     error.Message = e.message;
-    sendJson(res, e.status, { ResponseMetadata: { ...meta, Error: error } }, headers);
+    sendJson(res, e.status, { ResponseMetadata: { ...meta, Error: error } });
   };
   if (isVolcAction(action)) call.action = action;
   const faulted = await applyFaults(
@@ -158,10 +160,17 @@ async function handleVolc(
     if (state.opts.deniedActions.includes(action))
       throw volcError('AccessDenied', `ark:${action}`, `trn:ark:${state.opts.region}::*`);
     if (!state.opts.assetEntitlement) throw volcError('SubscriptionRequired');
-    if (!state.limiter.take(action)) {
+    const accepted = state.limiter.take(action) && (action !== 'CreateAsset' || state.assetMinute.take());
+    if (!accepted) {
       call.throttled = true;
-      throw volcError('FlowLimitExceeded');
+      const answer = pickThrottleAnswer(state.opts.throttleMix, action, state.rng);
+      state.rateStatStore.throttled(action, answer);
+      throw throttleError(answer, action, {
+        perMinute: TIER_CREATE_ASSET_PER_MINUTE[state.opts.tier],
+        tier: state.opts.tier,
+      });
     }
+    state.rateStatStore.accepted(action);
     let parsed: unknown;
     try {
       parsed = parseJson(body) ?? {};
@@ -174,7 +183,7 @@ async function handleVolc(
     sendJson(res, 200, { ResponseMetadata: meta, Result: result });
   } catch (e) {
     if (!(e instanceof SimVolcError)) throw e;
-    fail(e, e.code === 'FlowLimitExceeded' ? { 'retry-after': '1' } : {});
+    fail(e);
   }
 }
 
@@ -222,15 +231,21 @@ async function handleTasks(
         'AuthenticationError',
         'The API key or AK/SK in the request is missing or invalid.',
       );
+    const throttled = (e: SimArkError): SimArkError => {
+      call.throttled = true;
+      state.rateStatStore.throttled(action, e.code);
+      return e;
+    };
     if (action === 'CreateTask') {
-      if (!state.taskRpm.take()) {
-        call.throttled = true;
-        throw new SimArkError(
-          429,
-          'RateLimitExceeded.EndpointRPMExceeded',
-          `The request rate exceeds ${state.opts.taskRpm} requests per minute. Please retry later.`,
+      if (!state.opts.tokenGroups.includes(SEEDANCE_TOKEN_GROUP)) throw noChannel(body);
+      if (!state.taskRpm.take())
+        throw throttled(
+          new SimArkError(
+            429,
+            'ModelAccountRpmRateLimitExceeded',
+            `Request rate of your account exceeds ${state.opts.taskRpm} requests per minute for this model. Please retry later.`,
+          ),
         );
-      }
       let parsed: unknown;
       try {
         parsed = parseJson(body);
@@ -241,9 +256,30 @@ async function handleTasks(
         models: state.opts.models,
         asset: (assetId) => state.library.activeAsset(assetId, state.opts.tokenProject),
       });
+      if (spec.resolution === '4k' && !state.task4kRpm.take())
+        throw throttled(
+          new SimArkError(
+            429,
+            'ModelAccountRpmRateLimitExceeded',
+            'Request rate of your account exceeds 15 requests per minute for 4k videos. Please retry later.',
+          ),
+        );
+      state.rateStatStore.accepted(action);
       sendJson(res, 200, state.taskStore.create(spec));
-    } else if (action === 'GetTask') sendJson(res, 200, state.taskStore.get(id ?? ''));
-    else if (action === 'ListTasks') sendJson(res, 200, state.taskStore.list(url.searchParams));
+      return;
+    }
+    if (!state.taskLimiter.take(action))
+      throw throttled(
+        new SimArkError(
+          429,
+          'RateLimitExceeded',
+          `Request rate of your account exceeds ${state.taskLimiter.qpsFor(action)} QPS for ${action}. Please retry later.`,
+        ),
+      );
+    state.rateStatStore.accepted(action);
+    if (action === 'GetTask') {
+      sendJson(res, 200, state.taskStore.get(id ?? ''));
+    } else if (action === 'ListTasks') sendJson(res, 200, state.taskStore.list(url.searchParams));
     else {
       state.taskStore.delete(id ?? '');
       sendJson(res, 200, {});
@@ -308,4 +344,26 @@ async function handleMedia(
   }
   if (kind === 'video') await streamVideo(res, state.opts.videoBytes, headOnly);
   else sendBytes(res, sampleLastFrame(), 'image/png', headOnly);
+}
+
+/**
+ * What APIYI answers when the token's groups route no channel to the model. APIYI runs on new-api, whose
+ * distributor answers 503 `model_not_found` in an OpenAI-style envelope; the exact text is a GUESS
+ * (UPSTREAM.md §2 says only that the token needs the SeeDance2 group).
+ */
+function noChannel(body: Buffer): SimArkError {
+  let model = 'unknown';
+  try {
+    const parsed = parseJson(body) as { model?: unknown } | undefined;
+    if (typeof parsed?.model === 'string') model = parsed.model;
+  } catch {
+    // The model name only decorates the message.
+  }
+  return new SimArkError(
+    503,
+    'model_not_found',
+    `No available channel for model ${model} under group default (distributor)`,
+    '',
+    'new_api_error',
+  );
 }

@@ -1,12 +1,12 @@
 /** Everything one simulator instance holds, and the SimControl view tests and benchmarks use. */
 import { AssetLibrary } from './volc/asset-library';
 import { TaskStore } from './ark/task-store';
-import { Counters } from './counters';
-import { resolveOptions } from './defaults';
+import { Counters, RateStats } from './counters';
+import { resolveOptions, TIER_CREATE_ASSET_PER_MINUTE } from './defaults';
 import { FaultInjector } from './faults';
 import { MediaLinks } from './media';
 import { SeededRandom } from './random';
-import { ActionRateLimiter, RollingMinuteLimiter } from './rate-limit';
+import { ActionRateLimiter, SlidingWindowLimiter } from './rate-limit';
 import type { FaultRule, ResolvedSimOptions, SimControl, SimOptions, TaskOutcome } from './types';
 
 export class SimState implements SimControl {
@@ -16,8 +16,16 @@ export class SimState implements SimControl {
   listenUrl = '';
   readonly counterStore = new Counters();
   readonly faults: FaultInjector;
+  /** Volcengine per-action QPS. */
   readonly limiter: ActionRateLimiter;
-  readonly taskRpm: RollingMinuteLimiter;
+  /** CreateAsset per sliding minute, by tier. */
+  readonly assetMinute: SlidingWindowLimiter;
+  /** Task reads (GetTask, ListTasks, DeleteTask) QPS. */
+  readonly taskLimiter: ActionRateLimiter;
+  readonly taskRpm: SlidingWindowLimiter;
+  /** 4k creates: 15 per minute (UPSTREAM.md §2). */
+  readonly task4kRpm: SlidingWindowLimiter;
+  readonly rateStatStore: RateStats;
   readonly links: MediaLinks;
   readonly library: AssetLibrary;
   readonly taskStore: TaskStore;
@@ -30,8 +38,14 @@ export class SimState implements SimControl {
     this.faults = new FaultInjector(() => this.rng);
     if (options.faults) this.faults.set(options.faults);
     this.assetFailure = options.assetFailure ?? null;
-    this.limiter = new ActionRateLimiter(this.opts.rateLimits);
-    this.taskRpm = new RollingMinuteLimiter(this.opts.taskRpm);
+    const scale = () => this.opts.timeScale;
+    const minute = () => 60_000 * this.opts.timeScale;
+    this.limiter = new ActionRateLimiter(this.opts.rateLimits, scale);
+    this.assetMinute = new SlidingWindowLimiter(() => TIER_CREATE_ASSET_PER_MINUTE[this.opts.tier], minute);
+    this.taskLimiter = new ActionRateLimiter(this.opts.taskRateLimits, scale);
+    this.taskRpm = new SlidingWindowLimiter(() => this.opts.taskRpm, minute);
+    this.task4kRpm = new SlidingWindowLimiter(() => 15, minute);
+    this.rateStatStore = new RateStats(minute);
     this.links = new MediaLinks(() => this.baseUrl());
     this.library = new AssetLibrary({
       rng: this.rng,
@@ -61,8 +75,13 @@ export class SimState implements SimControl {
     return this.counterStore.faultSnapshot();
   }
 
+  rateStats() {
+    return this.rateStatStore.snapshot();
+  }
+
   resetCounters(): void {
     this.counterStore.reset();
+    this.rateStatStore.reset();
   }
 
   setFaults(rules: FaultRule[]): void {
@@ -78,8 +97,14 @@ export class SimState implements SimControl {
     this.opts = resolveOptions(rest, this.opts);
     if (rest.seed !== undefined) this.rng.reseed(rest.seed);
     if (rest.rateLimits !== undefined) this.limiter.setLimits(this.opts.rateLimits);
-    if (rest.taskRpm !== undefined) this.taskRpm.setRpm(this.opts.taskRpm);
+    if (rest.taskRateLimits !== undefined) this.taskLimiter.setLimits(this.opts.taskRateLimits);
+    // A new tier, scale or quota starts from an empty window, like a fresh minute upstream.
+    if (rest.tier !== undefined || rest.timeScale !== undefined) this.assetMinute.reset();
+    if (rest.taskRpm !== undefined || rest.taskAccount !== undefined || rest.timeScale !== undefined)
+      this.taskRpm.reset();
     if (faults !== undefined) this.faults.set(faults);
+    if (rest.taskSlots !== undefined || rest.taskAccount !== undefined || rest.callbacks !== undefined)
+      this.taskStore.rescheduled();
     if (assetFailure !== undefined) this.assetFailure = assetFailure;
   }
 

@@ -22,9 +22,9 @@ export interface SimOptions {
   assetDelayMs?: [number, number];
   taskQueuedMs?: number;
   taskRunningMs?: number;
-  /** QPS per Volcengine Action; key `*` sets the default for actions not listed. A value ≤ 0 disables the limit. */
+  /** QPS per Volcengine Action (per 1 s × timeScale); key `*` sets the default for actions not listed. ≤ 0 disables. */
   rateLimits?: Partial<Record<string, number>>;
-  /** CreateTask requests per rolling minute; unset or ≤ 0 = unlimited. */
+  /** CreateTask requests per sliding minute (× timeScale); default from taskAccount (180 / 600); ≤ 0 = unlimited. */
   taskRpm?: number;
   /** Size of the served MP4; the fixture is padded with a trailing `free` box. */
   videoBytes?: number;
@@ -49,6 +49,47 @@ export interface SimOptions {
   faults?: FaultRule[];
   /** Forced failure code for new assets (same as control.forceAssetFailure). */
   assetFailure?: string | null;
+  // ---- issue 12: the real account limits ----
+  /** Asset-library entitlement tier: CreateAsset 3 / 120 / 300 accepted calls per sliding minute (default basic). */
+  tier?: SimTier;
+  /** Relative weights of the throttle answers (default 1 : 1 : 1); quota429 applies to CreateAsset only. */
+  throttleMix?: Partial<ThrottleMix>;
+  /** Task API account kind: personal = 3 running tasks per model and 180 creates/min, enterprise = 10 and 600. */
+  taskAccount?: TaskAccount;
+  /** Running tasks per model at once (default from taskAccount); the rest stay queued in creation order. */
+  taskSlots?: number;
+  /** QPS of the task reads (GetTask 20, ListTasks 1, DeleteTask 20); ≤ 0 = unlimited. */
+  taskRateLimits?: Partial<Record<TaskReadAction, number>>;
+  /** false: no callback is ever POSTed (APIYI may not forward them). Default true. */
+  callbacks?: boolean;
+  /** Groups of the APIYI token; without `SeeDance2` every task call gets "no available channel". */
+  tokenGroups?: string[];
+}
+
+export type SimTier = 'basic' | 'advanced' | 'premium';
+export type TaskAccount = 'personal' | 'enterprise';
+export type TaskReadAction = 'GetTask' | 'ListTasks' | 'DeleteTask';
+
+/** How a throttled call is answered, as integrators saw it live (UPSTREAM.md §1 Errors). */
+export interface ThrottleMix {
+  /** HTTP 200 with ResponseMetadata.Error AccountFlowLimitExceeded (CodeN 100027) and no Result. */
+  http200: number;
+  /** HTTP 429 AccountFlowLimitExceeded. */
+  http429: number;
+  /** HTTP 429 QuotaWriteQPMExceeded (CreateAsset only; elsewhere its weight goes to http429). */
+  quota429: number;
+}
+
+/** Addition: calls one action's account limits accepted and refused, for benches. */
+export interface RateStat {
+  /** Calls the account limits let through (they may still fail later, e.g. NotFound). */
+  accepted: number;
+  /** Calls refused by the simulator's own limits (not injected faults), by answer. */
+  throttled: number;
+  throttledBy: Record<string, number>;
+  /** The most calls accepted in any sliding window of `windowMs` (60 s × timeScale). */
+  maxAcceptedInWindow: number;
+  windowMs: number;
 }
 
 export type FaultKind = 'error' | 'latency' | 'reset' | 'malformed';
@@ -71,7 +112,7 @@ export interface FaultRule {
 
 export interface ActionCounter {
   calls: number;
-  /** 2xx answers that no terminal fault replaced (a malformed 200 is not ok). */
+  /** 2xx answers that no terminal fault replaced (a malformed 200 is not ok) and no throttle refused (a throttle in an HTTP 200 is not ok). */
   ok: number;
   /** Refused by the simulator's own rate limit (injected 429s count as faulted). */
   throttled: number;
@@ -115,6 +156,8 @@ export interface SimControl {
   tasks(): Record<string, unknown>[];
   /** Addition: the effective options. */
   options(): ResolvedSimOptions;
+  /** Addition (issue 12): per action, accepted vs throttled calls and the densest minute; reset with the counters. */
+  rateStats(): Record<string, RateStat>;
 }
 
 export interface Simulator {
@@ -146,4 +189,11 @@ export interface ResolvedSimOptions {
   assetEntitlement: boolean;
   models: string[];
   downloadTimeoutMs: number;
+  tier: SimTier;
+  throttleMix: ThrottleMix;
+  taskAccount: TaskAccount;
+  taskSlots: number;
+  taskRateLimits: Record<TaskReadAction, number>;
+  callbacks: boolean;
+  tokenGroups: string[];
 }

@@ -55,7 +55,8 @@ beforeAll(async () => {
   // The handlers run in this process: keep their per-request log lines out of the test output.
   process.env.LOG_LEVEL = 'warn';
   dir = await mkdtemp(join(tmpdir(), 'seedance-e2e-'));
-  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE });
+  // The quick start as a new user meets it: npm start's basic tier, whatever SIM_TIER the shell has.
+  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE, simulator: { tier: 'basic' } });
 });
 
 afterAll(async () => {

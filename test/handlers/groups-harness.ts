@@ -31,7 +31,14 @@ const MODULES = {
 export type RouteName = keyof typeof MODULES;
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.001, assetDelayMs: [10, 20] });
+  const sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    timeScale: 0.001,
+    assetDelayMs: [10, 20],
+    // Handler semantics, not quotas: the most generous tier (test/sim covers the limits).
+    tier: 'premium',
+  });
   Object.assign(process.env, {
     VOLC_ENDPOINT: sim.url,
     SEEDANCE_API_BASE: `${sim.url}/seedance`,

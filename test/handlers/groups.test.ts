@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { groupPageResponse, groupResponse } from '../../functions/core/api-schemas/groups';
 import { logger } from '../../functions/shared/logger';
 import { errorCode } from './api-event';
-import { MANAGED_TAG, createGroup, startHarness, type Harness } from './groups-harness';
+import { unmanagedReason } from '../../functions/core/groups';
+import { MANAGED_TAG, createGroup, startHarness, upstreamClient, type Harness } from './groups-harness';
 
 let h: Harness;
 
@@ -268,6 +269,46 @@ describe('DELETE /groups/{groupId}', () => {
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
     expect(h.sim.control.groups().some((g) => g.Id === id)).toBe(false);
+  });
+
+  it('answers 409 UnmanagedGroup with a hint for a group made elsewhere, and deletes it with force=true', async () => {
+    // Prepare
+    const upstream = await upstreamClient(h);
+    const { id } = await upstream.createAssetGroup({ name: 'Made in the console', description: 'hand-made' });
+    // Act
+    const refused = await h.call('deleteGroup', { method: 'DELETE', pathParameters: { groupId: id } });
+    const stillThere = h.sim.control.groups().some((g) => g.Id === id);
+    const notForced = await h.call('deleteGroup', {
+      method: 'DELETE',
+      pathParameters: { groupId: id },
+      query: { force: 'false' },
+    });
+    const forced = await h.raw('deleteGroup', {
+      method: 'DELETE',
+      pathParameters: { groupId: id },
+      query: { force: 'true' },
+    });
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(errorCode(refused)).toBe('UnmanagedGroup');
+    expect(JSON.stringify(refused.body)).toContain('force=true');
+    expect(stillThere).toBe(true);
+    expect(notForced.status).toBe(409);
+    expect(forced.statusCode).toBe(204);
+    expect(h.sim.control.groups().some((g) => g.Id === id)).toBe(false);
+  });
+
+  it('treats a LivenessFace group as unmanaged whatever its description says', () => {
+    // Prepare
+    const marked = `x [managed-by:${MANAGED_TAG}]`;
+    // Act
+    const liveness = unmanagedReason({ description: marked, groupType: 'LivenessFace' }, MANAGED_TAG);
+    const ours = unmanagedReason({ description: marked, groupType: 'AIGC' }, MANAGED_TAG);
+    const console = unmanagedReason({ description: 'x', groupType: 'AIGC' }, MANAGED_TAG);
+    // Assess
+    expect(liveness).toContain('LivenessFace');
+    expect(ours).toBeUndefined();
+    expect(console).toContain('not created by this stack');
   });
 
   it('answers 404 for an unknown group', async () => {

@@ -131,6 +131,48 @@ describe('Validate step', () => {
     }
   });
 
+  it('pins an accepted image: a copy to validated/ conditioned on the ETag it checked', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/steps/ingest/validate-image');
+    serveObject(corpusEntry('exif-heavy.jpg').build(), '"etag-checked"');
+    s3.on(CopyObjectCommand).resolves({});
+    // Act
+    const out = await handler({ bucket: BUCKET, key: KEY, uploadId });
+    // Assess
+    expect(out.pinnedKey).toBe(`validated/group-1/${uploadId}.jpg`);
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
+      Key: `validated/group-1/${uploadId}.jpg`,
+      CopySource: `${BUCKET}/${KEY}`,
+      CopySourceIfMatch: '"etag-checked"',
+      ContentType: 'image/jpeg',
+      Metadata: { 'source-etag': 'etag-checked', 'upload-id': uploadId },
+    });
+  });
+
+  it('fails UploadReplaced when the object changed before the pinned copy (412)', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/steps/ingest/validate-image');
+    serveObject(corpusEntry('exif-heavy.jpg').build());
+    s3.on(CopyObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    // Act
+    const e = await errorOf(handler({ bucket: BUCKET, key: KEY, uploadId }));
+    // Assess
+    expect(e.name).toBe('UploadReplaced');
+    expect(JSON.parse(e.message)).toMatchObject({ code: 'UploadReplaced' });
+  });
+
+  it('does not pin a rejected image', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/steps/ingest/validate-image');
+    serveObject(new TextEncoder().encode('<html><body>not an image</body></html>'));
+    // Act
+    const out = await handler({ bucket: BUCKET, key: KEY, uploadId });
+    // Assess
+    expect(out.verdict.ok).toBe(false);
+    expect(out.pinnedKey).toBeUndefined();
+    expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+
   it('rejects an oversized object from HeadObject alone', async () => {
     // Prepare
     const { handler } = await import('../../functions/steps/ingest/validate-image');

@@ -1,4 +1,16 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,9 +21,14 @@ import { startTestTable, type TestTable } from '../support/state-table';
 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Ingest';
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const lines: string[] = [];
 
 function s3Event(...keys: string[]): S3Event {
+  return s3EventWith('etag-1', ...keys);
+}
+
+function s3EventWith(eTag: string, ...keys: string[]): S3Event {
   return {
     Records: keys.map(
       (key) =>
@@ -20,7 +37,7 @@ function s3Event(...keys: string[]): S3Event {
           eventTime: '2026-04-21T12:00:01.000Z',
           s3: {
             bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' },
-            object: { key, size: 4242 },
+            object: { key, size: 4242, eTag },
           },
         }) as unknown as S3EventRecord,
     ),
@@ -28,9 +45,14 @@ function s3Event(...keys: string[]): S3Event {
 }
 
 let table: TestTable;
+const alreadyStarted = () => new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+const missing = () => new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } });
+
 beforeAll(async () => {
   vi.stubEnv('INGEST_STATE_MACHINE_ARN', SM_ARN);
   vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTRIGGERTEST');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'trigger-test-secret');
   logger.setSink((l) => lines.push(l));
   table = await startTestTable();
 });
@@ -40,6 +62,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sfn.reset();
+  s3.reset();
   lines.length = 0;
 });
 
@@ -52,7 +75,7 @@ describe('upload trigger', () => {
     // Act
     const result = await handler(s3Event(`incoming/group-1/${uploadId}.jpg`));
     // Assess
-    expect(result).toEqual({ started: 1, duplicates: 0, ignored: 0 });
+    expect(result).toEqual({ started: 1, duplicates: 0, replaced: 0, ignored: 0 });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     const call = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(call?.name).toBe(uploadId);
@@ -78,13 +101,65 @@ describe('upload trigger', () => {
     sfn
       .on(StartExecutionCommand)
       .resolvesOnce({ executionArn: 'arn:x', startDate: new Date() })
-      .rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+      .rejects(alreadyStarted());
+    s3.on(HeadObjectCommand).resolves({ ETag: '"etag-1"', Metadata: { 'source-etag': 'etag-1' } });
     // Act
     const first = await handler(s3Event(key));
     const second = await handler(s3Event(key));
     // Assess
-    expect(first).toEqual({ started: 1, duplicates: 0, ignored: 0 });
-    expect(second).toEqual({ started: 0, duplicates: 1, ignored: 0 });
+    expect(first).toEqual({ started: 1, duplicates: 0, replaced: 0, ignored: 0 });
+    expect(second).toEqual({ started: 0, duplicates: 1, replaced: 0, ignored: 0 });
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Key: key.replace('incoming/', 'validated/') });
+    expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+  });
+
+  it('moves other bytes posted over a validated upload to quarantine and says so in the log', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/triggers/upload-created');
+    const uploadId = newUploadId();
+    const key = `incoming/group-1/${uploadId}.png`;
+    sfn.on(StartExecutionCommand).rejects(alreadyStarted());
+    s3.on(HeadObjectCommand).resolves({ Metadata: { 'source-etag': 'etag-validated' } });
+    s3.on(CopyObjectCommand).resolves({});
+    s3.on(DeleteObjectCommand).resolves({});
+    // Act
+    const result = await handler(s3EventWith('etag-other', key));
+    // Assess
+    expect(result).toEqual({ started: 0, duplicates: 0, replaced: 1, ignored: 0 });
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
+      Key: `quarantine/group-1/${uploadId}.replaced.png`,
+      CopySource: `uploads-bucket/${key}`,
+      CopySourceIfMatch: '"etag-other"',
+      ContentType: 'application/octet-stream',
+    });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: key });
+    const warning = lines.find((l) => l.includes('upload replaced after its ingest started')) ?? '';
+    expect(warning).toContain('etag-validated');
+    expect(warning).toContain('etag-other');
+  });
+
+  it('quarantines an object posted after a rejected upload, and leaves a validating one to Validate', async () => {
+    // Prepare
+    const { handler } = await import('../../functions/triggers/upload-created');
+    const rejected = `incoming/group-1/${newUploadId()}.png`;
+    const validating = `incoming/group-1/${newUploadId()}.png`;
+    sfn.on(StartExecutionCommand).rejects(alreadyStarted());
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({ status: 'FAILED' } as never)
+      .resolvesOnce({ status: 'RUNNING' } as never);
+    s3.on(HeadObjectCommand).rejects(missing());
+    s3.on(CopyObjectCommand).resolves({});
+    s3.on(DeleteObjectCommand).resolves({});
+    // Act
+    const after = await handler(s3EventWith('etag-2', rejected));
+    const during = await handler(s3EventWith('etag-3', validating));
+    // Assess
+    expect(after.replaced).toBe(1);
+    expect(during).toEqual({ started: 0, duplicates: 1, replaced: 0, ignored: 0 });
+    expect(s3).toHaveReceivedCommandTimes(DeleteObjectCommand, 1);
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: rejected });
   });
 
   it('logs and ignores keys that are not ours, including encoded ones', async () => {
@@ -95,7 +170,7 @@ describe('upload trigger', () => {
       s3Event('incoming/group-1/holiday+photo.jpg', 'other/thing.png', 'incoming/%E0%A4%A.png'),
     );
     // Assess
-    expect(result).toEqual({ started: 0, duplicates: 0, ignored: 3 });
+    expect(result).toEqual({ started: 0, duplicates: 0, replaced: 0, ignored: 3 });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(lines.some((l) => l.includes('incoming/group-1/holiday photo.jpg'))).toBe(true);
   });

@@ -107,7 +107,14 @@ const del = (videoId: string) =>
   call('cancel-video', { method: 'DELETE', path: `/videos/${videoId}`, pathParameters: { videoId } });
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, quiet: true, timeScale: 0.001, assetDelayMs: [10, 20] });
+  sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    timeScale: 0.001,
+    assetDelayMs: [10, 20],
+    // Handler semantics, not quotas: the most generous tier (test/sim covers the limits).
+    tier: 'premium',
+  });
   const png = readFileSync(new URL('../fixtures/sim/avatar.png', import.meta.url));
   images = createServer((_q, r) => r.writeHead(200, { 'content-type': 'image/png' }).end(png));
   await new Promise<void>((r) => images.listen(0, '127.0.0.1', r));

@@ -16,7 +16,12 @@ import { newVideoRecord } from '../../functions/core/records';
 import { DynamoRecordStore } from '../../functions/shared/dynamodb';
 import { resetAwsClients } from '../../functions/shared/lazy-client';
 import { startTestTable, type TestTable } from '../support/state-table';
-import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
+import {
+  DEFAULT_TASK_RATE_LIMITS,
+  SIM_DEFAULT_CREDENTIALS,
+  startSimulator,
+  type Simulator,
+} from '../../local/upstream-sim';
 import { apiEvent, lambdaContext, parseResult } from './api-event';
 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Video';
@@ -78,7 +83,13 @@ const simStatus = (id: string) =>
   (sim.control.tasks().find((t) => t.id === id) as { status: string } | undefined)?.status;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, quiet: true, taskQueuedMs: 10_000_000 });
+  sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    taskQueuedMs: 10_000_000,
+    tier: 'basic',
+    taskAccount: 'personal',
+  });
   upstream = new VideoClient({ baseUrl: `${sim.url}/seedance`, apiToken: SIM_DEFAULT_CREDENTIALS.apiToken });
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -108,7 +119,13 @@ afterAll(async () => {
 beforeEach(() => {
   executions = new Map();
   fakeStepFunctions();
-  sim.control.update({ taskQueuedMs: 10_000_000, taskRunningMs: 10_000_000 });
+  // Fresh task-API rate buckets per test (the real ListTasks 1 QPS still applies within each test):
+  // tests run back to back faster than a real caller's one cancel at a time.
+  sim.control.update({
+    taskQueuedMs: 10_000_000,
+    taskRunningMs: 10_000_000,
+    taskRateLimits: { ...DEFAULT_TASK_RATE_LIMITS },
+  });
   sim.control.resetCounters();
   sim.control.clearFaults();
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -236,6 +237,124 @@ describe('local API SigV4', () => {
     // Assess
     expect(statuses).toEqual([403, 403, 502, 502]);
     expect(JSON.stringify(logs)).not.toContain('Signature=');
+  });
+});
+
+/** A signed GET sent with exactly the given headers (fetch may not set Host). */
+async function rawSigned(
+  path: string,
+  signHeaders: Record<string, string>,
+  extra: Record<string, string> = {},
+) {
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: 'us-east-1',
+    credentials: DEV,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    path,
+    headers: signHeaders,
+  });
+  const target = new URL(api.url);
+  return new Promise<{ status: number; code: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path,
+        method: 'GET',
+        headers: { ...signed.headers, ...extra },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            code: (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? '',
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('local API SigV4 is as strict as AWS about what is signed', () => {
+  it('refuses an unsigned X-Amz-Security-Token, or any unsigned x-amz-* header', async () => {
+    // Prepare
+    const host = new URL(api.url).host;
+
+    // Act
+    const token = await rawSigned('/groups', { host }, { 'x-amz-security-token': 'swapped-in-transit' });
+    const other = await rawSigned('/groups', { host }, { 'x-amz-meta-role': 'admin' });
+    const signedOk = await rawSigned('/groups', { host });
+
+    // Assess
+    expect(token).toEqual({ status: 403, code: 'IncompleteSignature' });
+    expect(other).toEqual({ status: 403, code: 'IncompleteSignature' });
+    expect(signedOk.status).toBe(200);
+  });
+
+  it('refuses a request whose signed host names another server', async () => {
+    // Prepare
+    const port = new URL(api.url).port;
+
+    // Act
+    const elsewhere = await rawSigned('/groups', { host: 'api.example.com' });
+    const otherPort = await rawSigned('/groups', { host: `127.0.0.1:${Number(port) + 1}` });
+    const alias = await rawSigned('/groups', { host: `localhost:${port}` });
+
+    // Assess
+    expect(elsewhere).toEqual({ status: 403, code: 'InvalidSignature' });
+    expect(otherPort).toEqual({ status: 403, code: 'InvalidSignature' });
+    expect(alias.status).toBe(200);
+  });
+});
+
+describe('malformed percent-encoding', () => {
+  const BAD = ['%', '%E0%A4%A', '%zz', 'a%2'];
+  const fill = (path: string, bad?: string) => path.replace(/\{(\w+)\}/g, () => bad ?? 'x1');
+  const cases = routes.flatMap((r) => [
+    ...(r.path.includes('{') ? BAD.map((bad) => ({ method: r.method, url: fill(r.path, bad) })) : []),
+    { method: r.method, url: `${fill(r.path)}?name=%` },
+    { method: r.method, url: `${fill(r.path)}?pageSize=5&%E0%A4%A=1` },
+  ]);
+
+  it('answers 400 ValidationError, never 500, in every path parameter and the query, signed or not', async () => {
+    // Prepare
+    const authorization = `AWS4-HMAC-SHA256 Credential=${DEV.accessKeyId}/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+
+    // Act
+    const answers = await Promise.all(
+      cases.flatMap((c) =>
+        [{}, { authorization, 'x-amz-date': '20260101T000000Z' }].map(async (headers) => {
+          const res = await fetch(`${api.url}${c.url}`, { method: c.method, headers });
+          return { ...c, status: res.status, code: (await errorOf(res)).code };
+        }),
+      ),
+    );
+
+    // Assess
+    expect(answers.length).toBeGreaterThan(40);
+    expect(answers.filter((a) => a.status !== 400 || a.code !== 'ValidationError')).toEqual([]);
+  });
+
+  it('answers a well-signed request with a malformed path parameter the same way', async () => {
+    // Prepare
+    const res = await signedFetch({ method: 'GET', path: '/groups/%E0%A4%A' });
+
+    // Act
+    const error = await errorOf(res);
+
+    // Assess
+    expect(res.status).toBe(400);
+    expect(error).toMatchObject({ code: 'ValidationError' });
   });
 });
 

@@ -11,7 +11,14 @@ const DEV = { accessKeyId: 'AKIDCURLTEST', secretAccessKey: 'curl-test-secret' }
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, timeScale: 0.01, credentials: DEV, upstream: 'sim', env: {} });
+  stack = await startLocalStack({
+    port: 0,
+    timeScale: 0.01,
+    credentials: DEV,
+    upstream: 'sim',
+    env: {},
+    simulator: { tier: 'basic' },
+  });
 });
 afterAll(async () => {
   await stack.close();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,7 +9,8 @@ import { loadConfig } from '../../functions/core/config';
 import { workflows } from '../../lib/workflows';
 import type * as Runner from '../../local/sfn/runner';
 import { createLocalStateMachine } from '../../local/sfn/runner';
-import { startLocalStack, type LocalStack } from '../../local/start';
+import { banner, mask, startLocalStack, type LocalStack } from '../../local/start';
+import { LOCAL_DEV_CREDENTIALS } from '../../local/api/dev-credentials';
 
 // Watches which time scale the stack gives each state machine; the real one still runs.
 vi.mock('../../local/sfn/runner', async (importOriginal) => {
@@ -21,7 +23,14 @@ let stack: LocalStack;
 const envBefore = process.env.AWS_ENDPOINT_URL_SFN;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, timeScale: 0.01, credentials: DEV, upstream: 'sim', env: {} });
+  stack = await startLocalStack({
+    port: 0,
+    timeScale: 0.01,
+    credentials: DEV,
+    upstream: 'sim',
+    env: {},
+    simulator: { tier: 'basic' },
+  });
 });
 afterAll(async () => {
   await stack.close();
@@ -136,6 +145,33 @@ describe('startLocalStack', () => {
     ).toEqual(workflows.map((w) => [w.name, 0.1]));
   });
 
+  it('runs the simulator at the basic tier unless SIM_TIER says otherwise, and refuses an unknown tier', async () => {
+    // Act
+    const tierOf = async (env: Record<string, string>) => {
+      const s = await startLocalStack({
+        port: 0,
+        credentials: DEV,
+        upstream: 'sim',
+        env,
+        cleanupIntervalSeconds: 0,
+      });
+      const tier = s.simulator?.control.options().tier;
+      await s.close();
+      return tier;
+    };
+    const tiers = [await tierOf({}), await tierOf({ SIM_TIER: 'advanced' })];
+    const unknown = startLocalStack({
+      port: 0,
+      credentials: DEV,
+      upstream: 'sim',
+      env: { SIM_TIER: 'gold' },
+    });
+
+    // Assess
+    expect(tiers).toEqual(['basic', 'advanced']);
+    await expect(unknown).rejects.toThrow('SIM_TIER must be one of basic, advanced, premium, got gold');
+  });
+
   it('refuses a LOCAL_TIME_SCALE outside (0, 1]', async () => {
     // Prepare
     const env = { LOCAL_TIME_SCALE: '2' };
@@ -160,7 +196,7 @@ describe('startLocalStack', () => {
 });
 
 describe('npm start', () => {
-  it('prints the API URL and dev credentials, and stops everything on Ctrl-C', async () => {
+  it('prints the API URL and the credentials from the environment masked, and stops everything on Ctrl-C', async () => {
     // Prepare
     // Its own process group, so the SIGINT below reaches npm, tsx and the stack at once, as Ctrl-C does.
     const child = spawn('npm', ['start'], {
@@ -197,13 +233,94 @@ describe('npm start', () => {
 
       // Assess
       expect(apiUrl).not.toBe('');
-      expect(out).toContain('AKIDPRINTED');
-      expect(out).toContain('printed-secret');
+      expect(out).not.toContain('AKIDPRINTED');
+      expect(out).not.toContain('printed-secret');
+      expect(out).toMatch(/access key ID\s+AKID\*+NTED/);
+      expect(out).toContain('$LOCAL_ACCESS_KEY_ID:$LOCAL_SECRET_ACCESS_KEY');
       expect(out).toContain('SIGINT: stopping');
       await expect(fetch(`${apiUrl}/groups`)).rejects.toThrow();
       expect(groupAlive()).toBe(false);
     } finally {
       if (groupAlive()) process.kill(group, 'SIGKILL');
     }
+  });
+});
+
+describe('npm start shutdown', () => {
+  it('finishes its cleanup through a second SIGTERM and leaves no S3 temp folder', async () => {
+    // Prepare
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+    delete env.LOCAL_ACCESS_KEY_ID;
+    delete env.LOCAL_SECRET_ACCESS_KEY;
+    const child = spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const group = -(child.pid ?? 0);
+    const groupAlive = () => {
+      try {
+        return process.kill(group, 0);
+      } catch {
+        return false;
+      }
+    };
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const closed = once(child, 'close');
+    try {
+      for (let i = 0; i < 800 && !out.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 25));
+      const dataDir = /data in (\S+?)\)/.exec(out)?.[1] ?? '';
+      const existedBefore = dataDir !== '' && existsSync(dataDir);
+
+      // Act
+      process.kill(group, 'SIGTERM');
+      for (let i = 0; i < 200 && !out.includes('SIGTERM: stopping'); i++)
+        await new Promise((r) => setTimeout(r, 5));
+      process.kill(group, 'SIGTERM');
+      await closed;
+      for (let i = 0; i < 400 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 25));
+
+      // Assess
+      expect(out).toContain(`access key ID     ${LOCAL_DEV_CREDENTIALS.accessKeyId}`);
+      expect(out).toContain(LOCAL_DEV_CREDENTIALS.secretAccessKey);
+      expect(existedBefore).toBe(true);
+      expect(out).toContain('SIGTERM: still stopping');
+      expect(out).not.toContain('taking too long');
+      expect(existsSync(dataDir)).toBe(false);
+      expect(groupAlive()).toBe(false);
+    } finally {
+      if (groupAlive()) process.kill(group, 'SIGKILL');
+    }
+  });
+});
+
+describe('start banner', () => {
+  const stackWith = (credentialsFromEnv: boolean) =>
+    ({
+      apiUrl: 'http://127.0.0.1:3000',
+      credentials: {
+        accessKeyId: 'AKIAEXAMPLEUSERKEY12',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      },
+      credentialsFromEnv,
+      s3Url: 'http://127.0.0.1:4568',
+      sfnUrl: 'http://127.0.0.1:4569',
+      secretsUrl: 'http://127.0.0.1:4570',
+      bucket: 'b',
+      upstream: { mode: 'sim', volcEndpoint: '', seedanceApiBase: '' },
+    }) as unknown as LocalStack;
+
+  it('masks credentials from the environment everywhere, and prints built-in ones in full', () => {
+    // Prepare
+    const fromEnv = stackWith(true);
+    const builtIn = stackWith(false);
+
+    // Act
+    const masked = banner(fromEnv, '1', 10);
+    const full = banner(builtIn, '1', 10);
+
+    // Assess
+    expect(masked).not.toContain('wJalrXUtnFEMI');
+    expect(masked).not.toContain('EXAMPLEUSERKEY');
+    expect(masked).toContain(mask('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'));
+    expect(mask('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY')).toBe('wJal************EKEY');
+    expect(full).toContain('AKIAEXAMPLEUSERKEY12:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   });
 });

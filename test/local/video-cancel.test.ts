@@ -22,7 +22,7 @@ beforeAll(async () => {
     env: {},
     cleanupIntervalSeconds: 0,
     // Scaled by the stack's time scale: still 100 s queued, far longer than the test.
-    simulator: { taskQueuedMs: 10_000_000 },
+    simulator: { taskQueuedMs: 10_000_000, tier: 'basic', taskAccount: 'personal' },
   });
 });
 afterAll(async () => {

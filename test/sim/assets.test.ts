@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../local/upstream-sim/index';
-import { settledAsset, volcCall, volcOk } from './helpers/clients';
+import { LIST_AIGC, settledAsset, volcCall, volcOk } from './helpers/clients';
 import { startFileServer, type FileServer } from './helpers/file-server';
 import { png } from './helpers/images';
 
@@ -13,6 +13,8 @@ beforeAll(async () => {
     timeScale: 0.001,
     seed: 7,
     rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0, DeleteAssetGroup: 0 },
+    // Semantics, not limits: the most generous tier (the limits have their own tests).
+    tier: 'premium',
   });
   files = await startFileServer({ '/ok.png': { body: png(600, 800), contentType: 'image/png' } });
 });
@@ -109,12 +111,16 @@ describe('projects', () => {
     const foreignAsset = await createAsset(foreign, 'proj-x');
 
     // Act
-    const listDefault = await volcOk(sim, 'ListAssetGroups', { Filter: { GroupIds: [foreign] } });
+    const listDefault = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC', GroupIds: [foreign] },
+    });
     const listX = await volcOk(sim, 'ListAssetGroups', {
-      Filter: { GroupIds: [foreign] },
+      Filter: { GroupType: 'AIGC', GroupIds: [foreign] },
       ProjectName: 'proj-x',
     });
-    const assetsDefault = await volcOk(sim, 'ListAssets', { Filter: { GroupIds: [foreign] } });
+    const assetsDefault = await volcOk(sim, 'ListAssets', {
+      Filter: { GroupType: 'AIGC', GroupIds: [foreign] },
+    });
     const getWithout = await volcCall(sim, 'GetAsset', { Id: foreignAsset });
     const deleteWithout = await volcCall(sim, 'DeleteAssetGroup', { Id: foreign });
     const caseMatters = await volcCall(sim, 'GetAssetGroup', { Id: foreign, ProjectName: 'Proj-X' });
@@ -125,9 +131,10 @@ describe('projects', () => {
     });
 
     // Assess
-    expect(listDefault).toMatchObject({ Items: [], TotalCount: 0 });
-    expect(listX).toMatchObject({ TotalCount: 1, Items: [{ Id: foreign, ProjectName: 'proj-x' }] });
-    expect(assetsDefault).toMatchObject({ Items: [], TotalCount: 0 });
+    expect(listDefault).toEqual({ Items: [], NextToken: '' });
+    expect(listX).toMatchObject({ Items: [{ Id: foreign, ProjectName: 'proj-x' }] });
+    expect(listX.Items).toHaveLength(1);
+    expect(assetsDefault).toEqual({ Items: [], NextToken: '' });
     expect([getWithout.status, getWithout.body.ResponseMetadata.Error?.Code]).toEqual([
       404,
       'NotFound.asset_id',
@@ -234,12 +241,12 @@ describe('assets', () => {
     await volcOk(sim, 'DeleteAssetGroup', { Id: gid });
     const g1 = await volcCall(sim, 'GetAsset', { Id: a1 });
     const g2 = await volcCall(sim, 'GetAsset', { Id: a2 });
-    const listed = await volcOk(sim, 'ListAssets', { Filter: { GroupIds: [gid] } });
+    const listed = await volcOk(sim, 'ListAssets', { Filter: { GroupType: 'AIGC', GroupIds: [gid] } });
 
     // Assess
     expect(g1.status).toBe(404);
     expect(g2.status).toBe(404);
-    expect(listed.TotalCount).toBe(0);
+    expect(listed.Items).toEqual([]);
     expect(sim.control.assets().some((a) => a.GroupId === gid)).toBe(false);
   });
 });
@@ -252,13 +259,43 @@ describe('listing', () => {
     for (let i = 0; i < 7; i++) ids.push(await createGroup(`page-${i}`, project));
 
     // Act
-    const p1 = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, PageNumber: 1, PageSize: 3 });
-    const p2 = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, PageNumber: 2, PageSize: 3 });
-    const p3 = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, PageNumber: 3, PageSize: 3 });
-    const defaults = await volcOk(sim, 'ListAssetGroups', { ProjectName: project });
-    const max = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, PageSize: 100 });
-    const tooBig = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, PageSize: 101 });
-    const zero = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, PageNumber: 0 });
+    const p1 = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageNumber: 1,
+      PageSize: 3,
+    });
+    const p2 = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageNumber: 2,
+      PageSize: 3,
+    });
+    const p3 = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageNumber: 3,
+      PageSize: 3,
+    });
+    const defaults = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+    });
+    const max = await volcCall(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageSize: 100,
+    });
+    const tooBig = await volcCall(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageSize: 101,
+    });
+    const zero = await volcCall(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      PageNumber: 0,
+    });
 
     // Assess
     const pageIds = [p1, p2, p3].flatMap((p) => (p.Items as { Id: string }[]).map((g) => g.Id));
@@ -266,7 +303,9 @@ describe('listing', () => {
     expect((p3.Items as unknown[]).length).toBe(1);
     expect(new Set(pageIds)).toEqual(new Set(ids));
     expect(pageIds).toHaveLength(7);
-    expect(defaults).toMatchObject({ PageNumber: 1, PageSize: 10, TotalCount: 7 });
+    // No paging field: a cursor page of 10 (our default), without TotalCount.
+    expect(defaults.Items).toHaveLength(7);
+    expect(defaults).not.toHaveProperty('TotalCount');
     expect(max.status).toBe(200);
     expect([tooBig.status, tooBig.body.ResponseMetadata.Error?.Code]).toEqual([
       400,
@@ -283,33 +322,48 @@ describe('listing', () => {
     const beta = await createGroup('beta two', project);
 
     // Act
-    const byName = await volcOk(sim, 'ListAssetGroups', { ProjectName: project, Filter: { Name: 'alpha' } });
+    const byName = await volcOk(sim, 'ListAssetGroups', {
+      ProjectName: project,
+      Filter: { GroupType: 'AIGC', Name: 'alpha' },
+    });
     const byIds = await volcOk(sim, 'ListAssetGroups', {
       ProjectName: project,
-      Filter: { GroupIds: [beta] },
+      Filter: { GroupType: 'AIGC', GroupIds: [beta] },
     });
     const byType = await volcOk(sim, 'ListAssetGroups', {
       ProjectName: project,
       Filter: { GroupType: 'AIGC' },
     });
     const asc = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
       ProjectName: project,
       SortBy: 'CreateTime',
       SortOrder: 'Asc',
     });
-    const desc = await volcOk(sim, 'ListAssetGroups', { ProjectName: project });
-    const badSort = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, SortBy: 'Name' });
-    const badOrder = await volcCall(sim, 'ListAssetGroups', { ProjectName: project, SortOrder: 'Up' });
+    const desc = await volcOk(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+    });
+    const badSort = await volcCall(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      SortBy: 'Name',
+    });
+    const badOrder = await volcCall(sim, 'ListAssetGroups', {
+      Filter: { GroupType: 'AIGC' },
+      ProjectName: project,
+      SortOrder: 'Up',
+    });
     const badFilter = await volcCall(sim, 'ListAssetGroups', {
       ProjectName: project,
-      Filter: { GroupIds: 'x' },
+      Filter: { GroupType: 'AIGC', GroupIds: 'x' },
     });
 
     // Assess
     const ids = (p: Record<string, unknown>) => (p.Items as { Id: string }[]).map((g) => g.Id);
     expect(ids(byName)).toEqual([alpha]);
     expect(ids(byIds)).toEqual([beta]);
-    expect(byType.TotalCount).toBe(2);
+    expect(byType.Items).toHaveLength(2);
     expect(ids(asc)).toEqual([alpha, beta]);
     expect(ids(desc)).toEqual([beta, alpha]);
     expect(badSort.body.ResponseMetadata.Error?.Code).toBe('InvalidParameter.SortBy');
@@ -332,24 +386,31 @@ describe('listing', () => {
     await settledAsset(sim, failed, project);
 
     // Act
-    const inG2 = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { GroupIds: [g2] } });
+    const inG2 = await volcOk(sim, 'ListAssets', {
+      ProjectName: project,
+      Filter: { GroupType: 'AIGC', GroupIds: [g2] },
+    });
     const active = await volcOk(sim, 'ListAssets', {
       ProjectName: project,
-      Filter: { Statuses: ['Active'] },
+      Filter: { GroupType: 'AIGC', Statuses: ['Active'] },
     });
     const failedOnly = await volcOk(sim, 'ListAssets', {
       ProjectName: project,
-      Filter: { Statuses: ['Failed'] },
+      Filter: { GroupType: 'AIGC', Statuses: ['Failed'] },
     });
-    const named = await volcOk(sim, 'ListAssets', { ProjectName: project, Filter: { Name: 'FACE' } });
+    const named = await volcOk(sim, 'ListAssets', {
+      ProjectName: project,
+      Filter: { GroupType: 'AIGC', Name: 'FACE' },
+    });
     const byGroup = await volcOk(sim, 'ListAssets', {
+      Filter: { GroupType: 'AIGC' },
       ProjectName: project,
       SortBy: 'GroupId',
       SortOrder: 'Asc',
     });
     const badStatus = await volcCall(sim, 'ListAssets', {
       ProjectName: project,
-      Filter: { Statuses: ['Gone'] },
+      Filter: { GroupType: 'AIGC', Statuses: ['Gone'] },
     });
 
     // Assess
@@ -374,8 +435,8 @@ describe('account-level refusals', () => {
     try {
       // Act
       const d = await volcCall(denied, 'CreateAssetGroup', { Name: 'x' });
-      const allowed = await volcCall(denied, 'ListAssetGroups', {});
-      const s = await volcCall(unsubscribed, 'ListAssetGroups', {});
+      const allowed = await volcCall(denied, 'ListAssetGroups', LIST_AIGC);
+      const s = await volcCall(unsubscribed, 'ListAssetGroups', LIST_AIGC);
 
       // Assess
       expect(d.status).toBe(403);

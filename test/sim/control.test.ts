@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../local/upstream-sim/index';
 import { DEFAULT_RATE_LIMITS } from '../../local/upstream-sim/defaults';
 import { ActionRateLimiter } from '../../local/upstream-sim/rate-limit';
-import { arkCall, rawRequest, volcCall, volcOk } from './helpers/clients';
+import { arkCall, LIST_AIGC, rawRequest, volcCall, volcOk } from './helpers/clients';
 
 const MODEL = 'doubao-seedance-2-0-260128';
 let sim: Simulator;
@@ -13,6 +13,8 @@ beforeAll(async () => {
     timeScale: 0.001,
     seed: 99,
     rateLimits: { '*': 0, GetAsset: 0, CreateAsset: 0, DeleteAssetGroup: 0 },
+    // Semantics, not limits: the most generous tier (the limits have their own tests).
+    tier: 'premium',
   });
 });
 afterAll(() => sim.close());
@@ -47,8 +49,8 @@ describe('fault injection: Volcengine envelope', () => {
     ]);
 
     // Act
-    const internal = await volcCall(sim, 'ListAssets', {});
-    const throttled = await volcCall(sim, 'ListAssetGroups', {});
+    const internal = await volcCall(sim, 'ListAssets', LIST_AIGC);
+    const throttled = await volcCall(sim, 'ListAssetGroups', LIST_AIGC);
     const custom = await volcCall(sim, 'GetAssetGroup', { Id: 'x' });
 
     // Assess
@@ -69,7 +71,7 @@ describe('fault injection: Volcengine envelope', () => {
 
     // Act
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await volcCall(sim, 'ListAssets', {})).status);
+    for (let i = 0; i < 3; i++) statuses.push((await volcCall(sim, 'ListAssets', LIST_AIGC)).status);
 
     // Assess
     expect(statuses).toEqual([500, 500, 200]);
@@ -78,9 +80,9 @@ describe('fault injection: Volcengine envelope', () => {
 
   it('never fires a rule with rate 0 and fires `*` rules for every action', async () => {
     sim.control.setFaults([{ action: '*', rate: 0, kind: 'error' }]);
-    expect((await volcCall(sim, 'ListAssets', {})).status).toBe(200);
+    expect((await volcCall(sim, 'ListAssets', LIST_AIGC)).status).toBe(200);
     sim.control.setFaults([{ action: '*', rate: 1, kind: 'error' }]);
-    expect((await volcCall(sim, 'ListAssets', {})).status).toBe(500);
+    expect((await volcCall(sim, 'ListAssets', LIST_AIGC)).status).toBe(500);
     expect((await arkCall(sim, 'GET', '')).status).toBe(500);
   });
 
@@ -90,7 +92,7 @@ describe('fault injection: Volcengine envelope', () => {
     const started = Date.now();
 
     // Act
-    const r = await volcCall(sim, 'ListAssets', {});
+    const r = await volcCall(sim, 'ListAssets', LIST_AIGC);
 
     // Assess
     expect(r.status).toBe(200);
@@ -100,7 +102,7 @@ describe('fault injection: Volcengine envelope', () => {
 
   it('resets the connection', async () => {
     sim.control.setFaults([{ action: 'ListAssets', rate: 1, kind: 'reset' }]);
-    await expect(volcCall(sim, 'ListAssets', {})).rejects.toThrow(/ECONNRESET|socket hang up/);
+    await expect(volcCall(sim, 'ListAssets', LIST_AIGC)).rejects.toThrow(/ECONNRESET|socket hang up/);
   });
 
   it('answers a malformed body with 200, counted as faulted and not ok', async () => {
@@ -134,13 +136,13 @@ describe('fault counts per kind', () => {
     ]);
 
     // Act
-    const first = await volcCall(sim, 'ListAssets', {});
+    const first = await volcCall(sim, 'ListAssets', LIST_AIGC);
     const second = await rawRequest(`${sim.url}/?Action=ListAssets&Version=2024-01-01`, {
       method: 'POST',
       body: '{}',
     });
-    await expect(volcCall(sim, 'ListAssets', {})).rejects.toThrow(/ECONNRESET|socket hang up/);
-    await volcOk(sim, 'ListAssets', {});
+    await expect(volcCall(sim, 'ListAssets', LIST_AIGC)).rejects.toThrow(/ECONNRESET|socket hang up/);
+    await volcOk(sim, 'ListAssets', LIST_AIGC);
     for (let i = 0; i < 3; i++) await arkCall(sim, 'GET', '/cgt-nope');
     await arkCall(sim, 'GET', '/cgt-nope');
     const overHttp = await control('GET', '/fault-counts');
@@ -162,7 +164,7 @@ describe('fault counts per kind', () => {
   it('resets fault counts with the counters', async () => {
     // Prepare
     sim.control.setFaults([{ action: 'ListAssets', rate: 1, count: 1, kind: 'error' }]);
-    await volcCall(sim, 'ListAssets', {});
+    await volcCall(sim, 'ListAssets', LIST_AIGC);
 
     // Act
     const before = (await control('GET', '/fault-counts')).body;
@@ -228,7 +230,7 @@ describe('fault injection: task API and media', () => {
 
 describe('rate limits', () => {
   it('uses the documented defaults: GetAsset 100, DeleteAssetGroup 5, CreateAsset 10, others 10', () => {
-    const limiter = new ActionRateLimiter({ ...DEFAULT_RATE_LIMITS });
+    const limiter = new ActionRateLimiter({ ...DEFAULT_RATE_LIMITS }, () => 1);
     expect(
       ['GetAsset', 'DeleteAssetGroup', 'CreateAsset', 'ListAssets', 'UpdateAsset'].map((a) =>
         limiter.qpsFor(a),
@@ -236,26 +238,34 @@ describe('rate limits', () => {
     ).toEqual([100, 5, 10, 10, 10]);
   });
 
-  it('refills a token bucket continuously at QPS tokens per second', () => {
+  it('refills a token bucket continuously at QPS tokens per (second × timeScale)', () => {
     // Prepare
-    const limiter = new ActionRateLimiter({ GetAsset: 100, '*': 10 });
+    const limiter = new ActionRateLimiter({ GetAsset: 100, '*': 10 }, () => 1);
+    const scaled = new ActionRateLimiter({ '*': 10 }, () => 0.1);
     const t0 = 1_000_000;
 
     // Act
     const burst = Array.from({ length: 101 }, () => limiter.take('GetAsset', t0));
     const after10ms = limiter.take('GetAsset', t0 + 10);
-    const unlimited = new ActionRateLimiter({ '*': 0 }).take('ListAssets', t0);
+    const unlimited = new ActionRateLimiter({ '*': 0 }, () => 1).take('ListAssets', t0);
+    const scaledBurst = Array.from({ length: 10 }, () => scaled.take('ListAssets', t0));
+    const scaledAfter9ms = scaled.take('ListAssets', t0 + 9);
+    const scaledAfter11ms = scaled.take('ListAssets', t0 + 11);
 
     // Assess
     expect(burst.filter(Boolean)).toHaveLength(100);
     expect(burst[100]).toBe(false);
     expect(after10ms).toBe(true);
     expect(unlimited).toBe(true);
+    // At timeScale 0.1 a 10 QPS bucket refills one token per 10 ms (9 ms is not enough).
+    expect(scaledBurst.every(Boolean)).toBe(true);
+    expect(scaledAfter9ms).toBe(false);
+    expect(scaledAfter11ms).toBe(true);
   });
 
-  it('answers FlowLimitExceeded (429, 100018) with Retry-After beyond the default DeleteAssetGroup 5 QPS', async () => {
+  it('answers AccountFlowLimitExceeded (429, 100027) beyond the default DeleteAssetGroup 5 QPS', async () => {
     // Prepare
-    const limited = await startSimulator({ port: 0 });
+    const limited = await startSimulator({ port: 0, throttleMix: { http200: 0, http429: 1, quota429: 0 } });
     try {
       // Act
       const answers = await Promise.all(
@@ -265,10 +275,10 @@ describe('rate limits', () => {
       // Assess
       expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 429]);
       expect(answers[5]?.body.ResponseMetadata.Error).toMatchObject({
-        Code: 'FlowLimitExceeded',
-        CodeN: 100018,
+        Code: 'AccountFlowLimitExceeded',
+        CodeN: 100027,
       });
-      expect(answers[5]?.headers['retry-after']).toBe('1');
+      expect(answers[5]?.body).not.toHaveProperty('Result');
       expect(limited.control.counters().DeleteAssetGroup).toEqual({
         calls: 6,
         ok: 0,
@@ -281,7 +291,12 @@ describe('rate limits', () => {
   });
 
   it('takes a configured CreateAsset QPS', async () => {
-    const limited = await startSimulator({ port: 0, rateLimits: { CreateAsset: 2 } });
+    const limited = await startSimulator({
+      port: 0,
+      tier: 'premium',
+      rateLimits: { CreateAsset: 2 },
+      throttleMix: { http200: 0, http429: 1, quota429: 0 },
+    });
     try {
       const statuses = (
         await Promise.all(
@@ -330,15 +345,15 @@ describe('control API over HTTP', () => {
   });
 
   it('reports and resets counters', async () => {
-    await volcOk(sim, 'ListAssets', {});
-    await volcOk(sim, 'ListAssets', {});
+    await volcOk(sim, 'ListAssets', LIST_AIGC);
+    await volcOk(sim, 'ListAssets', LIST_AIGC);
     await arkCall(sim, 'GET', '');
     expect((await control('GET', '/counters')).body).toEqual({
       ListAssets: { calls: 2, ok: 2, throttled: 0, faulted: 0 },
       ListTasks: { calls: 1, ok: 1, throttled: 0, faulted: 0 },
     });
     expect((await control('POST', '/counters/reset')).body).toEqual({});
-    await volcOk(sim, 'ListAssets', {});
+    await volcOk(sim, 'ListAssets', LIST_AIGC);
     expect((await control('DELETE', '/counters')).body).toEqual({});
   });
 

@@ -16,6 +16,8 @@ beforeAll(async () => {
     timeScale: 0.001,
     seed: 3,
     rateLimits: { CreateAsset: 0, GetAsset: 0 },
+    // Semantics, not limits: the most generous tier (the limits have their own tests).
+    tier: 'premium',
   });
   files = await startFileServer();
   groupId = (await volcOk(sim, 'CreateAssetGroup', { Name: 'checks' })).Id as string;

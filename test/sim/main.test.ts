@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseRateLimits, parseSimArgs } from '../../local/upstream-sim/cli-options';
-import { volcCall } from './helpers/clients';
+import { LIST_AIGC, volcCall } from './helpers/clients';
 
 describe('npm run sim (local/upstream-sim/main.ts)', () => {
   it('prints its endpoint, the Seedance base and the credentials it accepts, and serves', async () => {
@@ -25,7 +25,7 @@ describe('npm run sim (local/upstream-sim/main.ts)', () => {
       });
       const startMs = Math.round(performance.now() - started);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-      const answer = await volcCall({ url }, 'ListAssetGroups');
+      const answer = await volcCall({ url }, 'ListAssetGroups', LIST_AIGC);
 
       // Assess
       console.log(`npm run sim printed its endpoint after ${startMs} ms`);
@@ -111,6 +111,44 @@ describe('parseSimArgs', () => {
       quiet: true,
       credentials: { sessionToken: 'STS' },
     });
+  });
+
+  it('reads the account limits from flags and the environment (issue 12)', () => {
+    const fromEnv = parseSimArgs([], {
+      SIM_TIER: 'advanced',
+      SIM_THROTTLE_MIX: 'http200=2,quota429=0',
+      SIM_TASK_ACCOUNT: 'enterprise',
+      SIM_TASK_SLOTS: '4',
+      SIM_TASK_RATE_LIMITS: 'ListTasks=0',
+      SIM_CALLBACKS: '0',
+      SIM_TOKEN_GROUPS: 'default,vip',
+    });
+    const fromFlags = parseSimArgs(
+      ['--tier', 'premium', '--throttle-mix', 'http429=1', '--no-callbacks', '--token-groups', 'SeeDance2'],
+      { SIM_TIER: 'basic' },
+    );
+    const plain = parseSimArgs([], {});
+    expect(fromEnv).toMatchObject({
+      tier: 'advanced',
+      throttleMix: { http200: 2, quota429: 0 },
+      taskAccount: 'enterprise',
+      taskSlots: 4,
+      taskRateLimits: { ListTasks: 0 },
+      callbacks: false,
+      tokenGroups: ['default', 'vip'],
+    });
+    expect(fromFlags).toMatchObject({
+      tier: 'premium',
+      throttleMix: { http429: 1 },
+      callbacks: false,
+      tokenGroups: ['SeeDance2'],
+    });
+    // Unset: the simulator's defaults apply (basic, callbacks on).
+    expect(plain.tier).toBeUndefined();
+    expect(plain.callbacks).toBeUndefined();
+    expect(() => parseSimArgs(['--tier', 'gold'], {})).toThrow();
+    expect(() => parseSimArgs([], { SIM_THROTTLE_MIX: 'http500=1' })).toThrow();
+    expect(() => parseSimArgs(['--task-account', 'team'], {})).toThrow();
   });
 
   it('rejects bad values', () => {

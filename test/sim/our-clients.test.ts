@@ -3,6 +3,7 @@ import { VideoClient } from '../../functions/core/ark/video-client';
 import { UpstreamError } from '../../functions/core/errors';
 import { AssetsClient } from '../../functions/core/volcengine/assets-client';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim/index';
+import { THROTTLE_VARIANTS } from '../support/throttle-variants';
 import { until } from './helpers/clients';
 import { startFileServer, type FileServer } from './helpers/file-server';
 import { png } from './helpers/images';
@@ -102,6 +103,30 @@ describe('our own clients against the simulator', () => {
     expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', status: 401, service: 'volcengine' });
   });
 
+  it('AssetsClient pages 250 groups with the cursor and asks for LivenessFace groups by type', async () => {
+    // Prepare
+    sim.control.update({ rateLimits: { CreateAssetGroup: 0, ListAssetGroups: 0 } });
+    const assets = assetsClient({ projectName: 'paging' });
+    const made: string[] = [];
+    for (let i = 0; i < 250; i++) made.push((await assets.createAssetGroup({ name: `g-${i}` })).id);
+    sim.control.resetCounters();
+
+    // Act
+    const seen: string[] = [];
+    for await (const g of assets.iterateAssetGroups({ sortBy: 'CreateTime', sortOrder: 'Asc' }))
+      seen.push(g.id);
+    const listCalls = sim.control.counters().ListAssetGroups?.calls;
+    const liveness: string[] = [];
+    for await (const g of assets.iterateAssetGroups({ filter: { groupType: 'LivenessFace' } }))
+      liveness.push(g.id);
+
+    // Assess
+    // Each group exactly once (groups made in the same millisecond tie on CreateTime, so order by ID).
+    expect([...seen].sort()).toEqual([...made].sort());
+    expect(listCalls).toBe(3);
+    expect(liveness).toEqual([]);
+  });
+
   it('VideoClient maps the simulator refusal of a running task and a wrong token', async () => {
     // Prepare
     sim.control.update({ taskQueuedMs: 0, taskRunningMs: 1e9 });
@@ -125,4 +150,60 @@ describe('our own clients against the simulator', () => {
     expect(refused).toMatchObject({ code: 'TaskNotCancellable', status: 409, service: 'ark' });
     expect(badToken).toMatchObject({ code: 'AuthenticationError', status: 401 });
   });
+});
+
+describe('our clients against a basic-tier simulator that throttles CreateAsset', () => {
+  const mixes = {
+    http200: { http200: 1, http429: 0, quota429: 0 },
+    http429: { http200: 0, http429: 1, quota429: 0 },
+    quota429: { http200: 0, http429: 0, quota429: 1 },
+  } as const;
+  const expected = {
+    http200: { code: 'AccountFlowLimitExceeded', status: 200, codeN: 100027 },
+    http429: { code: 'AccountFlowLimitExceeded', status: 429, codeN: 100027 },
+    quota429: { code: 'QuotaWriteQPMExceeded', status: 429 },
+  } as const;
+
+  it.each(Object.keys(mixes) as (keyof typeof mixes)[])(
+    'the 4th CreateAsset in a minute, answered %s, is a typed throttled and retryable error with its hint',
+    async (answer) => {
+      // Prepare: real minutes, so the window cannot slide open between the calls.
+      const basic = await startSimulator({
+        port: 0,
+        timeScale: 1,
+        tier: 'basic',
+        throttleMix: mixes[answer],
+      });
+      try {
+        const assets = new AssetsClient({
+          endpoint: basic.url,
+          region: 'cn-beijing',
+          projectName: 'default',
+          credentials: SIM_DEFAULT_CREDENTIALS,
+        });
+        const { id: groupId } = await assets.createAssetGroup({ name: 'tier' });
+        const create = () => assets.createAsset({ groupId, url: files.url('/face.png'), assetType: 'Image' });
+
+        // Act
+        const accepted = [await create(), await create(), await create()];
+        const refused = await create().catch((e: unknown) => e);
+
+        // Assess
+        expect(accepted.every((a) => a.id.length > 0)).toBe(true);
+        expect(refused).toBeInstanceOf(UpstreamError);
+        const e = refused as UpstreamError;
+        expect(e).toMatchObject({
+          ...expected[answer],
+          throttled: true,
+          retryable: true,
+          operation: 'CreateAsset',
+        });
+        const hint = THROTTLE_VARIANTS.find(([code]) => code === e.code)?.[1];
+        expect(e.hint).toMatch(hint ?? /no hint pattern/);
+        expect(basic.control.rateStats().CreateAsset).toMatchObject({ accepted: 3, throttled: 1 });
+      } finally {
+        await basic.close();
+      }
+    },
+  );
 });

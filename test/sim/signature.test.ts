@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../local/upstream-sim/index';
 import { verifySignature } from '../../local/upstream-sim/volc/signature';
 import { SimVolcError } from '../../local/upstream-sim/volc/errors';
-import { volcCall } from './helpers/clients';
+import { LIST_AIGC, volcCall } from './helpers/clients';
 
 let sim: Simulator;
 
@@ -43,7 +43,7 @@ describe('signature verification over HTTP', () => {
 
   it('accepts STS credentials: any X-Security-Token when it is signed', async () => {
     // Act
-    const r = await volcCall(sim, 'ListAssetGroups', {}, { sessionToken: 'STS-anything' });
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { sessionToken: 'STS-anything' });
 
     // Assess
     expect(r.status).toBe(200);
@@ -51,14 +51,9 @@ describe('signature verification over HTTP', () => {
 
   it('answers InvalidSecretToken for an unsigned X-Security-Token', async () => {
     // Act
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.headers['X-Security-Token'] = 'added-after-signing'),
-      },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.headers['X-Security-Token'] = 'added-after-signing'),
+    });
 
     // Assess
     expectVolcError(r, 401, 'InvalidSecretToken', undefined);
@@ -92,37 +87,27 @@ describe('signature verification over HTTP', () => {
   });
 
   it('answers SignatureDoesNotMatch for a query changed after signing', async () => {
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.query = s.query.replace('ListAssetGroups', 'ListAssets')),
-      },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.query = s.query.replace('ListAssetGroups', 'ListAssets')),
+    });
     expectVolcError(r, 401, 'SignatureDoesNotMatch', 100010);
   });
 
   it('answers SignatureDoesNotMatch for a signed header changed after signing', async () => {
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.headers.Host = 'open.volcengineapi.com'),
-      },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.headers.Host = 'open.volcengineapi.com'),
+    });
     expectVolcError(r, 401, 'SignatureDoesNotMatch', 100010);
   });
 
   it('answers SignatureDoesNotMatch when host is not among the SignedHeaders', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, { omitHost: true });
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { omitHost: true });
     expectVolcError(r, 401, 'SignatureDoesNotMatch', 100010);
   });
 
   it('answers SignatureDoesNotMatch for another region or service in the scope', async () => {
-    const region = await volcCall(sim, 'ListAssetGroups', {}, { region: 'ap-southeast-1' });
-    const service = await volcCall(sim, 'ListAssetGroups', {}, { service: 'iam' });
+    const region = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { region: 'ap-southeast-1' });
+    const service = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { service: 'iam' });
     expectVolcError(region, 401, 'SignatureDoesNotMatch', 100010);
     expectVolcError(service, 401, 'SignatureDoesNotMatch', 100010);
   });
@@ -134,9 +119,9 @@ describe('signature verification over HTTP', () => {
     const inside = new Date(Date.now() - 880_000);
 
     // Act
-    const rPast = await volcCall(sim, 'ListAssetGroups', {}, { date: past });
-    const rFuture = await volcCall(sim, 'ListAssetGroups', {}, { date: future });
-    const rInside = await volcCall(sim, 'ListAssetGroups', {}, { date: inside });
+    const rPast = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { date: past });
+    const rFuture = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { date: future });
+    const rInside = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, { date: inside });
 
     // Assess
     expectVolcError(rPast, 400, 'InvalidTimestamp', 100006);
@@ -145,83 +130,57 @@ describe('signature verification over HTTP', () => {
   });
 
   it('answers InvalidTimestamp for a malformed X-Date', async () => {
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.headers['X-Date'] = '2026-04-21T12:00:00Z'),
-      },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.headers['X-Date'] = '2026-04-21T12:00:00Z'),
+    });
     expectVolcError(r, 400, 'InvalidTimestamp', 100006);
   });
 
   it('answers MissingAuthenticationToken (401, 100003) without Authorization', async () => {
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      { tamper: (s) => void delete s.headers.Authorization },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void delete s.headers.Authorization,
+    });
     expectVolcError(r, 401, 'MissingAuthenticationToken', 100003);
   });
 
   it('answers MissingRequestInfo (400, 100004) without X-Date', async () => {
-    const r = await volcCall(sim, 'ListAssetGroups', {}, { tamper: (s) => void delete s.headers['X-Date'] });
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void delete s.headers['X-Date'],
+    });
     expectVolcError(r, 400, 'MissingRequestInfo', 100004);
   });
 
   it('answers MissingSignature (401, 100005) and InvalidAuthorization (400) for broken Authorization headers', async () => {
-    const noSig = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) =>
-          void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(/, Signature=.*$/, '')),
-      },
-    );
-    const otherScheme = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.headers.Authorization = 'AWS4-HMAC-SHA256 Credential=x'),
-      },
-    );
-    const garbled = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) => void (s.headers.Authorization = 'HMAC-SHA256 Credential=AK, Signature=zz'),
-      },
-    );
+    const noSig = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) =>
+        void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(/, Signature=.*$/, '')),
+    });
+    const otherScheme = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.headers.Authorization = 'AWS4-HMAC-SHA256 Credential=x'),
+    });
+    const garbled = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) => void (s.headers.Authorization = 'HMAC-SHA256 Credential=AK, Signature=zz'),
+    });
     expectVolcError(noSig, 401, 'MissingSignature', 100005);
     expectVolcError(otherScheme, 400, 'InvalidAuthorization', undefined);
     expectVolcError(garbled, 400, 'InvalidAuthorization', undefined);
   });
 
   it('answers InvalidCredential (400) for a credential scope of the wrong shape', async () => {
-    const r = await volcCall(
-      sim,
-      'ListAssetGroups',
-      {},
-      {
-        tamper: (s) =>
-          void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(
-            /\/cn-beijing\/ark\/request/,
-            '/x',
-          )),
-      },
-    );
+    const r = await volcCall(sim, 'ListAssetGroups', LIST_AIGC, {
+      tamper: (s) =>
+        void (s.headers.Authorization = (s.headers.Authorization ?? '').replace(
+          /\/cn-beijing\/ark\/request/,
+          '/x',
+        )),
+    });
     expectVolcError(r, 400, 'InvalidCredential', undefined);
   });
 
   it('answers MissingParameter (400, 100002) without Action and InvalidActionOrVersion (404, 100008) for unknown ones', async () => {
     const noAction = await volcCall(sim, '', {});
     const unknown = await volcCall(sim, 'DescribeInstances', {});
-    const oldVersion = await volcCall(sim, 'ListAssets', {}, { version: '2023-01-01' });
+    const oldVersion = await volcCall(sim, 'ListAssets', LIST_AIGC, { version: '2023-01-01' });
     expectVolcError(noAction, 400, 'MissingParameter', 100002);
     expectVolcError(unknown, 404, 'InvalidActionOrVersion', 100008);
     expectVolcError(oldVersion, 404, 'InvalidActionOrVersion', 100008);
@@ -234,9 +193,9 @@ describe('signature verification with a configured session token', () => {
     const sts = await startSimulator({ port: 0, credentials: { sessionToken: 'STS-expected' } });
     try {
       // Act
-      const good = await volcCall(sts, 'ListAssets', {}, { sessionToken: 'STS-expected' });
-      const wrong = await volcCall(sts, 'ListAssets', {}, { sessionToken: 'STS-other' });
-      const missing = await volcCall(sts, 'ListAssets', {});
+      const good = await volcCall(sts, 'ListAssets', LIST_AIGC, { sessionToken: 'STS-expected' });
+      const wrong = await volcCall(sts, 'ListAssets', LIST_AIGC, { sessionToken: 'STS-other' });
+      const missing = await volcCall(sts, 'ListAssets', LIST_AIGC);
 
       // Assess
       expect(good.status).toBe(200);
@@ -255,13 +214,11 @@ describe('signature verification with a configured session token', () => {
     });
     try {
       // Act
-      const ok = await volcCall(
-        custom,
-        'ListAssets',
-        {},
-        { accessKeyId: 'AKLTOTHER', secretAccessKey: 'sk2' },
-      );
-      const demo = await volcCall(custom, 'ListAssets', {});
+      const ok = await volcCall(custom, 'ListAssets', LIST_AIGC, {
+        accessKeyId: 'AKLTOTHER',
+        secretAccessKey: 'sk2',
+      });
+      const demo = await volcCall(custom, 'ListAssets', LIST_AIGC);
 
       // Assess
       expect(ok.status).toBe(200);

@@ -53,6 +53,12 @@ beforeAll(async () => {
     timeScale: 0.001,
     seed: 11,
     rateLimits: { '*': 0, CreateAsset: 0, GetAsset: 0 },
+    // Semantics, not limits: the most generous tier and no task-API limits (limits.test.ts has those).
+    tier: 'premium',
+    taskAccount: 'enterprise',
+    taskSlots: 1_000,
+    taskRpm: 0,
+    taskRateLimits: { GetTask: 0, ListTasks: 0, DeleteTask: 0 },
   });
   files = await startFileServer();
   assets.active = await makeAsset(png(640, 640));
@@ -118,7 +124,14 @@ describe('authentication', () => {
 describe('task lifecycle', () => {
   it('goes queued → running → succeeded and reports the documented fields', async () => {
     // Prepare
-    const paced = await startSimulator({ port: 0, taskQueuedMs: 400, taskRunningMs: 400, seed: 5 });
+    // Polled every few ms: the GetTask limit is lifted (limits.test.ts covers it).
+    const paced = await startSimulator({
+      port: 0,
+      taskQueuedMs: 400,
+      taskRunningMs: 400,
+      seed: 5,
+      taskRateLimits: { GetTask: 0 },
+    });
     try {
       const created = await arkCall(paced, 'POST', '', {
         model: MODEL,
@@ -261,8 +274,8 @@ describe('task lifecycle', () => {
       await until(async () => (received.some((b) => b.status === 'succeeded') ? true : undefined));
 
       // Assess
-      expect(received.map((b) => b.status)).toEqual(['running', 'succeeded']);
-      expect(received[1]).toMatchObject({ id, content: { video_url: expect.any(String) } });
+      expect(received.map((b) => b.status)).toEqual(['queued', 'running', 'succeeded']);
+      expect(received[2]).toMatchObject({ id, content: { video_url: expect.any(String) } });
     } finally {
       await new Promise<void>((r) => hook.close(() => r()));
     }
@@ -371,7 +384,7 @@ describe('content rules → 400 InvalidParameter, no task created', () => {
       { content: [text(), { ...videoRef('https://e.com/v.mp4'), role: 'reference_image' }] },
     ],
     ['ratio 2:1', { content: [text()], ratio: '2:1' }],
-    ['resolution 4k', { content: [text()], resolution: '4k' }],
+    ['resolution 4k on the fast model', { model: FAST, content: [text()], resolution: '4k' }],
     ['1080p on the fast model', { model: FAST, content: [text()], resolution: '1080p' }],
     ['duration 3', { content: [text()], duration: 3 }],
     ['duration 16', { content: [text()], duration: 16 }],
@@ -548,8 +561,8 @@ describe('DELETE semantics', () => {
 
 describe('listing tasks', () => {
   it('pages newest first and filters by status, task IDs and model', async () => {
-    // Prepare
-    const own = await startSimulator({ port: 0, timeScale: 0.001 });
+    // Prepare: ten lists in a row, so ListTasks' 1 QPS is lifted (limits.test.ts covers it).
+    const own = await startSimulator({ port: 0, timeScale: 0.001, taskRateLimits: { ListTasks: 0 } });
     try {
       const ids: string[] = [];
       for (const model of [MODEL, FAST, MODEL]) {
@@ -590,7 +603,7 @@ describe('listing tasks', () => {
 });
 
 describe('task rate limit', () => {
-  it('answers 429 RateLimitExceeded beyond taskRpm creations per minute', async () => {
+  it('answers 429 ModelAccountRpmRateLimitExceeded beyond taskRpm creations per minute', async () => {
     // Prepare
     const limited = await startSimulator({ port: 0, timeScale: 0.001, taskRpm: 2 });
     try {
@@ -603,7 +616,7 @@ describe('task rate limit', () => {
       // Assess
       expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
       expect(answers[2]?.body.error).toMatchObject({
-        code: 'RateLimitExceeded.EndpointRPMExceeded',
+        code: 'ModelAccountRpmRateLimitExceeded',
         type: 'TooManyRequests',
       });
       expect(list.status).toBe(200);

@@ -41,6 +41,17 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   ],
   'bucket:presign-upload': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'incoming/' } }],
   'bucket:read-videos': [{ actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'videos/' } }],
+  'bucket:idempotency': [
+    {
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      target: { kind: 'objects', prefix: 'idempotency/' },
+    },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
+  ],
+  'bucket:read-replaced': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
+  ],
   'bucket:read-incoming': [
     { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
@@ -50,8 +61,15 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['s3:PutObject', 's3:GetObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
     { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
-  'bucket:presign-incoming': [
-    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'incoming/' } },
+  'bucket:pin-validated': [{ actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'validated/' } }],
+  'bucket:presign-validated': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'validated/' } },
+  ],
+  'bucket:quarantine-replacement': [
+    { actions: ['s3:GetObject'], target: { kind: 'objects', prefix: 'validated/' } },
+    { actions: ['s3:GetObject', 's3:DeleteObject'], target: { kind: 'objects', prefix: 'incoming/' } },
+    { actions: ['s3:PutObject'], target: { kind: 'objects', prefix: 'quarantine/' } },
+    { actions: ['s3:ListBucket'], target: { kind: 'bucket' } },
   ],
   'bucket:write-videos': [
     {
@@ -73,6 +91,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     },
   ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
+  'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
   'ingest:list': [
     { actions: ['states:ListExecutions'], target: { kind: 'machine', wf: 'ingest' } },
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } },
@@ -116,7 +135,13 @@ function functionsUnderTest(): FunctionUnderTest[] {
       label: 'upload trigger',
       fn: trigger.fn,
       logGroupId: logicalId(trigger.logGroup),
-      caps: ['ingest:start', 'records:write', 'trigger:failed-events'],
+      caps: [
+        'ingest:start',
+        'records:write',
+        'ingest:status',
+        'bucket:quarantine-replacement',
+        'trigger:failed-events',
+      ],
     });
   const ended = b.stack.executionEnded?.fn;
   if (ended)

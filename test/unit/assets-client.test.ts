@@ -7,6 +7,9 @@ import { sha256Hex, signRequestParts } from '../../functions/core/volcengine/sig
 import type { VolcCredentials } from '../../functions/core/volcengine/types';
 import { assetsClient } from '../../functions/shared/clients';
 import { sendJson, sendText, useLoopback, type RecordedRequest } from '../support/loopback-server';
+import { apiErrorFromUpstream } from '../../functions/core/errors';
+import { upstreamStepError } from '../../functions/core/step-errors';
+import { THROTTLE_VARIANTS } from '../support/throttle-variants';
 import { upstreamFailure } from '../support/upstream-failure';
 
 const CREDS: VolcCredentials = { accessKeyId: 'AKLTtest0001', secretAccessKey: 'SkTestSecret/abc+def==' };
@@ -280,50 +283,122 @@ describe('AssetsClient on the wire', () => {
 describe('AssetsClient paging', () => {
   const groups = Array.from({ length: 250 }, (_, i) => ({ ...GROUP_WIRE, Id: `group-${i}` }));
 
-  it('iterates every page of groups with the largest page size', async () => {
-    // Prepare
-    server.respond((req, res) => {
-      const body = JSON.parse(req.body) as { PageNumber: number; PageSize: number };
-      const start = (body.PageNumber - 1) * body.PageSize;
+  /** Pages `items` by an offset cursor the way the service does: NextToken absent or '' at the end. */
+  const cursorPaging =
+    (action: string, items: unknown[], end: 'absent' | 'empty' = 'absent') =>
+    (req: RecordedRequest, res: ServerResponse) => {
+      const body = JSON.parse(req.body) as { MaxResults: number; NextToken?: string };
+      const start = Number(body.NextToken ?? 0);
+      const next = start + body.MaxResults;
+      const more = next < items.length;
       sendJson(res, 200, {
-        ResponseMetadata: meta('ListAssetGroups'),
+        ResponseMetadata: meta(action),
         Result: {
-          Items: groups.slice(start, start + body.PageSize),
-          TotalCount: groups.length,
-          PageNumber: body.PageNumber,
-          PageSize: body.PageSize,
+          Items: items.slice(start, next),
+          ...(more ? { NextToken: String(next) } : end === 'empty' ? { NextToken: '' } : {}),
         },
       });
-    });
+    };
+
+  it.each(['absent', 'empty'] as const)(
+    'iterates 250 groups with the cursor, 100 per page, until NextToken is %s',
+    async (end) => {
+      // Prepare
+      server.respond(cursorPaging('ListAssetGroups', groups, end));
+
+      // Act
+      const ids: string[] = [];
+      for await (const g of client().iterateAssetGroups({ filter: { name: 'x' } })) ids.push(g.id);
+
+      // Assess
+      expect(ids).toEqual(groups.map((g) => g.Id));
+      expect(server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual([
+        { Filter: { GroupType: 'AIGC', Name: 'x' }, MaxResults: 100, ProjectName: PROJECT },
+        { Filter: { GroupType: 'AIGC', Name: 'x' }, MaxResults: 100, NextToken: '100', ProjectName: PROJECT },
+        { Filter: { GroupType: 'AIGC', Name: 'x' }, MaxResults: 100, NextToken: '200', ProjectName: PROJECT },
+      ]);
+    },
+  );
+
+  it('iterates assets of a LivenessFace group with the asked page size and filters', async () => {
+    // Prepare
+    const assets = Array.from({ length: 5 }, (_, i) => ({
+      ...ASSET_WIRE,
+      Id: `asset-${i}`,
+      Status: 'Active',
+    }));
+    server.respond(cursorPaging('ListAssets', assets));
 
     // Act
     const ids: string[] = [];
-    for await (const g of client().iterateAssetGroups({ filter: { name: 'x' } })) ids.push(g.id);
+    for await (const a of client().iterateAssets({
+      maxResults: 2,
+      filter: { groupIds: ['g1'], groupType: 'LivenessFace', statuses: ['Active'] },
+      sortBy: 'CreateTime',
+      sortOrder: 'Asc',
+    }))
+      ids.push(a.id);
 
     // Assess
-    expect(ids).toEqual(groups.map((g) => g.Id));
-    expect(server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual(
-      [1, 2, 3].map((n) => ({
-        Filter: { GroupType: 'AIGC', Name: 'x' },
-        PageNumber: n,
-        PageSize: 100,
-        ProjectName: PROJECT,
-      })),
-    );
+    expect(ids).toEqual(['asset-0', 'asset-1', 'asset-2', 'asset-3', 'asset-4']);
+    const bodies = server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(bodies.map((b) => b.NextToken)).toEqual([undefined, '2', '4']);
+    for (const b of bodies)
+      expect(b).toMatchObject({
+        Filter: { GroupIds: ['g1'], GroupType: 'LivenessFace', Statuses: ['Active'] },
+        MaxResults: 2,
+        SortBy: 'CreateTime',
+        SortOrder: 'Asc',
+      });
+    expect(bodies.some((b) => 'PageNumber' in b || 'PageSize' in b)).toBe(false);
   });
 
-  it('stops when a service ignores paging and keeps sending the same full page', async () => {
+  it.each([
+    [500, 100],
+    [0, 1],
+    [37, 37],
+  ])('keeps MaxResults %i inside 1–100 (sends %i)', async (asked, sent) => {
+    // Prepare
+    server.respond(cursorPaging('ListAssets', [ASSET_WIRE]));
+
+    // Act
+    const page = await client().listAssetsByCursor({ maxResults: asked });
+
+    // Assess
+    expect(lastBody()).toMatchObject({ MaxResults: sent });
+    expect(page).toEqual({ items: [expect.objectContaining({ id: ASSET_WIRE.Id }) as unknown] });
+  });
+
+  it('returns the NextToken of a cursor page and sends the one it is given', async () => {
+    // Prepare
+    server.respond(cursorPaging('ListAssetGroups', groups));
+
+    // Act
+    const page = await client().listAssetGroupsByCursor({ maxResults: 10, nextToken: '240' });
+
+    // Assess
+    expect(lastBody()).toEqual({
+      Filter: { GroupType: 'AIGC' },
+      MaxResults: 10,
+      NextToken: '240',
+      ProjectName: PROJECT,
+    });
+    expect(page.items.map((g) => g.id)).toEqual(groups.slice(240).map((g) => g.Id));
+    expect(page.nextToken).toBeUndefined();
+  });
+
+  it('stops when a service ignores the cursor and keeps answering the same NextToken', async () => {
     // Prepare
     server.respond((_req, res) =>
       sendJson(res, 200, {
         ResponseMetadata: meta('ListAssets'),
-        Result: { Items: [ASSET_WIRE, ASSET_WIRE], TotalCount: 4, PageNumber: 1, PageSize: 2 },
+        Result: { Items: [ASSET_WIRE, ASSET_WIRE], NextToken: 'same' },
       }),
     );
 
     // Act
     let count = 0;
-    for await (const _a of client().iterateAssets({ pageSize: 2 })) count += 1;
+    for await (const _a of client().iterateAssets({ maxResults: 2 })) count += 1;
 
     // Assess
     expect(count).toBe(4);
@@ -333,7 +408,7 @@ describe('AssetsClient paging', () => {
   it('yields nothing for an empty library after one call', async () => {
     // Prepare
     server.respond((_req, res) =>
-      sendJson(res, 200, { ResponseMetadata: meta('ListAssets'), Result: { Items: [], TotalCount: 0 } }),
+      sendJson(res, 200, { ResponseMetadata: meta('ListAssets'), Result: { Items: [] } }),
     );
 
     // Act
@@ -365,7 +440,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
     ['SignatureDoesNotMatch', 100010, 401, false, false, /raw UTF-8/],
     ['AccessDenied', 100013, 403, false, false, /ark:\*Asset\*/],
     ['InternalError', 100014, 500, true, false, undefined],
-    ['FlowLimitExceeded', 100018, 429, true, true, undefined],
+    ['FlowLimitExceeded', 100018, 429, true, true, /older code/],
     ['NotFound.group_id', undefined, 404, false, false, /ProjectName/],
     ['NotFound.asset_id', undefined, 404, false, false, /ProjectName/],
     ['InvalidParameter', undefined, 400, false, false, undefined],
@@ -423,7 +498,7 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
           return volcError(400, 'InvalidParameter', 'invalid request')(req, res);
         sendJson(res, 200, {
           ResponseMetadata: meta('ListAssetGroups'),
-          Result: { Items: total ? [GROUP_WIRE] : [], TotalCount: total },
+          Result: { Items: total ? [GROUP_WIRE] : [], ...(total > 1 ? { NextToken: '1' } : {}) },
         });
       });
 
@@ -433,9 +508,114 @@ describe('AssetsClient errors (UPSTREAM.md §1 error table)', () => {
       // Assess
       expect(e.code).toBe('InvalidParameter');
       expect(e.hint?.includes(AUTHORIZATION_LETTER_HINT) ?? false).toBe(hinted);
-      expect(lastBody()).toMatchObject({ PageSize: 1, ProjectName: PROJECT });
+      expect(lastBody()).toEqual({ Filter: { GroupType: 'AIGC' }, MaxResults: 1, ProjectName: PROJECT });
     },
   );
+
+  it.each(
+    THROTTLE_VARIANTS.flatMap(([code, hint]) => [200, 429].map((status) => [code, status, hint] as const)),
+  )(
+    'throttle %s in an HTTP %i without Result is a typed throttled, retryable error with its hint',
+    async (code, status, hint) => {
+      // Prepare
+      server.respond(
+        volcError(
+          status,
+          code,
+          `Request denied by ${code}`,
+          code === 'AccountFlowLimitExceeded' ? 100027 : undefined,
+        ),
+      );
+
+      // Act
+      const e = await upstreamFailure(
+        client().createAsset({ groupId: 'g', url: 'https://x/y.png', assetType: 'Image' }),
+      );
+
+      // Assess
+      expect(e).toMatchObject({
+        service: 'volcengine',
+        code,
+        status,
+        throttled: true,
+        retryable: true,
+        operation: 'CreateAsset',
+        requestId: 'req-CreateAsset',
+      });
+      expect(e.hint).toMatch(hint);
+      expect(e.toJSON()).toMatchObject({ throttled: true, retryable: true, hint: e.hint });
+      expect(upstreamStepError(e).name).toBe('Upstream.Throttled');
+      expect(apiErrorFromUpstream(e)).toMatchObject({
+        status: 503,
+        code: 'UpstreamThrottled',
+        headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as unknown },
+      });
+    },
+  );
+
+  it('reads the live HTTP 200 AccountFlowLimitExceeded (CodeN 100027) as throttling, even next to a Result', async () => {
+    // Prepare
+    server.respond((_req, res) =>
+      sendJson(res, 200, {
+        ResponseMetadata: {
+          ...meta('CreateAsset'),
+          Error: {
+            Code: 'AccountFlowLimitExceeded',
+            CodeN: 100027,
+            Message: 'Request denied by the account flow limit',
+          },
+        },
+        Result: { Id: 'asset-that-was-not-created' },
+      }),
+    );
+
+    // Act
+    const e = await upstreamFailure(
+      client().createAsset({ groupId: 'g', url: 'https://x/y.png', assetType: 'Image' }),
+    );
+
+    // Assess
+    expect(e).toMatchObject({
+      code: 'AccountFlowLimitExceeded',
+      codeN: 100027,
+      status: 200,
+      throttled: true,
+      retryable: true,
+    });
+  });
+
+  it.each([
+    [100027, 'AccountFlowLimitExceeded', true],
+    [100018, 'FlowLimitExceeded', true],
+    [100010, 'SignatureDoesNotMatch', false],
+    [123456, 'UnknownError', false],
+  ])('names an error that carries only CodeN %i as %s (throttled %s)', async (codeN, code, throttled) => {
+    // Prepare
+    server.respond((_req, res) =>
+      sendJson(res, 200, {
+        ResponseMetadata: { ...meta('GetAsset'), Error: { CodeN: codeN, Message: 'denied' } },
+      }),
+    );
+
+    // Act
+    const e = await upstreamFailure(client().getAsset('asset-1'));
+
+    // Assess
+    expect(e).toMatchObject({ code, codeN, status: 200, throttled, retryable: throttled });
+  });
+
+  it('still succeeds on a 2xx whose Error object is empty', async () => {
+    // Prepare
+    server.respond((_req, res) =>
+      sendJson(res, 200, { ResponseMetadata: { ...meta('GetAsset'), Error: {} }, Result: ASSET_WIRE }),
+    );
+
+    // Act
+    const asset = await client().getAsset(ASSET_WIRE.Id);
+
+    // Assess
+    expect(asset.id).toBe(ASSET_WIRE.Id);
+  });
 
   it('never echoes the secret key, session token or signature in the error', async () => {
     // Prepare

@@ -3,7 +3,7 @@ import { UpstreamError } from '../../functions/core/errors';
 import { rateLimiter, type Clock } from '../../functions/core/cleanup/rate-limiter';
 import { runCleanup, type CleanupPorts, type PageRequest } from '../../functions/core/cleanup/run';
 import { markDescription } from '../../functions/core/groups';
-import type { Asset, AssetGroup, Page } from '../../functions/core/volcengine/types';
+import type { Asset, AssetGroup, CursorPage } from '../../functions/core/volcengine/types';
 
 /** A clock whose sleeps advance time instantly, so pacing is measured without waiting. */
 function fakeClock(start = Date.parse('2026-06-01T00:00:00Z')): Clock & { t: number } {
@@ -20,14 +20,13 @@ function fakeClock(start = Date.parse('2026-06-01T00:00:00Z')): Clock & { t: num
 const TAG = 'T';
 const OLD = '2020-01-01T00:00:00Z';
 
-function pageOf<T>(all: T[], q: PageRequest): Page<T> {
-  const start = (q.pageNumber - 1) * q.pageSize;
-  return {
-    items: all.slice(start, start + q.pageSize),
-    totalCount: all.length,
-    pageNumber: q.pageNumber,
-    pageSize: q.pageSize,
-  };
+/** Cursor pages the way upstream answers them: the offset as NextToken, none after the last page. */
+function pageOf<T>(all: T[], q: PageRequest): CursorPage<T> {
+  const start = Number(q.nextToken ?? 0);
+  const next = start + q.maxResults;
+  return next < all.length
+    ? { items: all.slice(start, next), nextToken: String(next) }
+    : { items: all.slice(start) };
 }
 
 function fakePorts(groups: AssetGroup[], assets: Asset[] = [], inputs: string[] = []) {
@@ -184,15 +183,14 @@ describe('runCleanup', () => {
     expect(result.failed).toEqual([{ groupId: 'group-x', code: 'FlowLimitExceeded' }]);
   });
 
-  it('stops paging on a short page even if the total claims more', async () => {
+  it('stops paging when the service ignores the cursor and repeats its NextToken', async () => {
     // Prepare
     const f = fakePorts([managed('group-a')]);
-    f.ports.listGroups = async (q) => ({
-      items: q.pageNumber === 1 ? [managed('group-a')] : [],
-      totalCount: 999,
-      pageNumber: q.pageNumber,
-      pageSize: q.pageSize,
-    });
+    const asked: PageRequest[] = [];
+    f.ports.listGroups = async (q) => {
+      asked.push(q);
+      return { items: [managed('group-a')], nextToken: 'again' };
+    };
     // Act
     const result = await runCleanup(f.ports, {
       managedTag: TAG,
@@ -202,7 +200,8 @@ describe('runCleanup', () => {
       clock: fakeClock(),
     });
     // Assess
-    expect(result.groups).toBe(1);
+    expect(asked).toEqual([{ maxResults: 10 }, { maxResults: 10, nextToken: 'again' }]);
+    expect(result.listCalls).toBe(3); // two group pages, one (empty) asset page
   });
 });
 

@@ -236,7 +236,44 @@ describe('upload records', () => {
     // Assess
     expect(change).toMatchObject({
       status: 'failed',
-      set: { error: { code: 'ContentRestricted', message: 'restricted' } },
+      set: {
+        error: {
+          code: 'ContentRestricted',
+          message: 'restricted',
+          hint: 'Upstream moderation does not allow this content: pick another image.',
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['InputImageSensitiveContentDetected.PrivacyInformation', /pick another image\. It shows a real person/],
+    ['FaceMismatch', /photo of that same person/],
+    ['SomethingNewUpstream', /with code SomethingNewUpstream: .*upload it again.*contact support/],
+  ])('tells the uploader what to do about a failed asset with %s', (code, hint) => {
+    // Prepare
+    const cause = JSON.stringify({ code, message: 'upstream text', assetId: 'asset-1' });
+    // Act
+    const change = ended({ error: 'AssetFailed', cause });
+    // Assess
+    expect(change.set).toMatchObject({ error: { code, hint: expect.stringMatching(hint) as unknown } });
+  });
+
+  it("carries the client's hint when an upstream call failed for good (throttled past every retry)", () => {
+    // Prepare
+    const cause = JSON.stringify({
+      code: 'AccountFlowLimitExceeded',
+      message: 'Request denied by the account flow limit of CreateAsset',
+      service: 'volcengine',
+      status: 200,
+      hint: 'retry later, raise the tier',
+    });
+    // Act
+    const change = ended({ error: 'Upstream.Throttled', cause });
+    // Assess
+    expect(change).toMatchObject({
+      status: 'failed',
+      set: { error: { code: 'AccountFlowLimitExceeded', hint: 'retry later, raise the tier' } },
     });
   });
 
@@ -287,7 +324,7 @@ describe('findUploadAsset', () => {
     const found = await findUploadAsset(client, 'group-1', 'U1');
     // Assess
     expect(found?.id).toBe('asset-U1-Processing');
-    expect(client.asked).toEqual([{ filter: { groupIds: ['group-1'], name: 'U1' }, pageSize: 100 }]);
+    expect(client.asked).toEqual([{ filter: { groupIds: ['group-1'], name: 'U1' }, maxResults: 100 }]);
   });
 
   it('finds nothing when only a failed one exists', async () => {

@@ -6,6 +6,9 @@ import { VideoClient } from '../../functions/core/ark/video-client';
 import { loadConfig } from '../../functions/core/config';
 import { videoClient } from '../../functions/shared/clients';
 import { sendJson, sendText, useLoopback, type RecordedRequest } from '../support/loopback-server';
+import { apiErrorFromUpstream } from '../../functions/core/errors';
+import { upstreamStepError } from '../../functions/core/step-errors';
+import { THROTTLE_VARIANTS } from '../support/throttle-variants';
 import { upstreamFailure } from '../support/upstream-failure';
 
 const TOKEN = 'sk-apiyi-test-token-0123456789';
@@ -149,6 +152,42 @@ describe('VideoClient on the wire', () => {
     expect(list.items[0]?.id).toBe(TASK_WIRE.id);
   });
 
+  it('reads failure_reason on list items, as an object or a string, and prefers error when both come', async () => {
+    // Prepare
+    const failed = { ...TASK_WIRE, status: 'failed', content: undefined, error: undefined };
+    server.respond((_req, res) =>
+      sendJson(res, 200, {
+        total: 4,
+        items: [
+          {
+            ...failed,
+            id: 'cgt-obj',
+            failure_reason: { code: 'OutputVideoSensitiveContentDetected', message: 'moderated' },
+          },
+          { ...failed, id: 'cgt-str', failure_reason: 'The output video was moderated' },
+          {
+            ...failed,
+            id: 'cgt-both',
+            error: { code: 'InternalServiceError', message: 'render failed' },
+            failure_reason: 'something else',
+          },
+          { ...TASK_WIRE, id: 'cgt-ok', failure_reason: '' },
+        ],
+      }),
+    );
+
+    // Act
+    const list = await client().listTasks({ status: 'failed' });
+
+    // Assess
+    expect(list.items.map((t) => [t.id, t.error])).toEqual([
+      ['cgt-obj', { code: 'OutputVideoSensitiveContentDetected', message: 'moderated' }],
+      ['cgt-str', { code: '', message: 'The output video was moderated' }],
+      ['cgt-both', { code: 'InternalServiceError', message: 'render failed' }],
+      ['cgt-ok', null],
+    ]);
+  });
+
   it('cancels with DELETE and no body', async () => {
     // Prepare
     const c = client();
@@ -237,17 +276,24 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
       false,
       /gateway's Volcengine account/,
     ],
-    ['InputImageSensitiveContentDetected', 400, 'real face', false, false, undefined],
-    ['InputImageSensitiveContentDetected.PrivacyInformation', 400, 'privacy', false, false, undefined],
-    ['InputTextSensitiveContentDetected', 400, 'text', false, false, undefined],
+    ['InputImageSensitiveContentDetected', 400, 'real face', false, false, /pick another image/],
+    [
+      'InputImageSensitiveContentDetected.PrivacyInformation',
+      400,
+      'privacy',
+      false,
+      false,
+      /real person.*liveness check/,
+    ],
+    ['InputTextSensitiveContentDetected', 400, 'text', false, false, /reword/],
     ['AuthenticationError', 401, 'bad key', false, false, /SeeDance2/],
     ['AccessDenied', 403, 'denied', false, false, undefined],
     ['AccountOverdueError', 403, 'overdue', false, false, undefined],
     ['InvalidEndpointOrModel.NotFound', 404, 'no model', false, false, /SEEDANCE_MODEL/],
     ['ModelNotOpen', 404, 'not open', false, false, /SEEDANCE_MODEL/],
-    ['RateLimitExceeded.EndpointRPMExceeded', 429, 'rpm', true, true, undefined],
+    ['RateLimitExceeded.EndpointRPMExceeded', 429, 'rpm', true, true, /rate limit was exceeded/],
     ['QuotaExceeded', 429, 'quota', true, true, /quota is used up/],
-    ['ServerOverloaded', 429, 'busy', true, true, undefined],
+    ['ServerOverloaded', 429, 'busy', true, true, /overloaded/],
     ['InternalServiceError', 500, 'oops', true, false, undefined],
     ['PUBLIC_CONTENT_REJECTED', 400, 'moderation', false, false, /moderation/],
   ] as const)(
@@ -274,6 +320,34 @@ describe('VideoClient errors (UPSTREAM.md §2 error list)', () => {
       });
       if (hint) expect(e.hint).toMatch(hint);
       else expect(e.hint).toBeUndefined();
+    },
+  );
+
+  it.each(
+    THROTTLE_VARIANTS.flatMap(([code, hint]) =>
+      [200, 429, 503].map((status) => [code, status, hint] as const),
+    ),
+  )(
+    'throttle %s in an HTTP %i is a typed throttled, retryable error with its hint',
+    async (code, status, hint) => {
+      // Prepare
+      server.respond(arkError(status, code, `slow down (${code})`));
+
+      // Act
+      const e = await upstreamFailure(
+        client().createTask({ model: 'm', content: [{ type: 'text', text: 't' }] }),
+      );
+
+      // Assess
+      expect(e).toMatchObject({ service: 'ark', code, status, throttled: true, retryable: true });
+      expect(e.hint).toMatch(hint);
+      expect(e.toJSON()).toMatchObject({ throttled: true, retryable: true, hint: e.hint });
+      expect(upstreamStepError(e).name).toBe('Upstream.Throttled');
+      expect(apiErrorFromUpstream(e)).toMatchObject({
+        status: 503,
+        code: 'UpstreamThrottled',
+        headers: { 'Retry-After': expect.stringMatching(/^\d+$/) as unknown },
+      });
     },
   );
 

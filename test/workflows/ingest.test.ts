@@ -8,7 +8,7 @@
  * answer 500 *after* forwarding a call, which is how "upstream created the asset but said 5xx" is
  * produced (the simulator's own faults answer before doing the work).
  */
-import { resetS3Client } from '../../functions/shared/s3';
+import { resetS3Client, s3Client } from '../../functions/shared/s3';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -121,7 +121,9 @@ let table: TestTable;
 
 beforeAll(async () => {
   table = await startTestTable();
-  sim = await startSimulator({ port: 0, timeScale: TIME_SCALE, quiet: true, seed: 7 });
+  // premium: these tests count calls and must not meet the previous test's CreateAsset minute; the
+  // concurrent-uploads test below switches to basic for itself.
+  sim = await startSimulator({ port: 0, timeScale: TIME_SCALE, quiet: true, seed: 7, tier: 'premium' });
   s3 = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
   secrets = await startSecretsEndpoint({ secrets: { [SECRET_ID]: JSON.stringify(SIM_DEFAULT_CREDENTIALS) } });
   proxy = await startVolcProxy(sim.url);
@@ -218,6 +220,57 @@ describe('ingest workflow', () => {
     expect(entered(r, 'CheckAsset')).toBeGreaterThanOrEqual(1);
   });
 
+  it('pins the checked bytes under validated/ and registers that copy', async () => {
+    // Prepare
+    const bytes = corpusEntry('portrait.jpg').build();
+    const input = await upload(bytes);
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(r.status).toBe('SUCCEEDED');
+    const pinned = await exists(input.key.replace(/^incoming\//, 'validated/'));
+    const original = await exists(input.key);
+    expect(pinned?.Metadata?.['source-etag']).toBe(original?.ETag?.replace(/"/g, ''));
+    expect(pinned?.ContentLength).toBe(bytes.length);
+    const asset = sim.control.assets().find((a) => a.Id === (r.output as { assetId: string }).assetId);
+    const stored = new Uint8Array(await (await fetch(String(asset?.URL))).arrayBuffer());
+    expect(Buffer.from(stored).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('fails UploadReplaced and quarantines the object when it is replaced while being checked', async () => {
+    // Prepare
+    const input = await upload(corpusEntry('portrait.jpg').build());
+    const { loadConfig } = await import('../../functions/core/config');
+    let replaced = false;
+    // Right after Validate's HeadObject, someone re-posts the form with other bytes.
+    s3Client(loadConfig()).middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (!replaced && context.commandName === 'HeadObjectCommand') {
+          replaced = true;
+          await client.send(
+            new PutObjectCommand({ Bucket: BUCKET, Key: input.key, Body: '<html>swap</html>' }),
+          );
+        }
+        return out;
+      },
+      { step: 'initialize', name: 'replaceAfterHead' },
+    );
+    // Act
+    const r = await ingest(input);
+    // Assess
+    expect(replaced).toBe(true);
+    expect(r.status).toBe('FAILED');
+    expect(r.error).toBe('ImageRejected');
+    expect(failure(r).code).toBe('UploadReplaced');
+    expect(entered(r, 'ReplacedDuringValidation')).toBe(1);
+    const quarantined = await exists(input.key.replace(/^incoming\//, 'quarantine/'));
+    expect(quarantined?.Metadata?.['rejection-code']).toBe('UploadReplaced');
+    expect(await exists(input.key)).toBeUndefined();
+    expect(await exists(input.key.replace(/^incoming\//, 'validated/'))).toBeUndefined();
+    expect(counter('CreateAsset').calls).toBe(0);
+  });
+
   it('accepts every valid format of the corpus, the 20 MB TIFF and the 150 KB-metadata JPEG included', async () => {
     // Prepare
     const valid = CORPUS.filter((c) => c.expect.ok);
@@ -268,7 +321,7 @@ describe('ingest workflow', () => {
     expect(r.error).toBe('AssetFailed');
     expect(failure(r)).toMatchObject({
       code: 'ContentRestricted',
-      message: 'Forced failure ContentRestricted.',
+      message: 'The content is restricted and cannot be used as an asset.',
     });
   });
 
@@ -337,9 +390,10 @@ describe('ingest workflow', () => {
     expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(9);
   });
 
-  it('gets eight concurrent uploads through the real CreateAsset rate limit (4 QPS)', async () => {
-    // Prepare: rate limits are real time in the simulator, so Retry intervals are scaled less here
-    sim.control.update({ rateLimits: { CreateAsset: 4 } });
+  it('gets eight concurrent uploads through the basic tier (3 CreateAsset per minute) and 4 QPS', async () => {
+    // Prepare: a new account's tier and a tighter QPS, both on the simulator's scaled clock; the Retry
+    // intervals are scaled less (0.05) than the simulator (TIME_SCALE), so each wait spans several windows.
+    sim.control.update({ rateLimits: { CreateAsset: 4 }, tier: 'basic' });
     const inputs = await Promise.all(
       Array.from({ length: 8 }, () => upload(corpusEntry('portrait.jpg').build())),
     );
@@ -347,11 +401,13 @@ describe('ingest workflow', () => {
     const results = await Promise.all(
       inputs.map((input) => runLocal('ingest', input, { timeScale: 0.05, executionName: input.uploadId })),
     );
-    sim.control.update({ rateLimits: { CreateAsset: 10 } });
+    const window = sim.control.rateStats().CreateAsset;
+    sim.control.update({ rateLimits: { CreateAsset: 10 }, tier: 'premium' });
     // Assess
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('SUCCEEDED'));
     expect(counter('CreateAsset').throttled).toBeGreaterThan(0);
     expect(counter('CreateAsset').ok).toBe(8);
+    expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
     for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
   });
 
@@ -449,7 +505,7 @@ describe('ingest started by S3 events', () => {
     // Assess
     expect(first.started).toBe(1);
     expect(second.started + second.duplicates).toBe(1);
-    expect(third).toEqual({ started: 0, duplicates: 1, ignored: 0 });
+    expect(third).toEqual({ started: 0, duplicates: 1, replaced: 0, ignored: 0 });
     expect(status).toBe('SUCCEEDED');
     const executions = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
     expect(executions.executions?.filter((e) => e.name === input.uploadId)).toHaveLength(1);

@@ -112,7 +112,16 @@ export const DEADLINE_SECONDS = 300;
 export const SIM_DEFAULTS = { taskQueuedMs: 20_000, taskRunningMs: 60_000, videoBytes: 0 };
 
 export async function startVideoRig(): Promise<VideoRig> {
-  const sim = await startSimulator({ port: 0, quiet: true, timeScale: SIM_SCALE, seed: 7, ...SIM_DEFAULTS });
+  // Tasks as on a personal account (3 running per model, the real default); assets seldom matter here.
+  const sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    timeScale: SIM_SCALE,
+    seed: 7,
+    tier: 'premium',
+    taskAccount: 'personal',
+    ...SIM_DEFAULTS,
+  });
   const proxy = await startProxy(sim.url);
   const s3server = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
   const table = await startTestTable();

@@ -15,6 +15,13 @@ export const assetIdSchema = z
   .regex(/^asset-[A-Za-z0-9_-]+$/, 'must be an asset ID (asset-...)');
 
 export const groupPathSchema = z.object({ groupId: groupIdSchema });
+
+export const deleteGroupQuery = z.object({
+  force: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('Required (true) to delete a group this stack did not create, or a LivenessFace group'),
+});
 export const assetPathSchema = z.object({ assetId: assetIdSchema });
 
 /**
@@ -91,7 +98,7 @@ export const groupSchemas = {
   createGroup: { body: createGroupBody, response: groupResponse },
   listGroups: { query: listGroupsQuery, response: groupPageResponse },
   getGroup: { path: groupPathSchema, response: groupResponse },
-  deleteGroup: { path: groupPathSchema },
+  deleteGroup: { path: groupPathSchema, query: deleteGroupQuery },
   listGroupAssets: { path: groupPathSchema, query: listGroupAssetsQuery, response: assetPageResponse },
   adoptAsset: { body: adoptAssetBody, response: assetResponse },
   getAsset: { path: assetPathSchema, response: assetResponse },

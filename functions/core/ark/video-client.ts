@@ -28,16 +28,28 @@ const optStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : 
 const optNum = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
+/**
+ * A task's failure: Get answers `error:{code,message}`; List items may carry `failure_reason` instead
+ * (an object like `error` in the Go SDK, a plain string in the Python SDK). `error` wins when both come.
+ */
+export function taskFailure(w: Wire): VideoTask['error'] {
+  for (const v of [w.error, w.failure_reason]) {
+    if (isRecord(v) && (v.code || v.message))
+      return { code: String(v.code ?? ''), message: String(v.message ?? '') };
+    if (typeof v === 'string' && v.trim()) return { code: '', message: v.trim() };
+  }
+  return isRecord(w.error) ? { code: '', message: '' } : null;
+}
+
 /** snake_case wire task → VideoTask; optional fields only when present. */
 export function toVideoTask(w: Wire): VideoTask {
   const rawStatus = optStr(w.status) ?? '';
-  const err = isRecord(w.error) ? w.error : undefined;
   const task: VideoTask = {
     id: optStr(w.id) ?? '',
     model: optStr(w.model) ?? '',
     status: normaliseTaskStatus(rawStatus),
     rawStatus,
-    error: err ? { code: String(err.code ?? ''), message: String(err.message ?? '') } : null,
+    error: taskFailure(w),
     createdAt: optNum(w.created_at) ?? 0,
     updatedAt: optNum(w.updated_at) ?? optNum(w.created_at) ?? 0,
   };

@@ -6,19 +6,20 @@
  * The result is the one summary the handler logs.
  */
 import { isUpstreamError } from '../errors';
-import type { Asset, AssetGroup, Page } from '../volcengine/types';
+import type { Asset, AssetGroup, CursorPage } from '../volcengine/types';
 import { planCleanup, recordAssetActivity, summarize, type Decision, type PlanSummary } from './plan';
 import { collectReferences, emptyReferences, groupsInUse } from './references';
 import { rateLimiter, realClock, type Clock } from './rate-limiter';
 
+/** Cursor paging: upstream refuses deep page numbers (groups past 10,000 items, assets past 20,000). */
 export interface PageRequest {
-  pageNumber: number;
-  pageSize: number;
+  maxResults: number;
+  nextToken?: string;
 }
 
 export interface CleanupPorts {
-  listGroups(q: PageRequest): Promise<Page<AssetGroup>>;
-  listAssets(q: PageRequest): Promise<Page<Asset>>;
+  listGroups(q: PageRequest): Promise<CursorPage<AssetGroup>>;
+  listAssets(q: PageRequest): Promise<CursorPage<Asset>>;
   /** Inputs (JSON strings) of the RUNNING executions whose references keep a group alive. */
   runningExecutionInputs(): AsyncIterable<string | undefined>;
   deleteGroup(groupId: string): Promise<void>;
@@ -72,20 +73,24 @@ async function withRetry<T>(call: () => Promise<T>, take: () => Promise<void>, p
 }
 
 async function* pages<T>(
-  list: (q: PageRequest) => Promise<Page<T>>,
+  list: (q: PageRequest) => Promise<CursorPage<T>>,
   pageSize: number,
   take: () => Promise<void>,
   p: Pacing,
   onCall: () => void,
 ): AsyncGenerator<T> {
-  let seen = 0;
-  for (let pageNumber = 1; ; pageNumber++) {
+  const sent = new Set<string>();
+  let nextToken: string | undefined;
+  for (;;) {
     onCall();
-    const page = await withRetry(() => list({ pageNumber, pageSize }), take, p);
+    const q: PageRequest = nextToken ? { maxResults: pageSize, nextToken } : { maxResults: pageSize };
+    const page = await withRetry(() => list(q), take, p);
     yield* page.items;
-    seen += page.items.length;
-    // A short or empty page ends it too, so a service that ignores paging cannot loop us forever.
-    if (page.items.length < pageSize || seen >= page.totalCount) return;
+    // No NextToken ends it; a token already sent means a service that ignores the cursor, which must not
+    // loop us forever.
+    if (!page.nextToken || sent.has(page.nextToken)) return;
+    sent.add(page.nextToken);
+    nextToken = page.nextToken;
   }
 }
 

@@ -1,3 +1,5 @@
 export * from './marker';
 export * from './views';
 export * from './adopt';
+export * from './delete-guard';
+export * from './idempotency';

@@ -11,6 +11,8 @@ import type { StoredUploadStatus } from './transitions';
 export interface RecordError {
   code: string;
   message: string;
+  /** What the person should do about it (another image, a re-upload, contacting support, …). */
+  hint?: string;
 }
 
 interface RecordBase {

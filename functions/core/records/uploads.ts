@@ -3,7 +3,8 @@
  * at each transition of the ingest state machine (Validate → validating, CreateAsset → ingesting, the
  * execution's end → active, rejected or failed).
  */
-import { parseStepFailure } from '../step-errors';
+import { assetFailureHint } from '../asset-failures';
+import { parseStepFailure, type StepFailure } from '../step-errors';
 import { INGEST_ERRORS, type IngestInput } from '../uploads/ingest';
 import { uploadIdTime } from '../uploads/upload-id';
 import { parseJson, type ExecutionEnd } from './execution-end';
@@ -63,6 +64,15 @@ const END_ERRORS: Record<string, { code: string; message: string }> = {
   ABORTED: { code: 'Aborted', message: 'the ingest execution was stopped' },
 };
 
+/**
+ * An asset that upstream failed gets the hint of its failure code (every code reads well, known or
+ * not); an upstream call that failed for good carries the client's hint (throttling, credentials …).
+ */
+function failureHint(error: string | undefined, f: StepFailure): string | undefined {
+  if (error === INGEST_ERRORS.assetFailed) return assetFailureHint(f.code);
+  return typeof f.hint === 'string' && f.hint ? f.hint : undefined;
+}
+
 /** The final write from the ingest execution's end. */
 export function uploadEndChange(end: ExecutionEnd): RecordChange {
   const input = parseJson<IngestInput>(end.input);
@@ -84,9 +94,12 @@ export function uploadEndChange(end: ExecutionEnd): RecordChange {
     );
   } else {
     const known = END_ERRORS[end.status];
-    const f = known ?? parseStepFailure(end.error, end.cause);
+    const parsed = known ? undefined : parseStepFailure(end.error, end.cause);
+    const f = known ?? parsed ?? { code: 'Unknown', message: 'the ingest failed' };
+    const hint = parsed ? failureHint(end.error, parsed) : undefined;
     const status = !known && end.error === INGEST_ERRORS.rejected ? 'rejected' : 'failed';
-    change = uploadChange(base, status, { finishedAt, error: { code: f.code, message: f.message } }, at);
+    const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
+    change = uploadChange(base, status, { finishedAt, error }, at);
   }
   change.rank = TERMINAL_RANK;
   if (!input?.groupId) delete change.setIfMissing.groupId;

@@ -3,10 +3,10 @@
  * named by upload ID, so a lookup by Name in the group finds it; upstream's Name filter may match
  * partially, hence the exact comparison. A Failed asset is not reused: it is what a re-creation replaces.
  */
-import type { Asset, ListAssetsQuery } from '../volcengine/types';
+import type { Asset, ScanAssetsQuery } from '../volcengine/types';
 
 export interface AssetLister {
-  iterateAssets(q: ListAssetsQuery): AsyncIterable<Asset>;
+  iterateAssets(q: ScanAssetsQuery): AsyncIterable<Asset>;
 }
 
 export async function findUploadAsset(
@@ -16,7 +16,7 @@ export async function findUploadAsset(
 ): Promise<Asset | undefined> {
   for await (const asset of client.iterateAssets({
     filter: { groupIds: [groupId], name: uploadId },
-    pageSize: 100,
+    maxResults: 100,
   })) {
     if (asset.name === uploadId && (!asset.groupId || asset.groupId === groupId) && asset.status !== 'Failed')
       return asset;

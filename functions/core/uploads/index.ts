@@ -10,10 +10,14 @@ export {
 export {
   INCOMING_PREFIX,
   QUARANTINE_PREFIX,
+  VALIDATED_PREFIX,
+  bareETag,
   decodeEventKey,
   parseUploadKey,
   quarantineKeyFor,
+  replacedKeyFor,
   uploadKey,
+  validatedKeyFor,
   type UploadKey,
 } from './keys';
 export {
@@ -21,8 +25,10 @@ export {
   registerUpload,
   uploadStatus,
   uploadView,
+  type UploadFacts,
   type UploadStatus,
   type UploadView,
 } from './status';
 export { isUploadId, newUploadId, uploadIdTime } from './upload-id';
 export { findUploadAsset, type AssetLister } from './find-asset';
+export { REPLACED_MESSAGE, judgeLaterObject, type LaterObject } from './replacement';

@@ -45,7 +45,12 @@ export function ingestPollStart(now: Date, executionStart: Date | undefined, tim
 }
 
 /** ASL states during which an upload reads as `validating` (the rest of a running execution is `ingesting`). */
-export const VALIDATION_STATES: readonly string[] = ['Validate', 'IsAcceptable', 'Quarantine'];
+export const VALIDATION_STATES: readonly string[] = [
+  'Validate',
+  'IsAcceptable',
+  'ReplacedDuringValidation',
+  'Quarantine',
+];
 
 /** The ingest's names in the step-error catalogue (functions/core/step-errors.ts). */
 export const INGEST_ERRORS = {
@@ -53,6 +58,8 @@ export const INGEST_ERRORS = {
   assetFailed: STEP_ERRORS.assetFailed,
   timedOut: STEP_ERRORS.timedOut,
   uploadMissing: STEP_ERRORS.uploadMissing,
+  /** The object changed between the checks and the pinned copy: what was checked is gone. */
+  uploadReplaced: STEP_ERRORS.uploadReplaced,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

@@ -8,6 +8,11 @@ import { isUploadId } from './upload-id';
 
 export const INCOMING_PREFIX = 'incoming/';
 export const QUARANTINE_PREFIX = 'quarantine/';
+/**
+ * Where Validate pins the bytes it checked (a copy conditioned on their ETag). No presigned POST can
+ * write here (every form is for one incoming/ key), so what CreateAsset hands upstream cannot change.
+ */
+export const VALIDATED_PREFIX = 'validated/';
 
 const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
@@ -46,8 +51,25 @@ export function decodeEventKey(raw: string): string | undefined {
   }
 }
 
+const underPrefix = (prefix: string, key: string) =>
+  key.startsWith(INCOMING_PREFIX) ? prefix + key.slice(INCOMING_PREFIX.length) : prefix + key;
+
 export function quarantineKeyFor(key: string): string {
-  return key.startsWith(INCOMING_PREFIX)
-    ? QUARANTINE_PREFIX + key.slice(INCOMING_PREFIX.length)
-    : QUARANTINE_PREFIX + key;
+  return underPrefix(QUARANTINE_PREFIX, key);
+}
+
+export function validatedKeyFor(key: string): string {
+  return underPrefix(VALIDATED_PREFIX, key);
+}
+
+/** Where an object posted over an upload after its ingest started is kept (`….replaced.png`). */
+export function replacedKeyFor(key: string): string {
+  const q = quarantineKeyFor(key);
+  const dot = q.lastIndexOf('.');
+  return dot < 0 ? `${q}.replaced` : `${q.slice(0, dot)}.replaced${q.slice(dot)}`;
+}
+
+/** ETags come quoted from HeadObject and unquoted in S3 event records. */
+export function bareETag(etag: string | undefined): string | undefined {
+  return etag?.replace(/^(W\/)?"|"$/g, '');
 }

@@ -1,15 +1,25 @@
 /**
  * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
  * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
- * the one status derived on read is `expired`: a record still awaiting its upload after the POST's
- * expiry and a grace.
+ * the statuses derived on read are `expired` (a record still awaiting its upload after the POST's
+ * expiry and a grace) and `deleted` (ingested, but the asset is gone upstream), and a quarantined
+ * replacement shows as `replaced` — two facts the record cannot hold, looked up through ports.
  */
 import type { RecordStore, UploadRecord } from '../records';
 import { newUploadRecord, type NewUpload } from '../records';
 import { notFound } from '../errors';
+import { REPLACED_MESSAGE } from './replacement';
 
 export type UploadStatus =
-  'awaiting_upload' | 'validating' | 'rejected' | 'ingesting' | 'active' | 'failed' | 'expired';
+  | 'awaiting_upload'
+  | 'validating'
+  | 'rejected'
+  | 'ingesting'
+  | 'active'
+  | 'failed'
+  | 'expired'
+  /** Ingested, but the asset is gone upstream (deleted through the API, the console or the cleanup). */
+  | 'deleted';
 
 export interface UploadView {
   uploadId: string;
@@ -21,8 +31,11 @@ export interface UploadView {
   expiresAt?: string;
   assetId?: string;
   assetUri?: string;
-  error?: { code: string; message: string };
+  /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
+  error?: { code: string; message: string; hint?: string };
   finishedAt?: string;
+  /** Another file was posted over the upload after its ingest started (moved to quarantine). */
+  replaced?: { at: string; message: string };
 }
 
 /**
@@ -41,9 +54,23 @@ export function uploadView(r: UploadRecord, now: Date): UploadView {
   }
   if (r.assetId) view.assetId = r.assetId;
   if (r.assetUri) view.assetUri = r.assetUri;
-  if (r.error) view.error = { code: r.error.code, message: r.error.message };
+  if (r.error)
+    view.error = {
+      code: r.error.code,
+      message: r.error.message,
+      ...(r.error.hint ? { hint: r.error.hint } : {}),
+    };
   if (r.finishedAt) view.finishedAt = r.finishedAt;
   return view;
+}
+
+/**
+ * Facts the record cannot hold, each a lookup that degrades to "nothing to say" when it fails (the
+ * adapter logs it): a replacement quarantined by the trigger, and an ingested asset gone upstream.
+ */
+export interface UploadFacts {
+  replacedAt(r: UploadRecord): Promise<Date | undefined>;
+  assetGone(assetId: string): Promise<boolean>;
 }
 
 export async function registerUpload(
@@ -60,8 +87,20 @@ export async function uploadStatus(
   groupId: string,
   uploadId: string,
   now: Date = new Date(),
+  facts?: UploadFacts,
 ): Promise<UploadView> {
   const r = await store.get('upload', uploadId);
   if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
-  return uploadView(r, now);
+  const view = uploadView(r, now);
+  if (!facts) return view;
+  const [replaced, gone] = await Promise.all([
+    r.status === 'awaiting_upload' ? undefined : facts.replacedAt(r),
+    view.status === 'active' && view.assetId ? facts.assetGone(view.assetId) : false,
+  ]);
+  if (gone) {
+    view.status = 'deleted';
+    view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
+  }
+  if (replaced) view.replaced = { at: replaced.toISOString(), message: REPLACED_MESSAGE };
+  return view;
 }

@@ -10,13 +10,19 @@ import type { FetchFn, HttpAnswer } from '../http';
 import { signRequestParts } from './signer';
 import type {
   Asset,
+  AssetFilter,
   AssetGroup,
   AssetStatus,
   AssetType,
   CreateAssetInput,
+  CursorPage,
+  CursorQuery,
+  GroupFilter,
   ListAssetGroupsQuery,
   ListAssetsQuery,
   Page,
+  ScanAssetGroupsQuery,
+  ScanAssetsQuery,
   VolcCredentials,
 } from './types';
 
@@ -24,6 +30,22 @@ export const API_VERSION = '2024-01-01';
 export const GROUP_TYPE = 'AIGC';
 /** Largest page the service accepts [seen]; the iterators use it to keep call counts down. */
 export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Codes of the error table by CodeN, for an error that carries only the number (UPSTREAM.md §1):
+ * classification goes by code, so a bare 100027 must still read as AccountFlowLimitExceeded.
+ */
+export const CODE_BY_CODEN: Readonly<Record<number, string>> = {
+  100002: 'MissingParameter',
+  100006: 'InvalidTimestamp',
+  100008: 'InvalidActionOrVersion',
+  100009: 'InvalidAccessKey',
+  100010: 'SignatureDoesNotMatch',
+  100013: 'AccessDenied',
+  100014: 'InternalError',
+  100018: 'FlowLimitExceeded',
+  100027: 'AccountFlowLimitExceeded',
+};
 
 export type AssetAction =
   | 'CreateAssetGroup'
@@ -111,6 +133,24 @@ function toPage<T>(
   };
 }
 
+function toCursorPage<T>(result: Wire, map: (w: Wire) => T): CursorPage<T> {
+  const items = Array.isArray(result.Items) ? result.Items.filter(isRecord).map(map) : [];
+  const nextToken = optStr(result.NextToken);
+  return nextToken ? { items, nextToken } : { items };
+}
+
+const groupFilter = (f: GroupFilter | undefined): Wire =>
+  dropUndefined({ GroupIds: f?.groupIds, GroupType: f?.groupType ?? GROUP_TYPE, Name: f?.name });
+
+const assetFilter = (f: AssetFilter | undefined): Wire =>
+  dropUndefined({ ...groupFilter(f), Statuses: f?.statuses });
+
+/** MaxResults always (1–100), NextToken only after the first page: cursor and page numbers never mix. */
+function cursorParams(q: CursorQuery): Wire {
+  const max = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(q.maxResults ?? MAX_PAGE_SIZE)));
+  return { MaxResults: max, NextToken: q.nextToken || undefined, SortBy: q.sortBy, SortOrder: q.sortOrder };
+}
+
 function dropUndefined(o: Wire): Wire {
   const out: Wire = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
@@ -171,10 +211,11 @@ export class AssetsClient {
     return toAssetGroup(r.result);
   }
 
+  /** One numbered page (the REST API's page numbers); scans use the cursor (`iterateAssetGroups`). */
   async listAssetGroups(q: ListAssetGroupsQuery = {}): Promise<Page<AssetGroup>> {
     const asked = { pageNumber: q.pageNumber ?? 1, pageSize: q.pageSize ?? 20 };
     const r = await this.call('ListAssetGroups', {
-      Filter: dropUndefined({ GroupIds: q.filter?.groupIds, GroupType: GROUP_TYPE, Name: q.filter?.name }),
+      Filter: groupFilter(q.filter),
       PageNumber: asked.pageNumber,
       PageSize: asked.pageSize,
       SortBy: q.sortBy,
@@ -183,15 +224,11 @@ export class AssetsClient {
     return toPage(r.result, toAssetGroup, asked);
   }
 
+  /** One numbered page of assets (the REST API's page numbers); scans use `iterateAssets`. */
   async listAssets(q: ListAssetsQuery = {}): Promise<Page<Asset>> {
     const asked = { pageNumber: q.pageNumber ?? 1, pageSize: q.pageSize ?? 20 };
     const r = await this.call('ListAssets', {
-      Filter: dropUndefined({
-        GroupIds: q.filter?.groupIds,
-        GroupType: GROUP_TYPE,
-        Statuses: q.filter?.statuses,
-        Name: q.filter?.name,
-      }),
+      Filter: assetFilter(q.filter),
       PageNumber: asked.pageNumber,
       PageSize: asked.pageSize,
       SortBy: q.sortBy,
@@ -200,12 +237,26 @@ export class AssetsClient {
     return toPage(r.result, toAsset, asked);
   }
 
-  iterateAssetGroups(q: ListAssetGroupsQuery = {}): AsyncIterable<AssetGroup> {
-    return this.iterate(q, (page) => this.listAssetGroups(page));
+  /** One cursor page of groups: `MaxResults` + the previous page's `NextToken`. */
+  async listAssetGroupsByCursor(q: ScanAssetGroupsQuery = {}): Promise<CursorPage<AssetGroup>> {
+    const r = await this.call('ListAssetGroups', { Filter: groupFilter(q.filter), ...cursorParams(q) });
+    return toCursorPage(r.result, toAssetGroup);
   }
 
-  iterateAssets(q: ListAssetsQuery = {}): AsyncIterable<Asset> {
-    return this.iterate(q, (page) => this.listAssets(page));
+  /** One cursor page of assets: `MaxResults` + the previous page's `NextToken`. */
+  async listAssetsByCursor(q: ScanAssetsQuery = {}): Promise<CursorPage<Asset>> {
+    const r = await this.call('ListAssets', { Filter: assetFilter(q.filter), ...cursorParams(q) });
+    return toCursorPage(r.result, toAsset);
+  }
+
+  /** Every group matching the query, page by page with the cursor (no deep-page limit). */
+  iterateAssetGroups(q: ScanAssetGroupsQuery = {}): AsyncIterable<AssetGroup> {
+    return this.iterate(q, (page) => this.listAssetGroupsByCursor(page));
+  }
+
+  /** Every asset matching the query, page by page with the cursor (no deep-page limit). */
+  iterateAssets(q: ScanAssetsQuery = {}): AsyncIterable<Asset> {
+    return this.iterate(q, (page) => this.listAssetsByCursor(page));
   }
 
   async updateAsset(input: { id: string; name: string }): Promise<{ id: string }> {
@@ -230,20 +281,21 @@ export class AssetsClient {
     await this.call('DeleteAssetGroup', { Id: id });
   }
 
-  private async *iterate<Q extends ListAssetsQuery | ListAssetGroupsQuery, T>(
+  private async *iterate<Q extends CursorQuery, T>(
     q: Q,
-    list: (q: Q) => Promise<Page<T>>,
+    list: (q: Q) => Promise<CursorPage<T>>,
   ): AsyncGenerator<T> {
-    const pageSize = q.pageSize ?? MAX_PAGE_SIZE;
-    let pageNumber = q.pageNumber ?? 1;
-    let seen = 0;
+    const sent = new Set<string>();
+    let nextToken = q.nextToken;
     for (;;) {
-      const page = await list({ ...q, pageNumber, pageSize });
+      const page = await list({ ...q, maxResults: q.maxResults ?? MAX_PAGE_SIZE, nextToken });
       for (const item of page.items) yield item;
-      seen += page.items.length;
-      // Stop on a short or empty page too: a service that ignores paging must not loop forever.
-      if (page.items.length < pageSize || seen >= page.totalCount) return;
-      pageNumber += 1;
+      // The end is an absent or empty NextToken; a token we already sent means a service that ignores
+      // the cursor, which must not loop us forever.
+      if (!page.nextToken || sent.has(page.nextToken)) return;
+      if (nextToken) sent.add(nextToken);
+      sent.add(page.nextToken);
+      nextToken = page.nextToken;
     }
   }
 
@@ -295,12 +347,17 @@ export class AssetsClient {
     const meta = envelope && isRecord(envelope.ResponseMetadata) ? envelope.ResponseMetadata : undefined;
     const requestId = optStr(meta?.RequestId) ?? requestIdFromHeaders(answer.headers);
     const err = meta && isRecord(meta.Error) ? meta.Error : undefined;
-    if (err && (err.Code || !answer.ok)) {
-      const code = str(err.Code) || 'UnknownError';
+    // A 2xx carrying ResponseMetadata.Error is an error, never a success: integrators have received
+    // AccountFlowLimitExceeded inside an HTTP 200. Only an empty Error object on a 2xx is ignored.
+    if (err && (err.Code || err.CodeN || err.Message || !answer.ok)) {
+      const codeN = typeof err.CodeN === 'number' ? err.CodeN : undefined;
+      const code =
+        str(err.Code) || (codeN !== undefined ? CODE_BY_CODEN[codeN] : undefined) || 'UnknownError';
       const message = scrubMessage(str(err.Message) || `${action} failed with ${code}`, secrets);
       throw new UpstreamError({
         service: 'volcengine',
         code,
+        codeN,
         status: answer.status,
         requestId,
         operation: action,
@@ -326,8 +383,8 @@ export class AssetsClient {
     let letter = LETTER_CODES.test(e.code) || e.status === 403;
     if (!letter && e.code.startsWith('InvalidParameter')) {
       try {
-        const page = await this.listAssetGroups({ pageSize: 1 });
-        letter = page.totalCount === 0 && page.items.length === 0;
+        const page = await this.listAssetGroupsByCursor({ maxResults: 1 });
+        letter = page.items.length === 0 && !page.nextToken;
       } catch {
         letter = false;
       }
@@ -339,6 +396,7 @@ export class AssetsClient {
       code: e.code,
       status: e.status,
       requestId: e.requestId,
+      codeN: e.codeN,
       operation: e.operation,
       message: e.message,
       hint: base ? `${AUTHORIZATION_LETTER_HINT} Otherwise: ${base}` : AUTHORIZATION_LETTER_HINT,

@@ -1,5 +1,6 @@
 /**
- * CreateAsset: hands upstream a presigned GET of the upload, made right before the call (a URL signed
+ * CreateAsset: hands upstream a presigned GET of the pinned copy Validate made under validated/ (never
+ * the incoming/ key, which the upload form can still overwrite), made right before the call (a URL signed
  * with a Lambda role's temporary credentials dies with them), with the detected type as the response
  * Content-Type, and `Name` = upload ID. The URL is never logged.
  *

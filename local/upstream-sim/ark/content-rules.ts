@@ -1,16 +1,65 @@
 /**
- * The create-task request rules of Seedance 2.0 (UPSTREAM.md §2): image modes are exclusive
- * (first_frame, first_frame + last_frame, or 1–9 reference_image), ≤ 3 reference videos and ≤ 3
- * reference audios of ≤ 15 s each in total, audio never alone, option ranges, and `asset://` references
+ * The create-task request rules of Seedance 2.x (UPSTREAM.md §2): image modes are exclusive
+ * (first_frame, first_frame + last_frame, or reference_image), per-model limits on images, videos,
+ * audios, resolutions and durations (MODEL_RULES), option ranges, and `asset://` references
  * that must name an Active asset of the token's project. A violation is a 400 InvalidParameter and no
  * task is created.
  */
 import { invalidParam, SimArkError } from './errors';
 
 export const RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'] as const;
-export const RESOLUTIONS = ['480p', '720p', '1080p'] as const;
-const NOT_FOR_2_0 = ['camera_fixed', 'frames', 'service_tier'];
+export const RESOLUTIONS = ['480p', '720p', '1080p', '4k'] as const;
+const NOT_FOR_2_X = ['camera_fixed', 'frames', 'service_tier'];
 const MAX_SEED = 2 ** 32 - 1;
+const OMNI_TYPES = ['auto', 'reference', 'edit', 'extend'];
+
+/** What one model accepts (UPSTREAM.md §2 "Models", seen 2026-09): the one table of per-model rules. */
+export interface ModelRules {
+  resolutions: readonly string[];
+  maxDuration: number;
+  maxImages: number;
+  maxVideos: number;
+  maxAudios: number;
+  /** Total seconds of reference videos, and of reference audios. */
+  maxVideoSeconds: number;
+  maxAudioSeconds: number;
+  audioAlone: boolean;
+  outputFormats: readonly string[];
+}
+
+const SEEDANCE_2_0: ModelRules = {
+  resolutions: ['480p', '720p', '1080p', '4k'],
+  maxDuration: 15,
+  maxImages: 9,
+  maxVideos: 3,
+  maxAudios: 3,
+  maxVideoSeconds: 15,
+  maxAudioSeconds: 15,
+  audioAlone: false,
+  outputFormats: ['mp4'],
+};
+const SEEDANCE_2_0_SMALL: ModelRules = { ...SEEDANCE_2_0, resolutions: ['480p', '720p'] };
+
+export const MODEL_RULES: Readonly<Record<string, ModelRules>> = Object.freeze({
+  'doubao-seedance-2-0-260128': SEEDANCE_2_0,
+  'doubao-seedance-2-0-fast-260128': SEEDANCE_2_0_SMALL,
+  'doubao-seedance-2-0-mini-260615': SEEDANCE_2_0_SMALL,
+  // Reference totals of 2.5 are not published: 30 s each, its longest output, is our guess.
+  'doubao-seedance-2-5-260628': {
+    resolutions: ['480p', '720p', '1080p'],
+    maxDuration: 30,
+    maxImages: 30,
+    maxVideos: 10,
+    maxAudios: 10,
+    maxVideoSeconds: 30,
+    maxAudioSeconds: 30,
+    audioAlone: true,
+    outputFormats: ['mp4', 'mov'],
+  },
+});
+
+/** A model the simulator is told to know but has no row for behaves like the standard 2.0 model. */
+export const rulesOf = (model: string): ModelRules => MODEL_RULES[model] ?? SEEDANCE_2_0;
 
 export interface KnownAsset {
   assetType: 'Image' | 'Video' | 'Audio';
@@ -38,6 +87,8 @@ export interface TaskSpec {
   callbackUrl?: string;
   executionExpiresAfter: number;
   imageCount: number;
+  /** Newer request fields (official Go SDK 2026-08), echoed on Get when sent. */
+  extras: Record<string, unknown>;
 }
 
 type Body = Record<string, unknown>;
@@ -117,8 +168,9 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
       `The model or endpoint ${model} does not exist or you do not have access to it.`,
       'model',
     );
-  for (const f of NOT_FOR_2_0)
-    if (body[f] !== undefined) throw invalidParam(f, 'is not supported by Seedance 2.0');
+  const rules = rulesOf(model);
+  for (const f of NOT_FOR_2_X)
+    if (body[f] !== undefined) throw invalidParam(f, `is not supported by ${model}`);
 
   const content = body.content;
   if (!Array.isArray(content) || content.length === 0)
@@ -168,20 +220,25 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
     throw invalidParam('content', 'a last_frame image needs a first_frame image');
   if (roles.reference_image > 0 && roles.first_frame + roles.last_frame > 0)
     throw invalidParam('content', 'reference_image cannot be combined with first_frame/last_frame');
-  if (roles.reference_image > 9) throw invalidParam('content', 'at most 9 reference images are allowed');
-  if (videos > 3) throw invalidParam('content', 'at most 3 reference videos are allowed');
-  if (audios > 3) throw invalidParam('content', 'at most 3 reference audios are allowed');
-  if (videoSeconds > 15) throw invalidParam('content', 'reference videos may last 15 s in total');
-  if (audioSeconds > 15) throw invalidParam('content', 'reference audios may last 15 s in total');
   const imageCount = roles.first_frame + roles.last_frame + roles.reference_image;
-  if (audios > 0 && imageCount === 0 && videos === 0)
+  if (imageCount > rules.maxImages)
+    throw invalidParam('content', `${model} accepts at most ${rules.maxImages} images`);
+  if (videos > rules.maxVideos)
+    throw invalidParam('content', `${model} accepts at most ${rules.maxVideos} reference videos`);
+  if (audios > rules.maxAudios)
+    throw invalidParam('content', `${model} accepts at most ${rules.maxAudios} reference audios`);
+  if (videoSeconds > rules.maxVideoSeconds)
+    throw invalidParam('content', `reference videos may last ${rules.maxVideoSeconds} s in total`);
+  if (audioSeconds > rules.maxAudioSeconds)
+    throw invalidParam('content', `reference audios may last ${rules.maxAudioSeconds} s in total`);
+  if (audios > 0 && imageCount === 0 && videos === 0 && !rules.audioAlone)
     throw invalidParam('content', 'reference audio needs at least one image or video');
   if (texts === 0 && imageCount === 0 && videos === 0)
     throw invalidParam('content', 'a text prompt is required');
 
   const resolution = optionalEnum(body, 'resolution', RESOLUTIONS, '720p');
-  if (resolution === '1080p' && model.includes('fast'))
-    throw invalidParam('resolution', 'the fast model has no 1080p');
+  if (!rules.resolutions.includes(resolution))
+    throw invalidParam('resolution', `${model} supports ${rules.resolutions.join(', ')}`);
   const callback = body.callback_url;
   if (callback !== undefined && (typeof callback !== 'string' || !/^https?:\/\//.test(callback)))
     throw invalidParam('callback_url', 'must be an http(s) URL');
@@ -190,7 +247,13 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
     content: content as Record<string, unknown>[],
     ratio: optionalEnum(body, 'ratio', RATIOS, 'adaptive'),
     resolution,
-    duration: optionalInt(body, 'duration', 5, (n) => n === -1 || (n >= 4 && n <= 15), '4..15 or -1'),
+    duration: optionalInt(
+      body,
+      'duration',
+      5,
+      (n) => n === -1 || (n >= 4 && n <= rules.maxDuration),
+      `4..${rules.maxDuration} or -1`,
+    ),
     seed: optionalInt(body, 'seed', -1, (n) => n >= -1 && n <= MAX_SEED, `-1..${MAX_SEED}`),
     generateAudio: optionalBool(body, 'generate_audio', true),
     watermark: optionalBool(body, 'watermark', false),
@@ -204,5 +267,43 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
       '3600..259200',
     ),
     imageCount,
+    extras: extrasOf(body, model, rules),
   };
+}
+
+/** safety_identifier, output_format, tools, priority, omni_reference_task_type: checked, then echoed. */
+function extrasOf(body: Body, model: string, rules: ModelRules): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const sid = body.safety_identifier;
+  if (sid !== undefined && sid !== null) {
+    if (typeof sid !== 'string' || sid === '' || [...sid].length > 64)
+      throw invalidParam('safety_identifier', 'must be a string of 1..64 characters');
+    out.safety_identifier = sid;
+  }
+  const format = body.output_format;
+  if (format !== undefined && format !== null) {
+    if (typeof format !== 'string' || !rules.outputFormats.includes(format))
+      throw invalidParam('output_format', `${model} supports ${rules.outputFormats.join(', ')}`);
+    out.output_format = format;
+  }
+  const tools = body.tools;
+  if (tools !== undefined && tools !== null) {
+    if (!Array.isArray(tools) || tools.some((t) => !isObject(t) || t.type !== 'web_search'))
+      throw invalidParam('tools', 'must be an array of {"type":"web_search"}');
+    out.tools = tools;
+  }
+  const priority = body.priority;
+  if (priority !== undefined && priority !== null) {
+    // Values are not published; any integer is accepted and echoed.
+    if (typeof priority !== 'number' || !Number.isInteger(priority))
+      throw invalidParam('priority', 'must be an integer');
+    out.priority = priority;
+  }
+  const omni = body.omni_reference_task_type;
+  if (omni !== undefined && omni !== null) {
+    if (typeof omni !== 'string' || !OMNI_TYPES.includes(omni))
+      throw invalidParam('omni_reference_task_type', `must be one of ${OMNI_TYPES.join(', ')}`);
+    out.omni_reference_task_type = omni;
+  }
+  return out;
 }

@@ -17,6 +17,7 @@ export class SimArkError extends Error {
     readonly code: string,
     message: string,
     readonly param?: string,
+    readonly type?: string,
   ) {
     super(message);
   }
@@ -24,7 +25,7 @@ export class SimArkError extends Error {
   toBody(): { error: Record<string, string> } {
     const error: Record<string, string> = { code: this.code, message: this.message };
     if (this.param !== undefined) error.param = this.param;
-    error.type = TYPES[this.status] ?? 'Error';
+    error.type = this.type ?? TYPES[this.status] ?? 'Error';
     return { error };
   }
 }
@@ -50,6 +51,9 @@ export const ARK_CODE_STATUS: Record<string, number> = {
   ModelNotOpen: 404,
   RateLimitExceeded: 429,
   'RateLimitExceeded.EndpointRPMExceeded': 429,
+  ModelAccountRpmRateLimitExceeded: 429,
+  ModelAccountTpmRateLimitExceeded: 429,
+  model_not_found: 503,
   QuotaExceeded: 429,
   ServerOverloaded: 429,
   InternalServiceError: 500,

@@ -11,6 +11,7 @@ import { isoSeconds, newId, type SeededRandom } from '../random';
 import type { ResolvedSimOptions } from '../types';
 import { download } from './downloader';
 import { invalidParameter, missingParameter, SimVolcError } from './errors';
+import { assetFailureMessage } from './failure-codes';
 import { checkMedia } from './media-check';
 
 export const VOLC_ACTIONS = [
@@ -68,6 +69,12 @@ export interface AssetRecord {
 type Body = Record<string, unknown>;
 
 const ASSET_URL_TTL_MS = 12 * 3_600_000;
+const GROUP_TYPES = ['AIGC', 'LivenessFace'];
+/** Page-number listings stop here (UPSTREAM.md §1 "Paging"); deeper ones need the cursor. */
+const MAX_GROUP_PAGE_DEPTH = 10_000;
+const MAX_ASSET_PAGE_DEPTH = 20_000;
+/** Items per cursor page when MaxResults is not sent: not published, our choice. */
+const DEFAULT_MAX_RESULTS = 10;
 const NAME_MAX = 64;
 const DESCRIPTION_MAX = 300;
 const CONTENT_TYPES: Record<string, string> = {
@@ -239,7 +246,7 @@ export class AssetLibrary {
   private listAssetGroups(body: Body): unknown {
     const filter = filterOf(body);
     const ids = stringArray(filter, 'GroupIds');
-    const groupType = optionalString(filter, 'GroupType', 32);
+    const groupType = requiredGroupType(filter);
     const name = optionalString(filter, 'Name', NAME_MAX);
     const project = projectOf(body);
     const items = [...this.groups.values()].filter(
@@ -247,10 +254,10 @@ export class AssetLibrary {
         !g.deleted &&
         g.projectName === project &&
         (ids === undefined || ids.includes(g.id)) &&
-        (groupType === undefined || g.groupType === groupType) &&
+        g.groupType === groupType &&
         (name === undefined || g.name.toLowerCase().includes(name.toLowerCase())),
     );
-    return page(body, items, ['CreateTime', 'UpdateTime'], groupWire);
+    return page(body, items, ['CreateTime', 'UpdateTime'], groupWire, MAX_GROUP_PAGE_DEPTH);
   }
 
   private listAssets(body: Body): unknown {
@@ -261,7 +268,7 @@ export class AssetLibrary {
     for (const s of statuses ?? [])
       if (s !== 'Processing' && s !== 'Active' && s !== 'Failed')
         throw invalidParameter('Filter.Statuses', 'each must be Processing, Active or Failed');
-    const groupType = optionalString(filter, 'GroupType', 32);
+    const groupType = requiredGroupType(filter);
     const name = optionalString(filter, 'Name', NAME_MAX);
     const project = projectOf(body);
     const items = [...this.assets.values()].filter(
@@ -270,10 +277,16 @@ export class AssetLibrary {
         a.projectName === project &&
         (ids === undefined || ids.includes(a.groupId)) &&
         (statuses === undefined || statuses.includes(a.status)) &&
-        (groupType === undefined || this.groups.get(a.groupId)?.groupType === groupType) &&
+        this.groups.get(a.groupId)?.groupType === groupType &&
         (name === undefined || a.name.toLowerCase().includes(name.toLowerCase())),
     );
-    return page(body, items, ['CreateTime', 'UpdateTime', 'GroupId'], (a) => this.assetWire(a));
+    return page(
+      body,
+      items,
+      ['CreateTime', 'UpdateTime', 'GroupId'],
+      (a) => this.assetWire(a),
+      MAX_ASSET_PAGE_DEPTH,
+    );
   }
 
   // ---- lookups used by the task API ----
@@ -321,7 +334,7 @@ export class AssetLibrary {
       asset.outcome = {
         status: 'Failed',
         code: forced,
-        message: `Forced failure ${forced}.`,
+        message: assetFailureMessage(forced),
         at: this.now(),
       };
       return;
@@ -448,6 +461,14 @@ function stringArray(body: Body, field: string): string[] | undefined {
   return v as string[];
 }
 
+function requiredGroupType(filter: Body): string {
+  const groupType = optionalString(filter, 'GroupType', 32);
+  if (groupType === undefined || groupType === '') throw missingParameter('Filter.GroupType');
+  if (!GROUP_TYPES.includes(groupType))
+    throw invalidParameter('Filter.GroupType', `must be one of ${GROUP_TYPES.join(', ')}`);
+  return groupType;
+}
+
 function intParam(body: Body, field: string, def: number, min: number, max: number): number {
   const v = body[field];
   if (v === undefined || v === null) return def;
@@ -464,14 +485,58 @@ interface Sortable {
   groupId?: string;
 }
 
+/** Where a cursor page ended: the sort it was made for and the last item's key. Opaque to callers. */
+interface Cursor {
+  s: string;
+  o: string;
+  k: string | number;
+  i: string;
+}
+
+const present = (body: Body, field: string) => body[field] !== undefined && body[field] !== null;
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(token: string, sortBy: string, sortOrder: string): Cursor {
+  let c: Partial<Cursor> | undefined;
+  try {
+    c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<Cursor>;
+  } catch {
+    c = undefined;
+  }
+  if (
+    !c ||
+    typeof c.i !== 'string' ||
+    (typeof c.k !== 'string' && typeof c.k !== 'number') ||
+    c.s !== sortBy ||
+    c.o !== sortOrder
+  )
+    throw invalidParameter('NextToken', 'is not a token of this listing (same Filter, SortBy and SortOrder)');
+  return c as Cursor;
+}
+
+/**
+ * Sorts and pages a listing the two ways upstream accepts (UPSTREAM.md §1 "Paging"): a cursor
+ * (`MaxResults` + `NextToken`, the default when no paging field is sent, answered without TotalCount) or
+ * page numbers (`PageNumber` + `PageSize`, with TotalCount, refused past `maxDepth` items). The cursor is
+ * the last item's sort key, so items created or deleted between pages never shift the rest.
+ */
 function page<T extends Sortable>(
   body: Body,
   items: T[],
   sortable: string[],
   wire: (item: T) => Record<string, unknown>,
+  maxDepth: number,
 ): unknown {
-  const pageNumber = intParam(body, 'PageNumber', 1, 1, 1_000_000);
-  const pageSize = intParam(body, 'PageSize', 10, 1, 100);
+  const cursorMode = present(body, 'NextToken') || present(body, 'MaxResults');
+  const pageMode = present(body, 'PageNumber') || present(body, 'PageSize');
+  if (cursorMode && pageMode)
+    throw new SimVolcError(
+      'InvalidParameter',
+      'The parameters NextToken/MaxResults and PageNumber/PageSize cannot be used together.',
+    );
   const sortBy = optionalString(body, 'SortBy', 32) ?? 'CreateTime';
   if (!sortable.includes(sortBy)) throw invalidParameter('SortBy', `must be one of ${sortable.join(', ')}`);
   const sortOrder = optionalString(body, 'SortOrder', 8) ?? 'Desc';
@@ -480,17 +545,42 @@ function page<T extends Sortable>(
     sortBy === 'UpdateTime' ? x.updateTime : sortBy === 'GroupId' ? (x.groupId ?? '') : x.createTime;
   const dir = sortOrder === 'Asc' ? 1 : -1;
   // Ties keep a stable order by ID so paging never repeats or skips an item.
-  items.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
+  const compare = (ka: string | number, ia: string, kb: string | number, ib: string): number => {
     if (ka !== kb) return (ka < kb ? -1 : 1) * dir;
-    return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir;
-  });
-  const start = (pageNumber - 1) * pageSize;
+    return (ia < ib ? -1 : ia > ib ? 1 : 0) * dir;
+  };
+  items.sort((a, b) => compare(key(a), a.id, key(b), b.id));
+
+  if (pageMode) {
+    const pageNumber = intParam(body, 'PageNumber', 1, 1, 1_000_000);
+    const pageSize = intParam(body, 'PageSize', 10, 1, 100);
+    if (pageNumber * pageSize > maxDepth)
+      throw invalidParameter(
+        'PageNumber',
+        `PageNumber × PageSize must not exceed ${maxDepth}; page deeper lists with NextToken`,
+      );
+    const start = (pageNumber - 1) * pageSize;
+    return {
+      Items: items.slice(start, start + pageSize).map(wire),
+      TotalCount: items.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
+    };
+  }
+  const maxResults = intParam(body, 'MaxResults', DEFAULT_MAX_RESULTS, 1, 100);
+  const token = optionalString(body, 'NextToken', 4096);
+  let rest = items;
+  if (token !== undefined && token !== '') {
+    const c = decodeCursor(token, sortBy, sortOrder);
+    rest = items.filter((x) => compare(key(x), x.id, c.k, c.i) > 0);
+  }
+  const slice = rest.slice(0, maxResults);
+  const last = slice[slice.length - 1];
   return {
-    Items: items.slice(start, start + pageSize).map(wire),
-    TotalCount: items.length,
-    PageNumber: pageNumber,
-    PageSize: pageSize,
+    Items: slice.map(wire),
+    NextToken:
+      last !== undefined && rest.length > maxResults
+        ? encodeCursor({ s: sortBy, o: sortOrder, k: key(last), i: last.id })
+        : '',
   };
 }

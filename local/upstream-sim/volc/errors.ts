@@ -55,6 +55,15 @@ export const VOLC_ERRORS: Readonly<Record<string, CatalogueEntry>> = {
     message: 'Service has some internal Error. Pls Contact With Admin.',
   },
   FlowLimitExceeded: { status: 429, codeN: 100018, message: 'Flow limit exceeded, please retry later.' },
+  AccountFlowLimitExceeded: {
+    status: 429,
+    codeN: 100027,
+    message: 'Request denied by the account flow limit of %s, please retry later.',
+  },
+  QuotaWriteQPMExceeded: {
+    status: 429,
+    message: 'The write quota of your account is exceeded: %s accepts %s calls per minute on the %s tier.',
+  },
   SubscriptionRequired: { status: 403, message: 'The asset library entitlement package is not activated.' },
   InvalidParameter: { status: 400, message: 'The parameter %s is invalid.' },
   'NotFound.group_id': { status: 404, message: 'The specified group_id %s is not found.' },

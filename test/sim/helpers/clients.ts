@@ -7,6 +7,9 @@ import { request } from 'node:http';
 import { Signer } from '@volcengine/openapi';
 import { SIM_DEFAULT_CREDENTIALS, type Simulator } from '../../../local/upstream-sim/index';
 
+/** The body of the smallest valid List call: upstream requires Filter.GroupType. */
+export const LIST_AIGC: Readonly<Record<string, unknown>> = Object.freeze({ Filter: { GroupType: 'AIGC' } });
+
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
