@@ -87,6 +87,13 @@ export const workflows: readonly WorkflowDef[] = [
         timeoutSeconds: 60,
       },
       {
+        // Invoked by WaitForTask (.waitForTaskToken): stores the token for the callback route.
+        substitution: 'AwaitVideoCallbackFunctionArn',
+        handler: 'functions/steps/video/await-callback.ts',
+        access: ['records:write'],
+        timeoutSeconds: 10,
+      },
+      {
         substitution: 'PollVideoTaskFunctionArn',
         handler: 'functions/steps/video/poll-task.ts',
         access: ['upstream', 'records:write'],

@@ -60,6 +60,15 @@ const schema = z.object({
   VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.25),
   VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
   VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
+  /**
+   * Public base URL of this stack's API (deployed: the stage URL; local: the local API). When set,
+   * CreateTask passes `callback_url` and the poll loop becomes the fallback for missed callbacks.
+   */
+  CALLBACK_BASE_URL: optionalString,
+  /** Secret holding the key the callback URLs are signed with (JSON `{"key": …}` or the plain key). */
+  CALLBACK_SECRET_ID: optionalString,
+  /** While a callback is expected: the longest wait between two looks at the task, in seconds. */
+  VIDEO_CALLBACK_FALLBACK_SECONDS: int(60, 1, 600),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -92,6 +101,9 @@ export interface Config {
   videoPollFactor: number;
   videoMaxPollSeconds: number;
   videoDeadlineSeconds: number;
+  callbackBaseUrl: string | undefined;
+  callbackSecretId: string | undefined;
+  videoCallbackFallbackSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +145,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoPollFactor: c.VIDEO_POLL_FACTOR,
     videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
     videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
+    callbackBaseUrl: c.CALLBACK_BASE_URL?.replace(/\/+$/, ''),
+    callbackSecretId: c.CALLBACK_SECRET_ID,
+    videoCallbackFallbackSeconds: c.VIDEO_CALLBACK_FALLBACK_SECONDS,
   };
 }
 

@@ -12,8 +12,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { CallbackStore, CallbackWait, FetchedTask } from '../core/callbacks';
 import type { Config } from '../core/config';
 import {
+  callbackWaitKey,
+  fetchedTaskKey,
   INDEXES,
   TABLE_KEY,
   TERMINAL_RANK,
@@ -232,6 +235,84 @@ export class DynamoRecordStore implements RecordStore {
       })),
       ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}),
     };
+  }
+}
+
+/** The callback helpers (waits and fetched tasks) in the same table, expiring with the same TTL. */
+export class DynamoCallbackStore implements CallbackStore {
+  constructor(
+    private readonly table: string,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+  ) {}
+
+  async arm(wait: CallbackWait, ttlSeconds: number): Promise<void> {
+    await this.client().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          [TABLE_KEY]: callbackWaitKey(wait.videoId),
+          ...wait,
+          [TTL_ATTRIBUTE]: purgeAt(new Date(wait.armedAt), ttlSeconds),
+        },
+      }),
+    );
+  }
+
+  async get(videoId: string): Promise<CallbackWait | undefined> {
+    const out = await this.client().send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: callbackWaitKey(videoId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { [TABLE_KEY]: _pk, [TTL_ATTRIBUTE]: _t, ...wait } = out.Item;
+    return wait as unknown as CallbackWait;
+  }
+
+  async disarm(videoId: string, token: string): Promise<boolean> {
+    try {
+      await this.client().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: callbackWaitKey(videoId) },
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async keepTask(videoId: string, fetched: FetchedTask, ttlSeconds: number): Promise<void> {
+    await this.client().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          [TABLE_KEY]: fetchedTaskKey(videoId),
+          ...fetched,
+          [TTL_ATTRIBUTE]: purgeAt(new Date(fetched.fetchedAt), ttlSeconds),
+        },
+      }),
+    );
+  }
+
+  async takeTask(videoId: string): Promise<FetchedTask | undefined> {
+    const out = await this.client().send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: fetchedTaskKey(videoId) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    if (!out.Attributes) return undefined;
+    const { [TABLE_KEY]: _pk, [TTL_ATTRIBUTE]: _t, ...fetched } = out.Attributes;
+    return fetched as unknown as FetchedTask;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   DescribeExecutionCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -49,6 +50,21 @@ export function executionStarter(stateMachineArn: string): ExecutionStarter {
       }
     },
   };
+}
+
+/**
+ * SendTaskSuccess to a `.waitForTaskToken` state; `stale` when it no longer waits on the token (it
+ * timed out and polled, or the execution ended), which is the normal end of a late callback.
+ */
+export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<'woken' | 'stale'> {
+  try {
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return 'woken';
+  } catch (e) {
+    const name = errorName(e);
+    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'stale';
+    throw e;
+  }
 }
 
 /** DescribeExecution: whether the named execution is still running (the upload trigger's one read). */

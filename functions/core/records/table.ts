@@ -24,6 +24,12 @@ export const INDEXES = {
 export type IndexName = keyof typeof INDEXES;
 
 export const recordKey = (kind: RecordKind, id: string): string => `${kind}#${id}`;
+/**
+ * Helper items beside a video record (functions/core/callbacks/waits.ts). They carry no `kind`, so
+ * no index ever lists them.
+ */
+export const callbackWaitKey = (videoId: string): string => `wait#${videoId}`;
+export const fetchedTaskKey = (videoId: string): string => `fetched#${videoId}`;
 export const createdKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 export const statusKey = (kind: RecordKind, status: string): string => `${kind}#${status}`;
 export const groupKey = (kind: RecordKind, groupId: string): string => `${kind}#${groupId}`;

@@ -9,3 +9,4 @@ export * from './status';
 export * from './view';
 export * from './start';
 export * from './cancel';
+export * from './progress';

@@ -4,30 +4,20 @@
  * which the ASL's VideoFailed/VideoExpired/VideoCancelled Fail states carry out. Unknown statuses count
  * as running (the client normalises them) and keep the loop going until the deadline.
  */
-import type { TaskStatus, VideoTask } from '../../core/ark';
-import { nextPoll } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
-import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import {
+  failureCause,
+  progressAfterLook,
+  videoPollPolicy,
+  type JobProgress,
+  type VideoJobState,
+} from '../../core/video';
 import { logger } from '../../shared/logger';
 import { videoProgressChange } from '../../core/records';
 import { recordTransition } from '../../shared/record-transition';
 import { runStep, stepRuntime } from './runtime';
-import { redactString } from '../../core/redact';
 
-const DEFAULT_FAILURE: Partial<Record<TaskStatus, { code: string; message: string }>> = {
-  failed: { code: 'TaskFailed', message: 'The upstream task failed without saying why' },
-  expired: { code: 'TaskExpired', message: 'The upstream task expired before it finished' },
-  cancelled: { code: 'TaskCancelled', message: 'The upstream task was cancelled' },
-};
-
-export function failureCause(task: VideoTask): string | undefined {
-  const fallback = DEFAULT_FAILURE[task.status];
-  if (!fallback) return undefined;
-  const code = task.error?.code || fallback.code;
-  // Upstream may echo a caller's presigned reference URL; this text reaches GET /videos bodies.
-  const message = redactString(task.error?.message || fallback.message);
-  return JSON.stringify({ code, message, taskId: task.id, taskStatus: task.rawStatus });
-}
+export { failureCause };
 
 /** The progress record a poll loop needs; a state without it is a wiring bug, not an upstream problem. */
 export function pollingJob(
@@ -44,15 +34,7 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
     const { config, video } = stepRuntime();
     const job = pollingJob(input);
     const task = await video.getTask(job.taskId);
-    const next: JobProgress = {
-      taskId: job.taskId,
-      taskStatus: task.status,
-      rawStatus: task.rawStatus,
-      createAttempts: job.createAttempts,
-      poll: nextPoll(job.poll, videoPollPolicy(config), new Date(), config.timeScale),
-    };
-    const cause = failureCause(task);
-    if (cause) next.failure = { cause };
+    const next = progressAfterLook(job, task, videoPollPolicy(config), new Date(), config.timeScale);
     // A task that ended is written by SaveVideo or by the execution's end, with what they know.
     if (task.status === 'queued' || task.status === 'running')
       await recordTransition(videoProgressChange(input, next), config);
