@@ -27,6 +27,10 @@ export type Capability = Access | StepAccess | InternalAccess;
 export interface GrantTargets {
   bucket: IBucket;
   secret: ISecret;
+  /** The key upstream callback URLs are signed with (functions/core/callbacks/signature.ts). */
+  callbackSecret?: ISecret;
+  /** The API's public base URL, for the callback URLs CreateTask hands upstream. */
+  callbackBaseUrl?: string;
   table?: ITable;
   ingest?: StateMachine;
   video?: StateMachine;
@@ -199,6 +203,18 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'video:stop':
       onExecutions(video(), ['states:StopExecution']);
       break;
+    case 'video:task-response':
+      // What CDK's grantTaskResponse grants: wake the waiting state of one of this machine's executions.
+      onMachine(video(), ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
+      break;
+    case 'callback:verify':
+    case 'callback:sign': {
+      const key = need(t.callbackSecret, 'callback signing secret', cap);
+      allow(fn, ['secretsmanager:GetSecretValue'], [key.secretArn]);
+      setEnv(fn, { CALLBACK_SECRET_ID: key.secretArn });
+      if (cap === 'callback:sign') setEnv(fn, { CALLBACK_BASE_URL: t.callbackBaseUrl });
+      return;
+    }
     case 'bucket:presign-upload':
     case 'bucket:read-videos':
     case 'bucket:read-replaced':

@@ -21,6 +21,8 @@ export type Access =
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
+  | 'callback:verify' // read the key upstream callback URLs are signed with
+  | 'video:task-response' // SendTaskSuccess to a waiting state of the video state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
@@ -39,7 +41,16 @@ export interface Route {
   status?: number;
   /** Error answers particular to this route (beyond the shared 4xx/5xx), documented in OpenAPI. */
   errors?: { status: number; code: string; description: string }[];
+  /**
+   * `iam` (default): SigV4 with execute-api:Invoke. `none`: a public route for a caller that cannot
+   * sign (upstream's callback); the gateway gives it no authorizer and a tight per-method throttle,
+   * the local API skips SigV4 for it, and the handler proves the caller another way.
+   */
+  auth?: 'iam' | 'none';
 }
+
+/** A route's authentication, with the default spelled out. */
+export const routeAuth = (r: Pick<Route, 'auth'>): 'iam' | 'none' => r.auth ?? 'iam';
 
 export const routes: readonly Route[] = [
   {
@@ -164,5 +175,16 @@ export const routes: readonly Route[] = [
     summary: 'Stop a video job and cancel a queued upstream task',
     access: ['upstream', 'records:read', 'records:write', 'video:stop'],
     status: 202,
+  },
+  {
+    name: 'arkCallback',
+    method: 'POST',
+    path: '/callbacks/ark/{videoId}',
+    handler: 'functions/api/ark-callback.ts',
+    summary:
+      'Upstream task callback (Ark callback_url): signed URL, no IAM; wakes the waiting video workflow after re-fetching the task',
+    access: ['callback:verify', 'records:read', 'records:write', 'upstream', 'video:task-response'],
+    status: 200,
+    auth: 'none',
   },
 ];

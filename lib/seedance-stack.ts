@@ -11,7 +11,7 @@ import { Api } from './constructs/api';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
-import { CredentialsSecret } from './constructs/secrets';
+import { CallbackKey, CredentialsSecret } from './constructs/secrets';
 import { ExecutionEnded, StateTable } from './constructs/state-table';
 import { Storage } from './constructs/storage';
 import { UploadTrigger } from './constructs/upload-trigger';
@@ -40,6 +40,7 @@ export class SeedanceStack extends Stack {
   readonly monitoring: Monitoring;
   readonly stateTable: StateTable;
   readonly executionEnded: ExecutionEnded | undefined;
+  readonly callbackKey: CallbackKey;
 
   constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
     super(scope, id, props);
@@ -70,6 +71,8 @@ export class SeedanceStack extends Stack {
     const secret = this.credentials.secret;
     this.stateTable = new StateTable(this, 'State', { retain: s.retainStateTable });
     const table = this.stateTable.table;
+    this.callbackKey = new CallbackKey(this, 'CallbackKey');
+    const callbackSecret = this.callbackKey.secret;
 
     for (const def of props.workflows ?? defaultWorkflows) {
       const label = def.name.charAt(0).toUpperCase() + def.name.slice(1);
@@ -78,6 +81,7 @@ export class SeedanceStack extends Stack {
         bucket,
         secret,
         table,
+        callbackSecret,
         environment,
         logRetentionDays: s.logRetentionDays,
       });
@@ -88,6 +92,7 @@ export class SeedanceStack extends Stack {
       bucket,
       secret,
       table,
+      callbackSecret,
       ...(ingest ? { ingest } : {}),
       ...(video ? { video } : {}),
     };
@@ -113,6 +118,12 @@ export class SeedanceStack extends Stack {
       throttleBurstLimit: s.apiThrottleBurstLimit,
       cloudWatchRole: s.apiGatewayCloudWatchRole,
     });
+
+    // Steps that sign callback URLs learn the API's public URL once the API exists.
+    for (const w of Object.values(this.workflows))
+      for (const step of w?.def.steps ?? [])
+        if (step.access.includes('callback:sign'))
+          w?.steps[step.substitution]?.fn.addEnvironment('CALLBACK_BASE_URL', this.api.publicBaseUrl);
 
     this.cleanup = new Cleanup(this, 'Cleanup', {
       targets,

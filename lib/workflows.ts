@@ -11,7 +11,8 @@ export type StepAccess =
   | 'bucket:pin-validated' // copy a checked incoming/ object to validated/ (PutObject there)
   | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
-  | 'records:write'; // the step's transition in the state table
+  | 'records:write' // the step's transition in the state table
+  | 'callback:sign'; // sign upstream callback URLs (the key, and the API's public base URL)
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -77,7 +78,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream', 'records:write'],
+        access: ['upstream', 'records:write', 'callback:sign'],
         timeoutSeconds: 30,
       },
       {

@@ -1,18 +1,18 @@
 /**
  * The REST API built from lib/routes.ts: one Lambda per handler module, AWS_IAM (SigV4) on every
- * method, a request validator for the path parameters, JSON access logs, stage throttling, and gateway
+ * method but the public `auth: 'none'` ones (upstream's callback, throttled per method), a request validator for the path parameters, JSON access logs, stage throttling, and gateway
  * errors (auth, throttling, timeouts) in the same `{"error":{code,message}}` envelope as the handlers.
  * At the edge the validator checks path parameters and that a POST body is a JSON object; the field
  * rules stay in the handlers' zod schemas on purpose: API Gateway's model validator can only answer
  * "Invalid request body" (its detail string is not JSON-safe), while the handlers answer 400
  * ValidationError with one entry per field, and one set of rules cannot drift from another.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { grantCapabilities, type GrantTargets } from '../grants';
-import { API_HANDLER_TIMEOUT_SECONDS, type Access, type Route } from '../routes';
+import { API_HANDLER_TIMEOUT_SECONDS, routeAuth, type Access, type Route } from '../routes';
 import { HandlerFunction, idFromModule, type FunctionEnv } from './handler-function';
 
 export interface ApiProps {
@@ -26,7 +26,13 @@ export interface ApiProps {
   cloudWatchRole: boolean;
   /** API Gateway's integration limit is 29 s; the handler must answer first. */
   handlerTimeoutSeconds?: number;
+  /** Per-method throttle of the public (`auth: 'none'`) routes, far below the stage's. */
+  publicRateLimit?: number;
+  publicBurstLimit?: number;
 }
+
+/** The stage every URL is under. */
+export const API_STAGE = 'v1';
 
 /** Gateway-generated errors, answered in the handlers' envelope with the handlers' codes. */
 export const GATEWAY_ERRORS: ReadonlyArray<{ type: apigw.ResponseType; code: string; status?: string }> = [
@@ -59,8 +65,16 @@ export class Api extends Construct {
   /** By handler module path. */
   readonly functions: Record<string, HandlerFunction> = {};
 
+  /**
+   * The stage's base URL built from the API's ID alone: unlike `restApi.url` it does not depend on
+   * the deployment (and so on every method), so a function the API itself reaches through a state
+   * machine (CreateTask's callback URL) can name it without a dependency cycle.
+   */
+  readonly publicBaseUrl: string;
+
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    const publicRoutes = props.routes.filter((r) => routeAuth(r) === 'none');
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -74,7 +88,7 @@ export class Api extends Construct {
       ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       deployOptions: {
-        stageName: 'v1',
+        stageName: API_STAGE,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
           caller: true,
@@ -89,6 +103,15 @@ export class Api extends Construct {
         }),
         throttlingRateLimit: props.throttleRateLimit,
         throttlingBurstLimit: props.throttleBurstLimit,
+        methodOptions: Object.fromEntries(
+          publicRoutes.map((r) => [
+            `${r.path}/${r.method}`,
+            {
+              throttlingRateLimit: props.publicRateLimit ?? 10,
+              throttlingBurstLimit: props.publicBurstLimit ?? 20,
+            },
+          ]),
+        ),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         // Data trace would log request and response bodies: never.
         dataTraceEnabled: false,
@@ -97,6 +120,8 @@ export class Api extends Construct {
       },
     });
     this.acknowledgeApiFindings(props.cloudWatchRole);
+    const stack = Stack.of(this);
+    this.publicBaseUrl = `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${API_STAGE}`;
 
     for (const e of GATEWAY_ERRORS) {
       this.restApi.addGatewayResponse(`Gateway${e.code}${e.type.responseType}`, {
@@ -142,15 +167,28 @@ export class Api extends Construct {
       const fn = this.functions[r.handler];
       if (!fn) throw new Error(`no function for ${r.handler}`);
       const params = pathParameters(r.path);
-      this.restApi.root
+      const open = routeAuth(r) === 'none';
+      const method = this.restApi.root
         .resourceForPath(r.path)
         .addMethod(r.method, new apigw.LambdaIntegration(fn.fn, { allowTestInvoke: false }), {
           operationName: r.name,
-          authorizationType: apigw.AuthorizationType.IAM,
+          authorizationType: open ? apigw.AuthorizationType.NONE : apigw.AuthorizationType.IAM,
           requestValidator: validator,
-          ...(r.method === 'POST' ? { requestModels: { 'application/json': jsonObject } } : {}),
+          // A public route's body is upstream's, checked by its handler; the edge validator would
+          // answer a forger differently from a valid call.
+          ...(r.method === 'POST' && !open ? { requestModels: { 'application/json': jsonObject } } : {}),
           requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
         });
+      if (open) {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${r.method} ${r.path} is called by upstream, which cannot sign: its URL carries an HMAC the handler checks in constant time, it is throttled per method, and it acts only on what it re-fetches.`,
+        });
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: `${r.method} ${r.path} is an upstream webhook, not a user-facing method.`,
+        });
+      }
     }
   }
 

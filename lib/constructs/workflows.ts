@@ -23,6 +23,8 @@ export interface WorkflowProps {
   bucket: IBucket;
   secret: ISecret;
   table: ITable;
+  /** The key of the upstream callback URLs (steps with `callback:sign`). */
+  callbackSecret?: ISecret;
   environment: FunctionEnv;
   logRetentionDays: number;
 }
@@ -38,10 +40,12 @@ export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly steps: Record<string, HandlerFunction> = {};
   readonly logGroup: logs.LogGroup;
+  readonly def: WorkflowDef;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const { def } = props;
+    this.def = def;
     const file = path.join(REPO_ROOT, def.definitionFile);
 
     const substitutions: Record<string, string> = {
@@ -66,6 +70,7 @@ export class Workflow extends Construct {
         bucket: props.bucket,
         secret: props.secret,
         table: props.table,
+        ...(props.callbackSecret ? { callbackSecret: props.callbackSecret } : {}),
       });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;

@@ -1,7 +1,7 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../../lib/grants';
-import { routes } from '../../lib/routes';
+import { routeAuth, routes } from '../../lib/routes';
 import { workflows } from '../../lib/workflows';
 import {
   asArray,
@@ -22,6 +22,7 @@ beforeAll(() => {
 
 type Target =
   | { kind: 'secret' }
+  | { kind: 'callback-key' }
   | { kind: 'objects'; prefix: string }
   | { kind: 'bucket' }
   | { kind: 'machine'; wf: 'ingest' | 'video' }
@@ -102,6 +103,14 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'video' } },
   ],
   'video:stop': [{ actions: ['states:StopExecution'], target: { kind: 'executions', wf: 'video' } }],
+  'video:task-response': [
+    {
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      target: { kind: 'machine', wf: 'video' },
+    },
+  ],
+  'callback:verify': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
+  'callback:sign': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
   'trigger:failed-events': [
     {
       actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -168,6 +177,8 @@ function matches(resource: unknown, target: Target): boolean {
   switch (target.kind) {
     case 'secret':
       return s === JSON.stringify({ Ref: logicalId(b.stack.credentials.secret) });
+    case 'callback-key':
+      return s === JSON.stringify({ Ref: logicalId(b.stack.callbackKey.secret) });
     case 'bucket':
       return s === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] });
     case 'objects':
@@ -206,19 +217,33 @@ function allowedPairs(f: FunctionUnderTest) {
 }
 
 describe('API Gateway', () => {
-  it('has one method per route, every one AWS_IAM', () => {
+  it('has one method per route, every one AWS_IAM but the upstream callback', () => {
     // Prepare
     const methods = resourcesOf(b, 'AWS::ApiGateway::Method');
     // Act
     const byName = new Map(methods.map(([, p]) => [p.OperationName as string, p]));
+    const open = methods.filter(([, p]) => p.AuthorizationType !== 'AWS_IAM');
     // Assess
     expect(methods).toHaveLength(routes.length);
     for (const r of routes) {
       expect(byName.get(r.name), r.name).toMatchObject({
         HttpMethod: r.method,
-        AuthorizationType: 'AWS_IAM',
+        AuthorizationType: routeAuth(r) === 'none' ? 'NONE' : 'AWS_IAM',
       });
     }
+    expect(open.map(([, p]) => p.OperationName)).toEqual(['arkCallback']);
+  });
+
+  it('throttles the public callback route far below the stage', () => {
+    // Prepare
+    const stage = resourcesOf(b, 'AWS::ApiGateway::Stage')[0]?.[1];
+    // Act
+    const settings = asArray(stage?.MethodSettings as Array<Record<string, unknown>>);
+    const callback = settings.find((m) => m.ResourcePath === '/~1callbacks~1ark~1{videoId}');
+    const all = settings.find((m) => m.ResourcePath === '/*');
+    // Assess
+    expect(callback).toMatchObject({ HttpMethod: 'POST', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(Number(all?.ThrottlingRateLimit)).toBeGreaterThanOrEqual(20);
   });
 
   it('validates path parameters and requires a JSON object on POST', () => {
@@ -234,7 +259,9 @@ describe('API Gateway', () => {
       ValidateRequestParameters: true,
     });
     expect(withParams.length).toBe(routes.filter((r) => r.path.includes('{')).length);
-    for (const [, p] of methods.filter(([, m]) => m.HttpMethod === 'POST'))
+    for (const [, p] of methods.filter(
+      ([, m]) => m.HttpMethod === 'POST' && m.AuthorizationType === 'AWS_IAM',
+    ))
       expect(p.RequestModels).toEqual({ 'application/json': expect.anything() });
   });
 
@@ -289,7 +316,7 @@ describe('IAM', () => {
     // Act
     const wildcard = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.includes('*'));
     // Assess
-    expect(statements.length).toBeGreaterThan(20);
+    expect(statements.length).toBeGreaterThanOrEqual(20);
     expect(wildcard).toEqual([]);
   });
 
@@ -568,12 +595,14 @@ describe('cleanup schedule and secret', () => {
     // Prepare
     const secrets = resourcesOf(b, 'AWS::SecretsManager::Secret');
     // Act
-    const generate = secrets[0]?.[1].GenerateSecretString as {
-      SecretStringTemplate: string;
-      GenerateStringKey: string;
-    };
-    // Assess
-    expect(secrets).toHaveLength(1);
+    const generated = secrets.map(
+      ([, p]) => p.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string },
+    );
+    const generate = generated.find((g) => g.GenerateStringKey === 'apiToken');
+    // Assess: the credentials, and the callback URL key
+    expect(secrets).toHaveLength(2);
+    expect(generated.map((g) => g.GenerateStringKey).sort()).toEqual(['apiToken', 'key']);
+    if (!generate) throw new Error('no credentials secret');
     expect(Object.keys(JSON.parse(generate.SecretStringTemplate))).toEqual([
       'accessKeyId',
       'secretAccessKey',
