@@ -18,6 +18,7 @@
  * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -56,6 +57,7 @@ import {
 export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_TABLE = 'seedance-local-records';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
+export const LOCAL_CALLBACK_SECRET_ID = 'seedance/callback-key';
 /** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
 const HANDLER_CREDENTIALS = {
   accessKeyId: 'AKIALOCALHANDLERROLE',
@@ -82,6 +84,11 @@ export interface LocalStackOptions {
   cleanupIntervalSeconds?: number;
   /** Receives one line per API request and any background failure (default: silent). */
   log?: (line: string) => void;
+  /**
+   * Pass `callback_url` to CreateTask (default: LOCAL_CALLBACKS, on unless `0`). Off, the stack polls
+   * on the plain schedule as before callbacks; on, polls are only the fallback.
+   */
+  callbacks?: boolean;
 }
 
 export interface LocalStack {
@@ -216,8 +223,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
             }
           : realCreds,
       );
+    // A fresh key per start: callback URLs of an earlier run's tasks no longer verify, as after a rotation.
+    const callbackKey = JSON.stringify({ key: randomBytes(32).toString('base64url') });
     const secrets: RunningServer = await startSecretsEndpoint({
-      secrets: { [LOCAL_SECRET_ID]: upstreamSecret },
+      secrets: { [LOCAL_SECRET_ID]: upstreamSecret, [LOCAL_CALLBACK_SECRET_ID]: () => callbackKey },
       host,
     });
     started.push(secrets);
@@ -239,6 +248,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       S3_FORCE_PATH_STYLE: 'true',
       BUCKET_NAME: LOCAL_BUCKET,
       CREDENTIALS_SECRET_ID: LOCAL_SECRET_ID,
+      CALLBACK_SECRET_ID: LOCAL_CALLBACK_SECRET_ID,
       INGEST_STATE_MACHINE_ARN: stateMachineArn('ingest'),
       VIDEO_STATE_MACHINE_ARN: stateMachineArn('video'),
       TIME_SCALE: String(timeScale),
@@ -285,6 +295,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     started.push(api);
     apiUrl = api.url;
+    // Upstream callbacks: the simulator runs on loopback and can call the local API; real Ark cannot,
+    // unless LOCAL_CALLBACK_BASE_URL names a public tunnel to it. Without one, videos finish by polling.
+    const callbacksOn = opts.callbacks ?? !['0', 'false'].includes(env.LOCAL_CALLBACKS?.trim() ?? '');
+    const reachable = mode === 'sim' ? api.url : env.LOCAL_CALLBACK_BASE_URL?.trim() || undefined;
+    const callbackBase = callbacksOn ? reachable : undefined;
+    const restoreApi = restoreEnv;
+    const restoreCallback = applyEnv({ CALLBACK_BASE_URL: callbackBase });
+    restoreEnv = () => {
+      restoreCallback();
+      restoreApi();
+    };
 
     if (cleanupSeconds > 0) {
       let running = false; // a slow run is not stacked on by the next tick, as with a Lambda concurrency of 1

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_HANDLER_TIMEOUT_SECONDS, routes as allRoutes, type Route } from '../../lib/routes';
+import { API_HANDLER_TIMEOUT_SECONDS, routeAuth, routes as allRoutes, type Route } from '../../lib/routes';
 import { listen, type RunningServer } from '../sfn/aws-json';
 import { importHandler, lambdaContext } from '../sfn/runner';
 import { compileRoutes, hasMalformedEncoding, matchRoute, toProxyEvent } from './proxy-event';
@@ -121,10 +121,14 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<RunningServe
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     }
-    const auth = await verifySigV4({ method, path, rawQuery, headers, body }, opts.credentials, {
-      region: opts.region ?? 'us-east-1',
-      hosts: ownHosts(),
-    });
+    // A public route (`auth: 'none'`, upstream's callback) has no authorizer, as deployed.
+    const auth =
+      routeAuth(match.route) === 'none'
+        ? { ok: true as const, accessKeyId: undefined }
+        : await verifySigV4({ method, path, rawQuery, headers, body }, opts.credentials, {
+            region: opts.region ?? 'us-east-1',
+            hosts: ownHosts(),
+          });
     if (!auth.ok) {
       sendError(res, 403, auth.code, auth.message);
       return { ...entry, status: 403, auth: auth.code };
