@@ -8,6 +8,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -31,6 +32,8 @@ export interface GrantTargets {
   callbackSecret?: ISecret;
   /** The API's public base URL, for the callback URLs CreateTask hands upstream. */
   callbackBaseUrl?: string;
+  /** The custom bus a record write publishes its event on (functions/core/events). */
+  eventBus?: IEventBus;
   table?: ITable;
   ingest?: StateMachine;
   video?: StateMachine;
@@ -162,7 +165,14 @@ function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
   const table = need(t.table, 'state table', cap);
   if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
   // Conditional writes of one record at a time; no Scan, no batch, no table-level change.
-  else allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+  else {
+    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    // A write that moves a job publishes its event on the stack's bus.
+    if (t.eventBus) {
+      allow(fn, ['events:PutEvents'], [t.eventBus.eventBusArn]);
+      setEnv(fn, { EVENT_BUS_NAME: t.eventBus.eventBusName });
+    }
+  }
   setEnv(fn, { TABLE_NAME: table.tableName });
   return true;
 }

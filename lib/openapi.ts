@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { requestSchemas, type RouteSchemas } from '../functions/core/api-schemas';
-import { routes as defaultRoutes, type Route } from './routes';
+import { routeAuth, routes as defaultRoutes, type Route } from './routes';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'openapi.json');
@@ -87,6 +87,8 @@ function operation(r: Route, s: RouteSchemas): Json {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
+  // A public route has no authorizer: no SigV4 (the document's default security) applies.
+  if (routeAuth(r) === 'none') op.security = [];
   if (parameters.length > 0) op.parameters = parameters;
   if (s.body)
     op.requestBody = {

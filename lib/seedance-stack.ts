@@ -8,6 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { markerFor } from '../functions/core/groups/marker';
 import { Api } from './constructs/api';
+import { StackEventBus } from './constructs/event-bus';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
@@ -41,6 +42,7 @@ export class SeedanceStack extends Stack {
   readonly stateTable: StateTable;
   readonly executionEnded: ExecutionEnded | undefined;
   readonly callbackKey: CallbackKey;
+  readonly eventBus: StackEventBus;
 
   constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
     super(scope, id, props);
@@ -72,6 +74,8 @@ export class SeedanceStack extends Stack {
     this.stateTable = new StateTable(this, 'State', { retain: s.retainStateTable });
     const table = this.stateTable.table;
     this.callbackKey = new CallbackKey(this, 'CallbackKey');
+    this.eventBus = new StackEventBus(this, 'Events', { busName: `${this.stackName}-events` });
+    const eventBus = this.eventBus.bus;
     const callbackSecret = this.callbackKey.secret;
 
     for (const def of props.workflows ?? defaultWorkflows) {
@@ -82,6 +86,7 @@ export class SeedanceStack extends Stack {
         secret,
         table,
         callbackSecret,
+        eventBus,
         environment,
         logRetentionDays: s.logRetentionDays,
       });
@@ -93,6 +98,7 @@ export class SeedanceStack extends Stack {
       secret,
       table,
       callbackSecret,
+      eventBus,
       ...(ingest ? { ingest } : {}),
       ...(video ? { video } : {}),
     };
@@ -103,6 +109,7 @@ export class SeedanceStack extends Stack {
           secret,
           ingest,
           table,
+          eventBus,
           environment,
           logRetentionDays: s.logRetentionDays,
           ...(props.handlers?.uploadTrigger ? { handler: props.handlers.uploadTrigger } : {}),
@@ -158,6 +165,7 @@ export class SeedanceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'StateTableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
     new CfnOutput(this, 'CredentialsSecretArn', { value: secret.secretArn });
     if (ingest) new CfnOutput(this, 'IngestStateMachineArn', { value: ingest.stateMachineArn });
     if (video) new CfnOutput(this, 'VideoStateMachineArn', { value: video.stateMachineArn });

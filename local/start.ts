@@ -23,7 +23,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { clearCredentialsCache } from '../functions/shared/credentials';
 import { resetAwsClients } from '../functions/shared/lazy-client';
+import { resetIngestRuntime } from '../functions/steps/ingest/runtime';
+import { resetStepRuntime } from '../functions/steps/video/runtime';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
@@ -45,6 +48,7 @@ import {
   lambdaContext,
   type LocalStateMachine,
 } from './sfn/runner';
+import { startLocalEventBus, type LocalEventBus } from './events/server';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn/server';
 import {
   SIM_DEFAULT_CREDENTIALS,
@@ -58,6 +62,8 @@ export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_TABLE = 'seedance-local-records';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
 export const LOCAL_CALLBACK_SECRET_ID = 'seedance/callback-key';
+/** The local stand-in of the stack's custom event bus. */
+export const LOCAL_EVENT_BUS = 'seedance-local-events';
 /** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
 const HANDLER_CREDENTIALS = {
   accessKeyId: 'AKIALOCALHANDLERROLE',
@@ -110,6 +116,8 @@ export interface LocalStack {
   /** Present in simulator mode: its control API for tests and fault drills. */
   simulator?: Simulator;
   sfn: SfnEndpoint;
+  /** The local EventBridge bus every record write publishes on; add rules for local targets. */
+  events: LocalEventBus;
   close(): Promise<void>;
 }
 
@@ -230,6 +238,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       host,
     });
     started.push(secrets);
+    const events = await startLocalEventBus({
+      busName: LOCAL_EVENT_BUS,
+      host,
+      onTargetError: (rule, e) =>
+        log(`event target ${rule} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`),
+    });
+    started.push(events);
 
     const volcEndpoint = simulator ? simulator.url : env.VOLC_ENDPOINT;
     const seedanceApiBase = simulator ? `${simulator.url}/seedance` : env.SEEDANCE_API_BASE;
@@ -244,6 +259,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+      EVENT_BUS_NAME: LOCAL_EVENT_BUS,
       TABLE_NAME: LOCAL_TABLE,
       S3_FORCE_PATH_STYLE: 'true',
       BUCKET_NAME: LOCAL_BUCKET,
@@ -270,8 +287,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     started.push(sfn);
     const restoreBase = restoreEnv;
     const restoreSfn = applyEnv({ AWS_ENDPOINT_URL_SFN: sfn.url });
-    // Clients cached by an earlier stack in this process would still point at its endpoints.
+    // Clients and step runtimes cached by an earlier stack in this process would still point at its
+    // endpoints and settings.
     resetAwsClients();
+    resetStepRuntime();
+    resetIngestRuntime();
+    clearCredentialsCache();
     restoreEnv = () => {
       restoreSfn();
       restoreBase();
@@ -337,6 +358,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       upstream: { mode, volcEndpoint: config.volcEndpoint, seedanceApiBase: config.seedanceApiBase },
       simulator,
       sfn,
+      events,
       close: () => (closing ??= closeAll()),
     };
   } catch (e) {

@@ -69,6 +69,8 @@ const schema = z.object({
   CALLBACK_SECRET_ID: optionalString,
   /** While a callback is expected: the longest wait between two looks at the task, in seconds. */
   VIDEO_CALLBACK_FALLBACK_SECONDS: int(60, 1, 600),
+  /** The custom EventBridge bus every record write publishes its event on (functions/core/events). */
+  EVENT_BUS_NAME: optionalString,
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -104,6 +106,7 @@ export interface Config {
   callbackBaseUrl: string | undefined;
   callbackSecretId: string | undefined;
   videoCallbackFallbackSeconds: number;
+  eventBusName: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackBaseUrl: c.CALLBACK_BASE_URL?.replace(/\/+$/, ''),
     callbackSecretId: c.CALLBACK_SECRET_ID,
     videoCallbackFallbackSeconds: c.VIDEO_CALLBACK_FALLBACK_SECONDS,
+    eventBusName: c.EVENT_BUS_NAME,
   };
 }
 

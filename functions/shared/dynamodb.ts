@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CallbackStore, CallbackWait, FetchedTask } from '../core/callbacks';
+import { eventForChange, eventForCreate, type StackEvent } from '../core/events';
 import type { Config } from '../core/config';
 import {
   callbackWaitKey,
@@ -78,11 +79,19 @@ const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
+/** Told of every event a successful write makes (functions/core/events); it never fails the write. */
+export type EventListener = (event: StackEvent) => Promise<void>;
+
 export class DynamoRecordStore implements RecordStore {
   constructor(
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+    private readonly onEvent?: EventListener,
   ) {}
+
+  private async emit(event: StackEvent | undefined): Promise<void> {
+    if (event && this.onEvent) await this.onEvent(event);
+  }
 
   async get(kind: RecordKind, id: string): Promise<JobRecord | undefined> {
     const out = await this.client().send(
@@ -111,6 +120,7 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeNames: { '#pk': TABLE_KEY },
         }),
       );
+      await this.emit(eventForCreate(record));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
@@ -169,8 +179,9 @@ export class DynamoRecordStore implements RecordStore {
       change.rank >= TERMINAL_RANK
         ? 'attribute_not_exists(#rank) OR #rank < :rank'
         : 'attribute_not_exists(#rank) OR #rank <= :rank';
+    let before: Item | undefined;
     try {
-      await this.client().send(
+      const out = await this.client().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
@@ -178,13 +189,18 @@ export class DynamoRecordStore implements RecordStore {
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // What the record held: the status it moved from (an event only when it changed).
+          ...(this.onEvent ? { ReturnValues: 'ALL_OLD' as const } : {}),
         }),
       );
-      return true;
+      before = out.Attributes;
     } catch (e) {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+    const previous = typeof before?.status === 'string' ? before.status : undefined;
+    await this.emit(eventForChange(change, previous, before ?? {}));
+    return true;
   }
 
   async query(q: RecordQuery): Promise<RecordPage> {

@@ -14,6 +14,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { HandlerFunction, type FunctionEnv } from './handler-function';
 import { PREFIX } from './storage';
@@ -35,6 +36,8 @@ export interface UploadTriggerProps {
   secret: ISecret;
   ingest: StateMachine;
   table: ITable;
+  /** Where the trigger's record write publishes its event. */
+  eventBus?: IEventBus;
   environment: FunctionEnv;
   logRetentionDays: number;
   handler?: string;
@@ -59,6 +62,7 @@ export class UploadTrigger extends Construct {
       secret: props.secret,
       ingest: props.ingest,
       table: props.table,
+      ...(props.eventBus ? { eventBus: props.eventBus } : {}),
     });
     this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

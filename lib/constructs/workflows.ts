@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,6 +26,8 @@ export interface WorkflowProps {
   table: ITable;
   /** The key of the upstream callback URLs (steps with `callback:sign`). */
   callbackSecret?: ISecret;
+  /** Where record writes publish their events. */
+  eventBus?: IEventBus;
   environment: FunctionEnv;
   logRetentionDays: number;
 }
@@ -71,6 +74,7 @@ export class Workflow extends Construct {
         secret: props.secret,
         table: props.table,
         ...(props.callbackSecret ? { callbackSecret: props.callbackSecret } : {}),
+        ...(props.eventBus ? { eventBus: props.eventBus } : {}),
       });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;

@@ -23,6 +23,7 @@ beforeAll(() => {
 type Target =
   | { kind: 'secret' }
   | { kind: 'callback-key' }
+  | { kind: 'event-bus' }
   | { kind: 'objects'; prefix: string }
   | { kind: 'bucket' }
   | { kind: 'machine'; wf: 'ingest' | 'video' }
@@ -90,6 +91,8 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
       actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       target: { kind: 'table' },
     },
+    // A write that moves a job publishes its event.
+    { actions: ['events:PutEvents'], target: { kind: 'event-bus' } },
   ],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
@@ -179,6 +182,8 @@ function matches(resource: unknown, target: Target): boolean {
       return s === JSON.stringify({ Ref: logicalId(b.stack.credentials.secret) });
     case 'callback-key':
       return s === JSON.stringify({ Ref: logicalId(b.stack.callbackKey.secret) });
+    case 'event-bus':
+      return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.eventBus.bus), 'Arn'] });
     case 'bucket':
       return s === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] });
     case 'objects':
@@ -625,5 +630,28 @@ describe('upload trigger', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
+  });
+});
+
+describe('event bus', () => {
+  it('is a custom bus with a 30-day archive of our events, and every record writer may publish on it', () => {
+    // Prepare
+    const buses = resourcesOf(b, 'AWS::Events::EventBus');
+    const archives = resourcesOf(b, 'AWS::Events::Archive');
+    // Act
+    const writers = functionsUnderTest().filter((f) => f.caps.includes('records:write'));
+    // Assess
+    expect(buses).toHaveLength(1);
+    expect(archives[0]?.[1]).toMatchObject({
+      RetentionDays: 30,
+      EventPattern: { source: ['seedance-stack'] },
+    });
+    expect(writers.length).toBeGreaterThan(5);
+    for (const w of writers) {
+      const env = b.json.Resources[logicalId(w.fn)]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(env.Variables.EVENT_BUS_NAME, w.label).toEqual({ Ref: logicalId(b.stack.eventBus.bus) });
+    }
   });
 });

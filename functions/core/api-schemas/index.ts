@@ -4,6 +4,7 @@
  * file: add yours on its own line.
  */
 import type { z } from 'zod';
+import { callbackSchemas } from './callbacks';
 import { groupSchemas } from './groups';
 import { uploadSchemas } from './uploads';
 import { videoSchemas } from './videos';
@@ -20,4 +21,5 @@ export const requestSchemas: Record<string, RouteSchemas> = {
   ...groupSchemas,
   ...uploadSchemas,
   ...videoSchemas,
+  ...callbackSchemas,
 };
