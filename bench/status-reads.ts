@@ -54,7 +54,7 @@ async function measure(stack: LocalStack, next: () => Promise<unknown>) {
     reads,
     readsPerSecond: Math.round(reads / seconds),
     sfnCallsPerRead: Number(((sfnCalls(stack) - calls0) / reads).toFixed(2)),
-    sfnCallsPerReadByAction: byAction,
+    ...(Object.keys(byAction).length > 0 ? { sfnCallsPerReadByAction: byAction } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * deployed API, the local stack's dev credentials for a loopback one (or with --local).
  */
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { devCredentialsFromEnv, LOCAL_DEV_CREDENTIALS } from '../local/api/dev-credentials';
+import { devCredentialsFromEnv, LOCAL_DEV_CREDENTIALS } from './dev-credentials';
 import { ApiClient } from './api-client';
 import { CommandFailed } from './errors';
 import { createSigner, type CredentialSource } from './signing';

@@ -42,12 +42,23 @@ export function successStatus(r: Route): number {
 }
 
 const ERROR_RESPONSES: Record<string, { ref: string; description: string }> = {
-  '400': { ref: 'BadRequest', description: 'ValidationError or InvalidJson; upstream 4xx keep their code' },
+  '400': {
+    ref: 'BadRequest',
+    description: 'ValidationError or InvalidJson; other upstream 4xx keep their code (and status)',
+  },
   '403': { ref: 'Forbidden', description: 'Missing or invalid SigV4 signature, or IAM denies the call' },
-  '404': { ref: 'NotFound', description: 'No such object (upstream NotFound.* codes are kept)' },
+  '404': {
+    ref: 'NotFound',
+    description:
+      "NotFound: no such group, asset, upload or video (upstream's NotFound.* in details.upstreamCode)",
+  },
   '429': { ref: 'Throttled', description: 'Stage throttling' },
   '500': { ref: 'InternalError', description: 'InternalError (no detail is exposed)' },
-  '502': { ref: 'UpstreamError', description: 'Upstream 5xx or rejected credentials' },
+  '502': {
+    ref: 'UpstreamError',
+    description:
+      'UpstreamError (upstream 5xx or an unreadable answer) or UpstreamCredentialsRejected (upstream refused our AK/SK or token)',
+  },
   '503': { ref: 'UpstreamThrottled', description: 'Upstream throttling; retry after Retry-After' },
   '504': { ref: 'UpstreamTimeout', description: 'Upstream timeout or unreachable' },
 };
@@ -81,9 +92,16 @@ function operation(r: Route, s: RouteSchemas): Json {
     if (code === '404' && pathNames.length === 0 && r.method !== 'POST') continue;
     responses[code] = { $ref: `#/components/responses/${e.ref}` };
   }
-  for (const e of r.errors ?? [])
-    responses[String(e.status)] = {
-      description: `${e.code}: ${e.description}`,
+  // A route's own codes; several of one status share its entry, one line each.
+  const own = new Map<number, string[]>();
+  for (const e of r.errors ?? []) {
+    const shared = ERROR_RESPONSES[String(e.status)]?.description;
+    const lines = own.get(e.status) ?? (shared ? [shared] : []);
+    own.set(e.status, [...lines, `${e.code}: ${e.description}`]);
+  }
+  for (const [status, lines] of own)
+    responses[String(status)] = {
+      description: lines.join('\n'),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };

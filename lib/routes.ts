@@ -100,6 +100,18 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/create-upload.ts',
     summary: 'Validate a declared image and return a presigned POST',
     access: ['upstream', 'bucket:presign-upload', 'records:write'],
+    errors: [
+      {
+        status: 400,
+        code: 'FileTooLarge',
+        description: 'contentLength is above MAX_IMAGE_BYTES (at most 30 MB - 1)',
+      },
+      {
+        status: 400,
+        code: 'UnsupportedContentType',
+        description: 'contentType is not one of the accepted image types (listed in details)',
+      },
+    ],
   },
   {
     name: 'getUpload',
@@ -150,6 +162,72 @@ export const routes: readonly Route[] = [
     summary: 'Validate a request and start a video generation',
     access: ['upstream', 'video:start', 'records:read', 'records:write'],
     status: 202,
+    errors: [
+      {
+        status: 400,
+        code: 'InvalidIdempotencyKey',
+        description: 'Idempotency-Key is not 1–255 visible ASCII characters',
+      },
+      { status: 400, code: 'AssetNotFound', description: 'a referenced asset is not in this project' },
+      { status: 400, code: 'AssetTypeMismatch', description: 'an asset is of the wrong type for its slot' },
+      {
+        status: 400,
+        code: 'ImageModeConflict',
+        description: 'firstFrame/lastFrame and references cannot be mixed',
+      },
+      { status: 400, code: 'LastFrameWithoutFirstFrame', description: 'lastFrame needs firstFrame' },
+      {
+        status: 400,
+        code: 'TooManyReferenceImages',
+        description: 'more reference images than the model takes',
+      },
+      {
+        status: 400,
+        code: 'ReferenceVideosTooLong',
+        description: 'reference videos longer than 15 s in all',
+      },
+      {
+        status: 400,
+        code: 'ReferenceAudiosTooLong',
+        description: 'reference audios longer than 15 s in all',
+      },
+      { status: 400, code: 'AudioWithoutVisual', description: 'reference audio needs an image or a video' },
+      {
+        status: 400,
+        code: 'PromptReferencesAssetId',
+        description: 'the prompt names an asset ID; name media as "Image 1", "Video 1"…',
+      },
+      {
+        status: 400,
+        code: 'PromptReferencesMissingMedia',
+        description: 'the prompt names media the request does not have',
+      },
+      {
+        status: 400,
+        code: 'ResolutionNotSupported',
+        description: 'the model does not offer this resolution',
+      },
+      {
+        status: 409,
+        code: 'AssetNotActive',
+        description: 'a referenced asset is still Processing (retry later) or Failed',
+      },
+      {
+        status: 409,
+        code: 'IdempotencyConflict',
+        description: 'the Idempotency-Key was used with another body',
+      },
+      {
+        status: 503,
+        code: 'UpstreamThrottled',
+        description: 'an asset check was throttled upstream; retry after Retry-After',
+      },
+      {
+        status: 503,
+        code: 'ServiceBusy',
+        description: 'Step Functions refused the start for now; retry after Retry-After',
+      },
+    ],
   },
   {
     name: 'listVideos',
@@ -158,6 +236,13 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/list-videos.ts',
     summary: 'List video jobs',
     access: ['records:read'],
+    errors: [
+      {
+        status: 400,
+        code: 'InvalidNextToken',
+        description: 'nextToken is not one this route gave for these filters',
+      },
+    ],
   },
   {
     name: 'getVideo',
@@ -175,6 +260,13 @@ export const routes: readonly Route[] = [
     summary: 'Stop a video job and cancel a queued upstream task',
     access: ['upstream', 'records:read', 'records:write', 'video:stop'],
     status: 202,
+    errors: [
+      {
+        status: 409,
+        code: 'VideoNotRunning',
+        description: 'the video already ended (its status is in details)',
+      },
+    ],
   },
   {
     name: 'arkCallback',

@@ -56,6 +56,7 @@ export class SeedanceStack extends Stack {
       MANAGED_GROUP_TAG: managedTag,
       LOG_LEVEL: s.logLevel,
       RECORD_TTL_DAYS: String(s.recordTtlDays),
+      VIDEO_DEADLINE_SECONDS: String(s.videoDeadlineSeconds),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
@@ -89,6 +90,7 @@ export class SeedanceStack extends Stack {
         eventBus,
         environment,
         logRetentionDays: s.logRetentionDays,
+        timeouts: { videoDeadlineSeconds: s.videoDeadlineSeconds },
       });
     }
     const ingest = this.workflows.ingest?.stateMachine;

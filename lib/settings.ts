@@ -33,6 +33,8 @@ const schema = z.object({
   credentialsSecretArn: optional,
   /** Days a generated video is kept under videos/ (S3 lifecycle). */
   videoRetentionDays: int(30, 1, 3650),
+  /** Seconds a video may take before it is cancelled (VIDEO_DEADLINE_SECONDS); the execution's backstop follows it. */
+  videoDeadlineSeconds: int(3600, 60, 86_400),
   /** Days an upload or video record is kept after its last change (DynamoDB TTL). */
   recordTtlDays: int(400, 1, 3650),
   /** false: the state table is deleted with the stack (throwaway stacks); default keeps it. */

@@ -3,6 +3,7 @@
  * `${<Substitution>}` placeholder; CDK substitutes the function ARN, the local runner a local handler.
  * `access` has the same role as in the route table: the stack derives each step's grants from it.
  */
+import { videoBackstopSeconds } from '../functions/core/video/job';
 
 export type StepAccess =
   | 'upstream' // credentials secret + Volcengine/Ark calls
@@ -26,6 +27,11 @@ export interface StepDef {
   memoryMb?: number;
 }
 
+/** The settings a definition's execution timeout is computed from. */
+export interface WorkflowTimeouts {
+  videoDeadlineSeconds: number;
+}
+
 export interface WorkflowDef {
   /** `ingest` or `video`; also the construct ID stem. */
   name: 'ingest' | 'video';
@@ -37,6 +43,11 @@ export interface WorkflowDef {
    * placeholder in the ASL must be a step substitution, one of these, or BucketName, or synth fails.
    */
   substitutions?: Record<string, string>;
+  /**
+   * The execution's TimeoutSeconds when it follows a setting; the stack and the local runner both put
+   * it into the definition (definitionText), so the ASL file carries none.
+   */
+  timeoutSeconds?: (t: WorkflowTimeouts) => number;
 }
 
 export const workflows: readonly WorkflowDef[] = [
@@ -74,6 +85,7 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'video',
     definitionFile: 'statemachines/video-generation.asl.json',
+    timeoutSeconds: (t) => videoBackstopSeconds(t.videoDeadlineSeconds),
     steps: [
       {
         substitution: 'CreateVideoTaskFunctionArn',
@@ -124,6 +136,16 @@ export const workflows: readonly WorkflowDef[] = [
     ],
   },
 ];
+
+/** The ASL text as deployed and run locally: the file, with the setting-derived TimeoutSeconds. */
+export function definitionText(def: WorkflowDef, fileText: string, t: WorkflowTimeouts): string {
+  if (!def.timeoutSeconds) return fileText;
+  const machine = JSON.parse(fileText) as Record<string, unknown>;
+  if (machine.TimeoutSeconds !== undefined)
+    throw new Error(`${def.definitionFile} sets TimeoutSeconds itself; it comes from the settings`);
+  const { Comment, StartAt, ...rest } = machine;
+  return JSON.stringify({ Comment, StartAt, TimeoutSeconds: def.timeoutSeconds(t), ...rest }, null, 2);
+}
 
 export function workflow(name: WorkflowDef['name']): WorkflowDef {
   const w = workflows.find((x) => x.name === name);

@@ -24,13 +24,14 @@ import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
 import { clearCredentialsCache } from '../functions/shared/credentials';
+import { PREFIX } from '../functions/core/storage-layout';
 import { resetAwsClients } from '../functions/shared/lazy-client';
-import { resetIngestRuntime } from '../functions/steps/ingest/runtime';
-import { resetStepRuntime } from '../functions/steps/video/runtime';
+import { resetIngestRuntime } from '../functions/shared/ingest-step';
+import { resetStepRuntime } from '../functions/shared/video-step';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
-import { devCredentialsFromEnv } from './api/dev-credentials';
+import { devCredentialsFromEnv } from '../cli/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
 import { startLocalDynamo } from './dynamodb/server';
@@ -71,7 +72,7 @@ const HANDLER_CREDENTIALS = {
 };
 const UPLOAD_TRIGGER = 'functions/triggers/upload-created.ts';
 const CLEANUP = 'functions/scheduled/cleanup.ts';
-const UPLOAD_PREFIX = 'incoming/';
+const UPLOAD_PREFIX = PREFIX.incoming;
 const SHUTDOWN_LIMIT_MS = 15_000;
 
 export interface LocalStackOptions {

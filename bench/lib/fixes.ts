@@ -64,4 +64,24 @@ export const FIX_LOG: readonly FixRecord[] = [
     after: 'basic 10 / 0, 152 / 162; advanced 150 / 0, 378 / 528',
     files: 'functions/core/{errors,throttling}.ts, functions/core/volcengine/assets-client.ts',
   },
+  {
+    fix: 'Every status read and list from the DynamoDB state table (records written at each transition and by the execution-end rule) instead of DescribeExecution / GetExecutionHistory / ListExecutions',
+    figure:
+      'status-reads: Step Functions calls per read — GET /videos/{id} while jobs run, after they end; GET /videos?pageSize=10 (counted at the local endpoint; A/B interleaved, 2 runs each, machine load 7–10 on 2 cores)',
+    before:
+      'GET one 1.12–1.28 (DescribeExecution 1 + GetExecutionHistory 0.12–0.28), then 1.0; list 1.0 (ListExecutions)',
+    after:
+      'GET one 0; list 0 — in AWS no status read spends the 10–15/s (DescribeExecution) or 2–5/s (ListExecutions) account quotas',
+    files:
+      'functions/core/records/, functions/shared/{dynamodb,record-transition,sfn}.ts, functions/api/{get-upload,get-video,list-videos,cancel-video,create-video}.ts, functions/triggers/execution-ended.ts',
+  },
+  {
+    fix: 'same',
+    figure:
+      'status-reads: local reads per second, 8 concurrent clients (GET one while running / after; list while running / after); noisy: the machine was shared (load 7–10)',
+    before: '85–125 / 106–185; 162–171 / 149–248',
+    after:
+      '60–86 / 96–338; 106–150 / 88–272 (dynalite costs more CPU per read than the in-memory execution map; same order)',
+    files: '',
+  },
 ];

@@ -11,7 +11,7 @@ import { videoPollPolicy } from '../core/video';
 import { apiHandler } from '../shared/api';
 import { videoClient } from '../shared/clients';
 import { getCallbackKey } from '../shared/credentials';
-import { DynamoCallbackStore, ttlSecondsOf } from '../shared/dynamodb';
+import { callbackStoreFor, ttlSecondsOf } from '../shared/dynamodb';
 import { logger } from '../shared/logger';
 import { sendTaskSuccess } from '../shared/sfn';
 
@@ -40,7 +40,7 @@ export const handler = apiHandler({ name: 'arkCallback' }, async (req) => {
       },
       {
         secret: await getCallbackKey(),
-        store: new DynamoCallbackStore(required(config.tableName, 'TABLE_NAME')),
+        store: callbackStoreFor(required(config.tableName, 'TABLE_NAME')),
         getTask: (taskId) => videoClient(config).getTask(taskId),
         wake: sendTaskSuccess,
         policy: videoPollPolicy(config),

@@ -7,9 +7,10 @@
  * keeps reading `active` rather than failing the request.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { loadConfig, type Config } from '../core/config';
-import { UpstreamError } from '../core/errors';
 import { uploadPathSchema } from '../core/api-schemas/uploads';
+import { loadConfig, required, type Config } from '../core/config';
+import { UpstreamError } from '../core/errors';
+import type { UploadRecord } from '../core/records';
 import { extensionFor, replacedKeyFor, uploadKey, uploadStatus, type UploadFacts } from '../core/uploads';
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
@@ -17,33 +18,32 @@ import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
 
-const errorName = (e: unknown) => (e instanceof Error ? e.name : 'unknown');
-
 function uploadFacts(config: Config): UploadFacts {
   return {
-    /** When the upload trigger quarantined a replacement of this upload (see upload-created.ts). */
-    async replacedAt(r) {
+    replacedAt: async (r: UploadRecord) => {
       const ext = r.contentType ? extensionFor(r.contentType) : undefined;
-      if (!config.bucketName || !ext) return undefined;
+      if (!ext) return undefined;
+      const key = replacedKeyFor(uploadKey({ groupId: r.groupId, uploadId: r.id, ext }));
       try {
-        const key = uploadKey({ groupId: r.groupId, uploadId: r.id, ext });
         const head = await s3Client(config).send(
-          new HeadObjectCommand({ Bucket: config.bucketName, Key: replacedKeyFor(key) }),
+          new HeadObjectCommand({ Bucket: required(config.bucketName, 'BUCKET_NAME'), Key: key }),
         );
         return head.LastModified ?? new Date();
       } catch (e) {
         if (!(e instanceof Error && (e.name === 'NotFound' || e.name === 'NoSuchKey')))
-          logger.warn('replacement check unavailable', { errorName: errorName(e) });
+          logger.warn('replacement check unavailable', {
+            errorName: e instanceof Error ? e.name : 'unknown',
+          });
         return undefined;
       }
     },
-    async assetGone(assetId) {
+    assetGone: async (assetId) => {
       try {
         await assetsClient(config).getAsset(assetId);
         return false;
       } catch (e) {
         if (e instanceof UpstreamError && e.code.startsWith('NotFound')) return true;
-        logger.warn('asset check unavailable', { errorName: errorName(e) });
+        logger.warn('asset check unavailable', { errorName: e instanceof Error ? e.name : 'unknown' });
         return false;
       }
     },
@@ -54,12 +54,6 @@ export const handler = apiHandler({ name: 'getUpload', path: uploadPathSchema },
   const config = loadConfig();
   return {
     status: 200,
-    body: await uploadStatus(
-      recordsFor(config),
-      req.path.groupId,
-      req.path.uploadId,
-      new Date(),
-      uploadFacts(config),
-    ),
+    body: await uploadStatus(recordsFor(config), uploadFacts(config), req.path.groupId, req.path.uploadId),
   };
 });

@@ -4,19 +4,14 @@
  * Running executions of both state machines keep their groups: a video references assets, an upload
  * names its group.
  */
-import {
-  DescribeExecutionCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  type ExecutionListItem,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { loadConfig, type Config } from '../core/config';
 import { runCleanup, type CleanupPorts } from '../core/cleanup/run';
 import { logger } from '../shared/logger';
+import { sfnClient } from '../shared/sfn';
 import { assetsClient } from '../shared/clients';
 import type { AssetsClient } from '../core/volcengine';
-
-const sfn = new SFNClient({});
 
 export interface CleanupEvent {
   dryRun?: boolean;
@@ -59,7 +54,7 @@ export function cleanupPorts(config: Config, assets: AssetsClient, client: SFNCl
 export async function handler(event: CleanupEvent | undefined): Promise<Record<string, unknown>> {
   const config = loadConfig();
   const dryRun = typeof event?.dryRun === 'boolean' ? event.dryRun : config.cleanupDryRun;
-  const result = await runCleanup(cleanupPorts(config, assetsClient(config), sfn), {
+  const result = await runCleanup(cleanupPorts(config, assetsClient(config), sfnClient()), {
     managedTag: config.managedGroupTag,
     maxAgeDays: config.cleanupMaxAgeDays,
     dryRun,

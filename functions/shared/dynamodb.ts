@@ -332,4 +332,12 @@ export class DynamoCallbackStore implements CallbackStore {
   }
 }
 
+let callbackStore: { table: string; store: CallbackStore } | undefined;
+
+/** The callback store of a table, built once per process (its client is the lazy one). */
+export function callbackStoreFor(table: string): CallbackStore {
+  if (callbackStore?.table !== table) callbackStore = { table, store: new DynamoCallbackStore(table) };
+  return callbackStore.store;
+}
+
 export const ttlSecondsOf = (config: Pick<Config, 'recordTtlDays'>): number => config.recordTtlDays * 86_400;

@@ -7,6 +7,7 @@
  * whole batch, so Lambda's async retry re-delivers it and the names deduplicate what already started.
  */
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { loadConfig, required, type Config } from '../core/config';
 import {
@@ -23,7 +24,7 @@ import { uploadChange } from '../core/records';
 import { logger } from '../shared/logger';
 import { recordTransition } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
-import { executionRunning, executionStarter } from '../shared/sfn';
+import { sfnClient } from '../shared/sfn';
 
 export interface TriggerResult {
   started: number;
@@ -84,7 +85,6 @@ async function quarantineReplacement(
 export async function handler(event: S3Event): Promise<TriggerResult> {
   const config = loadConfig();
   const stateMachineArn = required(config.ingestStateMachineArn, 'INGEST_STATE_MACHINE_ARN');
-  const ingest = executionStarter(stateMachineArn);
   const result: TriggerResult = { started: 0, duplicates: 0, replaced: 0, ignored: 0 };
   const failures: unknown[] = [];
   for (const record of event.Records ?? []) {
@@ -108,7 +108,14 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
     };
     logger.setContext({ uploadId: upload.uploadId, groupId: upload.groupId });
     try {
-      if ((await ingest.start(upload.uploadId, JSON.stringify(input))) === 'exists') {
+      await sfnClient().send(
+        new StartExecutionCommand({ stateMachineArn, name: upload.uploadId, input: JSON.stringify(input) }),
+      );
+      logger.info('ingest started', { size: input.size });
+      result.started++;
+      await recordTransition(uploadChange(upload, 'validating'), config);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'ExecutionAlreadyExists') {
         try {
           await lookAtLaterObject(
             config,
@@ -121,14 +128,10 @@ export async function handler(event: S3Event): Promise<TriggerResult> {
           logger.error('could not check a later object of a started upload', { error: e2 });
           failures.push(e2);
         }
-        continue;
+      } else {
+        logger.error('could not start the ingest', { error: e });
+        failures.push(e);
       }
-      logger.info('ingest started', { size: input.size });
-      result.started++;
-      await recordTransition(uploadChange(upload, 'validating'), config);
-    } catch (e) {
-      logger.error('could not start the ingest', { error: e });
-      failures.push(e);
     }
   }
   logger.setContext({});
@@ -144,7 +147,9 @@ async function lookAtLaterObject(
   result: TriggerResult,
 ): Promise<void> {
   const pinned = await pinnedSourceETag(config, input.bucket, input.key);
-  const running = pinned === undefined && (await executionRunning(executionArn));
+  const running =
+    pinned === undefined &&
+    (await sfnClient().send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING';
   const verdict = judgeLaterObject(pinned, eventETag, running);
   if (verdict !== 'replaced' || !eventETag) {
     logger.info(

@@ -13,15 +13,16 @@
  * functions/triggers/execution-ended.ts, the final write for the ends no step sees; events it still
  * cannot write after Lambda's retries go to an alarmed queue.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from '../../functions/core/records/table';
 import { grantCapabilities, type GrantTargets } from '../grants';
+import { failureQueue } from './failure-queue';
 import { HandlerFunction, type FunctionEnv } from './handler-function';
 
 export const EXECUTION_ENDED_HANDLER = 'functions/triggers/execution-ended.ts';
@@ -78,16 +79,7 @@ export class ExecutionEnded extends Construct {
       timeoutSeconds: 30,
     });
     grantCapabilities(this.fn.fn, ['records:write'], props.targets);
-    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failedEvents).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter target of the execution-end rule; nothing consumes it automatically, an alarm calls a person.',
-    });
+    this.failedEvents = failureQueue(this, 'FailedEvents', "the execution-end rule's");
     this.rule = new events.Rule(this, 'ExecutionEnds', {
       description: 'seedance-stack: record the end of every ingest and video execution',
       eventPattern: {

@@ -8,13 +8,9 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-export const PREFIX = {
-  incoming: 'incoming/',
-  validated: 'validated/',
-  quarantine: 'quarantine/',
-  videos: 'videos/',
-  idempotency: 'idempotency/',
-} as const;
+import { PREFIX } from '../../functions/core/storage-layout';
+
+export { PREFIX };
 
 export interface StorageProps {
   videoRetentionDays: number;

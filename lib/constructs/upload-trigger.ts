@@ -7,7 +7,7 @@
  */
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -16,12 +16,13 @@ import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { failureQueue } from './failure-queue';
 import { HandlerFunction, type FunctionEnv } from './handler-function';
 import { PREFIX } from './storage';
 
 export const UPLOAD_TRIGGER_HANDLER = 'functions/triggers/upload-created.ts';
 /**
- * Start the ingest (the upload's move to `validating`, hence records:write); for a later object of a
+ * Start the ingest (the upload's move to `validating` in the state table); for a later object of a
  * started upload, compare it with the pin and move it away.
  */
 export const UPLOAD_TRIGGER_ACCESS = [
@@ -29,6 +30,7 @@ export const UPLOAD_TRIGGER_ACCESS = [
   'records:write',
   'ingest:status',
   'bucket:quarantine-replacement',
+  'records:write',
 ] as const;
 
 export interface UploadTriggerProps {
@@ -64,16 +66,7 @@ export class UploadTrigger extends Construct {
       table: props.table,
       ...(props.eventBus ? { eventBus: props.eventBus } : {}),
     });
-    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failedEvents).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the upload trigger's failure destination (a dead-letter queue in all but name); nothing consumes it automatically, an alarm calls a person.",
-    });
+    this.failedEvents = failureQueue(this, 'FailedEvents', "the upload trigger's");
     this.fn.fn.configureAsyncInvoke({
       onFailure: new destinations.SqsDestination(this.failedEvents),
       retryAttempts: 2,

@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
-import type { WorkflowDef } from '../workflows';
+import { definitionText, type WorkflowDef, type WorkflowTimeouts } from '../workflows';
 import { HandlerFunction, REPO_ROOT, type FunctionEnv } from './handler-function';
 
 export interface WorkflowProps {
@@ -30,6 +30,7 @@ export interface WorkflowProps {
   eventBus?: IEventBus;
   environment: FunctionEnv;
   logRetentionDays: number;
+  timeouts: WorkflowTimeouts;
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
@@ -80,7 +81,8 @@ export class Workflow extends Construct {
       substitutions[step.substitution] = fn.fn.functionArn;
     }
 
-    const missing = placeholdersOf(fs.readFileSync(file, 'utf8')).filter((p) => !(p in substitutions));
+    const text = definitionText(def, fs.readFileSync(file, 'utf8'), props.timeouts);
+    const missing = placeholdersOf(text).filter((p) => !(p in substitutions));
     if (missing.length > 0)
       throw new Error(`${def.definitionFile} uses placeholders with no value: ${missing.join(', ')}`);
 
@@ -91,7 +93,7 @@ export class Workflow extends Construct {
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      definitionBody: sfn.DefinitionBody.fromFile(file),
+      definitionBody: sfn.DefinitionBody.fromString(text),
       definitionSubstitutions: substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,

@@ -35,7 +35,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { loadConfig } from '../../functions/core/config';
-import { workflow, type StepDef, type WorkflowDef } from '../../lib/workflows';
+import { definitionText, workflow, type StepDef, type WorkflowDef } from '../../lib/workflows';
 import { logger } from '../../functions/shared/logger';
 import { taskTokens } from './task-tokens';
 
@@ -394,10 +394,11 @@ export function createLocalStateMachine(
   opts: LocalStateMachineOptions = {},
 ): LocalStateMachine {
   const w = workflow(name);
-  const text = readFileSync(resolve(REPO_ROOT, w.definitionFile), 'utf8');
+  const config = loadConfig();
+  const text = definitionText(w, readFileSync(resolve(REPO_ROOT, w.definitionFile), 'utf8'), config);
   // The stack provides ${BucketName} to every definition; locally it is the local bucket.
   const substitutions = {
-    BucketName: loadConfig().bucketName ?? 'seedance-local',
+    BucketName: config.bucketName ?? 'seedance-local',
     ...w.substitutions,
     ...opts.substitutions,
   };

@@ -15,7 +15,7 @@ import { startPolling } from '../../functions/core/schedule';
 import { INGEST_POLL_POLICY, newUploadId } from '../../functions/core/uploads';
 import type { Asset } from '../../functions/core/volcengine';
 import { logger } from '../../functions/shared/logger';
-import { resetIngestRuntime } from '../../functions/steps/ingest/runtime';
+import { resetIngestRuntime } from '../../functions/shared/ingest-step';
 import { corpusEntry } from '../support/image-corpus';
 import { startTestTable, type TestTable } from '../support/state-table';
 

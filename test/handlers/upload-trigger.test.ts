@@ -44,10 +44,10 @@ function s3EventWith(eTag: string, ...keys: string[]): S3Event {
   };
 }
 
-let table: TestTable;
 const alreadyStarted = () => new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
 const missing = () => new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } });
 
+let table: TestTable;
 beforeAll(async () => {
   vi.stubEnv('INGEST_STATE_MACHINE_ARN', SM_ARN);
   vi.stubEnv('AWS_REGION', 'us-east-1');

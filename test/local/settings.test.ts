@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_DEV_CREDENTIALS, devCredentialsFromEnv } from '../../local/api/dev-credentials';
+import { LOCAL_DEV_CREDENTIALS, devCredentialsFromEnv } from '../../cli/dev-credentials';
 import { loadDotEnv } from '../../local/start';
 
 const KEYS = ['SEEDANCE_TEST_FROM_FILE', 'SEEDANCE_TEST_FROM_SHELL'];

@@ -10,7 +10,7 @@ import { workflows } from '../../lib/workflows';
 import type * as Runner from '../../local/sfn/runner';
 import { createLocalStateMachine } from '../../local/sfn/runner';
 import { banner, mask, startLocalStack, type LocalStack } from '../../local/start';
-import { LOCAL_DEV_CREDENTIALS } from '../../local/api/dev-credentials';
+import { LOCAL_DEV_CREDENTIALS } from '../../cli/dev-credentials';
 
 // Watches which time scale the stack gives each state machine; the real one still runs.
 vi.mock('../../local/sfn/runner', async (importOriginal) => {

@@ -2,12 +2,11 @@
 // list with a status filter as pages of 10, 10 and 5, newest first, with no duplicates; a status read
 // and a list make no call to the Step Functions endpoint (counted at the endpoint, by action).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigner } from '../../cli/signing';
+import { signedCaller } from '../support/signed-call';
 import { startLocalStack, type LocalStack } from '../../local/start';
 
 const DEV = { accessKeyId: 'AKIDTABLETEST', secretAccessKey: 'table-test-secret' };
 let stack: LocalStack;
-const sign = createSigner({ credentials: DEV, region: 'us-east-1' });
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -23,18 +22,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const url = new URL(path, stack.apiUrl);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text ? { 'content-type': 'application/json' } : {};
-  const signed = await sign({ method, url, headers, ...(text ? { body: text } : {}) });
-  const res = await fetch(url, { method, headers: signed, ...(text ? { body: text } : {}) });
-  return { status: res.status, json: (await res.json().catch(() => undefined)) as unknown };
-}
+const call = signedCaller(() => stack.apiUrl, DEV);
 
 const sfnCalls = () => [...stack.sfn.calls.values()].reduce((a, b) => a + b, 0);
 

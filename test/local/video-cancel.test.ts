@@ -2,12 +2,11 @@
 // Step Functions running the video state machine, and the simulator holding the task queued.
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigner } from '../../cli/signing';
+import { signedCaller } from '../support/signed-call';
 import { executionArn } from '../../functions/core/video';
 import { startLocalStack, type LocalStack } from '../../local/start';
 
 const DEV = { accessKeyId: 'AKIDCANCELLOCAL', secretAccessKey: 'cancel-local-secret' };
-const sign = createSigner({ credentials: DEV, region: 'us-east-1' });
 const logLevel = process.env.LOG_LEVEL;
 let stack: LocalStack;
 
@@ -31,22 +30,7 @@ afterAll(async () => {
   else process.env.LOG_LEVEL = logLevel;
 });
 
-async function signed(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const url = new URL(path, stack.apiUrl);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
-  const res = await fetch(url, {
-    method,
-    headers: await sign({ method, url, headers, ...(text === undefined ? {} : { body: text }) }),
-    ...(text === undefined ? {} : { body: text }),
-  });
-  const answer = await res.text();
-  return { status: res.status, json: answer ? (JSON.parse(answer) as unknown) : undefined };
-}
+const signed = signedCaller(() => stack.apiUrl, DEV);
 
 const arnOf = (videoId: string) => executionArn(process.env.VIDEO_STATE_MACHINE_ARN ?? '', videoId);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDef } from '../../lib/workflows';
 import { routes } from '../../lib/routes';
+import { videoBackstopSeconds } from '../../functions/core/video';
 import { buildStack, logicalId, resourcesOf } from './stack-fixture';
 
 // Stand-in step modules: any existing handler module will do, the stack only needs a file to point at.
@@ -72,6 +73,26 @@ describe('stack settings from CDK context', () => {
       Variables: Record<string, unknown>;
     };
     expect(env.Variables.RECORD_TTL_DAYS).toBe('30');
+  });
+
+  it('ties the video execution backstop to the deadline setting instead of a fixed 25 h', () => {
+    // Act
+    const timeoutOf = (b: ReturnType<typeof buildStack>) => {
+      const sm = b.json.Resources[logicalId(b.stack.workflows.video!.stateMachine)]?.Properties as {
+        DefinitionString: unknown;
+      };
+      const m = /"TimeoutSeconds": (\d+)/.exec(JSON.stringify(sm.DefinitionString).replace(/\\"/g, '"'));
+      return Number(m?.[1]);
+    };
+    const byDefault = buildStack({}, { routes: FEW_ROUTES });
+    const longer = buildStack({ videoDeadlineSeconds: '7200' }, { routes: FEW_ROUTES });
+    // Assess
+    expect(timeoutOf(byDefault)).toBe(videoBackstopSeconds(3600));
+    expect(timeoutOf(longer)).toBe(videoBackstopSeconds(7200));
+    const env = longer.json.Resources[logicalId(longer.stack.cleanup.fn.fn)]?.Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.VIDEO_DEADLINE_SECONDS).toBe('7200');
   });
 
   it('sends alarms to a configured topic and can leave the account CloudWatch role alone', () => {

@@ -149,9 +149,9 @@ function functionsUnderTest(): FunctionUnderTest[] {
       logGroupId: logicalId(trigger.logGroup),
       caps: [
         'ingest:start',
-        'records:write',
         'ingest:status',
         'bucket:quarantine-replacement',
+        'records:write',
         'trigger:failed-events',
       ],
     });

@@ -255,8 +255,10 @@ describe('upload records', () => {
     const cause = JSON.stringify({ code, message: 'upstream text', assetId: 'asset-1' });
     // Act
     const change = ended({ error: 'AssetFailed', cause });
+    const view = uploadView({ ...record, status: 'failed', error: change.set.error as never }, T0);
     // Assess
-    expect(change.set).toMatchObject({ error: { code, hint: expect.stringMatching(hint) as unknown } });
+    expect(view.error?.code).toBe(code);
+    expect(view.error?.hint).toMatch(hint);
   });
 
   it("carries the client's hint when an upstream call failed for good (throttled past every retry)", () => {

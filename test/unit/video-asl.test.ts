@@ -2,8 +2,8 @@
 // lib/workflows.ts, the state names the API reads, bounded jittered retries, and Fail states with causes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VIDEO_ERRORS, VIDEO_STATES } from '../../functions/core/video';
-import { workflow } from '../../lib/workflows';
+import { BACKSTOP_ALLOWANCE_SECONDS, VIDEO_ERRORS, VIDEO_STATES } from '../../functions/core/video';
+import { definitionText, workflow } from '../../lib/workflows';
 
 interface State {
   Type: string;
@@ -119,5 +119,27 @@ describe('statemachines/video-generation.asl.json', () => {
       expect(fail, error).toBeDefined();
       expect(fail?.[1].CausePath).toMatch(/^\$\./);
     }
+  });
+});
+
+describe('the video execution backstop', () => {
+  it('is put in by the loaders from the deadline setting; the ASL file carries none', () => {
+    // Prepare
+    const file = readFileSync(
+      new URL('../../statemachines/video-generation.asl.json', import.meta.url),
+      'utf8',
+    );
+    // Act
+    const short = JSON.parse(definitionText(workflow('video'), file, { videoDeadlineSeconds: 600 })) as {
+      TimeoutSeconds: number;
+      StartAt: string;
+    };
+    const long = JSON.parse(definitionText(workflow('video'), file, { videoDeadlineSeconds: 86_400 })) as {
+      TimeoutSeconds: number;
+    };
+    // Assess
+    expect((JSON.parse(file) as { TimeoutSeconds?: number }).TimeoutSeconds).toBeUndefined();
+    expect(short).toMatchObject({ TimeoutSeconds: 600 + BACKSTOP_ALLOWANCE_SECONDS, StartAt: 'CreateTask' });
+    expect(long.TimeoutSeconds).toBe(86_400 + BACKSTOP_ALLOWANCE_SECONDS);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VideoTask } from '../../functions/core/ark/types';
-import { failureCause } from '../../functions/steps/video/poll-task';
+import { failureCause } from '../../functions/core/video';
 
 const task = (over: Partial<VideoTask>): VideoTask => ({
   id: 'cgt-1',

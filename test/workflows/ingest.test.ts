@@ -174,7 +174,7 @@ beforeEach(async () => {
   proxy.holdAnswer = undefined;
   proxy.received = [];
   vi.stubEnv('UPSTREAM_TIMEOUT_MS', '15000');
-  const { resetIngestRuntime } = await import('../../functions/steps/ingest/runtime');
+  const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
   resetIngestRuntime();
   resetS3Client();
 });

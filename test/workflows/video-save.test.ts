@@ -6,7 +6,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../functions/core/errors';
 import { StepError } from '../../functions/core/step-errors';
-import { streamToS3, type StreamToS3Options } from '../../functions/steps/video/save-stream';
+import { streamToS3, type StreamToS3Options } from '../../functions/shared/save-stream';
 import { BUCKET, s3Object, sha256, startVideoRig, type VideoRig } from './video-support';
 
 let rig: VideoRig;

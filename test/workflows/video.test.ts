@@ -4,7 +4,7 @@ import { resetS3Client } from '../../functions/shared/s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseStepFailure } from '../../functions/core/step-errors';
 import { videoKeys, type VideoJobInput, type VideoResult } from '../../functions/core/video';
-import { resetStepRuntime } from '../../functions/steps/video/runtime';
+import { resetStepRuntime } from '../../functions/shared/video-step';
 import { runLocal, type LocalRunResult } from '../../local/sfn/runner';
 import { SIM_DEFAULT_CREDENTIALS } from '../../local/upstream-sim';
 import {

@@ -3,16 +3,11 @@
  * generator documents them, so the contract is written once.
  */
 import * as z from 'zod';
+import { ASSET_ID_PATTERN, GROUP_ID_PATTERN } from '../ids';
 
 /** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist, so it never goes upstream. */
-export const groupIdSchema = z
-  .string()
-  .max(128)
-  .regex(/^group-[A-Za-z0-9_-]+$/, 'must be a group ID (group-...)');
-export const assetIdSchema = z
-  .string()
-  .max(128)
-  .regex(/^asset-[A-Za-z0-9_-]+$/, 'must be an asset ID (asset-...)');
+export const groupIdSchema = z.string().max(128).regex(GROUP_ID_PATTERN, 'must be a group ID (group-...)');
+export const assetIdSchema = z.string().max(128).regex(ASSET_ID_PATTERN, 'must be an asset ID (asset-...)');
 
 export const groupPathSchema = z.object({ groupId: groupIdSchema });
 

@@ -3,13 +3,14 @@
  * presigned POST is signed; the Validate step re-checks the stored bytes whatever was declared.
  */
 import * as z from 'zod';
+import { UPLOAD_ID_PATTERN } from '../ids';
 import { IMAGE_RULES } from '../image/rules';
 import { ACCEPTED_CONTENT_TYPES } from '../uploads/content-types';
 import { groupIdSchema } from './groups';
 
 export const uploadIdSchema = z
   .string()
-  .regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be an upload ID (26 characters, as returned on creation)');
+  .regex(UPLOAD_ID_PATTERN, 'must be an upload ID (26 characters, as returned on creation)');
 
 export const createUploadBody = z.strictObject({
   /** Kept for the caller's own bookkeeping only: the object key never contains it. */

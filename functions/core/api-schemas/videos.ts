@@ -4,7 +4,7 @@
  * limits, the prompt naming media) live in functions/core/video/rules.ts with their own error codes.
  */
 import * as z from 'zod';
-import { VIDEO_ID_PATTERN } from '../video/ids';
+import { VIDEO_ID_PATTERN } from '../ids';
 import { assetIdSchema, groupIdSchema } from './groups';
 
 export const VIDEO_RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'] as const;

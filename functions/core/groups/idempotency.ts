@@ -10,9 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { ApiError, conflict } from '../errors';
-import { IDEMPOTENCY_KEY, fingerprint } from '../video/ids';
+import { IDEMPOTENCY_KEY } from '../ids';
+import { GROUP_IDEMPOTENCY_PREFIX } from '../storage-layout';
+import { fingerprint } from '../video/fingerprint';
 
-export const GROUP_IDEMPOTENCY_PREFIX = 'idempotency/groups/';
+export { GROUP_IDEMPOTENCY_PREFIX };
 
 /** A claim older than this whose group was never recorded came from a request that died midway. */
 export const STALE_CLAIM_MS = 60_000;

@@ -11,7 +11,7 @@ import type { StoredUploadStatus } from './transitions';
 export interface RecordError {
   code: string;
   message: string;
-  /** What the person should do about it (another image, a re-upload, contacting support, …). */
+  /** What the person should do about it (uploads: re-upload, another image, …). */
   hint?: string;
 }
 

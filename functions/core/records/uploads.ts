@@ -6,7 +6,7 @@
 import { assetFailureHint } from '../asset-failures';
 import { parseStepFailure, type StepFailure } from '../step-errors';
 import { INGEST_ERRORS, type IngestInput } from '../uploads/ingest';
-import { uploadIdTime } from '../uploads/upload-id';
+import { uploadIdTime } from '../ids';
 import { parseJson, type ExecutionEnd } from './execution-end';
 import { TERMINAL_RANK, UPLOAD_RANK, type StoredUploadStatus } from './transitions';
 import type { RecordChange, UploadRecord } from './types';
@@ -94,9 +94,8 @@ export function uploadEndChange(end: ExecutionEnd): RecordChange {
     );
   } else {
     const known = END_ERRORS[end.status];
-    const parsed = known ? undefined : parseStepFailure(end.error, end.cause);
-    const f = known ?? parsed ?? { code: 'Unknown', message: 'the ingest failed' };
-    const hint = parsed ? failureHint(end.error, parsed) : undefined;
+    const f = known ?? parseStepFailure(end.error, end.cause);
+    const hint = known ? undefined : failureHint(end.error, f as StepFailure);
     const status = !known && end.error === INGEST_ERRORS.rejected ? 'rejected' : 'failed';
     const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
     change = uploadChange(base, status, { finishedAt, error }, at);

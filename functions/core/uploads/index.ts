@@ -19,16 +19,17 @@ export {
   uploadKey,
   validatedKeyFor,
   type UploadKey,
-} from './keys';
+} from '../storage-layout';
 export {
   UPLOAD_GRACE_SECONDS,
   registerUpload,
   uploadStatus,
   uploadView,
+  type ReadFacts,
   type UploadFacts,
   type UploadStatus,
   type UploadView,
 } from './status';
-export { isUploadId, newUploadId, uploadIdTime } from './upload-id';
+export { isUploadId, newUploadId, uploadIdTime } from '../ids';
 export { findUploadAsset, type AssetLister } from './find-asset';
 export { REPLACED_MESSAGE, judgeLaterObject, type LaterObject } from './replacement';

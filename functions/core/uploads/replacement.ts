@@ -6,7 +6,7 @@
  * what is there); a finished one without a pin (a rejected upload) never will, so an object posted
  * after it would stay in incoming/ unchecked — it is a replacement too.
  */
-import { bareETag } from './keys';
+import { bareETag } from '../storage-layout';
 
 export type LaterObject = 'duplicate' | 'replaced' | 'left-to-validation';
 

@@ -1,13 +1,12 @@
 /**
  * Upload use cases over the state table: registering the upload a presigned POST was signed for, and
  * reading its status. The record is written at every transition (functions/core/records/uploads.ts);
- * the statuses derived on read are `expired` (a record still awaiting its upload after the POST's
- * expiry and a grace) and `deleted` (ingested, but the asset is gone upstream), and a quarantined
- * replacement shows as `replaced` — two facts the record cannot hold, looked up through ports.
+ * what is derived on read: `expired` (a record still awaiting its upload after the POST's expiry and a
+ * grace), `deleted` (ingested, but upstream no longer has the asset) and `replaced` (another file posted
+ * over the upload was quarantined). The last two are one look each, behind the UploadFacts port.
  */
-import type { RecordStore, UploadRecord } from '../records';
-import { newUploadRecord, type NewUpload } from '../records';
 import { notFound } from '../errors';
+import { newUploadRecord, type NewUpload, type RecordStore, type UploadRecord } from '../records';
 import { REPLACED_MESSAGE } from './replacement';
 
 export type UploadStatus =
@@ -33,9 +32,9 @@ export interface UploadView {
   assetUri?: string;
   /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
   error?: { code: string; message: string; hint?: string };
-  finishedAt?: string;
   /** Another file was posted over the upload after its ingest started (moved to quarantine). */
   replaced?: { at: string; message: string };
+  finishedAt?: string;
 }
 
 /**
@@ -44,7 +43,20 @@ export interface UploadView {
  */
 export const UPLOAD_GRACE_SECONDS = 600;
 
-export function uploadView(r: UploadRecord, now: Date): UploadView {
+/** Facts the record cannot hold, looked up on read (S3 and upstream; never Step Functions). */
+export interface UploadFacts {
+  /** When a replacement of this upload was quarantined, if one was. */
+  replacedAt(record: UploadRecord): Promise<Date | undefined>;
+  /** True when upstream answers NotFound for the asset (a failed look answers false). */
+  assetGone(assetId: string): Promise<boolean>;
+}
+
+export interface ReadFacts {
+  replacedAt?: Date;
+  assetGone?: boolean;
+}
+
+export function uploadView(r: UploadRecord, now: Date, facts: ReadFacts = {}): UploadView {
   const view: UploadView = { uploadId: r.id, groupId: r.groupId, status: r.status, createdAt: r.createdAt };
   if (r.fileName) view.fileName = r.fileName;
   if (r.status === 'awaiting_upload' && r.uploadExpiresAt) {
@@ -61,16 +73,12 @@ export function uploadView(r: UploadRecord, now: Date): UploadView {
       ...(r.error.hint ? { hint: r.error.hint } : {}),
     };
   if (r.finishedAt) view.finishedAt = r.finishedAt;
+  if (view.status === 'active' && facts.assetGone) {
+    view.status = 'deleted';
+    view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
+  }
+  if (facts.replacedAt) view.replaced = { at: facts.replacedAt.toISOString(), message: REPLACED_MESSAGE };
   return view;
-}
-
-/**
- * Facts the record cannot hold, each a lookup that degrades to "nothing to say" when it fails (the
- * adapter logs it): a replacement quarantined by the trigger, and an ingested asset gone upstream.
- */
-export interface UploadFacts {
-  replacedAt(r: UploadRecord): Promise<Date | undefined>;
-  assetGone(assetId: string): Promise<boolean>;
 }
 
 export async function registerUpload(
@@ -84,23 +92,17 @@ export async function registerUpload(
 /** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
 export async function uploadStatus(
   store: RecordStore,
+  facts: UploadFacts,
   groupId: string,
   uploadId: string,
   now: Date = new Date(),
-  facts?: UploadFacts,
 ): Promise<UploadView> {
   const r = await store.get('upload', uploadId);
   if (!r || r.kind !== 'upload' || r.groupId !== groupId) throw notFound('Upload', uploadId);
-  const view = uploadView(r, now);
-  if (!facts) return view;
-  const [replaced, gone] = await Promise.all([
-    r.status === 'awaiting_upload' ? undefined : facts.replacedAt(r),
-    view.status === 'active' && view.assetId ? facts.assetGone(view.assetId) : false,
+  const started = r.status !== 'awaiting_upload';
+  const [replacedAt, assetGone] = await Promise.all([
+    started ? facts.replacedAt(r) : undefined,
+    r.status === 'active' && r.assetId ? facts.assetGone(r.assetId) : false,
   ]);
-  if (gone) {
-    view.status = 'deleted';
-    view.error = { code: 'AssetDeleted', message: `asset ${view.assetId ?? ''} no longer exists upstream` };
-  }
-  if (replaced) view.replaced = { at: replaced.toISOString(), message: REPLACED_MESSAGE };
-  return view;
+  return uploadView(r, now, { ...(replacedAt ? { replacedAt } : {}), assetGone });
 }

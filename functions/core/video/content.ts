@@ -57,7 +57,7 @@ function contentItem(slot: MediaSlot): ContentItem {
 
 export interface BuildOptions {
   model: string;
-  /** The seed actually sent; see functions/core/video/ids.ts `seedFor` for why we pick one. */
+  /** The seed actually sent; see functions/core/video/fingerprint.ts `seedFor` for why we pick one. */
   seed: number;
   /** Seconds before upstream expires an unfinished task (3600–259200). */
   executionExpiresAfter?: number;

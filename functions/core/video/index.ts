@@ -2,7 +2,16 @@ export * from './assets';
 export * from './cancel-task';
 export * from './content';
 export * from './find-task';
-export * from './ids';
+export * from './fingerprint';
+export {
+  IDEMPOTENCY_KEY,
+  VIDEO_ID_PATTERN,
+  base32,
+  idempotencyScope,
+  isVideoId,
+  newVideoId,
+  videoIdFromKey,
+} from '../ids';
 export * from './job';
 export * from './rules';
 export * from './status';
@@ -10,3 +19,4 @@ export * from './view';
 export * from './start';
 export * from './cancel';
 export * from './progress';
+export * from './poll';

@@ -11,7 +11,7 @@ import { STEP_ERRORS } from '../step-errors';
 /** Execution input. Carries no secret; content URLs are the caller's own or `asset://` IDs. */
 export interface VideoJobInput {
   videoId: string;
-  /** sha256 of the canonical validated body (functions/core/video/ids.ts). */
+  /** sha256 of the canonical validated body (functions/core/video/fingerprint.ts). */
   fingerprint: string;
   /** ISO-8601; lower bound of the creation time of our upstream task (for the ambiguous-create lookup). */
   requestedAt: string;
@@ -120,12 +120,24 @@ export function videoPollPolicy(
   };
 }
 
+/**
+ * Beyond the deadline, what a video may still need: CreateTask's throttle retries and the lookup after
+ * an ambiguous create before polling starts (~30 min at worst), and SaveVideo's 900 s Lambda through its
+ * retries (~2.5 h at worst).
+ */
+export const BACKSTOP_ALLOWANCE_SECONDS = 3 * 3600;
+
+/**
+ * The state machine's own TimeoutSeconds: a backstop behind the poll loop's deadline (which ends the
+ * loop with CancelOnDeadline), tied to the deadline setting rather than a fixed number.
+ */
+export function videoBackstopSeconds(deadlineSeconds: number): number {
+  return Math.ceil(deadlineSeconds) + BACKSTOP_ALLOWANCE_SECONDS;
+}
+
 /** Upstream's own expiry for an unfinished task: our deadline, within the allowed 3600–259200 s. */
 export function executionExpiresAfter(deadlineSeconds: number): number {
   return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
 }
 
-export const videoKeys = (videoId: string) => ({
-  video: `videos/${videoId}/video.mp4`,
-  lastFrame: `videos/${videoId}/last-frame.png`,
-});
+export { videoKeys } from '../storage-layout';

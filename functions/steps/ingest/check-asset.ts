@@ -9,7 +9,7 @@ import { nextPoll, type PollState } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
 import { INGEST_ERRORS, INGEST_POLL_POLICY } from '../../core/uploads';
 import { logger } from '../../shared/logger';
-import { ingestRuntime, runStep } from './runtime';
+import { ingestRuntime, runStep } from '../../shared/ingest-step';
 
 export interface CheckAssetInput {
   assetId: string;

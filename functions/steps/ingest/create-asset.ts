@@ -18,7 +18,7 @@ import { findUploadAsset, ingestPollStart } from '../../core/uploads';
 import { uploadChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
-import { ingestRuntime, runStep } from './runtime';
+import { ingestRuntime, runStep } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface CreateAssetInput {

@@ -8,7 +8,7 @@ import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-
 import type { Verdict } from '../../core/image';
 import { quarantineKeyFor } from '../../core/uploads';
 import { logger } from '../../shared/logger';
-import { ingestRuntime, isNotFound, runStep, storageStepError } from './runtime';
+import { ingestRuntime, isNotFound, runStep, storageStepError } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface QuarantineInput {

@@ -22,7 +22,7 @@ import type { ImageFormat } from '../../core/image';
 import { INGEST_ERRORS, bareETag, validatedKeyFor } from '../../core/uploads';
 import { StepError } from '../../core/step-errors';
 import { logger } from '../../shared/logger';
-import { ingestRuntime, isNotFound, runStep, storageStepError } from './runtime';
+import { ingestRuntime, isNotFound, runStep, storageStepError } from '../../shared/ingest-step';
 import { s3Client } from '../../shared/s3';
 
 export interface ValidateInput {

@@ -5,12 +5,11 @@
  * waiting until the route sends the token back or its timeout — the next poll instant — sends it to
  * PollTask, so a callback that never comes costs latency and nothing else.
  */
-import type { CallbackStore } from '../../core/callbacks';
 import { required } from '../../core/config';
 import type { JobProgress } from '../../core/video';
-import { DynamoCallbackStore, ttlSecondsOf } from '../../shared/dynamodb';
+import { callbackStoreFor, ttlSecondsOf } from '../../shared/dynamodb';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export interface AwaitCallbackInput {
   videoId: string;
@@ -18,19 +17,12 @@ export interface AwaitCallbackInput {
   taskToken: string;
 }
 
-let store: { table: string; store: CallbackStore } | undefined;
-
-export function callbackStore(table: string): CallbackStore {
-  if (store?.table !== table) store = { table, store: new DynamoCallbackStore(table) };
-  return store.store;
-}
-
 export const handler = (input: AwaitCallbackInput): Promise<Record<string, never>> =>
   runStep('AwaitCallback', input.videoId, async () => {
     const { config } = stepRuntime();
     const taskId = input.job?.taskId;
     if (!taskId || !input.taskToken) return {};
-    const waits = callbackStore(required(config.tableName, 'TABLE_NAME'));
+    const waits = callbackStoreFor(required(config.tableName, 'TABLE_NAME'));
     await waits.arm(
       {
         videoId: input.videoId,

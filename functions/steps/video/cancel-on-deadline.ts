@@ -6,8 +6,8 @@
 import { UpstreamError } from '../../core/errors';
 import type { VideoJobState } from '../../core/video';
 import { logger } from '../../shared/logger';
-import { pollingJob } from './poll-task';
-import { runStep, stepRuntime } from './runtime';
+import { pollingJob } from '../../core/video';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export interface DeadlineOutcome {
   upstreamCancelled: boolean;

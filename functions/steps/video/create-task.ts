@@ -13,7 +13,7 @@ import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../cor
 import { getCallbackKey } from '../../shared/credentials';
 import { recordTransition } from '../../shared/record-transition';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from './runtime';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 /** A 2xx we could not read is as ambiguous as a timeout: the task probably exists. */
 function ambiguousAsTransient(e: unknown): unknown {

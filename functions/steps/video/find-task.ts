@@ -21,7 +21,7 @@ import {
 import { videoProgressChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
-import { runStep, stepRuntime } from './runtime';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('FindTask', input.videoId, async () => {

@@ -4,9 +4,8 @@
  * which the ASL's VideoFailed/VideoExpired/VideoCancelled Fail states carry out. Unknown statuses count
  * as running (the client normalises them) and keep the loop going until the deadline.
  */
-import { StepError } from '../../core/step-errors';
 import {
-  failureCause,
+  pollingJob,
   progressAfterLook,
   videoPollPolicy,
   type JobProgress,
@@ -15,19 +14,7 @@ import {
 import { logger } from '../../shared/logger';
 import { videoProgressChange } from '../../core/records';
 import { recordTransition } from '../../shared/record-transition';
-import { runStep, stepRuntime } from './runtime';
-
-export { failureCause };
-
-/** The progress record a poll loop needs; a state without it is a wiring bug, not an upstream problem. */
-export function pollingJob(
-  input: VideoJobState,
-): Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress {
-  const job = input.job;
-  if (!job?.taskId || !job.poll)
-    throw new StepError('InvalidState', 'InvalidState', 'the video state has no $.job.taskId/$.job.poll');
-  return job as Required<Pick<JobProgress, 'taskId' | 'poll'>> & JobProgress;
-}
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('PollTask', input.videoId, async () => {

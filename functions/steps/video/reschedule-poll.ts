@@ -6,8 +6,8 @@
 import { nextPoll } from '../../core/schedule';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
 import { logger } from '../../shared/logger';
-import { pollingJob } from './poll-task';
-import { runStep, stepRuntime } from './runtime';
+import { pollingJob } from '../../core/video';
+import { runStep, stepRuntime } from '../../shared/video-step';
 
 export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('ReschedulePoll', input.videoId, async () => {

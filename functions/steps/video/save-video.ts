@@ -15,16 +15,16 @@ import { videoChange, videoSucceededChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
 import { s3Client } from '../../shared/s3';
-import { callbackStore } from './await-callback';
-import { pollingJob } from './poll-task';
-import { runStep, stepRuntime } from './runtime';
-import { streamToS3 } from './save-stream';
+import { callbackStoreFor } from '../../shared/dynamodb';
+import { pollingJob } from '../../core/video';
+import { runStep, stepRuntime } from '../../shared/video-step';
+import { streamToS3 } from '../../shared/save-stream';
 
 /** The callback route's fetched task, taken once (a retry of this step GETs fresh links). */
 async function keptTask(config: Config, videoId: string, taskId: string): Promise<VideoTask | undefined> {
   if (!config.tableName) return undefined;
   try {
-    const fetched = await callbackStore(config.tableName).takeTask(videoId);
+    const fetched = await callbackStoreFor(config.tableName).takeTask(videoId);
     return usableFetchedTask(fetched, taskId, new Date(), config.timeScale);
   } catch (e) {
     logger.warn('kept task unavailable; fetching it', { errorName: e instanceof Error ? e.name : 'unknown' });

@@ -3,11 +3,11 @@
  * read from the cached secret on each call) and the logger tagged with the upload ID. The steps that
  * touch S3 take `functions/shared/s3.ts` themselves, so CheckAsset does not bundle the S3 SDK.
  */
-import { loadConfig, type Config } from '../../core/config';
-import { StepError } from '../../core/step-errors';
-import type { AssetsClient } from '../../core/volcengine';
-import { assetsClient } from '../../shared/clients';
-import { stepRunner, type StepRunner } from '../../shared/run-step';
+import { loadConfig, type Config } from '../core/config';
+import { StepError } from '../core/step-errors';
+import type { AssetsClient } from '../core/volcengine';
+import { assetsClient } from './clients';
+import { stepRunner, type StepRunner } from './run-step';
 
 interface IngestRuntime {
   config: Config;

@@ -1,9 +1,13 @@
 /**
  * The credentials the local API checks SigV4 against when LOCAL_ACCESS_KEY_ID / LOCAL_SECRET_ACCESS_KEY
  * are not set. Public on purpose (printed by `npm start`, used by the CLI against the local stack):
- * they open nothing but a loopback server.
+ * they open nothing but a loopback server. Kept with the CLI, the client that needs them; the local
+ * stack reads them from here (the CLI never imports local/).
  */
-import type { DevCredentials } from './sigv4';
+export interface DevCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 export const LOCAL_DEV_CREDENTIALS: Readonly<DevCredentials> = Object.freeze({
   accessKeyId: 'AKIALOCALDEVELOPMENT',

@@ -2,10 +2,10 @@
  * What every video step needs, built once per Lambda process: the config, the video client (its token
  * read from the cached secret on each call) and the logger tagged with the video ID.
  */
-import type { VideoClient } from '../../core/ark';
-import { loadConfig, type Config } from '../../core/config';
-import { videoClient } from '../../shared/clients';
-import { stepRunner, type StepRunner } from '../../shared/run-step';
+import type { VideoClient } from '../core/ark';
+import { loadConfig, type Config } from '../core/config';
+import { videoClient } from './clients';
+import { stepRunner, type StepRunner } from './run-step';
 
 interface StepRuntime {
   config: Config;

@@ -1,18 +1,38 @@
 /**
- * Object keys of the upload flow. The key is built only from the group ID (checked against upstream),
- * our own upload ID and an extension from a fixed list, so it never carries user-supplied text; the
- * parser is the trigger's test of "is this one of ours".
+ * The bucket's layout, the one place for it: its prefixes (lifecycle rules and IAM grants in lib/, the
+ * local stack's upload trigger filter) and every object key the functions build. An upload key is built
+ * only from the group ID (checked against upstream), our own upload ID and an extension from a fixed
+ * list, so it never carries user-supplied text; the parser is the trigger's test of "is this one of ours".
  */
-import { UPLOAD_EXTENSIONS } from './content-types';
-import { isUploadId } from './upload-id';
+import { isUploadId } from './ids';
+import { UPLOAD_EXTENSIONS } from './uploads/content-types';
 
-export const INCOMING_PREFIX = 'incoming/';
-export const QUARANTINE_PREFIX = 'quarantine/';
-/**
- * Where Validate pins the bytes it checked (a copy conditioned on their ETag). No presigned POST can
- * write here (every form is for one incoming/ key), so what CreateAsset hands upstream cannot change.
- */
-export const VALIDATED_PREFIX = 'validated/';
+export const PREFIX = {
+  /** Presigned POST targets; expire after a day. */
+  incoming: 'incoming/',
+  /**
+   * Where Validate pins the bytes it checked (a copy conditioned on their ETag). No presigned POST can
+   * write here (every form is for one incoming/ key), so what CreateAsset hands upstream cannot change.
+   */
+  validated: 'validated/',
+  /** Rejected uploads and replacements, kept 7 days for support. */
+  quarantine: 'quarantine/',
+  /** Saved videos and last frames. */
+  videos: 'videos/',
+  /** Idempotency records of POST /groups. */
+  idempotency: 'idempotency/',
+} as const;
+
+export const INCOMING_PREFIX = PREFIX.incoming;
+export const QUARANTINE_PREFIX = PREFIX.quarantine;
+export const VALIDATED_PREFIX = PREFIX.validated;
+export const GROUP_IDEMPOTENCY_PREFIX = `${PREFIX.idempotency}groups/`;
+
+/** The saved files of a video. */
+export const videoKeys = (videoId: string) => ({
+  video: `${PREFIX.videos}${videoId}/video.mp4`,
+  lastFrame: `${PREFIX.videos}${videoId}/last-frame.png`,
+});
 
 const GROUP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 

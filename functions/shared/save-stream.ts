@@ -9,9 +9,9 @@ import { Readable, Transform, pipeline, type TransformCallback } from 'node:stre
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { UpstreamError } from '../../core/errors';
-import { StepError } from '../../core/step-errors';
-import { VIDEO_ERRORS, type SavedObject } from '../../core/video';
+import { UpstreamError } from '../core/errors';
+import { StepError } from '../core/step-errors';
+import { VIDEO_ERRORS, type SavedObject } from '../core/video';
 
 export type MediaKind = 'video' | 'image';
 
