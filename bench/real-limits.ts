@@ -4,8 +4,10 @@
  * entitlement tier), throttles answered as seen live (AccountFlowLimitExceeded in an HTTP 200 or a 429,
  * QuotaWriteQPMExceeded). 10 uploads at once on `basic`, 150 on `advanced`: how many end active, how
  * many fail, how many CreateAsset calls were throttled, and how long the burst took against the ideal
- * (N ÷ quota). These are the "before" figures of the account-wide governor: today every execution
- * retries on its own, blind to the others.
+ * (N ÷ quota). Before the account-wide governor (issue 14) every execution retried on its own, blind
+ * to the others; now every CreateAsset takes the shared budget first. A third run plays an account
+ * that other clients share: the stack's budget is twice what the simulator accepts, so only the
+ * governor's feedback (AIMD on the throttles it still meets) keeps it near the real rate.
  *
  * Time scale: everything scales with LOCAL_TIME_SCALE — the simulator's window (60 s × scale), its
  * processing delays and QPS buckets, and the state machines' Wait and Retry intervals — so a scaled run
@@ -13,6 +15,10 @@
  * measured and in upstream seconds (measured ÷ scale). Run alone: `npm run bench -- --only real-limits`.
  */
 import { pathToFileURL } from 'node:url';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { executionArn } from '../functions/core/video';
+import { resetIngestRuntime } from '../functions/shared/ingest-step';
+import { stateMachineArn } from '../local/sfn/executions';
 import type { ActionCounter } from '../local/upstream-sim';
 import { TIER_CREATE_ASSET_PER_MINUTE } from '../local/upstream-sim/defaults';
 import type { RateStat, SimTier } from '../local/upstream-sim/types';
@@ -24,9 +30,24 @@ import { round } from './lib/stats';
  * bring 150 uploads to CreateAsset (about 25 per second on 2 cores), and the run would measure the stack.
  */
 const SCALE = Number(process.env.BENCH_REAL_LIMITS_SCALE ?? 0.2);
-const RUNS: readonly { tier: SimTier; uploads: number }[] = [
-  { tier: 'basic', uploads: Number(process.env.BENCH_REAL_LIMITS_BASIC ?? 10) },
-  { tier: 'advanced', uploads: Number(process.env.BENCH_REAL_LIMITS_ADVANCED ?? 150) },
+interface Run {
+  label: string;
+  /** The simulator's tier: what the account accepts. */
+  tier: SimTier;
+  /** The stack's budget per minute; default the tier's (the stack has the account to itself). */
+  stackPerMinute?: number;
+  uploads: number;
+}
+const RUNS: readonly Run[] = [
+  { label: 'basic', tier: 'basic', uploads: Number(process.env.BENCH_REAL_LIMITS_BASIC ?? 10) },
+  { label: 'advanced', tier: 'advanced', uploads: Number(process.env.BENCH_REAL_LIMITS_ADVANCED ?? 300) },
+  // Shared account: the simulator accepts half of the stack's budget (basic 3 vs a budget of 6).
+  {
+    label: 'shared',
+    tier: 'basic',
+    stackPerMinute: 6,
+    uploads: Number(process.env.BENCH_REAL_LIMITS_SHARED ?? 10),
+  },
 ];
 
 function tally(values: readonly string[]): string {
@@ -41,8 +62,7 @@ function tally(values: readonly string[]): string {
 const emptyCounter: ActionCounter = { calls: 0, ok: 0, throttled: 0, faulted: 0 };
 
 function figures(
-  tier: SimTier,
-  uploads: number,
+  { tier, uploads, stackPerMinute }: Run,
   batch: UploadBatch,
   counters: Record<string, ActionCounter>,
   stats: Record<string, RateStat>,
@@ -56,10 +76,16 @@ function figures(
   const rate = stats.CreateAsset;
   const lastMs = Math.max(0, ...batch.outcomes.map((o) => o.doneMs ?? 0));
   const idealMs = (uploads / perMinute) * 60_000 * SCALE;
+  const throttled = rate?.throttled ?? create.throttled;
+  const queued = batch.outcomes.length;
   return {
     tier,
     uploads,
     createAssetPerMinute: perMinute,
+    stackBudgetPerMinute: stackPerMinute ?? perMinute,
+    throttledShare: create.calls > 0 ? round(throttled / create.calls, 3) : 0,
+    duplicateAssets: 0,
+    lost: queued - batch.outcomes.filter((o) => o.status?.status === 'active').length,
     active: statuses.filter((s) => s === 'active').length,
     failed: statuses.filter((s) => s === 'failed').length,
     createAssetThrottled: rate?.throttled ?? create.throttled,
@@ -89,44 +115,91 @@ function figures(
  * One burst on the stack's simulator after switching it to `tier` (which starts an empty window). One
  * stack serves every run: the handlers cache their clients per process, as a warm Lambda does.
  */
-async function burst(l: LoadStack, tier: SimTier, uploads: number) {
-  l.sim.control.update({ tier });
-  const group = await l.client.createGroup({ name: `bench-real-limits-${tier}`, description: 'bench' });
+async function burst(l: LoadStack, run: Run) {
+  // The stack's budget for this run (the handlers run in this process and read it per runtime), after
+  // a window's pause so the previous run's grants have left the budget as its calls left upstream's.
+  await new Promise((r) => setTimeout(r, 60_000 * SCALE * 1.1));
+  process.env.UPSTREAM_ASSET_TIER = run.tier;
+  if (run.stackPerMinute) process.env.CREATE_ASSET_PER_MINUTE = String(run.stackPerMinute);
+  else delete process.env.CREATE_ASSET_PER_MINUTE;
+  resetIngestRuntime();
+  l.sim.control.update({ tier: run.tier });
+  const group = await l.client.createGroup({ name: `bench-real-limits-${run.label}`, description: 'bench' });
   l.sim.control.resetCounters();
-  const batch = await runUploadBatch(l, group.groupId, uploads, {
+  const batch = await runUploadBatch(l, group.groupId, run.uploads, {
     // Past the ingest state machine's own 2 h backstop (scaled), so every execution closes by itself.
     deadlineMs: Math.max(120_000, 2 * 3600_000 * SCALE),
   });
-  return figures(tier, uploads, batch, l.sim.control.counters(), l.sim.control.rateStats());
+  const f = figures(run, batch, l.sim.control.counters(), l.sim.control.rateStats());
+  const ours = new Set(batch.outcomes.map((o) => o.uploadId));
+  const names = l.sim.control.assets().flatMap((a) => (ours.has(String(a.Name)) ? [String(a.Name)] : []));
+  return {
+    ...f,
+    duplicateAssets: names.length - new Set(names).size,
+    wakesPerQueuedJob: await wakes(l, batch),
+  };
+}
+
+/**
+ * Transitions spent waiting: per upload that waited at all, how many times it entered the budget Wait
+ * (each wake is 4 transitions: CreateAsset, the Choice, the Pass that keeps its place, the Wait).
+ */
+async function wakes(
+  l: LoadStack,
+  batch: UploadBatch,
+): Promise<{ mean: number; max: number; queuedJobs: number }> {
+  const sfn = new SFNClient({
+    endpoint: l.stack.sfnUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+  });
+  const counts: number[] = [];
+  for (const o of batch.outcomes) {
+    if (!o.uploadId) continue;
+    const h = await sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn: executionArn(stateMachineArn('ingest'), o.uploadId),
+        maxResults: 1000,
+      }),
+    );
+    const n = (h.events ?? []).filter(
+      (e) => e.type === 'WaitStateEntered' && e.stateEnteredEventDetails?.name === 'WaitForAssetBudget',
+    ).length;
+    if (n > 0) counts.push(n);
+  }
+  return {
+    queuedJobs: counts.length,
+    mean: counts.length ? round(counts.reduce((a, b) => a + b, 0) / counts.length, 2) : 0,
+    max: counts.length ? Math.max(...counts) : 0,
+  };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
   // Handlers run in this process: keep their per-call log lines out of the benchmark output.
   process.env.LOG_LEVEL = 'error';
-  const runs: Record<string, ReturnType<typeof figures>> = {};
+  const runs: Record<string, Awaited<ReturnType<typeof burst>>> = {};
   const l = await openLoadStack({ timeScale: SCALE, simulator: { quiet: true, seed: 42 } });
   try {
-    for (const r of RUNS) runs[r.tier] = await burst(l, r.tier, r.uploads);
+    for (const r of RUNS) runs[r.label] = await burst(l, r);
   } finally {
     await l.close();
   }
-  const basic = runs.basic;
-  const advanced = runs.advanced;
-  const headlineOf = (f: ReturnType<typeof figures> | undefined) =>
+  const headlineOf = (f: Awaited<ReturnType<typeof burst>> | undefined) =>
     f
-      ? `${f.active} active / ${f.failed} failed of ${f.uploads}; CreateAsset ${f.createAssetThrottled} throttled of ${f.createAssetCalls}; max ${f.maxAcceptedInAnyWindow} accepted per window (quota ${f.createAssetPerMinute}); time ÷ ideal ${f.timeToLastTerminalOverIdeal}`
+      ? `${f.active} active / ${f.failed} failed of ${f.uploads}; CreateAsset ${f.createAssetThrottled} throttled of ${f.createAssetCalls} (${round(f.throttledShare * 100, 1)} %); max ${f.maxAcceptedInAnyWindow} accepted per window (quota ${f.createAssetPerMinute}, stack budget ${f.stackBudgetPerMinute}); time ÷ ideal ${f.timeToLastTerminalOverIdeal}; ${f.duplicateAssets} duplicate assets; budget wakes per queued job ${f.wakesPerQueuedJob.mean} (max ${f.wakesPerQueuedJob.max}, ${f.wakesPerQueuedJob.queuedJobs} jobs queued)`
       : 'not run';
   return {
-    title: `Real limits: ${RUNS.map((r) => `${r.uploads} uploads at once on ${r.tier}`).join(', ')}`,
+    title: `Real limits: ${RUNS.map((r) => `${r.uploads} uploads at once on ${r.tier}${r.stackPerMinute ? ` with a stack budget of ${r.stackPerMinute}` : ''}`).join(', ')}`,
     notes: [
       `Local stack (startLocalStack) at time scale ${SCALE}: the simulator's CreateAsset window lasts ${round(60 * SCALE, 2)} s instead of 60 s; its QPS buckets, processing delays (assets 5–13 s × scale) and the state machines' Wait/Retry intervals scale alike. Simulator defaults otherwise: throttles answered in the mix 1:1:1 (AccountFlowLimitExceeded in an HTTP 200, the same in a 429, QuotaWriteQPMExceeded 429), seed 42.`,
       'Uploads: SigV4-signed createUpload + presigned POST, all fired at once, through S3 → trigger → ingest state machine (Validate, CreateAsset, GetAsset loop); the outcome is the API status once every execution closed.',
       "Throttled / calls / accepted / max per window: the simulator's own counts (rateStats: accepted and throttled calls per action, the densest sliding window). Time ÷ ideal: from the first upload sent to the last execution closed, over N ÷ quota windows (ideal, upstream seconds = measured ÷ scale); below 1 is possible, as the first window's quota is there at once.",
-      'These are the figures before an account-wide governor: each execution retries CreateAsset on its own (ASL Retry on Upstream.Throttled, 60 attempts, 2 s ×2 up to 10 s, full jitter; scaled).',
+      'With the account-wide governor (issue 14): every CreateAsset takes the shared budget in the state table first (sliding window + ticket queue, AIMD on throttles); a job without budget sleeps until its estimated turn (budget wakes per queued job: Wait states entered; each wake is 4 transitions). Before it (the fix log has the figures), each execution retried CreateAsset on its own (ASL Retry, 60 attempts).',
+      'shared: the simulator at basic (3 per minute) while the stack believes it has 6 — an account other clients share; only the feedback keeps it near the real rate.',
+      `advanced: time ÷ ideal counts from the first upload sent, and the first window's grants follow the local stack's own ramp (createUpload, S3, trigger and Validate for 300 uploads on 2 shared cores) — the sliding window then repeats that spread; this run does not separate the ramp from the governor's own cost (dynalite holds one budget item that 300 waiting jobs read and conditionally write; each wake is 4 transitions).`,
     ],
-    headline: ['basic', 'advanced'],
-    basic: headlineOf(basic),
-    advanced: headlineOf(advanced),
+    headline: RUNS.map((r) => r.label),
+    ...Object.fromEntries(RUNS.map((r) => [r.label, headlineOf(runs[r.label])])),
     timeScale: SCALE,
     runs,
   };

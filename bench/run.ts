@@ -50,7 +50,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
     id: 'real-limits',
     module: 'bench/real-limits.ts',
     title: 'Real limits: upload bursts against the per-minute CreateAsset quota of each tier',
-    timeoutMs: 8 * 60_000,
+    timeoutMs: 15 * 60_000,
   },
   {
     id: 'status-reads',

@@ -161,9 +161,18 @@ function tableResources(table: ITable): string[] {
 }
 
 function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
-  if (cap !== 'records:read' && cap !== 'records:write') return false;
+  if (cap !== 'records:read' && cap !== 'records:write' && cap !== 'budget:use') return false;
   const table = need(t.table, 'state table', cap);
-  if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
+  if (cap === 'budget:use')
+    // Only the governor's items: the partition keys `budget#<name>`, read and updated one at a time.
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+      }),
+    );
+  else if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
   // Conditional writes of one record at a time; no Scan, no batch, no table-level change.
   else {
     allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
@@ -237,6 +246,7 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'bucket:write-videos':
     case 'records:read':
     case 'records:write':
+    case 'budget:use':
       return;
     default: {
       const unknown: never = cap;

@@ -57,6 +57,9 @@ export class SeedanceStack extends Stack {
       LOG_LEVEL: s.logLevel,
       RECORD_TTL_DAYS: String(s.recordTtlDays),
       VIDEO_DEADLINE_SECONDS: String(s.videoDeadlineSeconds),
+      UPSTREAM_ASSET_TIER: s.upstreamAssetTier,
+      QUEUE_MAX_WAIT_SECONDS: String(s.queueMaxWaitSeconds),
+      ...(s.createAssetPerMinute ? { CREATE_ASSET_PER_MINUTE: String(s.createAssetPerMinute) } : {}),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
@@ -90,7 +93,10 @@ export class SeedanceStack extends Stack {
         eventBus,
         environment,
         logRetentionDays: s.logRetentionDays,
-        timeouts: { videoDeadlineSeconds: s.videoDeadlineSeconds },
+        timeouts: {
+          videoDeadlineSeconds: s.videoDeadlineSeconds,
+          queueMaxWaitSeconds: s.queueMaxWaitSeconds,
+        },
       });
     }
     const ingest = this.workflows.ingest?.stateMachine;

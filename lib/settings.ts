@@ -5,6 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { ASSET_TIERS, MAX_QUEUE_WAIT_SECONDS } from '../functions/core/governor/budgets';
 
 const bool = (def: boolean) =>
   z
@@ -35,6 +36,12 @@ const schema = z.object({
   videoRetentionDays: int(30, 1, 3650),
   /** Seconds a video may take before it is cancelled (VIDEO_DEADLINE_SECONDS); the execution's backstop follows it. */
   videoDeadlineSeconds: int(3600, 60, 86_400),
+  /** The asset library's entitlement tier: the governor's CreateAsset budget (3 / 120 / 300 per minute). */
+  upstreamAssetTier: z.enum(ASSET_TIERS).default('basic'),
+  /** Overrides the tier's CreateAsset count per minute: this stack's share of an account others use too. */
+  createAssetPerMinute: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Seconds a job may wait for upstream budget before it ends `expired`; the ingest backstop follows it. */
+  queueMaxWaitSeconds: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
   /** Days an upload or video record is kept after its last change (DynamoDB TTL). */
   recordTtlDays: int(400, 1, 3650),
   /** false: the state table is deleted with the stack (throwaway stacks); default keeps it. */

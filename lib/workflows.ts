@@ -3,6 +3,7 @@
  * `${<Substitution>}` placeholder; CDK substitutes the function ARN, the local runner a local handler.
  * `access` has the same role as in the route table: the stack derives each step's grants from it.
  */
+import { INGEST_POLL_POLICY } from '../functions/core/uploads/ingest';
 import { videoBackstopSeconds } from '../functions/core/video/job';
 
 export type StepAccess =
@@ -13,7 +14,8 @@ export type StepAccess =
   | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
   | 'records:write' // the step's transition in the state table
-  | 'callback:sign'; // sign upstream callback URLs (the key, and the API's public base URL)
+  | 'callback:sign' // sign upstream callback URLs (the key, and the API's public base URL)
+  | 'budget:use'; // read and conditionally write the governor's budget items (budget#…) in the state table
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -30,6 +32,8 @@ export interface StepDef {
 /** The settings a definition's execution timeout is computed from. */
 export interface WorkflowTimeouts {
   videoDeadlineSeconds: number;
+  /** The longest wait for upstream budget (QUEUE_MAX_WAIT_SECONDS). */
+  queueMaxWaitSeconds: number;
 }
 
 export interface WorkflowDef {
@@ -54,6 +58,8 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'ingest',
     definitionFile: 'statemachines/asset-ingest.asl.json',
+    // The longest wait for budget, then the work's own 15 min deadline, then an hour of slack.
+    timeoutSeconds: (t) => ingestBackstopSeconds(t.queueMaxWaitSeconds),
     steps: [
       {
         substitution: 'ValidateImageFunctionArn',
@@ -71,7 +77,7 @@ export const workflows: readonly WorkflowDef[] = [
         // Also RecoverCreateAsset (same handler, lookupFirst): ListAssets before CreateAsset.
         substitution: 'CreateAssetFunctionArn',
         handler: 'functions/steps/ingest/create-asset.ts',
-        access: ['upstream', 'bucket:presign-validated', 'records:write'],
+        access: ['upstream', 'bucket:presign-validated', 'records:write', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -138,6 +144,13 @@ export const workflows: readonly WorkflowDef[] = [
 ];
 
 /** The ASL text as deployed and run locally: the file, with the setting-derived TimeoutSeconds. */
+export const INGEST_BACKSTOP_ALLOWANCE_SECONDS = 3600;
+
+/** The ingest execution's TimeoutSeconds: never before a job queued within its cap has had its work time. */
+export function ingestBackstopSeconds(queueMaxWaitSeconds: number): number {
+  return queueMaxWaitSeconds + INGEST_POLL_POLICY.deadlineSeconds + INGEST_BACKSTOP_ALLOWANCE_SECONDS;
+}
+
 export function definitionText(def: WorkflowDef, fileText: string, t: WorkflowTimeouts): string {
   if (!def.timeoutSeconds) return fileText;
   const machine = JSON.parse(fileText) as Record<string, unknown>;

@@ -15,7 +15,9 @@
  * credentials), LOCAL_TIME_SCALE (0 < s ≤ 1: simulator delays, state machine waits and retry intervals),
  * LOCAL_UPSTREAM (auto | sim | real), VOLC_ACCESS_KEY_ID / VOLC_SECRET_ACCESS_KEY / VOLC_SESSION_TOKEN /
  * SEEDANCE_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
- * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off).
+ * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off), SIM_TIER (basic | advanced | premium: the simulator's
+ * CreateAsset quota, and the stack's budget unless UPSTREAM_ASSET_TIER / CREATE_ASSET_PER_MINUTE say
+ * otherwise — set them apart to play an account shared with other clients).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +58,7 @@ import {
   SIM_TIERS,
   startSimulator,
   type SimOptions,
+  type SimTier,
   type Simulator,
 } from './upstream-sim';
 
@@ -86,6 +89,11 @@ export interface LocalStackOptions {
   upstream?: 'auto' | 'sim' | 'real';
   /** Extra simulator options (port, seed, delays, faults...). */
   simulator?: SimOptions;
+  /**
+   * The governor's budget; default the simulator's tier (the same account). A different one plays an
+   * account other clients share: e.g. a stack budget of 6 per minute against a basic (3) simulator.
+   */
+  budget?: { assetTier?: SimTier; createAssetPerMinute?: number };
   /** Where settings are read from (default process.env). */
   env?: Record<string, string | undefined>;
   cleanupIntervalSeconds?: number;
@@ -270,6 +278,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       INGEST_STATE_MACHINE_ARN: stateMachineArn('ingest'),
       VIDEO_STATE_MACHINE_ARN: stateMachineArn('video'),
       TIME_SCALE: String(timeScale),
+      UPSTREAM_ASSET_TIER:
+        opts.budget?.assetTier ?? (env.UPSTREAM_ASSET_TIER?.trim() || opts.simulator?.tier || simTier),
+      CREATE_ASSET_PER_MINUTE:
+        opts.budget?.createAssetPerMinute !== undefined
+          ? String(opts.budget.createAssetPerMinute)
+          : env.CREATE_ASSET_PER_MINUTE?.trim() || undefined,
       VOLC_ENDPOINT: volcEndpoint,
       SEEDANCE_API_BASE: seedanceApiBase,
     });

@@ -84,4 +84,15 @@ export const FIX_LOG: readonly FixRecord[] = [
       '60–86 / 96–338; 106–150 / 88–272 (dynalite costs more CPU per read than the in-memory execution map; same order)',
     files: '',
   },
+  {
+    fix: 'Account-wide governor (issue 14): every CreateAsset takes the shared budget in the state table first (sliding window + ticket queue, paced grants, AIMD on throttles); a job without budget sleeps in a Wait until its estimated turn instead of retrying on its own',
+    figure:
+      'real-limits at scale 0.2: basic 10 uploads; advanced (150 before, 300 after); shared account (simulator basic, stack budget 6; after only) — active / failed; CreateAsset throttled / calls; max accepted per window; time ÷ ideal',
+    before:
+      'basic 10 / 0, 157 / 167, 3, 1.01; advanced 150 / 0, 345 / 495, 120, 1.28; shared not measured (no feedback: every execution retried blind)',
+    after:
+      'basic 10 / 0, 0 / 10, 3, 1.02; advanced 300 / 0, 0 / 300, 120, 1.51; shared 10 / 0, 2 / 12 (16.7 %), 3, 1.12; budget wakes per queued job 2.33 / 7.03 / 4.33 (max 3 / 31 / 11)',
+    files:
+      'functions/core/governor/, functions/shared/{budget-store,asset-budget}.ts, functions/steps/ingest/create-asset.ts, statemachines/asset-ingest.asl.json',
+  },
 ];

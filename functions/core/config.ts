@@ -4,6 +4,12 @@
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
 import * as z from 'zod';
+import {
+  ASSET_TIERS,
+  CREATE_ASSET_PER_MINUTE,
+  MAX_QUEUE_WAIT_SECONDS,
+  type AssetTier,
+} from './governor/budgets';
 import { IMAGE_RULES } from './image/rules';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -71,6 +77,12 @@ const schema = z.object({
   VIDEO_CALLBACK_FALLBACK_SECONDS: int(60, 1, 600),
   /** The custom EventBridge bus every record write publishes its event on (functions/core/events). */
   EVENT_BUS_NAME: optionalString,
+  /** The asset library's entitlement tier (UPSTREAM.md §1): the CreateAsset budget per 60 s. */
+  UPSTREAM_ASSET_TIER: z.enum(ASSET_TIERS).default('basic'),
+  /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
+  CREATE_ASSET_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** How long a job may wait for budget in all before it ends `expired` (default 24 h). */
+  QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -107,6 +119,10 @@ export interface Config {
   callbackSecretId: string | undefined;
   videoCallbackFallbackSeconds: number;
   eventBusName: string | undefined;
+  assetTier: AssetTier;
+  /** CreateAsset calls per 60 s the governor allows (the tier's, unless overridden). */
+  createAssetPerMinute: number;
+  queueMaxWaitSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackSecretId: c.CALLBACK_SECRET_ID,
     videoCallbackFallbackSeconds: c.VIDEO_CALLBACK_FALLBACK_SECONDS,
     eventBusName: c.EVENT_BUS_NAME,
+    assetTier: c.UPSTREAM_ASSET_TIER,
+    createAssetPerMinute: c.CREATE_ASSET_PER_MINUTE ?? CREATE_ASSET_PER_MINUTE[c.UPSTREAM_ASSET_TIER],
+    queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,
   };
 }
 

@@ -29,6 +29,8 @@ export const STEP_ERRORS = {
   uploadMissing: 'UploadMissing',
   uploadReplaced: 'UploadReplaced',
   timedOut: 'TimedOut',
+  /** Waited for upstream budget longer than QUEUE_MAX_WAIT_SECONDS. */
+  queueExpired: 'QueueExpired',
   videoFailed: 'VideoFailed',
   videoExpired: 'VideoExpired',
   videoCancelled: 'VideoCancelled',

@@ -9,7 +9,7 @@ import {
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UpstreamError } from '../../functions/core/errors';
 import { startPolling } from '../../functions/core/schedule';
 import { INGEST_POLL_POLICY, newUploadId } from '../../functions/core/uploads';
@@ -17,7 +17,9 @@ import type { Asset } from '../../functions/core/volcengine';
 import { logger } from '../../functions/shared/logger';
 import { resetIngestRuntime } from '../../functions/shared/ingest-step';
 import { corpusEntry } from '../support/image-corpus';
+import { DynamoRecordStore } from '../../functions/shared/dynamodb';
 import { startTestTable, type TestTable } from '../support/state-table';
+import type { CreateAssetOutput, CreateAssetQueued } from '../../functions/steps/ingest/create-asset';
 
 const assets = {
   createAsset: vi.fn(),
@@ -87,6 +89,8 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret-test-key');
   vi.stubEnv('AWS_SESSION_TOKEN', '');
+  // A budget far above what these cases call: the governor's own cases below set theirs.
+  vi.stubEnv('CREATE_ASSET_PER_MINUTE', '10000');
   logger.setSink((l) => lines.push(l));
   table = await startTestTable();
 });
@@ -263,7 +267,7 @@ describe('CreateAsset step', () => {
     assets.createAsset.mockResolvedValue({ id: 'asset-1' });
     const before = Date.now();
     // Act
-    const out = await handler({ ...input, startedAt: new Date(before).toISOString() });
+    const out = (await handler({ ...input, startedAt: new Date(before).toISOString() })) as CreateAssetOutput;
     // Assess
     expect(out).toMatchObject({ assetId: 'asset-1', reused: false, status: 'Processing' });
     expect(Date.parse(out.poll.waitUntil) - before).toBeGreaterThanOrEqual(5_000);
@@ -281,7 +285,6 @@ describe('CreateAsset step', () => {
   it.each([
     ['InternalError', 500, 'Upstream.Transient'],
     ['Timeout', 0, 'Upstream.Transient'],
-    ['FlowLimitExceeded', 429, 'Upstream.Throttled'],
     ['InvalidParameter', 400, 'Upstream.Rejected'],
     ['MalformedResponse', 200, 'Upstream.Transient'],
   ])('leaves a %s (%i) as %s', async (code, status, name) => {
@@ -315,6 +318,76 @@ describe('CreateAsset step', () => {
     const out = await handler({ ...input, lookupFirst: true });
     // Assess
     expect(out).toMatchObject({ assetId: 'asset-2', reused: false });
+  });
+});
+
+describe('CreateAsset step under the account budget', () => {
+  const input = { bucket: BUCKET, key: KEY, groupId: 'group-1', mime: 'image/jpeg' };
+  beforeEach(() => {
+    vi.stubEnv('CREATE_ASSET_PER_MINUTE', '2');
+    // Its own budget item per case: a fresh table name would need a fresh dynalite, a fresh window does not.
+    vi.stubEnv('TIME_SCALE', '0.01');
+    resetIngestRuntime();
+  });
+  afterEach(() => {
+    vi.stubEnv('CREATE_ASSET_PER_MINUTE', '10000');
+    vi.stubEnv('TIME_SCALE', '1');
+    resetIngestRuntime();
+  });
+
+  it('answers queued with a place and a wake-up time beyond the budget, and records it on the upload', async () => {
+    // Prepare: the 600 ms (scaled) window and its margin are empty after the previous case
+    await new Promise((r) => setTimeout(r, 800));
+    const { handler } = await import('../../functions/steps/ingest/create-asset');
+    assets.createAsset.mockResolvedValue({ id: 'asset-1' });
+    const ids = [newUploadId(), newUploadId(), newUploadId(), newUploadId()];
+    // Act
+    const outs = [];
+    for (const uploadId of ids) outs.push(await handler({ ...input, uploadId, budget: { waitedMs: 0 } }));
+    // Assess
+    expect(assets.createAsset).toHaveBeenCalledTimes(2);
+    const queued = outs.slice(2) as CreateAssetQueued[];
+    expect(queued.map((q) => q.queued)).toEqual([true, true]);
+    expect(queued.map((q) => q.budget.queuePosition)).toEqual([1, 2]);
+    expect(Date.parse(queued[0]!.budget.waitUntil)).toBeGreaterThan(Date.now());
+    expect(Date.parse(queued[1]!.budget.estimatedStartAt)).toBeGreaterThanOrEqual(
+      Date.parse(queued[0]!.budget.estimatedStartAt),
+    );
+    const record = await new DynamoRecordStore(table.table).get('upload', ids[3]!);
+    expect(record).toMatchObject({ status: 'queued', queuePosition: 2 });
+  });
+
+  it('a throttle despite the budget queues the job again instead of failing it', async () => {
+    // Prepare
+    await new Promise((r) => setTimeout(r, 800));
+    const { handler } = await import('../../functions/steps/ingest/create-asset');
+    assets.createAsset.mockRejectedValue(upstream('AccountFlowLimitExceeded', 200));
+    // Act
+    const out = (await handler({
+      ...input,
+      uploadId: newUploadId(),
+      budget: { waitedMs: 0 },
+    })) as CreateAssetQueued;
+    // Assess
+    expect(out.queued).toBe(true);
+    expect(out.budget.ticket).toBeGreaterThan(0);
+    expect(assets.createAsset).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends QueueExpired once the job waited longer than the cap', async () => {
+    // Prepare: two days queued already, far past the 24 h cap (scaled: 864 s)
+    const { handler } = await import('../../functions/steps/ingest/create-asset');
+    const longAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await new Promise((r) => setTimeout(r, 800));
+    assets.createAsset.mockResolvedValue({ id: 'asset-9' });
+    await handler({ ...input, uploadId: newUploadId(), budget: { waitedMs: 0 } });
+    await handler({ ...input, uploadId: newUploadId(), budget: { waitedMs: 0 } });
+    // Act
+    const err = await errorOf(
+      handler({ ...input, uploadId: newUploadId(), budget: { queuedAt: longAgo, ticket: 1_000_000 } }),
+    );
+    // Assess
+    expect(err.name).toBe('QueueExpired');
   });
 });
 

@@ -146,7 +146,12 @@ describe('upstream callbacks on the local stack', () => {
     ];
     // Assess: the same answer to all; four forged; the fifth looked (one GET) and found it running
     expect(answers.map((a) => [a.status, a.text])).toEqual(Array(5).fill([200, '{}']));
-    expect(outcomes().slice(before)).toEqual(['forged', 'forged', 'forged', 'forged', 'still-running']);
+    // (the simulator's own queued/running callbacks for the two videos may land meanwhile: not-terminal)
+    expect(
+      outcomes()
+        .slice(before)
+        .filter((o) => o !== 'not-terminal'),
+    ).toEqual(['forged', 'forged', 'forged', 'forged', 'still-running']);
     expect(stack.simulator?.control.counters().GetTask?.calls ?? 0).toBe(1);
     expect((await records.get('video', victim))?.status).toMatch(/queued|running/);
     expect((await waits.get(victim))?.token).toBe(wait.token);

@@ -94,6 +94,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     // A write that moves a job publishes its event.
     { actions: ['events:PutEvents'], target: { kind: 'event-bus' } },
   ],
+  'budget:use': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], target: { kind: 'table' } }],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
   'ingest:list': [

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VALIDATION_STATES } from '../../functions/core/uploads';
-import { workflow } from '../../lib/workflows';
+import { definitionText, workflow } from '../../lib/workflows';
 
 interface State {
   Type: string;
+  TimestampPath?: string;
   Resource?: string;
   Retry?: Array<{
     ErrorEquals: string[];
@@ -109,5 +110,42 @@ describe('asset-ingest.asl.json', () => {
     // Assess
     for (const v of VALIDATION_STATES) expect(Object.keys(asl.States)).toContain(v);
     expect([...reachable].sort()).toEqual(Object.keys(asl.States).sort());
+  });
+});
+
+describe('the ingest execution backstop', () => {
+  it('follows the wait cap: a job queued for its whole cap still has its 15 min of work and an hour', () => {
+    // Act
+    const day = JSON.parse(
+      definitionText(def, text, { videoDeadlineSeconds: 3600, queueMaxWaitSeconds: 86_400 }),
+    ) as {
+      TimeoutSeconds: number;
+    };
+    const hour = JSON.parse(
+      definitionText(def, text, { videoDeadlineSeconds: 3600, queueMaxWaitSeconds: 3600 }),
+    ) as {
+      TimeoutSeconds: number;
+    };
+    // Assess
+    expect((JSON.parse(text) as { TimeoutSeconds?: number }).TimeoutSeconds).toBeUndefined();
+    expect(day.TimeoutSeconds).toBe(86_400 + 900 + 3600);
+    expect(hour.TimeoutSeconds).toBe(3600 + 900 + 3600);
+  });
+
+  it('sleeps for budget in a Wait (never a Retry) before each CreateAsset, and keeps the place in line', () => {
+    // Assess
+    for (const [task, choice, hold, wait] of [
+      ['CreateAsset', 'HasAssetBudget', 'HoldAssetQueuePlace', 'WaitForAssetBudget'],
+      ['RecoverCreateAsset', 'RecoverHasAssetBudget', 'HoldRecoverQueuePlace', 'WaitForRecoverBudget'],
+    ] as const) {
+      expect(asl.States[task]?.Next).toBe(choice);
+      expect(asl.States[choice]?.Choices?.[0]?.Next).toBe(hold);
+      expect(asl.States[hold]?.Next).toBe(wait);
+      expect(asl.States[wait]).toMatchObject({
+        Type: 'Wait',
+        TimestampPath: '$.budget.waitUntil',
+        Next: task,
+      });
+    }
   });
 });

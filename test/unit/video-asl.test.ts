@@ -130,11 +130,15 @@ describe('the video execution backstop', () => {
       'utf8',
     );
     // Act
-    const short = JSON.parse(definitionText(workflow('video'), file, { videoDeadlineSeconds: 600 })) as {
+    const short = JSON.parse(
+      definitionText(workflow('video'), file, { videoDeadlineSeconds: 600, queueMaxWaitSeconds: 86_400 }),
+    ) as {
       TimeoutSeconds: number;
       StartAt: string;
     };
-    const long = JSON.parse(definitionText(workflow('video'), file, { videoDeadlineSeconds: 86_400 })) as {
+    const long = JSON.parse(
+      definitionText(workflow('video'), file, { videoDeadlineSeconds: 86_400, queueMaxWaitSeconds: 86_400 }),
+    ) as {
       TimeoutSeconds: number;
     };
     // Assess

@@ -144,6 +144,8 @@ beforeAll(async () => {
     CREDENTIALS_SECRET_ID: SECRET_ID,
     VOLC_ENDPOINT: proxy.url,
     TIME_SCALE: String(TIME_SCALE),
+    // The stack's budget is the simulator's tier: one account (cases that change the tier change both).
+    UPSTREAM_ASSET_TIER: 'premium',
     INGEST_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:ingest',
     LOG_LEVEL: 'error',
   };
@@ -387,43 +389,156 @@ describe('ingest workflow', () => {
     expect(counter('CreateAsset')).toMatchObject({ calls: 5, faulted: 4 });
     expect(counter('GetAsset').faulted).toBe(5);
     expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
-    expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(9);
+    // CreateAsset throttles go back to the budget queue (a Wait), GetAsset's are retried in place.
+    expect(entered(r, 'WaitForAssetBudget')).toBe(4);
+    expect(r.events.filter((e) => e.type === 'StateRetried').length).toBeGreaterThanOrEqual(5);
   });
 
-  it('gets eight concurrent uploads through the basic tier (3 CreateAsset per minute) and 4 QPS', async () => {
-    // Prepare: a new account's tier and a tighter QPS, both on the simulator's scaled clock; the Retry
-    // intervals are scaled less (0.05) than the simulator (TIME_SCALE), so each wait spans several windows.
-    sim.control.update({ rateLimits: { CreateAsset: 4 }, tier: 'basic' });
+  it('gets ten concurrent uploads through the basic tier (3 CreateAsset per minute) without a throttle', async () => {
+    // Prepare: the account and the stack's budget both at basic, on the same scaled clock (the runner's
+    // Retry intervals are scaled less, 0.05, but budget waits are timestamps the step computes).
+    sim.control.update({ tier: 'basic' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
+    resetIngestRuntime();
     const inputs = await Promise.all(
-      Array.from({ length: 8 }, () => upload(corpusEntry('portrait.jpg').build())),
+      Array.from({ length: 10 }, () => upload(corpusEntry('portrait.jpg').build())),
     );
-    // Act
+    // Act: every upload's record is read while the burst drains, as GET …/uploads/{id} would
+    const records = new DynamoRecordStore(table.table);
+    type Seen = { status: string; queuePosition?: number; estimatedStartAt?: string };
+    const seen = new Map<string, Seen[]>(inputs.map((i) => [i.uploadId, []]));
+    let draining = true;
+    const watch = (async () => {
+      while (draining) {
+        for (const [id, list] of seen) {
+          // Only while it may still wait: the reads themselves load a 2-core machine.
+          if (list.length > 0 && list.at(-1)?.status !== 'queued') continue;
+          const r = await records.get('upload', id);
+          if (r?.kind !== 'upload') continue;
+          const last = list.at(-1);
+          if (last?.status !== r.status || last.queuePosition !== r.queuePosition)
+            list.push({
+              status: r.status,
+              ...(r.queuePosition !== undefined ? { queuePosition: r.queuePosition } : {}),
+              ...(r.estimatedStartAt ? { estimatedStartAt: r.estimatedStartAt } : {}),
+            });
+        }
+        await new Promise((done) => setTimeout(done, 20));
+      }
+    })();
     const results = await Promise.all(
       inputs.map((input) => runLocal('ingest', input, { timeScale: 0.05, executionName: input.uploadId })),
     );
+    draining = false;
+    await watch;
     const window = sim.control.rateStats().CreateAsset;
-    sim.control.update({ rateLimits: { CreateAsset: 10 }, tier: 'premium' });
+    sim.control.update({ tier: 'premium' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'premium');
     // Assess
-    expect(results.map((r) => r.status)).toEqual(Array(8).fill('SUCCEEDED'));
-    expect(counter('CreateAsset').throttled).toBeGreaterThan(0);
-    expect(counter('CreateAsset').ok).toBe(8);
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results.map((r) => [r.error, r.cause]).slice(0, 2)),
+    ).toEqual(Array(10).fill('SUCCEEDED'));
+    expect(counter('CreateAsset').throttled).toBe(0);
+    expect(counter('CreateAsset').ok).toBe(10);
     expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
     for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+    // Cheap waiting: each queued job wakes a bounded number of times (10 jobs, 3 per window: ≤ 4 turns).
+    const wakes = results.map((r) => entered(r, 'WaitForAssetBudget'));
+    expect(Math.max(...wakes)).toBeLessThanOrEqual(8);
+    expect(wakes.filter((n) => n === 0)).toHaveLength(3);
+    // Visible waiting: `queued` with a place that only goes down as the burst drains, then on to work.
+    const all = JSON.stringify([...seen.values()]);
+    const places = [...seen.values()].map((list) =>
+      list.filter((x) => x.status === 'queued').map((x) => x.queuePosition ?? 0),
+    );
+    for (const p of places)
+      expect(
+        p.every((x, i) => i === 0 || x <= p[i - 1]!),
+        all,
+      ).toBe(true);
+    expect(
+      places.some((p) => p.length >= 2 && p.at(-1)! < p[0]!),
+      all,
+    ).toBe(true);
+    for (const list of seen.values()) {
+      expect(
+        list.every((x) => x.status !== 'queued' || x.estimatedStartAt),
+        all,
+      ).toBe(true);
+      expect(list.at(-1)?.status, all).not.toBe('queued');
+    }
   });
 
-  it('gives up after the bounded number of throttled attempts', async () => {
+  it('a step killed right after taking budget loses nothing: the slot comes back, one asset each', async () => {
+    // Prepare: basic on both sides; the first CreateAsset of every upload takes its grant and dies
+    sim.control.update({ tier: 'basic' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'basic');
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
+    resetIngestRuntime();
+    const { handler: createAsset } = await import('../../functions/steps/ingest/create-asset');
+    const { acquireBudget } = await import('../../functions/core/governor');
+    const { assetBudget } = await import('../../functions/shared/asset-budget');
+    const { loadConfig } = await import('../../functions/core/config');
+    const killed = new Set<string>();
+    const killAfterGrant = async (input: unknown) => {
+      const i = input as Parameters<typeof createAsset>[0];
+      if (!killed.has(i.uploadId)) {
+        const b = assetBudget(loadConfig());
+        const got = await acquireBudget(b.store, b.spec, i.budget ?? {});
+        if (got.granted) {
+          killed.add(i.uploadId);
+          throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+        }
+      }
+      return createAsset(i);
+    };
+    const inputs = await Promise.all(
+      Array.from({ length: 4 }, () => upload(corpusEntry('portrait.jpg').build())),
+    );
+    // Act
+    const results = await Promise.all(
+      inputs.map((input) =>
+        runLocal('ingest', input, {
+          timeScale: 0.05,
+          executionName: input.uploadId,
+          handlers: { CreateAssetFunctionArn: killAfterGrant },
+        }),
+      ),
+    );
+    const window = sim.control.rateStats().CreateAsset;
+    sim.control.update({ tier: 'premium' });
+    vi.stubEnv('UPSTREAM_ASSET_TIER', 'premium');
+    resetIngestRuntime();
+    // Assess
+    expect(killed.size).toBe(4);
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('SUCCEEDED'));
+    for (const input of inputs) expect(liveAssetsNamed(input.uploadId)).toHaveLength(1);
+    expect(window?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
+    expect(results.every((r) => entered(r, 'RecoverCreateAsset') >= 1)).toBe(true);
+  });
+
+  it('never fails a job for a throttle: a permanent one ends it expired at the wait cap', async () => {
     // Prepare
+    vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '120'); // 0.6 s at this scale
+    const { resetIngestRuntime } = await import('../../functions/shared/ingest-step');
+    resetIngestRuntime();
     sim.control.setFaults([
       { action: 'CreateAsset', rate: 1, kind: 'error', status: 429, code: 'FlowLimitExceeded' },
     ]);
     const input = await upload(corpusEntry('portrait.jpg').build());
     // Act
     const r = await ingest(input);
+    vi.stubEnv('QUEUE_MAX_WAIT_SECONDS', '86400');
+    resetIngestRuntime();
     // Assess
     expect(r.status).toBe('FAILED');
-    expect(r.error).toBe('Upstream.Throttled');
-    expect(failure(r).code).toBe('FlowLimitExceeded');
-    expect(counter('CreateAsset').calls).toBe(61); // the first call + MaxAttempts (60) retries
+    expect(r.error).toBe('QueueExpired');
+    expect(r.events.filter((e) => e.type === 'StateRetried')).toHaveLength(0);
+    // The budget slowed down: far fewer calls than the 60 in-place retries of before.
+    expect(counter('CreateAsset').calls).toBeLessThan(30);
+    expect(liveAssetsNamed(input.uploadId)).toHaveLength(0);
   });
 
   it('makes one asset when CreateAsset answers 5xx after upstream accepted it', async () => {

@@ -18,10 +18,14 @@ export const EVENT_SOURCE = 'seedance-stack';
 export const UPLOAD_EVENT_TYPES = {
   awaiting_upload: 'upload.created',
   validating: 'upload.validating',
+  /** Waiting for the account's CreateAsset budget (the governor); the record holds its place. */
+  queued: 'upload.queued',
   ingesting: 'upload.ingesting',
   active: 'upload.active',
   rejected: 'upload.rejected',
   failed: 'upload.failed',
+  /** Waited longer than queueMaxWaitSeconds for budget (QueueExpired). */
+  expired: 'upload.expired',
 } as const;
 
 export const VIDEO_EVENT_TYPES = {

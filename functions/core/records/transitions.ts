@@ -20,17 +20,23 @@ export const VIDEO_RANK: Record<VideoStatus, number> = {
   timed_out: TERMINAL_RANK,
 };
 
-/** What an upload record can hold; `expired` is not stored: it is an `awaiting_upload` past its time. */
+/**
+ * What an upload record can hold. `expired` is stored when the job waited for upstream budget longer
+ * than the cap; an `awaiting_upload` past its time also reads `expired`, derived on read.
+ */
 export type StoredUploadStatus =
-  'awaiting_upload' | 'validating' | 'ingesting' | 'rejected' | 'active' | 'failed';
+  'awaiting_upload' | 'validating' | 'queued' | 'ingesting' | 'rejected' | 'active' | 'failed' | 'expired';
 
 export const UPLOAD_RANK: Record<StoredUploadStatus, number> = {
   awaiting_upload: 0,
   validating: 1,
-  ingesting: 2,
+  // Same rank on every wake-up, so the queue position can go down with each write.
+  queued: 2,
+  ingesting: 3,
   rejected: TERMINAL_RANK,
   active: TERMINAL_RANK,
   failed: TERMINAL_RANK,
+  expired: TERMINAL_RANK,
 };
 
 export const isTerminalRank = (rank: number): boolean => rank >= TERMINAL_RANK;

@@ -63,6 +63,9 @@ export interface UploadRecord extends RecordBase {
   contentLength?: number;
   /** When the presigned POST stops being accepted. */
   uploadExpiresAt?: string;
+  /** While `queued` for upstream budget: the place in line (1 = next) and the honest estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   assetId?: string;
   assetUri?: string;
 }

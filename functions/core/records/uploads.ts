@@ -41,7 +41,9 @@ export function newUploadRecord(u: NewUpload): UploadRecord {
 export function uploadChange(
   upload: Pick<IngestInput, 'uploadId' | 'groupId'>,
   status: StoredUploadStatus,
-  set: Partial<Pick<UploadRecord, 'assetId' | 'assetUri' | 'error' | 'finishedAt'>> = {},
+  set: Partial<
+    Pick<UploadRecord, 'assetId' | 'assetUri' | 'error' | 'finishedAt' | 'queuePosition' | 'estimatedStartAt'>
+  > = {},
   at: Date = new Date(),
 ): RecordChange {
   const created = uploadIdTime(upload.uploadId);
@@ -96,7 +98,12 @@ export function uploadEndChange(end: ExecutionEnd): RecordChange {
     const known = END_ERRORS[end.status];
     const f = known ?? parseStepFailure(end.error, end.cause);
     const hint = known ? undefined : failureHint(end.error, f as StepFailure);
-    const status = !known && end.error === INGEST_ERRORS.rejected ? 'rejected' : 'failed';
+    const status =
+      !known && end.error === INGEST_ERRORS.rejected
+        ? 'rejected'
+        : !known && end.error === INGEST_ERRORS.queueExpired
+          ? 'expired'
+          : 'failed';
     const error = { code: f.code, message: f.message, ...(hint ? { hint } : {}) };
     change = uploadChange(base, status, { finishedAt, error }, at);
   }

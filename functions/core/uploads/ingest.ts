@@ -60,6 +60,7 @@ export const INGEST_ERRORS = {
   uploadMissing: STEP_ERRORS.uploadMissing,
   /** The object changed between the checks and the pinned copy: what was checked is gone. */
   uploadReplaced: STEP_ERRORS.uploadReplaced,
+  queueExpired: STEP_ERRORS.queueExpired,
 } as const;
 
 /** `arn:aws:states:r:a:stateMachine:M` + name → `arn:aws:states:r:a:execution:M:name`. */

@@ -12,6 +12,8 @@ import { REPLACED_MESSAGE } from './replacement';
 export type UploadStatus =
   | 'awaiting_upload'
   | 'validating'
+  /** Waiting for upstream budget (CreateAsset per minute), with `queuePosition` and `estimatedStartAt`. */
+  | 'queued'
   | 'rejected'
   | 'ingesting'
   | 'active'
@@ -28,6 +30,9 @@ export interface UploadView {
   createdAt?: string;
   /** When the presigned POST stops being accepted (only while awaiting the upload). */
   expiresAt?: string;
+  /** While `queued`: the place in line for upstream budget (1 = next) and when its turn should come. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   assetId?: string;
   assetUri?: string;
   /** `hint`: what the person who uploaded should do (re-upload, another image, contact support, …). */
@@ -63,6 +68,10 @@ export function uploadView(r: UploadRecord, now: Date, facts: ReadFacts = {}): U
     const givesUpAt = new Date(r.uploadExpiresAt).getTime() + UPLOAD_GRACE_SECONDS * 1000;
     if (now.getTime() < givesUpAt) view.expiresAt = r.uploadExpiresAt;
     else view.status = 'expired';
+  }
+  if (r.status === 'queued') {
+    if (r.queuePosition !== undefined) view.queuePosition = r.queuePosition;
+    if (r.estimatedStartAt) view.estimatedStartAt = r.estimatedStartAt;
   }
   if (r.assetId) view.assetId = r.assetId;
   if (r.assetUri) view.assetUri = r.assetUri;

@@ -1,0 +1,3 @@
+export * from './budgets';
+export * from './window';
+export * from './acquire';

@@ -1,0 +1,86 @@
+/**
+ * Governor faults: ten uploads at once through the whole local stack against a basic account (3
+ * CreateAsset per minute, clock scaled), while the state table misbehaves for the governor's items —
+ * DynamoDB throttling, conditional writes refused as if another writer won, and grants DynamoDB applied
+ * whose answer never arrived (the slot is taken but its taker does not know it, as when a step dies
+ * right after acquiring). No job may be lost or duplicated, nothing may be left running, and the
+ * account's window must still hold.
+ */
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetAwsClients } from '../../functions/shared/lazy-client';
+import { stateMachineArn } from '../../local/sfn/executions';
+import {
+  duplicateAssets,
+  openLoadStack,
+  runUploadBatch,
+  type LoadStack,
+  type UploadBatch,
+} from '../../bench/lib/load';
+import { startDynamoFaultProxy, type DynamoFaultProxy } from '../support/dynamo-fault-proxy';
+
+const TIME_SCALE = 0.05; // the 60 s window lasts 3 s
+const UPLOADS = 10;
+
+let l: LoadStack;
+let proxy: DynamoFaultProxy;
+let batch: UploadBatch;
+
+beforeAll(async () => {
+  l = await openLoadStack({ timeScale: TIME_SCALE, simulator: { seed: 99, tier: 'basic' } });
+  proxy = await startDynamoFaultProxy(l.stack.dynamodbUrl, {
+    throttleRate: 0.15,
+    conflictRate: 0.15,
+    lostAnswerRate: 0.15,
+  });
+  // The handlers run in this process and build their DynamoDB client from this variable.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;
+  resetAwsClients();
+  const group = await l.client.createGroup({ name: 'governor-faults' });
+  l.sim.control.resetCounters();
+  batch = await runUploadBatch(l, group.groupId, UPLOADS, { deadlineMs: 120_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await l?.close();
+  await proxy?.close();
+});
+
+describe('governor faults: the budget table throttles, conflicts and loses answers while 10 uploads queue', () => {
+  it('injected every kind of table fault on the budget items', () => {
+    // Assess
+    expect(proxy.fired.throttled).toBeGreaterThan(0);
+    expect(proxy.fired.conflicts).toBeGreaterThan(0);
+    expect(proxy.fired.lostAnswers).toBeGreaterThan(0);
+  });
+
+  it('brings every upload to active, each with one asset', () => {
+    // Assess
+    const notActive = batch.outcomes.filter((o) => o.status?.status !== 'active');
+    expect(notActive, JSON.stringify(notActive.slice(0, 3))).toEqual([]);
+    expect(duplicateAssets(l.sim)).toEqual({ duplicates: 0, names: [] });
+    expect(l.sim.control.assets()).toHaveLength(UPLOADS);
+  });
+
+  it('keeps the account inside its window: never more than 3 accepted CreateAsset in any 60 s', () => {
+    // Assess
+    const stats = l.sim.control.rateStats().CreateAsset;
+    expect(stats?.maxAcceptedInWindow).toBeLessThanOrEqual(3);
+    expect(stats?.accepted).toBe(UPLOADS);
+  });
+
+  it('leaves nothing running', async () => {
+    // Prepare
+    const sfn = new SFNClient({
+      endpoint: l.stack.sfnUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    });
+    // Act
+    const running = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stateMachineArn('ingest'), statusFilter: 'RUNNING' }),
+    );
+    // Assess
+    expect(running.executions ?? []).toEqual([]);
+  });
+});
