@@ -58,7 +58,8 @@ export function matches(pattern: EventPattern, e: BusEvent): boolean {
   if (pattern.source && !matchOne(e.source, pattern.source)) return false;
   if (pattern['detail-type'] && !matchOne(e['detail-type'], pattern['detail-type'])) return false;
   for (const [field, matchers] of Object.entries(pattern.detail ?? {})) {
-    const v = e.detail && typeof e.detail === 'object' ? (e.detail as Record<string, unknown>)[field] : undefined;
+    const v =
+      e.detail && typeof e.detail === 'object' ? (e.detail as Record<string, unknown>)[field] : undefined;
     if (!matchOne(v, matchers)) return false;
   }
   return true;
@@ -89,7 +90,10 @@ export async function startLocalEventBus(opts: LocalEventBusOptions): Promise<Lo
           const bus = typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default';
           const busName = bus.includes('/') ? bus.slice(bus.lastIndexOf('/') + 1) : bus;
           if (busName !== opts.busName)
-            return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+            return {
+              ErrorCode: 'ResourceNotFoundException',
+              ErrorMessage: `Event bus ${bus} does not exist.`,
+            };
           let detail: unknown;
           try {
             detail = JSON.parse(String(entry.Detail ?? '{}')) as unknown;
