@@ -84,11 +84,14 @@ function operation(r: Route, s: RouteSchemas): Json {
   const status = successStatus(r);
   const success: Json = { description: r.summary };
   if (status !== 204)
-    success.content = isPublicRoute(r)
-      ? { 'text/html': { schema: { type: 'string' } } }
-      : {
-          'application/json': { schema: s.response ? jsonSchema(s.response, 'output') : { type: 'object' } },
-        };
+    success.content =
+      r.responseType === 'text/html'
+        ? { 'text/html': { schema: { type: 'string' } } }
+        : {
+            'application/json': {
+              schema: s.response ? jsonSchema(s.response, 'output') : { type: 'object' },
+            },
+          };
   const responses: Json = { [String(status)]: success };
   for (const [code, e] of Object.entries(ERROR_RESPONSES)) {
     if (code === '404' && pathNames.length === 0 && r.method !== 'POST') continue;

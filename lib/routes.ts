@@ -21,6 +21,8 @@ export type Access =
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
+  | 'callback:verify' // read the key upstream callback URLs are signed with
+  | 'video:task-response' // SendTaskSuccess to a waiting state of the video state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
@@ -45,12 +47,21 @@ export interface Route {
    * API skips SigV4 for it.
    */
   auth?: 'iam' | 'none';
+  /** A public route's own API Gateway throttle (default PUBLIC_ROUTE_THROTTLE). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** The success answer's media type when it is not JSON (the real-person callback is a page for a person). */
+  responseType?: 'text/html';
 }
 
-/** Requests per second (and burst) API Gateway allows each public route: a person's browser, not a client. */
+/** Requests per second (and burst) API Gateway allows a public route whose row names none: a person's browser, not a client. */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
 
-export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => r.auth === 'none';
+/** A route's authentication, with the default spelled out. */
+export const routeAuth = (r: Pick<Route, 'auth'>): 'iam' | 'none' => r.auth ?? 'iam';
+export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => routeAuth(r) === 'none';
+/** A public route's own throttle in API Gateway. */
+export const publicThrottle = (r: Pick<Route, 'throttle'>): { rateLimit: number; burstLimit: number } =>
+  r.throttle ?? PUBLIC_ROUTE_THROTTLE;
 
 export const routes: readonly Route[] = [
   {
@@ -330,6 +341,20 @@ export const routes: readonly Route[] = [
     handler: 'functions/api/real-person-callback.ts',
     summary: "Where the person's browser lands after the liveness check (public; signed state); an HTML page",
     access: ['upstream', 'records:read', 'records:write'],
+    responseType: 'text/html',
+    auth: 'none',
+  },
+  {
+    name: 'arkCallback',
+    method: 'POST',
+    path: '/callbacks/ark/{videoId}',
+    handler: 'functions/api/ark-callback.ts',
+    summary:
+      'Upstream task callback (Ark callback_url): signed URL, no IAM; wakes the waiting video workflow after re-fetching the task',
+    access: ['callback:verify', 'records:read', 'records:write', 'upstream', 'video:task-response'],
+    status: 200,
+    // Upstream calls back once per status change of every running video: more than a person's browser.
+    throttle: { rateLimit: 10, burstLimit: 20 },
     auth: 'none',
   },
 ];

@@ -4,6 +4,7 @@
  * file: add yours on its own line.
  */
 import type { z } from 'zod';
+import { callbackSchemas } from './callbacks';
 import { groupSchemas } from './groups';
 import { realPersonSchemas } from './real-person';
 import { uploadSchemas } from './uploads';
@@ -22,4 +23,5 @@ export const requestSchemas: Record<string, RouteSchemas> = {
   ...realPersonSchemas,
   ...uploadSchemas,
   ...videoSchemas,
+  ...callbackSchemas,
 };
