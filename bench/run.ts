@@ -45,6 +45,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
   },
   { id: 'save-step', module: 'bench/save-step.ts', title: 'Video save step: memory', timeoutMs: 2 * 60_000 },
   { id: 'polling', module: 'bench/polling.ts', title: 'Polls per job', timeoutMs: 2 * 60_000 },
+  {
+    id: 'notice-delay',
+    module: 'bench/notice-delay.ts',
+    title: 'Notice delay and GETs per video: polling only vs upstream callbacks (real pacing)',
+    timeoutMs: 8 * 60_000,
+  },
   { id: 'local-stack', module: 'bench/local-stack.ts', title: 'Local stack start-up', timeoutMs: 2 * 60_000 },
   {
     id: 'real-limits',

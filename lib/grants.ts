@@ -8,6 +8,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -27,6 +28,12 @@ export type Capability = Access | StepAccess | InternalAccess;
 export interface GrantTargets {
   bucket: IBucket;
   secret: ISecret;
+  /** The key upstream callback URLs are signed with (functions/core/callbacks/signature.ts). */
+  callbackSecret?: ISecret;
+  /** The API's public base URL, for the callback URLs CreateTask hands upstream. */
+  callbackBaseUrl?: string;
+  /** The custom bus a record write publishes its event on (functions/core/events). */
+  eventBus?: IEventBus;
   table?: ITable;
   ingest?: StateMachine;
   video?: StateMachine;
@@ -167,7 +174,14 @@ function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
     );
   else if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
   // Conditional writes of one record at a time; no Scan, no batch, no table-level change.
-  else allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+  else {
+    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    // A write that moves a job publishes its event on the stack's bus.
+    if (t.eventBus) {
+      allow(fn, ['events:PutEvents'], [t.eventBus.eventBusArn]);
+      setEnv(fn, { EVENT_BUS_NAME: t.eventBus.eventBusName });
+    }
+  }
   setEnv(fn, { TABLE_NAME: table.tableName });
   return true;
 }
@@ -208,6 +222,18 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'video:stop':
       onExecutions(video(), ['states:StopExecution']);
       break;
+    case 'video:task-response':
+      // What CDK's grantTaskResponse grants: wake the waiting state of one of this machine's executions.
+      onMachine(video(), ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
+      break;
+    case 'callback:verify':
+    case 'callback:sign': {
+      const key = need(t.callbackSecret, 'callback signing secret', cap);
+      allow(fn, ['secretsmanager:GetSecretValue'], [key.secretArn]);
+      setEnv(fn, { CALLBACK_SECRET_ID: key.secretArn });
+      if (cap === 'callback:sign') setEnv(fn, { CALLBACK_BASE_URL: t.callbackBaseUrl });
+      return;
+    }
     case 'bucket:presign-upload':
     case 'bucket:read-videos':
     case 'bucket:read-replaced':

@@ -82,11 +82,14 @@ function operation(r: Route): Json {
   ];
   const success: Json = { description: r.summary };
   if (r.status !== 204)
-    success.content = isPublicRoute(r)
-      ? { 'text/html': { schema: { type: 'string' } } }
-      : {
-          'application/json': { schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' } },
-        };
+    success.content =
+      r.responseType === 'text/html'
+        ? { 'text/html': { schema: { type: 'string' } } }
+        : {
+            'application/json': {
+              schema: r.response ? jsonSchema(r.response, 'output') : { type: 'object' },
+            },
+          };
   const op: Json = { operationId: r.name, summary: r.summary, tags: [tagOf(r.path)] };
   if (parameters.length > 0) op.parameters = parameters;
   if (s.body)

@@ -21,6 +21,11 @@ import {
   listGroupAssetsQuery,
   listGroupsQuery,
 } from '../functions/core/api-schemas/groups';
+import {
+  arkCallbackPath,
+  arkCallbackQuery,
+  arkCallbackResponse,
+} from '../functions/core/api-schemas/callbacks';
 import { idempotencyHeaders } from '../functions/core/api-schemas/headers';
 import {
   createRealPersonSessionBody,
@@ -52,6 +57,8 @@ export type Access =
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
+  | 'callback:verify' // read the key upstream callback URLs are signed with
+  | 'video:task-response' // SendTaskSuccess to a waiting state of the video state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
@@ -93,12 +100,21 @@ export interface Route {
    * API skips SigV4 for it.
    */
   auth?: 'iam' | 'none';
+  /** A public route's own API Gateway throttle (default PUBLIC_ROUTE_THROTTLE). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** The success answer's media type when it is not JSON (the real-person callback is a page for a person). */
+  responseType?: 'text/html';
 }
 
-/** Requests per second (and burst) API Gateway allows each public route: a person's browser, not a client. */
+/** Requests per second (and burst) API Gateway allows a public route whose row names none: a person's browser, not a client. */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
 
-export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => r.auth === 'none';
+/** A route's authentication, with the default spelled out. */
+export const routeAuth = (r: Pick<Route, 'auth'>): 'iam' | 'none' => r.auth ?? 'iam';
+export const isPublicRoute = (r: Pick<Route, 'auth'>): boolean => routeAuth(r) === 'none';
+/** A public route's own throttle in API Gateway. */
+export const publicThrottle = (r: Pick<Route, 'throttle'>): { rateLimit: number; burstLimit: number } =>
+  r.throttle ?? PUBLIC_ROUTE_THROTTLE;
 
 /**
  * Every code a route can answer: its own, the request checks', the upstream family's and the gateway's
@@ -330,7 +346,24 @@ export const apiRoutes = defineRoutes({
     access: ['upstream', 'records:read', 'records:write'],
     auth: 'none',
     status: 200,
+    responseType: 'text/html',
     request: { query: realPersonCallbackQuery },
+    errors: [],
+  },
+  arkCallback: {
+    method: 'POST',
+    path: '/callbacks/ark/{videoId}',
+    handler: 'functions/api/ark-callback.ts',
+    summary:
+      'Upstream task callback (Ark callback_url): signed URL, no IAM; wakes the waiting video workflow after re-fetching the task',
+    access: ['callback:verify', 'records:read', 'records:write', 'upstream', 'video:task-response'],
+    // Upstream calls back once per status change of every running video: more than a person's browser.
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    auth: 'none',
+    status: 200,
+    // Neither schema can fail (a forger must get the same 200 `{}` as upstream); they document the URL.
+    request: { path: arkCallbackPath, query: arkCallbackQuery },
+    response: arkCallbackResponse,
     errors: [],
   },
 });

@@ -9,10 +9,11 @@ import type { Construct } from 'constructs';
 import { markerFor } from '../functions/core/groups/marker';
 import { loadConfig } from '../functions/core/config';
 import { Api } from './constructs/api';
+import { StackEventBus } from './constructs/event-bus';
 import { Cleanup } from './constructs/cleanup';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
-import { CredentialsSecret } from './constructs/secrets';
+import { CallbackKey, CredentialsSecret } from './constructs/secrets';
 import { ExecutionEnded, StateTable } from './constructs/state-table';
 import { Storage } from './constructs/storage';
 import { UploadTrigger } from './constructs/upload-trigger';
@@ -41,6 +42,8 @@ export class SeedanceStack extends Stack {
   readonly monitoring: Monitoring;
   readonly stateTable: StateTable;
   readonly executionEnded: ExecutionEnded | undefined;
+  readonly callbackKey: CallbackKey;
+  readonly eventBus: StackEventBus;
 
   constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
     super(scope, id, props);
@@ -81,6 +84,10 @@ export class SeedanceStack extends Stack {
     const secret = this.credentials.secret;
     this.stateTable = new StateTable(this, 'State', { retain: s.retainStateTable });
     const table = this.stateTable.table;
+    this.callbackKey = new CallbackKey(this, 'CallbackKey');
+    this.eventBus = new StackEventBus(this, 'Events', { busName: `${this.stackName}-events` });
+    const eventBus = this.eventBus.bus;
+    const callbackSecret = this.callbackKey.secret;
 
     for (const def of props.workflows ?? defaultWorkflows) {
       const label = def.name.charAt(0).toUpperCase() + def.name.slice(1);
@@ -89,6 +96,8 @@ export class SeedanceStack extends Stack {
         bucket,
         secret,
         table,
+        callbackSecret,
+        eventBus,
         environment,
         logRetentionDays: s.logRetentionDays,
         timeouts: {
@@ -103,6 +112,8 @@ export class SeedanceStack extends Stack {
       bucket,
       secret,
       table,
+      callbackSecret,
+      eventBus,
       ...(ingest ? { ingest } : {}),
       ...(video ? { video } : {}),
     };
@@ -113,6 +124,7 @@ export class SeedanceStack extends Stack {
           secret,
           ingest,
           table,
+          eventBus,
           environment,
           logRetentionDays: s.logRetentionDays,
           ...(props.handlers?.uploadTrigger ? { handler: props.handlers.uploadTrigger } : {}),
@@ -128,6 +140,12 @@ export class SeedanceStack extends Stack {
       throttleBurstLimit: s.apiThrottleBurstLimit,
       cloudWatchRole: s.apiGatewayCloudWatchRole,
     });
+
+    // Steps that sign callback URLs learn the API's public URL once the API exists.
+    for (const w of Object.values(this.workflows))
+      for (const step of w?.def.steps ?? [])
+        if (step.access.includes('callback:sign'))
+          w?.steps[step.substitution]?.fn.addEnvironment('CALLBACK_BASE_URL', this.api.publicBaseUrl);
 
     this.cleanup = new Cleanup(this, 'Cleanup', {
       targets,
@@ -162,6 +180,7 @@ export class SeedanceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'StateTableName', { value: table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: eventBus.eventBusName });
     new CfnOutput(this, 'CredentialsSecretArn', { value: secret.secretArn });
     if (ingest) new CfnOutput(this, 'IngestStateMachineArn', { value: ingest.stateMachineArn });
     if (video) new CfnOutput(this, 'VideoStateMachineArn', { value: video.stateMachineArn });

@@ -14,6 +14,7 @@ export type StepAccess =
   | 'bucket:presign-validated' // presigned GET of validated/ objects for CreateAsset
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
   | 'records:write' // the step's transition in the state table
+  | 'callback:sign' // sign upstream callback URLs (the key, and the API's public base URL)
   | 'budget:use'; // read and conditionally write the governor's budget items (budget#…) in the state table
 
 export interface StepDef {
@@ -95,7 +96,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream', 'records:write'],
+        access: ['upstream', 'records:write', 'callback:sign'],
         timeoutSeconds: 30,
       },
       {
@@ -103,6 +104,13 @@ export const workflows: readonly WorkflowDef[] = [
         handler: 'functions/steps/video/find-task.ts',
         access: ['upstream', 'records:write'],
         timeoutSeconds: 60,
+      },
+      {
+        // Invoked by WaitForTask (.waitForTaskToken): stores the token for the callback route.
+        substitution: 'AwaitVideoCallbackFunctionArn',
+        handler: 'functions/steps/video/await-callback.ts',
+        access: ['records:write'],
+        timeoutSeconds: 10,
       },
       {
         substitution: 'PollVideoTaskFunctionArn',

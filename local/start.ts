@@ -20,12 +20,16 @@
  * otherwise — set them apart to play an account shared with other clients).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { clearCredentialsCache } from '../functions/shared/credentials';
 import { PREFIX } from '../functions/core/storage-layout';
 import { resetAwsClients } from '../functions/shared/lazy-client';
+import { resetIngestRuntime } from '../functions/shared/ingest-step';
+import { resetStepRuntime } from '../functions/shared/video-step';
 import { routes } from '../lib/routes';
 import { workflows } from '../lib/workflows';
 import { createSigner } from '../cli/signing';
@@ -47,6 +51,7 @@ import {
   lambdaContext,
   type LocalStateMachine,
 } from './sfn/runner';
+import { startLocalEventBus, type LocalEventBus } from './events/server';
 import { startSfnEndpoint, type SfnEndpoint } from './sfn/server';
 import {
   SIM_DEFAULT_CREDENTIALS,
@@ -60,6 +65,9 @@ import {
 export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_TABLE = 'seedance-local-records';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
+export const LOCAL_CALLBACK_SECRET_ID = 'seedance/callback-key';
+/** The local stand-in of the stack's custom event bus. */
+export const LOCAL_EVENT_BUS = 'seedance-local-events';
 /** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
 const HANDLER_CREDENTIALS = {
   accessKeyId: 'AKIALOCALHANDLERROLE',
@@ -91,6 +99,11 @@ export interface LocalStackOptions {
   cleanupIntervalSeconds?: number;
   /** Receives one line per API request and any background failure (default: silent). */
   log?: (line: string) => void;
+  /**
+   * Pass `callback_url` to CreateTask (default: LOCAL_CALLBACKS, on unless `0`). Off, the stack polls
+   * on the plain schedule as before callbacks; on, polls are only the fallback.
+   */
+  callbacks?: boolean;
 }
 
 export interface LocalStack {
@@ -112,6 +125,8 @@ export interface LocalStack {
   /** Present in simulator mode: its control API for tests and fault drills. */
   simulator?: Simulator;
   sfn: SfnEndpoint;
+  /** The local EventBridge bus every record write publishes on; add rules for local targets. */
+  events: LocalEventBus;
   close(): Promise<void>;
 }
 
@@ -225,11 +240,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
             }
           : realCreds,
       );
+    // A fresh key per start: callback URLs of an earlier run's tasks no longer verify, as after a rotation.
+    const callbackKey = JSON.stringify({ key: randomBytes(32).toString('base64url') });
     const secrets: RunningServer = await startSecretsEndpoint({
-      secrets: { [LOCAL_SECRET_ID]: upstreamSecret },
+      secrets: { [LOCAL_SECRET_ID]: upstreamSecret, [LOCAL_CALLBACK_SECRET_ID]: () => callbackKey },
       host,
     });
     started.push(secrets);
+    const events = await startLocalEventBus({
+      busName: LOCAL_EVENT_BUS,
+      host,
+      onTargetError: (rule, e) =>
+        log(`event target ${rule} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`),
+    });
+    started.push(events);
 
     const volcEndpoint = simulator ? simulator.url : env.VOLC_ENDPOINT;
     const seedanceApiBase = simulator ? `${simulator.url}/seedance` : env.SEEDANCE_API_BASE;
@@ -244,10 +268,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+      EVENT_BUS_NAME: LOCAL_EVENT_BUS,
       TABLE_NAME: LOCAL_TABLE,
       S3_FORCE_PATH_STYLE: 'true',
       BUCKET_NAME: LOCAL_BUCKET,
       CREDENTIALS_SECRET_ID: LOCAL_SECRET_ID,
+      CALLBACK_SECRET_ID: LOCAL_CALLBACK_SECRET_ID,
       INGEST_STATE_MACHINE_ARN: stateMachineArn('ingest'),
       VIDEO_STATE_MACHINE_ARN: stateMachineArn('video'),
       TIME_SCALE: String(timeScale),
@@ -275,8 +302,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     started.push(sfn);
     const restoreBase = restoreEnv;
     const restoreSfn = applyEnv({ AWS_ENDPOINT_URL_SFN: sfn.url });
-    // Clients cached by an earlier stack in this process would still point at its endpoints.
+    // Clients and step runtimes cached by an earlier stack in this process would still point at its
+    // endpoints and settings.
     resetAwsClients();
+    resetStepRuntime();
+    resetIngestRuntime();
+    clearCredentialsCache();
     restoreEnv = () => {
       restoreSfn();
       restoreBase();
@@ -300,6 +331,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     started.push(api);
     apiUrl = api.url;
+    // Upstream callbacks: the simulator runs on loopback and can call the local API; real Ark cannot,
+    // unless LOCAL_CALLBACK_BASE_URL names a public tunnel to it. Without one, videos finish by polling.
+    const callbacksOn = opts.callbacks ?? !['0', 'false'].includes(env.LOCAL_CALLBACKS?.trim() ?? '');
+    const reachable = mode === 'sim' ? api.url : env.LOCAL_CALLBACK_BASE_URL?.trim() || undefined;
+    const callbackBase = callbacksOn ? reachable : undefined;
+    const restoreApi = restoreEnv;
+    const restoreCallback = applyEnv({ CALLBACK_BASE_URL: callbackBase });
+    restoreEnv = () => {
+      restoreCallback();
+      restoreApi();
+    };
 
     if (cleanupSeconds > 0) {
       let running = false; // a slow run is not stacked on by the next tick, as with a Lambda concurrency of 1
@@ -331,6 +373,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       upstream: { mode, volcEndpoint: config.volcEndpoint, seedanceApiBase: config.seedanceApiBase },
       simulator,
       sfn,
+      events,
       close: () => (closing ??= closeAll()),
     };
   } catch (e) {

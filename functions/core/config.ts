@@ -104,6 +104,17 @@ const schema = z.object({
   VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.25),
   VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
   VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
+  /**
+   * Public base URL of this stack's API (deployed: the stage URL; local: the local API). When set,
+   * CreateTask passes `callback_url` and the poll loop becomes the fallback for missed callbacks.
+   */
+  CALLBACK_BASE_URL: optionalString,
+  /** Secret holding the key the callback URLs are signed with (JSON `{"key": …}` or the plain key). */
+  CALLBACK_SECRET_ID: optionalString,
+  /** While a callback is expected: the longest wait between two looks at the task, in seconds. */
+  VIDEO_CALLBACK_FALLBACK_SECONDS: int(60, 1, 600),
+  /** The custom EventBridge bus every record write publishes its event on (functions/core/events). */
+  EVENT_BUS_NAME: optionalString,
   /** The asset library's entitlement tier (UPSTREAM.md §1): the CreateAsset budget per 60 s. */
   UPSTREAM_ASSET_TIER: z.enum(ASSET_TIERS).default('basic'),
   /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
@@ -148,6 +159,10 @@ export interface Config {
   videoPollFactor: number;
   videoMaxPollSeconds: number;
   videoDeadlineSeconds: number;
+  callbackBaseUrl: string | undefined;
+  callbackSecretId: string | undefined;
+  videoCallbackFallbackSeconds: number;
+  eventBusName: string | undefined;
   assetTier: AssetTier;
   /** CreateAsset calls per 60 s the governor allows (the tier's, unless overridden). */
   createAssetPerMinute: number;
@@ -204,6 +219,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     videoPollFactor: c.VIDEO_POLL_FACTOR,
     videoMaxPollSeconds: c.VIDEO_MAX_POLL_SECONDS,
     videoDeadlineSeconds: c.VIDEO_DEADLINE_SECONDS,
+    callbackBaseUrl: c.CALLBACK_BASE_URL?.replace(/\/+$/, ''),
+    callbackSecretId: c.CALLBACK_SECRET_ID,
+    videoCallbackFallbackSeconds: c.VIDEO_CALLBACK_FALLBACK_SECONDS,
+    eventBusName: c.EVENT_BUS_NAME,
     assetTier: c.UPSTREAM_ASSET_TIER,
     createAssetPerMinute: c.CREATE_ASSET_PER_MINUTE ?? CREATE_ASSET_PER_MINUTE[c.UPSTREAM_ASSET_TIER],
     queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,

@@ -22,6 +22,11 @@ export interface PollState {
   attempt: number;
   /** ISO-8601 instant the Wait state waits for (`TimestampPath`). */
   waitUntil: string;
+  /**
+   * The same wait as whole unscaled seconds (≥ 1) from now, for a `.waitForTaskToken` state's
+   * `TimeoutSecondsPath` (an integer in ASL); the local runner multiplies it by the time scale.
+   */
+  waitSeconds: number;
   /** True once `now` has reached the deadline: the caller stops polling. */
   pastDeadline: boolean;
 }
@@ -44,15 +49,21 @@ function addMs(base: Date, ms: number): Date {
   return new Date(base.getTime() + Math.round(ms));
 }
 
+function wholeSeconds(now: Date, until: Date, timeScale: number): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / (1000 * timeScale)));
+}
+
 export function startPolling(policy: PollPolicy, now: Date, timeScale = 1): PollState {
   validate(policy, timeScale);
   const deadline = addMs(now, policy.deadlineSeconds * 1000 * timeScale);
   const wait = addMs(now, delaySeconds(policy, 0) * 1000 * timeScale);
+  const until = wait < deadline ? wait : deadline;
   return {
     startedAt: now.toISOString(),
     deadlineAt: deadline.toISOString(),
     attempt: 0,
-    waitUntil: (wait < deadline ? wait : deadline).toISOString(),
+    waitUntil: until.toISOString(),
+    waitSeconds: wholeSeconds(now, until, timeScale),
     pastDeadline: false,
   };
 }
@@ -62,11 +73,13 @@ export function nextPoll(state: PollState, policy: PollPolicy, now: Date, timeSc
   const deadline = new Date(state.deadlineAt);
   const attempt = state.attempt + 1;
   const wait = addMs(now, delaySeconds(policy, attempt) * 1000 * timeScale);
+  const until = wait < deadline ? wait : deadline;
   return {
     startedAt: state.startedAt,
     deadlineAt: state.deadlineAt,
     attempt,
-    waitUntil: (wait < deadline ? wait : deadline).toISOString(),
+    waitUntil: until.toISOString(),
+    waitSeconds: wholeSeconds(now, until, timeScale),
     pastDeadline: now.getTime() >= deadline.getTime(),
   };
 }

@@ -36,4 +36,30 @@ export async function getCredentials(now = Date.now()): Promise<UpstreamCredenti
 /** For tests and for a forced refresh after an authentication error. */
 export function clearCredentialsCache(): void {
   cached = undefined;
+  callbackKey = undefined;
+}
+
+let callbackKey: { id: string; value: string; expiresAt: number } | undefined;
+
+/**
+ * The key upstream callback URLs are signed with (CALLBACK_SECRET_ID): JSON `{"key": "…"}` as the
+ * stack generates it, or the plain string. Cached like the credentials.
+ */
+export async function getCallbackKey(now = Date.now()): Promise<string> {
+  const config = loadConfig();
+  const id = required(config.callbackSecretId, 'CALLBACK_SECRET_ID');
+  if (callbackKey && callbackKey.id === id && now < callbackKey.expiresAt) return callbackKey.value;
+  const out = await secrets().send(new GetSecretValueCommand({ SecretId: id }));
+  const raw = out.SecretString ?? '';
+  let value = raw;
+  try {
+    const parsed = JSON.parse(raw) as { key?: unknown };
+    if (typeof parsed.key === 'string') value = parsed.key;
+  } catch {
+    // a plain string is the key itself
+  }
+  if (!value) throw new Error('the callback signing secret is empty');
+  registerSecret(value);
+  callbackKey = { id, value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
+  return value;
 }

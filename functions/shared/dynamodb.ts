@@ -12,8 +12,12 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { CallbackStore, CallbackWait, FetchedTask } from '../core/callbacks';
+import { eventForChange, eventForCreate, type StackEvent } from '../core/events';
 import type { Config } from '../core/config';
 import {
+  callbackWaitKey,
+  fetchedTaskKey,
   INDEXES,
   TABLE_KEY,
   TERMINAL_RANK,
@@ -75,11 +79,19 @@ const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
+/** Told of every event a successful write makes (functions/core/events); it never fails the write. */
+export type EventListener = (event: StackEvent) => Promise<void>;
+
 export class DynamoRecordStore implements RecordStore {
   constructor(
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+    private readonly onEvent?: EventListener,
   ) {}
+
+  private async emit(event: StackEvent | undefined): Promise<void> {
+    if (event && this.onEvent) await this.onEvent(event);
+  }
 
   async get(kind: RecordKind, id: string): Promise<JobRecord | undefined> {
     const out = await this.client().send(
@@ -108,6 +120,7 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeNames: { '#pk': TABLE_KEY },
         }),
       );
+      await this.emit(eventForCreate(record));
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
@@ -166,8 +179,9 @@ export class DynamoRecordStore implements RecordStore {
       change.rank >= TERMINAL_RANK
         ? 'attribute_not_exists(#rank) OR #rank < :rank'
         : 'attribute_not_exists(#rank) OR #rank <= :rank';
+    let before: Item | undefined;
     try {
-      await this.client().send(
+      const out = await this.client().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
@@ -175,13 +189,18 @@ export class DynamoRecordStore implements RecordStore {
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // What the record held: the status it moved from (an event only when it changed).
+          ...(this.onEvent ? { ReturnValues: 'ALL_OLD' as const } : {}),
         }),
       );
-      return true;
+      before = out.Attributes;
     } catch (e) {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+    const previous = typeof before?.status === 'string' ? before.status : undefined;
+    await this.emit(eventForChange(change, previous, before ?? {}));
+    return true;
   }
 
   async query(q: RecordQuery): Promise<RecordPage> {
@@ -233,6 +252,92 @@ export class DynamoRecordStore implements RecordStore {
       ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}),
     };
   }
+}
+
+/** The callback helpers (waits and fetched tasks) in the same table, expiring with the same TTL. */
+export class DynamoCallbackStore implements CallbackStore {
+  constructor(
+    private readonly table: string,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+  ) {}
+
+  async arm(wait: CallbackWait, ttlSeconds: number): Promise<void> {
+    await this.client().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          [TABLE_KEY]: callbackWaitKey(wait.videoId),
+          ...wait,
+          [TTL_ATTRIBUTE]: purgeAt(new Date(wait.armedAt), ttlSeconds),
+        },
+      }),
+    );
+  }
+
+  async get(videoId: string): Promise<CallbackWait | undefined> {
+    const out = await this.client().send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: callbackWaitKey(videoId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { [TABLE_KEY]: _pk, [TTL_ATTRIBUTE]: _t, ...wait } = out.Item;
+    return wait as unknown as CallbackWait;
+  }
+
+  async disarm(videoId: string, token: string): Promise<boolean> {
+    try {
+      await this.client().send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: callbackWaitKey(videoId) },
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async keepTask(videoId: string, fetched: FetchedTask, ttlSeconds: number): Promise<void> {
+    await this.client().send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          [TABLE_KEY]: fetchedTaskKey(videoId),
+          ...fetched,
+          [TTL_ATTRIBUTE]: purgeAt(new Date(fetched.fetchedAt), ttlSeconds),
+        },
+      }),
+    );
+  }
+
+  async takeTask(videoId: string): Promise<FetchedTask | undefined> {
+    const out = await this.client().send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: fetchedTaskKey(videoId) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    if (!out.Attributes) return undefined;
+    const { [TABLE_KEY]: _pk, [TTL_ATTRIBUTE]: _t, ...fetched } = out.Attributes;
+    return fetched as unknown as FetchedTask;
+  }
+}
+
+let callbackStore: { table: string; store: CallbackStore } | undefined;
+
+/** The callback store of a table, built once per process (its client is the lazy one). */
+export function callbackStoreFor(table: string): CallbackStore {
+  if (callbackStore?.table !== table) callbackStore = { table, store: new DynamoCallbackStore(table) };
+  return callbackStore.store;
 }
 
 export const ttlSecondsOf = (config: Pick<Config, 'recordTtlDays'>): number => config.recordTtlDays * 86_400;

@@ -8,14 +8,26 @@
 import { loadConfig, required, type Config } from '../core/config';
 import type { RecordChange, RecordStore } from '../core/records';
 import { DynamoRecordStore, ttlSecondsOf } from './dynamodb';
+import { eventPublisher } from './eventbridge';
 import { logger } from './logger';
 
-let store: { table: string; store: RecordStore } | undefined;
+let store: { table: string; bus: string | undefined; store: RecordStore } | undefined;
 
-/** The state table of this process's configuration (the adapter's client is the lazy one). */
-export function recordsFor(config: Pick<Config, 'tableName'> = loadConfig()): RecordStore {
+/**
+ * The state table of this process's configuration (the adapter's client is the lazy one); with an
+ * event bus, every accepted write publishes its event there.
+ */
+export function recordsFor(
+  config: Pick<Config, 'tableName'> & Partial<Pick<Config, 'eventBusName'>> = loadConfig(),
+): RecordStore {
   const table = required(config.tableName, 'TABLE_NAME');
-  if (store?.table !== table) store = { table, store: new DynamoRecordStore(table) };
+  const bus = config.eventBusName;
+  if (store?.table !== table || store.bus !== bus)
+    store = {
+      table,
+      bus,
+      store: new DynamoRecordStore(table, undefined, bus ? eventPublisher(bus) : undefined),
+    };
   return store.store;
 }
 

@@ -3,7 +3,13 @@
  * control-plane reads the cleanup schedule makes. No request path reads Step Functions: statuses and
  * lists come from the state table (functions/shared/dynamodb.ts).
  */
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { required, type Config } from '../core/config';
 import { ApiError } from '../core/errors';
 import type { ExecutionStarter } from '../core/video';
@@ -44,6 +50,27 @@ export function executionStarter(stateMachineArn: string): ExecutionStarter {
       }
     },
   };
+}
+
+/**
+ * SendTaskSuccess to a `.waitForTaskToken` state; `stale` when it no longer waits on the token (it
+ * timed out and polled, or the execution ended), which is the normal end of a late callback.
+ */
+export async function sendTaskSuccess(taskToken: string, output: unknown): Promise<'woken' | 'stale'> {
+  try {
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return 'woken';
+  } catch (e) {
+    const name = errorName(e);
+    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'stale';
+    throw e;
+  }
+}
+
+/** DescribeExecution: whether the named execution is still running (the upload trigger's one read). */
+export async function executionRunning(executionArn: string): Promise<boolean> {
+  const out = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+  return out.status === 'RUNNING';
 }
 
 /** The video state machine, for the API: a throttled start answers 503 with Retry-After. */

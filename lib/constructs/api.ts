@@ -1,13 +1,14 @@
 /**
  * The REST API built from lib/routes.ts: one Lambda per handler module, AWS_IAM (SigV4) on every
- * method, a request validator for the path parameters, JSON access logs, stage throttling, and gateway
+ * method but the public `auth: 'none'` ones (throttled per method), a request validator for the path
+ * parameters, JSON access logs, stage throttling, and gateway
  * errors (auth, throttling, timeouts) in the same `{"error":{code,message}}` envelope as the handlers.
  * At the edge the validator checks path parameters and that a POST body is a JSON object; the field
  * rules stay in the handlers' zod schemas on purpose: API Gateway's model validator can only answer
  * "Invalid request body" (its detail string is not JSON-safe), while the handlers answer 400
  * ValidationError with one entry per field, and one set of rules cannot drift from another.
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -15,7 +16,7 @@ import { grantCapabilities, type GrantTargets } from '../grants';
 import {
   API_HANDLER_TIMEOUT_SECONDS,
   isPublicRoute,
-  PUBLIC_ROUTE_THROTTLE,
+  publicThrottle,
   type Access,
   type Route,
 } from '../routes';
@@ -34,6 +35,9 @@ export interface ApiProps {
   /** API Gateway's integration limit is 29 s; the handler must answer first. */
   handlerTimeoutSeconds?: number;
 }
+
+/** The stage every URL is under. */
+export const API_STAGE = 'v1';
 
 /** Gateway-generated errors, answered in the handlers' envelope with codes from the catalogue (functions/core/errors.ts). */
 export const GATEWAY_ERRORS: ReadonlyArray<{
@@ -70,6 +74,13 @@ export class Api extends Construct {
   /** By handler module path. */
   readonly functions: Record<string, HandlerFunction> = {};
 
+  /**
+   * The stage's base URL built from the API's ID alone: unlike `restApi.url` it does not depend on
+   * the deployment (and so on every method), so a function the API itself reaches through a state
+   * machine (CreateTask's callback URL) can name it without a dependency cycle.
+   */
+  readonly publicBaseUrl: string;
+
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -85,7 +96,7 @@ export class Api extends Construct {
       ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       deployOptions: {
-        stageName: 'v1',
+        stageName: API_STAGE,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
           caller: true,
@@ -105,8 +116,8 @@ export class Api extends Construct {
           props.routes.filter(isPublicRoute).map((r) => [
             `${r.path}/${r.method}`,
             {
-              throttlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
-              throttlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+              throttlingRateLimit: publicThrottle(r).rateLimit,
+              throttlingBurstLimit: publicThrottle(r).burstLimit,
             },
           ]),
         ),
@@ -118,6 +129,8 @@ export class Api extends Construct {
       },
     });
     this.acknowledgeApiFindings(props.cloudWatchRole);
+    const stack = Stack.of(this);
+    this.publicBaseUrl = `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${API_STAGE}`;
 
     for (const e of GATEWAY_ERRORS) {
       this.restApi.addGatewayResponse(`Gateway${e.code}${e.type.responseType}`, {
@@ -170,7 +183,9 @@ export class Api extends Construct {
           operationName: r.name,
           authorizationType: open ? apigw.AuthorizationType.NONE : apigw.AuthorizationType.IAM,
           requestValidator: validator,
-          ...(r.method === 'POST' ? { requestModels: { 'application/json': jsonObject } } : {}),
+          // A public route's body is upstream's, checked by its handler; the edge validator would
+          // answer a forger differently from a valid call.
+          ...(r.method === 'POST' && !open ? { requestModels: { 'application/json': jsonObject } } : {}),
           requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
         });
       if (open) acknowledgePublicMethod(method, r);
@@ -205,7 +220,7 @@ function acknowledgePublicMethod(method: apigw.Method, r: Route): void {
   const reason =
     `${r.method} ${r.path} is opened by a person's browser (or upstream), which cannot sign with IAM: ` +
     'the request proves itself with an HMAC-signed state checked in constant time, and the method has its ' +
-    `own throttle of ${PUBLIC_ROUTE_THROTTLE.rateLimit}/s (burst ${PUBLIC_ROUTE_THROTTLE.burstLimit}).`;
+    `own throttle of ${publicThrottle(r).rateLimit}/s (burst ${publicThrottle(r).burstLimit}); it acts only on what it re-fetches.`;
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
   Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
 }

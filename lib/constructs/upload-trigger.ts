@@ -14,6 +14,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { grantCapabilities } from '../grants';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { failureQueue } from './failure-queue';
 import { HandlerFunction, type FunctionEnv } from './handler-function';
@@ -26,6 +27,7 @@ export const UPLOAD_TRIGGER_HANDLER = 'functions/triggers/upload-created.ts';
  */
 export const UPLOAD_TRIGGER_ACCESS = [
   'ingest:start',
+  'records:write',
   'ingest:status',
   'bucket:quarantine-replacement',
   'records:write',
@@ -36,6 +38,8 @@ export interface UploadTriggerProps {
   secret: ISecret;
   ingest: StateMachine;
   table: ITable;
+  /** Where the trigger's record write publishes its event. */
+  eventBus?: IEventBus;
   environment: FunctionEnv;
   logRetentionDays: number;
   handler?: string;
@@ -60,6 +64,7 @@ export class UploadTrigger extends Construct {
       secret: props.secret,
       ingest: props.ingest,
       table: props.table,
+      ...(props.eventBus ? { eventBus: props.eventBus } : {}),
     });
     this.failedEvents = failureQueue(this, 'FailedEvents', "the upload trigger's");
     this.fn.fn.configureAsyncInvoke({

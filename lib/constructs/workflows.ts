@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +24,10 @@ export interface WorkflowProps {
   bucket: IBucket;
   secret: ISecret;
   table: ITable;
+  /** The key of the upstream callback URLs (steps with `callback:sign`). */
+  callbackSecret?: ISecret;
+  /** Where record writes publish their events. */
+  eventBus?: IEventBus;
   environment: FunctionEnv;
   logRetentionDays: number;
   timeouts: WorkflowTimeouts;
@@ -39,10 +44,12 @@ export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly steps: Record<string, HandlerFunction> = {};
   readonly logGroup: logs.LogGroup;
+  readonly def: WorkflowDef;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const { def } = props;
+    this.def = def;
     const file = path.join(REPO_ROOT, def.definitionFile);
 
     const substitutions: Record<string, string> = {
@@ -67,6 +74,8 @@ export class Workflow extends Construct {
         bucket: props.bucket,
         secret: props.secret,
         table: props.table,
+        ...(props.callbackSecret ? { callbackSecret: props.callbackSecret } : {}),
+        ...(props.eventBus ? { eventBus: props.eventBus } : {}),
       });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;

@@ -99,7 +99,8 @@ export interface EventInput {
   rawQuery: string;
   pathParameters: Record<string, string>;
   body: Buffer;
-  accessKeyId: string;
+  /** The signer's key; undefined on a public route (no authorizer, no identity). */
+  accessKeyId: string | undefined;
   stage: string;
 }
 
@@ -139,11 +140,11 @@ export function toProxyEvent(input: EventInput): APIGatewayProxyEvent {
       resourcePath: route.path,
       domainName: req.headers.host ?? 'localhost',
       identity: {
-        accessKey: input.accessKeyId,
+        accessKey: input.accessKeyId ?? null,
         accountId: LOCAL_ACCOUNT,
         apiKey: null,
         apiKeyId: null,
-        caller: input.accessKeyId,
+        caller: input.accessKeyId ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -151,9 +152,9 @@ export function toProxyEvent(input: EventInput): APIGatewayProxyEvent {
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp,
-        user: input.accessKeyId,
+        user: input.accessKeyId ?? null,
         userAgent: req.headers['user-agent'] ?? null,
-        userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-dev`,
+        userArn: input.accessKeyId ? `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-dev` : null,
       },
     },
   };

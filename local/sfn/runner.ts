@@ -13,6 +13,11 @@
  *    override is one constant per retrier: it would flatten the BackoffRate progression and drop the
  *    jitter. Wait states with `Seconds` are scaled the same way; TimestampPath waits need nothing (the
  *    steps compute the instant with TIME_SCALE already).
+ *  - the callback pattern (`arn:aws:states:::lambda:invoke.waitForTaskToken`): the library knows no
+ *    task tokens, so the runner mints one for `$$.Task.Token`, invokes the function named by
+ *    `Parameters.FunctionName` with the `Payload`, and parks the state until SendTaskSuccess /
+ *    SendTaskFailure on the local endpoint settle the token (./task-tokens.ts), or until
+ *    TimeoutSeconds(Path) / HeartbeatSeconds × timeScale pass (`States.Timeout`, as in AWS).
  * Task overrides in the library are keyed by state name across nested machines (Parallel branches,
  * Map item processors), so the definition is walked to route every nested Task too.
  */
@@ -32,6 +37,7 @@ import {
 import { loadConfig } from '../../functions/core/config';
 import { definitionText, workflow, type StepDef, type WorkflowDef } from '../../lib/workflows';
 import { logger } from '../../functions/shared/logger';
+import { taskTokens } from './task-tokens';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LOCAL_REGION = 'us-east-1';
@@ -202,6 +208,94 @@ function lambdaInvoker(step: StepDef, functionArn: string, override: StepHandler
   };
 }
 
+export const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const TOKEN_MARK = '__LOCAL_TASK_TOKEN__';
+const TIMEOUT_FIELD = '__timeoutSeconds';
+/** Longest the library's own Task timer may run (setTimeout overflows past 2^31 ms). */
+const LIBRARY_TIMEOUT_CAP_SECONDS = 2_000_000;
+
+/** `{"x.$": "$$.Task.Token"}` → `{"x": TOKEN_MARK}`, everywhere in a Payload template. */
+function markTokenPaths(template: unknown): unknown {
+  if (Array.isArray(template)) return template.map(markTokenPaths);
+  if (!template || typeof template !== 'object') return template;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(template as Record<string, unknown>)) {
+    if (k.endsWith('.$') && v === '$$.Task.Token') out[k.slice(0, -2)] = TOKEN_MARK;
+    else out[k] = markTokenPaths(v);
+  }
+  return out;
+}
+
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_MARK) return token;
+  if (Array.isArray(value)) return value.map((v) => withToken(v, token));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withToken(v, token)]),
+  );
+}
+
+interface CallbackTiming {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+  timeScale: number;
+}
+
+/**
+ * Rewrites a `.waitForTaskToken` state for the library (token and timeout resolved by us) and returns
+ * the step it invokes and its timing; the state's own timeout is then ours, scaled.
+ */
+function prepareCallbackTask(state: StateJson, label: string, name: string) {
+  const params = (state.Parameters ?? {}) as Record<string, unknown>;
+  const functionArn = params.FunctionName;
+  if (typeof functionArn !== 'string')
+    throw new Error(`${label}: callback Task "${name}" needs Parameters.FunctionName`);
+  const timing = {
+    timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
+    heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
+  };
+  state.Parameters = {
+    FunctionName: functionArn,
+    Payload: markTokenPaths(params.Payload ?? {}),
+    ...(typeof state.TimeoutSecondsPath === 'string'
+      ? { [`${TIMEOUT_FIELD}.$`]: state.TimeoutSecondsPath }
+      : {}),
+  };
+  delete state.TimeoutSecondsPath;
+  delete state.HeartbeatSeconds;
+  state.TimeoutSeconds = LIBRARY_TIMEOUT_CAP_SECONDS;
+  return { functionArn, timing };
+}
+
+/** Mints the token, invokes the function with it, then parks until the token is settled or times out. */
+function callbackInvoker(
+  step: StepDef,
+  functionArn: string,
+  override: StepHandler | undefined,
+  timing: CallbackTiming,
+) {
+  const invoke = lambdaInvoker(step, functionArn, override);
+  return async (input: JsonInput): Promise<JsonInput> => {
+    const params = (input ?? {}) as Record<string, unknown>;
+    const seconds = typeof params[TIMEOUT_FIELD] === 'number' ? params[TIMEOUT_FIELD] : timing.timeoutSeconds;
+    const timeoutMs = Math.min(seconds ?? LIBRARY_TIMEOUT_CAP_SECONDS, LIBRARY_TIMEOUT_CAP_SECONDS) * 1000;
+    const heartbeatMs =
+      timing.heartbeatSeconds === undefined ? undefined : timing.heartbeatSeconds * 1000 * timing.timeScale;
+    const token = taskTokens.newToken();
+    // The token is valid from the moment the state starts, as in AWS: a callback that comes while the
+    // function still runs is not lost.
+    const parked = taskTokens.wait(token, timeoutMs * timing.timeScale, heartbeatMs);
+    parked.catch(() => undefined);
+    try {
+      await invoke(toJson(withToken(params.Payload, token)));
+    } catch (e) {
+      taskTokens.release(token);
+      throw e;
+    }
+    return toJson(await parked);
+  };
+}
+
 /** The library's StateMachine with our overrides applied to every run (and so to nested machines). */
 export class LocalStateMachine extends StateMachine {
   constructor(
@@ -260,9 +354,12 @@ export function createStateMachineFromAsl(
 
   const tasks: Record<string, (input: JsonInput) => Promise<JsonInput>> = {};
   const resourceOf = new Map<string, string>();
+  const timeScale = opts.timeScale ?? 1;
   visitStates(machine, (name, state) => {
     if (state.Type !== 'Task') return;
-    const resource = String(state.Resource);
+    const callback =
+      state.Resource === CALLBACK_RESOURCE ? prepareCallbackTask(state, label, name) : undefined;
+    const resource = callback ? callback.functionArn : String(state.Resource);
     const step = arnToStep.get(resource);
     if (!step)
       throw new Error(`${label}: Task state "${name}" calls ${resource}, which is not one of its steps`);
@@ -272,13 +369,18 @@ export function createStateMachineFromAsl(
         `${label}: two Task states named "${name}" call different steps (local overrides are by name)`,
       );
     resourceOf.set(name, resource);
-    tasks[name] = lambdaInvoker(step, resource, opts.handlers?.[step.substitution]);
+    const override = opts.handlers?.[step.substitution];
+    if (callback) {
+      tasks[name] = callbackInvoker(step, resource, override, { ...callback.timing, timeScale });
+      return;
+    }
+    tasks[name] = lambdaInvoker(step, resource, override);
     // The library's own Task timeout (60 s default) must not cut a longer Lambda: ours is the Lambda's.
     if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
       state.TimeoutSeconds = Math.ceil(step.timeoutSeconds ?? 30) + 60;
   });
 
-  const scaled = scaleDefinition(machine, opts.timeScale ?? 1);
+  const scaled = scaleDefinition(machine, timeScale);
   return new LocalStateMachine(scaled as unknown as StateMachineDefinition, {
     taskResourceLocalHandlers: tasks,
     waitTimeOverrides: opts.waitTimeOverrides ?? {},

@@ -11,6 +11,7 @@ import {
   type HistoryEvent,
 } from './executions';
 import type { LocalStateMachine } from './runner';
+import { TaskTokenError, taskTokens, type TaskTokens } from './task-tokens';
 
 export interface SfnEndpointOptions {
   /** State machines by name; the ARN is `arn:aws:states:us-east-1:000000000000:stateMachine:<name>`. */
@@ -19,6 +20,8 @@ export interface SfnEndpointOptions {
   port?: number;
   /** Receives each execution's end (the local stand-in for the EventBridge status-change rule). */
   onExecutionEnd?: ExecutionEndListener;
+  /** Where `.waitForTaskToken` states park (the runner's registry unless a test gives its own). */
+  tokens?: TaskTokens;
 }
 
 export interface SfnEndpoint extends AwsJsonServer {
@@ -115,8 +118,29 @@ function summary(r: ExecutionRecord) {
   };
 }
 
+/** SendTask*: the token registry's refusals carry AWS's error names. */
+function settleToken(fn: () => void): Record<string, never> {
+  try {
+    fn();
+    return {};
+  } catch (e) {
+    if (e instanceof TaskTokenError) throw new AwsServiceError(e.name, e.message);
+    throw e;
+  }
+}
+
+/** SendTaskSuccess's output must be JSON (AWS answers InvalidOutput otherwise). */
+function taskOutput(b: Record<string, unknown>): unknown {
+  try {
+    return JSON.parse(str(b, 'output', true)) as unknown;
+  } catch {
+    throw new AwsServiceError('InvalidOutput', 'output is not valid JSON');
+  }
+}
+
 export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEndpoint> {
   const store = new ExecutionStore(opts.machines, opts.onExecutionEnd);
+  const tokens = opts.tokens ?? taskTokens;
   const server = await startAwsJsonServer({
     targetPrefix: 'AWSStepFunctions',
     contentType: 'application/x-amz-json-1.0',
@@ -132,6 +156,18 @@ export async function startSfnEndpoint(opts: SfnEndpointOptions): Promise<SfnEnd
         return { executionArn: r.executionArn, startDate: r.startDate };
       },
       DescribeExecution: (b) => describe(store.get(str(b, 'executionArn', true))),
+      SendTaskSuccess: (b) => {
+        const token = str(b, 'taskToken', true);
+        const output = taskOutput(b);
+        return settleToken(() => tokens.succeed(token, output));
+      },
+      SendTaskFailure: (b) => {
+        const token = str(b, 'taskToken', true);
+        const error = str(b, 'error') ?? '';
+        const cause = str(b, 'cause') ?? '';
+        return settleToken(() => tokens.fail(token, error, cause));
+      },
+      SendTaskHeartbeat: (b) => settleToken(() => tokens.heartbeat(str(b, 'taskToken', true))),
       StopExecution: (b) => {
         const r = store.stop(str(b, 'executionArn', true), str(b, 'error'), str(b, 'cause'));
         return { stopDate: r.stopDate };

@@ -122,6 +122,53 @@ describe('re-posting a validated upload form with other bytes', () => {
     },
   );
 
+  it(
+    'registers the validated bytes when the form is re-posted while the upload waits its turn (after the pin)',
+    { timeout: 150_000 },
+    async () => {
+      // Prepare: at the basic tier (3 CreateAsset per scaled minute) a burst of four leaves at least one
+      // upload queued for budget after its checks, the window in which upstream would still fetch the URL.
+      const group = await api.createGroup({ name: 'swap-queued' });
+      const pngs = [0, 1, 2, 3].map((i) => makeAvatarPng({ shirt: [30 + i * 40, 80, 150] }));
+      const tickets = await Promise.all(
+        pngs.map((png) =>
+          api.createUpload(group.groupId, {
+            fileName: 'avatar.png',
+            contentType: 'image/png',
+            contentLength: png.length,
+          }),
+        ),
+      );
+      await Promise.all(tickets.map((t, i) => post(t, pngs[i] ?? new Uint8Array())));
+      let waiting = -1;
+      for (const end = Date.now() + 60_000; waiting < 0 && Date.now() < end;) {
+        const all = await Promise.all(tickets.map((t) => api.getUpload(group.groupId, t.uploadId)));
+        waiting = all.findIndex((s) => s.status === 'queued');
+        if (waiting < 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(waiting).toBeGreaterThanOrEqual(0);
+      const png = pngs[waiting] ?? new Uint8Array();
+      const ticket = tickets[waiting] as UploadTicket;
+      const html = Buffer.alloc(png.length, ' ');
+      html.write('<html><body><script>alert(2)</script></body></html>');
+
+      // Act
+      const repost = await post(ticket, html);
+      const final = await until(
+        group.groupId,
+        ticket.uploadId,
+        (s) => ['active', 'failed', 'rejected', 'expired'].includes(s.status) && s.replaced !== undefined,
+        120_000,
+      );
+
+      // Assess
+      expect(repost).toBe(204);
+      expect(final.status).toBe('active');
+      expect(await downloadedSha(final.assetId ?? '')).toBe(sha256(png));
+      expect(await exists(`incoming/${group.groupId}/${ticket.uploadId}.png`)).toBe(false);
+    },
+  );
+
   it('reads `deleted` for an upload whose asset was deleted', { timeout: 90_000 }, async () => {
     // Prepare
     const group = await api.createGroup({ name: 'deleted-asset' });

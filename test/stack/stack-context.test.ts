@@ -15,7 +15,11 @@ describe('stack settings from CDK context', () => {
     // Act
     const b = buildStack({ credentialsSecretArn: arn }, { routes: FEW_ROUTES });
     // Assess
-    expect(resourcesOf(b, 'AWS::SecretsManager::Secret')).toHaveLength(0);
+    // Only the generated callback URL key is created.
+    const created = resourcesOf(b, 'AWS::SecretsManager::Secret');
+    expect(
+      created.map(([, p]) => (p.GenerateSecretString as { GenerateStringKey?: string }).GenerateStringKey),
+    ).toEqual(['key']);
     const createGroup = b.stack.api.functions['functions/api/create-group.ts']!;
     const env = b.json.Resources[logicalId(createGroup.fn)]?.Properties?.Environment as {
       Variables: Record<string, unknown>;

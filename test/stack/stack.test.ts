@@ -1,7 +1,7 @@
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Capability } from '../../lib/grants';
-import { routes } from '../../lib/routes';
+import { routeAuth, routes } from '../../lib/routes';
 import { workflows } from '../../lib/workflows';
 import {
   asArray,
@@ -22,6 +22,8 @@ beforeAll(() => {
 
 type Target =
   | { kind: 'secret' }
+  | { kind: 'callback-key' }
+  | { kind: 'event-bus' }
   | { kind: 'objects'; prefix: string }
   | { kind: 'bucket' }
   | { kind: 'machine'; wf: 'ingest' | 'video' }
@@ -89,6 +91,8 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
       actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       target: { kind: 'table' },
     },
+    // A write that moves a job publishes its event.
+    { actions: ['events:PutEvents'], target: { kind: 'event-bus' } },
   ],
   'budget:use': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], target: { kind: 'table' } }],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
@@ -103,6 +107,14 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     { actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'video' } },
   ],
   'video:stop': [{ actions: ['states:StopExecution'], target: { kind: 'executions', wf: 'video' } }],
+  'video:task-response': [
+    {
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      target: { kind: 'machine', wf: 'video' },
+    },
+  ],
+  'callback:verify': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
+  'callback:sign': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
   'trigger:failed-events': [
     {
       actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -169,6 +181,10 @@ function matches(resource: unknown, target: Target): boolean {
   switch (target.kind) {
     case 'secret':
       return s === JSON.stringify({ Ref: logicalId(b.stack.credentials.secret) });
+    case 'callback-key':
+      return s === JSON.stringify({ Ref: logicalId(b.stack.callbackKey.secret) });
+    case 'event-bus':
+      return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.eventBus.bus), 'Arn'] });
     case 'bucket':
       return s === JSON.stringify({ 'Fn::GetAtt': [bucketId, 'Arn'] });
     case 'objects':
@@ -212,15 +228,16 @@ describe('API Gateway', () => {
     const methods = resourcesOf(b, 'AWS::ApiGateway::Method');
     // Act
     const byName = new Map(methods.map(([, p]) => [p.OperationName as string, p]));
+    const open = methods.filter(([, p]) => p.AuthorizationType !== 'AWS_IAM');
     // Assess
     expect(methods).toHaveLength(routes.length);
     for (const r of routes) {
       expect(byName.get(r.name), r.name).toMatchObject({
         HttpMethod: r.method,
-        AuthorizationType: r.auth === 'none' ? 'NONE' : 'AWS_IAM',
+        AuthorizationType: routeAuth(r) === 'none' ? 'NONE' : 'AWS_IAM',
       });
     }
-    expect(routes.filter((r) => r.auth === 'none').map((r) => r.name)).toEqual(['realPersonCallback']);
+    expect(open.map(([, p]) => p.OperationName).sort()).toEqual(['arkCallback', 'realPersonCallback']);
   });
 
   it('gives each public route its own tight throttle on the stage', () => {
@@ -238,6 +255,18 @@ describe('API Gateway', () => {
     );
   });
 
+  it('throttles the public callback route far below the stage', () => {
+    // Prepare
+    const stage = resourcesOf(b, 'AWS::ApiGateway::Stage')[0]?.[1];
+    // Act
+    const settings = asArray(stage?.MethodSettings as Array<Record<string, unknown>>);
+    const callback = settings.find((m) => m.ResourcePath === '/~1callbacks~1ark~1{videoId}');
+    const all = settings.find((m) => m.ResourcePath === '/*');
+    // Assess
+    expect(callback).toMatchObject({ HttpMethod: 'POST', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(Number(all?.ThrottlingRateLimit)).toBeGreaterThanOrEqual(20);
+  });
+
   it('validates path parameters and requires a JSON object on POST', () => {
     // Prepare
     const methods = resourcesOf(b, 'AWS::ApiGateway::Method');
@@ -251,7 +280,9 @@ describe('API Gateway', () => {
       ValidateRequestParameters: true,
     });
     expect(withParams.length).toBe(routes.filter((r) => r.path.includes('{')).length);
-    for (const [, p] of methods.filter(([, m]) => m.HttpMethod === 'POST'))
+    for (const [, p] of methods.filter(
+      ([, m]) => m.HttpMethod === 'POST' && m.AuthorizationType === 'AWS_IAM',
+    ))
       expect(p.RequestModels).toEqual({ 'application/json': expect.anything() });
   });
 
@@ -306,7 +337,7 @@ describe('IAM', () => {
     // Act
     const wildcard = statements.flatMap((s) => asArray(s.Action)).filter((a) => a.includes('*'));
     // Assess
-    expect(statements.length).toBeGreaterThan(20);
+    expect(statements.length).toBeGreaterThanOrEqual(20);
     expect(wildcard).toEqual([]);
   });
 
@@ -585,12 +616,14 @@ describe('cleanup schedule and secret', () => {
     // Prepare
     const secrets = resourcesOf(b, 'AWS::SecretsManager::Secret');
     // Act
-    const generate = secrets[0]?.[1].GenerateSecretString as {
-      SecretStringTemplate: string;
-      GenerateStringKey: string;
-    };
-    // Assess
-    expect(secrets).toHaveLength(1);
+    const generated = secrets.map(
+      ([, p]) => p.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string },
+    );
+    const generate = generated.find((g) => g.GenerateStringKey === 'apiToken');
+    // Assess: the credentials, and the callback URL key
+    expect(secrets).toHaveLength(2);
+    expect(generated.map((g) => g.GenerateStringKey).sort()).toEqual(['apiToken', 'key']);
+    if (!generate) throw new Error('no credentials secret');
     expect(Object.keys(JSON.parse(generate.SecretStringTemplate))).toEqual([
       'accessKeyId',
       'secretAccessKey',
@@ -613,5 +646,28 @@ describe('upload trigger', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
     });
+  });
+});
+
+describe('event bus', () => {
+  it('is a custom bus with a 30-day archive of our events, and every record writer may publish on it', () => {
+    // Prepare
+    const buses = resourcesOf(b, 'AWS::Events::EventBus');
+    const archives = resourcesOf(b, 'AWS::Events::Archive');
+    // Act
+    const writers = functionsUnderTest().filter((f) => f.caps.includes('records:write'));
+    // Assess
+    expect(buses).toHaveLength(1);
+    expect(archives[0]?.[1]).toMatchObject({
+      RetentionDays: 30,
+      EventPattern: { source: ['seedance-stack'] },
+    });
+    expect(writers.length).toBeGreaterThan(5);
+    for (const w of writers) {
+      const env = b.json.Resources[logicalId(w.fn)]?.Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(env.Variables.EVENT_BUS_NAME, w.label).toEqual({ Ref: logicalId(b.stack.eventBus.bus) });
+    }
   });
 });

@@ -28,8 +28,19 @@ describe('poll schedule', () => {
       deadlineAt: at(100).toISOString(),
       attempt: 0,
       waitUntil: at(5).toISOString(),
+      waitSeconds: 5,
       pastDeadline: false,
     });
+  });
+
+  it('gives the wait as whole unscaled seconds, at least 1, for the callback state timeout', () => {
+    // Act
+    const scaled = startPolling({ ...policy, firstDelaySeconds: 2.5 }, t0, 0.01);
+    const atDeadline = nextPoll({ ...startPolling(policy, t0), attempt: 4 }, policy, at(100));
+    // Assess: 2.5 s × 0.01 = 25 ms of real time, 3 whole unscaled seconds (the runner scales them back)
+    expect(new Date(scaled.waitUntil).getTime() - t0.getTime()).toBe(25);
+    expect(scaled.waitSeconds).toBe(3);
+    expect(atDeadline.waitSeconds).toBe(1);
   });
 
   it('clamps the wait to the deadline and flags it once reached', () => {

@@ -8,6 +8,7 @@ import { definitionText, workflow } from '../../lib/workflows';
 interface State {
   Type: string;
   Resource?: string;
+  Parameters?: unknown;
   Retry?: Array<{
     ErrorEquals: string[];
     MaxAttempts?: number;
@@ -35,7 +36,16 @@ describe('statemachines/video-generation.asl.json', () => {
 
   it('calls exactly the video steps of lib/workflows.ts, each through its placeholder', () => {
     // Act
-    const resources = new Set(states.filter(([, s]) => s.Type === 'Task').map(([, s]) => s.Resource));
+    // A callback task (.waitForTaskToken) names its function in Parameters.FunctionName.
+    const resources = new Set(
+      states
+        .filter(([, s]) => s.Type === 'Task')
+        .map(([, s]) =>
+          s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken'
+            ? (s.Parameters as { FunctionName?: string } | undefined)?.FunctionName
+            : s.Resource,
+        ),
+    );
     // Assess
     expect([...resources].sort()).toEqual(video.steps.map((s) => `\${${s.substitution}}`).sort());
   });
@@ -46,11 +56,19 @@ describe('statemachines/video-generation.asl.json', () => {
     expect(asl.StartAt).toBe(VIDEO_STATES.createTask);
   });
 
-  it('waits on the instant the poll schedule computed', () => {
+  it('waits for the callback token at most until the next poll the schedule computed, then polls', () => {
     // Assess
     expect(asl.States[VIDEO_STATES.waitForTask]).toMatchObject({
-      Type: 'Wait',
-      TimestampPath: '$.job.poll.waitUntil',
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'job.$': '$.job' } },
+      TimeoutSecondsPath: '$.job.poll.waitSeconds',
+      ResultPath: '$.job',
+      Next: VIDEO_STATES.taskStatus,
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: VIDEO_STATES.pollTask },
+        { ErrorEquals: ['States.ALL'], Next: VIDEO_STATES.pollTask },
+      ],
     });
   });
 

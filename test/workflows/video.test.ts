@@ -126,8 +126,9 @@ describe('video generation workflow', () => {
   });
 
   it('keeps polling through a status it does not know and saves the video', async () => {
-    // Prepare: long enough running for several polls to see the unknown status
-    rig.sim.control.update({ taskRunningMs: 400_000 });
+    // Prepare: long enough running for several polls to see the unknown status (each wait now also
+    // stores its callback token, a few ms per cycle, so the window leaves room for that)
+    rig.sim.control.update({ taskRunningMs: 600_000 });
     rig.proxy.processingAnswers = 3;
     // Act
     const r = await run(videoInput());

@@ -29,6 +29,12 @@ export const recordKey = (kind: RecordKind, id: string): string => `${kind}#${id
  * none of the index attributes and never appears in a listing.
  */
 export const realPersonKey = (sessionId: string): string => `real-person#${sessionId}`;
+/**
+ * Helper items beside a video record (functions/core/callbacks/waits.ts). They carry no `kind`, so
+ * no index ever lists them.
+ */
+export const callbackWaitKey = (videoId: string): string => `wait#${videoId}`;
+export const fetchedTaskKey = (videoId: string): string => `fetched#${videoId}`;
 export const createdKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 export const statusKey = (kind: RecordKind, status: string): string => `${kind}#${status}`;
 export const groupKey = (kind: RecordKind, groupId: string): string => `${kind}#${groupId}`;

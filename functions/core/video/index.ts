@@ -21,4 +21,5 @@ export * from './status';
 export * from './view';
 export * from './start';
 export * from './cancel';
+export * from './progress';
 export * from './poll';

@@ -104,16 +104,23 @@ export const VIDEO_ERRORS = {
  */
 export const MAX_CREATE_ATTEMPTS = 5;
 
+/**
+ * The poll schedule. With callbacks (a public base URL to receive them), a poll is only the fallback
+ * for a callback that never came: the waits stretch to `videoCallbackFallbackSeconds`.
+ */
 export function videoPollPolicy(
   config: Pick<
     Config,
     'videoFirstPollSeconds' | 'videoPollFactor' | 'videoMaxPollSeconds' | 'videoDeadlineSeconds'
-  >,
+  > &
+    Partial<Pick<Config, 'callbackBaseUrl' | 'videoCallbackFallbackSeconds'>>,
 ): PollPolicy {
+  const fallback = config.callbackBaseUrl ? (config.videoCallbackFallbackSeconds ?? 0) : 0;
+  const first = Math.max(config.videoFirstPollSeconds, fallback);
   return {
-    firstDelaySeconds: config.videoFirstPollSeconds,
+    firstDelaySeconds: first,
     factor: config.videoPollFactor,
-    maxDelaySeconds: Math.max(config.videoMaxPollSeconds, config.videoFirstPollSeconds),
+    maxDelaySeconds: Math.max(config.videoMaxPollSeconds, first),
     deadlineSeconds: config.videoDeadlineSeconds,
   };
 }

@@ -4,11 +4,13 @@
  * `Upstream.Transient`, which the ASL sends to FindTask instead of retrying blindly. Throttling is a
  * clear refusal and is retried in place (`Upstream.Throttled`).
  */
+import { callbackUrl } from '../../core/callbacks';
 import { UpstreamError } from '../../core/errors';
 import { startPolling } from '../../core/schedule';
 import { StepError } from '../../core/step-errors';
 import { videoProgressChange } from '../../core/records';
 import { videoPollPolicy, type JobProgress, type VideoJobState } from '../../core/video';
+import { getCallbackKey } from '../../shared/credentials';
 import { recordTransition } from '../../shared/record-transition';
 import { logger } from '../../shared/logger';
 import { runStep, stepRuntime } from '../../shared/video-step';
@@ -24,13 +26,20 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
   runStep('CreateTask', input.videoId, async () => {
     const { config, video } = stepRuntime();
     const attempt = (input.job?.createAttempts ?? 0) + 1;
+    // The URL is signed with the stack's key; it is built here, so it never sits in execution state.
+    const request = config.callbackBaseUrl
+      ? {
+          ...input.request,
+          callback_url: callbackUrl(config.callbackBaseUrl, input.videoId, await getCallbackKey()),
+        }
+      : input.request;
     let taskId: string;
     try {
-      ({ id: taskId } = await video.createTask(input.request));
+      ({ id: taskId } = await video.createTask(request));
     } catch (e) {
       throw ambiguousAsTransient(e);
     }
-    logger.info('task created', { taskId, attempt });
+    logger.info('task created', { taskId, attempt, callback: Boolean(config.callbackBaseUrl) });
     const job: JobProgress = {
       taskId,
       taskStatus: 'queued',

@@ -4,10 +4,9 @@
  * which the ASL's VideoFailed/VideoExpired/VideoCancelled Fail states carry out. Unknown statuses count
  * as running (the client normalises them) and keep the loop going until the deadline.
  */
-import { nextPoll } from '../../core/schedule';
 import {
-  failureCause,
   pollingJob,
+  progressAfterLook,
   videoPollPolicy,
   type JobProgress,
   type VideoJobState,
@@ -22,15 +21,7 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
     const { config, video } = stepRuntime();
     const job = pollingJob(input);
     const task = await video.getTask(job.taskId);
-    const next: JobProgress = {
-      taskId: job.taskId,
-      taskStatus: task.status,
-      rawStatus: task.rawStatus,
-      createAttempts: job.createAttempts,
-      poll: nextPoll(job.poll, videoPollPolicy(config), new Date(), config.timeScale),
-    };
-    const cause = failureCause(task);
-    if (cause) next.failure = { cause };
+    const next = progressAfterLook(job, task, videoPollPolicy(config), new Date(), config.timeScale);
     // A task that ended is written by SaveVideo or by the execution's end, with what they know.
     if (task.status === 'queued' || task.status === 'running')
       await recordTransition(videoProgressChange(input, next), config);

@@ -1,19 +1,36 @@
 /**
  * SaveVideo: copies the finished video (and the last frame when it was asked for) from upstream's 24 h
  * links into `videos/{videoId}/`. The links are fetched fresh from GetTask here rather than carried in
- * the execution state, so they never appear in execution history, DescribeExecution or logs. Returns
- * the execution's output (VideoResult).
+ * the execution state, so they never appear in execution history, DescribeExecution or logs — or,
+ * once, from the task the upstream callback route re-fetched a moment ago and left in the state table
+ * (functions/core/callbacks/waits.ts), so a callback costs no second GET. Returns the execution's
+ * output (VideoResult).
  */
-import { required } from '../../core/config';
+import { usableFetchedTask } from '../../core/callbacks';
+import type { VideoTask } from '../../core/ark';
+import { required, type Config } from '../../core/config';
 import { StepError } from '../../core/step-errors';
 import { VIDEO_ERRORS, videoKeys, type VideoJobState, type VideoResult } from '../../core/video';
 import { videoChange, videoSucceededChange } from '../../core/records';
 import { logger } from '../../shared/logger';
 import { recordTransition } from '../../shared/record-transition';
 import { s3Client } from '../../shared/s3';
+import { callbackStoreFor } from '../../shared/dynamodb';
 import { pollingJob } from '../../core/video';
 import { runStep, stepRuntime } from '../../shared/video-step';
 import { streamToS3 } from '../../shared/save-stream';
+
+/** The callback route's fetched task, taken once (a retry of this step GETs fresh links). */
+async function keptTask(config: Config, videoId: string, taskId: string): Promise<VideoTask | undefined> {
+  if (!config.tableName) return undefined;
+  try {
+    const fetched = await callbackStoreFor(config.tableName).takeTask(videoId);
+    return usableFetchedTask(fetched, taskId, new Date(), config.timeScale);
+  } catch (e) {
+    logger.warn('kept task unavailable; fetching it', { errorName: e instanceof Error ? e.name : 'unknown' });
+    return undefined;
+  }
+}
 
 export const handler = (input: VideoJobState): Promise<VideoResult> =>
   runStep('SaveVideo', input.videoId, async () => {
@@ -23,7 +40,7 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
     const bucket = required(config.bucketName, 'BUCKET_NAME');
     const s3 = s3Client(config);
     await recordTransition(videoChange(input, 'saving', { taskId: job.taskId }), config);
-    const task = await video.getTask(job.taskId);
+    const task = (await keptTask(config, input.videoId, job.taskId)) ?? (await video.getTask(job.taskId));
     if (task.status !== 'succeeded' || !task.videoUrl)
       throw new StepError(
         VIDEO_ERRORS.saveFailed,

@@ -1,0 +1,3 @@
+export * from './catalogue';
+export * from './from-records';
+export * from './schema';
