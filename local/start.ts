@@ -37,7 +37,7 @@ import { devCredentialsFromEnv } from '../cli/dev-credentials';
 import { startLocalApi } from './api/server';
 import type { DevCredentials } from './api/sigv4';
 import { startLocalDynamo } from './dynamodb/server';
-import { CONSOLE_PATH, createConsoleHandler } from './console/server';
+import { CONSOLE_PATH, createConsoleHandler } from '../console/server/server';
 import { startLocalS3 } from './s3/server';
 import { s3Trigger } from './s3/trigger';
 import { startSecretsEndpoint } from './secrets/server';

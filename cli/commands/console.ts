@@ -31,7 +31,7 @@ export function registerConsole(program: Command, ctx: CliContext): void {
         ctx.io.env,
       );
       // Loaded here: the console's bundler is needed by this command only.
-      const { startConsoleServer } = await import('../../local/console/server');
+      const { startConsoleServer } = await import('../../console/server/server');
       const server = await startConsoleServer({
         mode: conn.local ? 'local' : 'remote',
         apiUrl: conn.apiUrl,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner } from '../../cli/signing';
 import { routes, type Route } from '../../lib/routes';
 import { startLocalApi, type ApiHandler } from '../../local/api/server';
-import { startConsoleServer, type ConsoleServer } from '../../local/console/server';
+import { startConsoleServer, type ConsoleServer } from '../../console/server/server';
 import type { RunningServer } from '../../local/sfn/aws-json';
 
 const CALLER = { accessKeyId: 'AKIACONSOLECALLER', secretAccessKey: 'console-caller-secret-key' };
