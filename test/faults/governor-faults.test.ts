@@ -32,6 +32,7 @@ beforeAll(async () => {
     throttleRate: 0.15,
     conflictRate: 0.15,
     lostAnswerRate: 0.15,
+    atLeast: 1,
   });
   // The handlers run in this process and build their DynamoDB client from this variable.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.url;

@@ -13,6 +13,11 @@ export interface DynamoFaults {
   conflictRate: number;
   /** Share of applied budget writes whose answer is dropped (connection destroyed). */
   lostAnswerRate: number;
+  /**
+   * Each kind fires on its first chances at least this often, whatever the dice say: how many budget
+   * writes a run makes depends on timing, so a rate alone can leave a kind unexercised on a loaded machine.
+   */
+  atLeast?: number;
 }
 
 export interface DynamoFaultProxy {
@@ -44,6 +49,7 @@ export async function startDynamoFaultProxy(
 ): Promise<DynamoFaultProxy> {
   const random = prng(seed);
   const fired = { throttled: 0, conflicts: 0, lostAnswers: 0, budgetRequests: 0 };
+  const due = (n: number, rate: number) => n < (faults.atLeast ?? 0) || random() < rate;
   const server = createServer((req, res) => {
     void (async () => {
       const raw = await body(req);
@@ -56,11 +62,11 @@ export async function startDynamoFaultProxy(
       const conditional = op === 'UpdateItem' && text.includes('ConditionExpression');
       if (budget) {
         fired.budgetRequests++;
-        if (random() < faults.throttleRate) {
+        if (due(fired.throttled, faults.throttleRate)) {
           fired.throttled++;
           return awsError(res, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
         }
-        if (conditional && random() < faults.conflictRate) {
+        if (conditional && due(fired.conflicts, faults.conflictRate)) {
           fired.conflicts++;
           return awsError(res, 'ConditionalCheckFailedException', 'The conditional request failed');
         }
@@ -74,7 +80,7 @@ export async function startDynamoFaultProxy(
         body: raw,
       });
       const out = Buffer.from(await answer.arrayBuffer());
-      if (budget && conditional && answer.status === 200 && random() < faults.lostAnswerRate) {
+      if (budget && conditional && answer.status === 200 && due(fired.lostAnswers, faults.lostAnswerRate)) {
         fired.lostAnswers++;
         req.socket.destroy();
         return;

@@ -494,6 +494,10 @@ describe('ingest workflow', () => {
           killed.add(i.uploadId);
           throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
         }
+        // Not its turn: answer as the step does, so the grant that comes later is the one that dies
+        // (handing on to the step here would let it take that grant and live).
+        const { place, position, estimatedStartAt, waitUntil } = got;
+        return { queued: true, budget: { ...place, waitUntil, queuePosition: position, estimatedStartAt } };
       }
       return createAsset(i);
     };
