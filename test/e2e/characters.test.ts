@@ -9,19 +9,20 @@
  *     and FaceMismatch reads well; the failed and the expired paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCallError, ApiClient } from '../../cli/api-client';
+import type { ApiClient } from '../../cli/api-client';
+import { ApiCallError } from '../../cli/api-client';
 import type { MediaEntry } from '../../cli/api-types';
-import { createSigner } from '../../cli/signing';
 import { sendUpload, waitForUpload, type LocalFile } from '../../cli/uploads';
 import { makeAvatarPng } from '../../local/avatar';
-import { startLocalStack } from '../../local/start';
+import type { startLocalStack } from '../../local/start';
+import { openE2eStack, type E2eStack } from '../support/e2e-stack';
 
 /** Small enough that the 30-minute liveness token lasts 3.6 s, so the expired path can be waited out. */
 const TIME_SCALE = 0.002;
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let client: ApiClient;
-const logLevel = process.env.LOG_LEVEL;
+let e2e: E2eStack | undefined;
 
 const png = (seed: number): LocalFile => ({
   path: `face-${seed}.png`,
@@ -78,18 +79,12 @@ async function personChooses(h5Link: string, choice: 'pass' | 'fail') {
 }
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL = 'warn';
-  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE, simulator: { tier: 'premium' } });
-  client = new ApiClient({
-    baseUrl: stack.apiUrl,
-    signer: createSigner({ credentials: stack.credentials, region: 'us-east-1' }),
-  });
+  e2e = await openE2eStack({ timeScale: TIME_SCALE, tier: 'premium' });
+  ({ stack, client } = e2e);
 });
 
 afterAll(async () => {
-  await stack?.close();
-  if (logLevel === undefined) delete process.env.LOG_LEVEL;
-  else process.env.LOG_LEVEL = logLevel;
+  await e2e?.close();
 });
 
 describe('whole characters: references of {groupId}', () => {

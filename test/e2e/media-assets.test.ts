@@ -5,20 +5,21 @@
  * read before upstream is asked; a mistyped reference is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCallError, ApiClient } from '../../cli/api-client';
-import { createSigner } from '../../cli/signing';
+import type { ApiClient } from '../../cli/api-client';
+import { ApiCallError } from '../../cli/api-client';
 import { sendUpload, waitForUpload, type LocalFile } from '../../cli/uploads';
 import { waitForVideo } from '../../cli/videos';
 import { makeAvatarPng } from '../../local/avatar';
-import { startLocalStack } from '../../local/start';
+import type { startLocalStack } from '../../local/start';
 import { movie, mp3Vbr, wav } from '../support/media-files';
+import { openE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const TIME_SCALE = 0.02;
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let client: ApiClient;
 let groupId: string;
-const logLevel = process.env.LOG_LEVEL;
+let e2e: E2eStack | undefined;
 
 const file = (fileName: string, contentType: string, bytes: Uint8Array): LocalFile => ({
   path: fileName,
@@ -33,19 +34,13 @@ async function ingest(f: LocalFile) {
 }
 
 beforeAll(async () => {
-  process.env.LOG_LEVEL = 'warn';
-  stack = await startLocalStack({ port: 0, timeScale: TIME_SCALE, simulator: { tier: 'premium' } });
-  client = new ApiClient({
-    baseUrl: stack.apiUrl,
-    signer: createSigner({ credentials: stack.credentials, region: 'us-east-1' }),
-  });
+  e2e = await openE2eStack({ timeScale: TIME_SCALE, tier: 'premium' });
+  ({ stack, client } = e2e);
   groupId = (await client.createGroup({ name: 'media-e2e' })).groupId;
 });
 
 afterAll(async () => {
-  await stack?.close();
-  if (logLevel === undefined) delete process.env.LOG_LEVEL;
-  else process.env.LOG_LEVEL = logLevel;
+  await e2e?.close();
 });
 
 describe('video and audio assets in the local stack', () => {
