@@ -14,7 +14,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
 import type { FunctionEnv } from './constructs/handler-function';
-import { INDEXES } from '../functions/core/records/table';
+import { INDEXES, USAGE_ATTRIBUTES } from '../functions/core/records/table';
 import { PREFIX } from './constructs/storage';
 import { acknowledgeWildcards } from './nag';
 import type { Access } from './routes';
@@ -161,9 +161,23 @@ function tableResources(table: ITable): string[] {
 }
 
 function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
-  if (cap !== 'records:read' && cap !== 'records:write' && cap !== 'budget:use') return false;
+  if (cap !== 'records:read' && cap !== 'records:write' && cap !== 'records:usage' && cap !== 'budget:use')
+    return false;
   const table = need(t.table, 'state table', cap);
-  if (cap === 'budget:use')
+  if (cap === 'records:usage')
+    // The usage report: Query of the creation-time index only, and only the ledger attributes, so it
+    // never reads a prompt, a media URL or a caller's metadata.
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/${INDEXES.byCreated.name}`],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...USAGE_ATTRIBUTES] },
+          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      }),
+    );
+  else if (cap === 'budget:use')
     // Only the governor's items: the partition keys `budget#<name>`, read and updated one at a time.
     fn.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -246,6 +260,7 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
     case 'bucket:write-videos':
     case 'records:read':
     case 'records:write':
+    case 'records:usage':
     case 'budget:use':
       return;
     default: {

@@ -38,6 +38,7 @@ import {
   uploadPathSchema,
 } from '../functions/core/api-schemas/uploads';
 import { createVideoBody, listVideosQuery, videoPathSchema } from '../functions/core/api-schemas/videos';
+import { usageQuery, usageResponse } from '../functions/core/api-schemas/usage';
 import { EVERY_ROUTE_CODES, UPSTREAM_CODES, type ApiErrorCode } from '../functions/core/errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -55,6 +56,7 @@ export type Access =
   | 'bucket:read-videos' // signs presigned GETs under videos/
   | 'records:read' // GetItem / Query on the state table and its indexes
   | 'records:write' // conditional PutItem / UpdateItem / DeleteItem of records
+  | 'records:usage' // Query of the creation-time index, the ledger attributes only
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'callback:verify' // read the key upstream callback URLs are signed with
@@ -317,6 +319,17 @@ export const apiRoutes = defineRoutes({
     status: 202,
     request: { path: videoPathSchema },
     errors: ['NotFound', 'VideoNotRunning', 'ServiceBusy'],
+  },
+  getUsage: {
+    method: 'GET',
+    path: '/usage',
+    handler: 'functions/api/get-usage.ts',
+    summary: 'Tokens and estimated cost of the videos created in a range, by day, model or caller',
+    access: ['records:usage'],
+    status: 200,
+    request: { query: usageQuery },
+    response: usageResponse,
+    errors: ['InvalidTimeRange'],
   },
   createRealPersonSession: {
     method: 'POST',

@@ -68,9 +68,12 @@ export class SeedanceStack extends Stack {
       ...(s.seedanceModels ? { SEEDANCE_MODELS: s.seedanceModels } : {}),
       ...(s.publicApiUrl ? { PUBLIC_API_URL: s.publicApiUrl } : {}),
       ...(s.mediaLimits ? { MEDIA_LIMITS: s.mediaLimits } : {}),
+      ...(s.priceTable ? { PRICE_TABLE: s.priceTable } : {}),
+      ...(s.priceCurrency ? { PRICE_CURRENCY: s.priceCurrency } : {}),
+      ...(s.usageMaxRangeDays ? { USAGE_MAX_RANGE_DAYS: String(s.usageMaxRangeDays) } : {}),
     };
 
-    // A model list (or media set) the functions would refuse fails the synth, not the first request.
+    // A model list, media set or price table the functions would refuse fails the synth, not the first request.
     loadConfig(environment);
 
     this.storage = new Storage(this, 'Storage', {

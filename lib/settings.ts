@@ -36,6 +36,18 @@ const schema = z.object({
   publicApiUrl: optional,
   /** Video/audio asset limit set (MEDIA_LIMITS): `2026-09` (newer, the default) or `2026-03` (preview). */
   mediaLimits: z.enum(['2026-09', '2026-03']).optional(),
+  /**
+   * The cost ledger's price table (PRICE_TABLE): an object (in cdk.json) or its JSON, model row or ID →
+   * resolution → currency units per million tokens; replaces the default (functions/core/usage/prices.ts).
+   */
+  priceTable: z
+    .union([z.record(z.string(), z.unknown()), z.string().min(1)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : typeof v === 'string' ? v : JSON.stringify(v))),
+  /** Currency of the price table (PRICE_CURRENCY), e.g. CNY (the default's) or USD. */
+  priceCurrency: optional,
+  /** Longest range one GET /usage may cover (USAGE_MAX_RANGE_DAYS). */
+  usageMaxRangeDays: z.coerce.number().int().min(1).max(366).optional(),
   /** Use an existing secret instead of creating one (full or partial ARN). */
   credentialsSecretArn: optional,
   /** Days a generated video is kept under videos/ (S3 lifecycle). */

@@ -37,7 +37,10 @@ import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
 import { videoExecutions } from '../shared/sfn';
 
-/** The caller's IAM identity, so two callers using the same key never share a video. */
+/**
+ * The caller's IAM identity (user or role ARN; an assumed role's session name dropped), so two callers
+ * using the same key never share a video, and GET /usage can sum by caller.
+ */
 function callerScope(event: APIGatewayProxyEvent): string {
   const id = event.requestContext?.identity;
   return idempotencyScope(id?.userArn ?? id?.caller ?? '');
@@ -68,6 +71,7 @@ export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
       videoId,
       fingerprint: fp,
       model,
+      ...(principal ? { caller: principal } : {}),
       check: async () => {
         // Groups first: the rules count the assets a group stands for, and the prompt may name them.
         expansion = await expandGroupReferences(

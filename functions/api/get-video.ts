@@ -1,9 +1,10 @@
 /**
- * GET /videos/{videoId}: the video's record (status, usage, the upstream error when it failed, times)
- * with presigned links to the saved files once it succeeded. One table read; no Step Functions call.
+ * GET /videos/{videoId}: the video's record (status, usage and its estimated cost, the upstream error
+ * when it failed, times) with presigned links to the saved files once it succeeded. One table read; no
+ * Step Functions call.
  */
 import { apiRoutes } from '../../lib/routes';
-import { loadConfig, required } from '../core/config';
+import { loadConfig, pricingOf, required } from '../core/config';
 import { savedFiles, videoRecord, videoView } from '../core/video';
 import { apiHandler } from '../shared/api';
 import { recordsFor } from '../shared/record-transition';
@@ -16,5 +17,5 @@ export const handler = apiHandler(apiRoutes.getVideo, async (req) => {
   const links = files
     ? await presignVideoLinks(config, required(config.bucketName, 'BUCKET_NAME'), files)
     : undefined;
-  return { body: videoView(record, links) };
+  return { body: videoView(record, links, pricingOf(config)) };
 });

@@ -3,6 +3,7 @@
  * creation time) and paged exactly with an opaque cursor (functions/core/records/list.ts).
  */
 import { apiRoutes } from '../../lib/routes';
+import { loadConfig, pricingOf } from '../core/config';
 import { listVideoRecords } from '../core/records';
 import { videoListItem } from '../core/video';
 import { apiHandler } from '../shared/api';
@@ -10,10 +11,12 @@ import { recordsFor } from '../shared/record-transition';
 
 export const handler = apiHandler(apiRoutes.listVideos, async (req) => {
   const { pageSize, nextToken, ...filter } = req.query;
-  const page = await listVideoRecords(recordsFor(), filter, pageSize, nextToken);
+  const config = loadConfig();
+  const page = await listVideoRecords(recordsFor(config), filter, pageSize, nextToken);
+  const pricing = pricingOf(config);
   return {
     body: {
-      items: page.items.map(videoListItem),
+      items: page.items.map((r) => videoListItem(r, pricing)),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     },
   };

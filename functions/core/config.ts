@@ -13,6 +13,13 @@ import {
 import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
 import { ModelCatalog, parseModelList, type ModelChoice } from './video/models';
 import { IMAGE_RULES } from './image/rules';
+import {
+  DEFAULT_CURRENCY,
+  defaultPriceTable,
+  parsePriceTable,
+  type PriceTable,
+  type Pricing,
+} from './usage/prices';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -121,6 +128,19 @@ const schema = z.object({
   CREATE_ASSET_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
   /** How long a job may wait for budget in all before it ends `expired` (default 24 h). */
   QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
+  /**
+   * The cost ledger's prices (functions/core/usage/prices.ts): JSON `{"<model row or ID>": {"<resolution>":
+   * <per million tokens> | {"base": n, "videoInput": n}}}`, replacing the default table whole; unset = the
+   * default (Volcengine's list prices in CNY).
+   */
+  PRICE_TABLE: optionalString,
+  /** Currency of PRICE_TABLE (ISO 4217 code). */
+  PRICE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY or USD')
+    .default(DEFAULT_CURRENCY),
+  /** Longest range one GET /usage may cover, in days. */
+  USAGE_MAX_RANGE_DAYS: int(92, 1, 366),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -167,6 +187,9 @@ export interface Config {
   /** CreateAsset calls per 60 s the governor allows (the tier's, unless overridden). */
   createAssetPerMinute: number;
   queueMaxWaitSeconds: number;
+  /** The price table the cost estimates use. */
+  prices: PriceTable;
+  usageMaxRangeDays: number;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +203,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  let prices: PriceTable;
+  try {
+    prices =
+      c.PRICE_TABLE === undefined
+        ? defaultPriceTable(c.PRICE_CURRENCY)
+        : { currency: c.PRICE_CURRENCY, prices: parsePriceTable(c.PRICE_TABLE) };
+  } catch (e) {
+    throw new ConfigError(`Invalid configuration: PRICE_TABLE: ${(e as Error).message}`);
+  }
   let models: ModelChoice[] | undefined;
   try {
     models = c.SEEDANCE_MODELS === undefined ? undefined : parseModelList(c.SEEDANCE_MODELS);
@@ -226,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     assetTier: c.UPSTREAM_ASSET_TIER,
     createAssetPerMinute: c.CREATE_ASSET_PER_MINUTE ?? CREATE_ASSET_PER_MINUTE[c.UPSTREAM_ASSET_TIER],
     queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,
+    prices,
+    usageMaxRangeDays: c.USAGE_MAX_RANGE_DAYS,
   };
 }
 
@@ -236,6 +270,12 @@ function catalogOf(defaultModel: string, models: ModelChoice[] | undefined): Mod
 /** The models callers may pick and the rules each follows; the default model first. */
 export function modelCatalog(config: Pick<Config, 'seedanceModel' | 'seedanceModels'>): ModelCatalog {
   return catalogOf(config.seedanceModel, config.seedanceModels);
+}
+
+/** The price table with this deployment's model IDs (SEEDANCE_MODELS aliases) mapped onto its rows. */
+export function pricingOf(config: Pick<Config, 'prices' | 'seedanceModel' | 'seedanceModels'>): Pricing {
+  const catalog = modelCatalog(config);
+  return { prices: config.prices, rowOf: (model) => catalog.rowOf(model) };
 }
 
 function mediaRulesOf(c: RawConfig): MediaRules {

@@ -307,6 +307,12 @@ export const API_ERRORS = {
     description: 'nextToken is not one this route gave for these filters',
     message: 'nextToken is not valid for this request',
   },
+  InvalidTimeRange: {
+    status: 400,
+    source: 'handler',
+    description:
+      'GET /usage: from is after to, or the range is longer than USAGE_MAX_RANGE_DAYS (or holds too many videos for one request); details give the range',
+  },
   VideoNotRunning: {
     status: 409,
     source: 'handler',

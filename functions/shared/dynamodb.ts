@@ -15,6 +15,7 @@ import {
 import type { CallbackStore, CallbackWait, FetchedTask } from '../core/callbacks';
 import { eventForChange, eventForCreate, type StackEvent } from '../core/events';
 import type { Config } from '../core/config';
+import type { UsageRow, UsageSource } from '../core/usage';
 import {
   callbackWaitKey,
   fetchedTaskKey,
@@ -22,6 +23,7 @@ import {
   TABLE_KEY,
   TERMINAL_RANK,
   TTL_ATTRIBUTE,
+  USAGE_ATTRIBUTES,
   createdKey,
   groupKey,
   recordKey,
@@ -82,7 +84,7 @@ const isConditionFailure = (e: unknown) =>
 /** Told of every event a successful write makes (functions/core/events); it never fails the write. */
 export type EventListener = (event: StackEvent) => Promise<void>;
 
-export class DynamoRecordStore implements RecordStore {
+export class DynamoRecordStore implements RecordStore, UsageSource {
   constructor(
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
@@ -203,6 +205,13 @@ export class DynamoRecordStore implements RecordStore {
     return true;
   }
 
+  usagePage(
+    range: { from: string; to: string },
+    after?: Position,
+  ): Promise<{ rows: UsageRow[]; next?: Position }> {
+    return usagePage(this.client(), this.table, range, after);
+  }
+
   async query(q: RecordQuery): Promise<RecordPage> {
     const index = INDEXES[q.index];
     const names: Record<string, string> = { '#p': index.partitionKey };
@@ -252,6 +261,48 @@ export class DynamoRecordStore implements RecordStore {
       ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}),
     };
   }
+}
+
+/**
+ * GET /usage's reading: the creation-time index over the range, only the ledger attributes
+ * (USAGE_ATTRIBUTES, which is also all its IAM grant allows), only records that have a ledger line.
+ * No Limit: each page is DynamoDB's 1 MB of records read, the fewest round trips.
+ */
+async function usagePage(
+  client: DynamoDBDocumentClient,
+  table: string,
+  range: { from: string; to: string },
+  after?: Position,
+): Promise<{ rows: UsageRow[]; next?: Position }> {
+  const index = INDEXES.byCreated;
+  const names: Record<string, string> = Object.fromEntries(USAGE_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+  const ref = (attr: (typeof USAGE_ATTRIBUTES)[number]) => `#a${USAGE_ATTRIBUTES.indexOf(attr)}`;
+  const out = await client.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: index.name,
+      // `createdKey` is `<createdAt>#<id>`: '#' sorts before any ID character and '~' after all of them.
+      KeyConditionExpression: `${ref('kind')} = :kind AND ${ref('createdKey')} BETWEEN :from AND :to`,
+      FilterExpression: `attribute_exists(${ref('usage')})`,
+      ProjectionExpression: USAGE_ATTRIBUTES.map(ref).join(', '),
+      Select: 'SPECIFIC_ATTRIBUTES',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':kind': 'video',
+        ':from': createdKey(range.from, ''),
+        ':to': createdKey(range.to, '~'),
+      },
+      ScanIndexForward: true,
+      ...(after ? { ExclusiveStartKey: after } : {}),
+    }),
+  );
+  const rows = (out.Items ?? []).map((item) => ({
+    videoId: String(item.id),
+    createdAt: String(item.createdAt),
+    ...(typeof item.caller === 'string' ? { caller: item.caller } : {}),
+    usage: item.usage as UsageRow['usage'],
+  }));
+  return { rows, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey as Position } : {}) };
 }
 
 /** The callback helpers (waits and fetched tasks) in the same table, expiring with the same TTL. */

@@ -94,6 +94,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
     // A write that moves a job publishes its event.
     { actions: ['events:PutEvents'], target: { kind: 'event-bus' } },
   ],
+  'records:usage': [{ actions: ['dynamodb:Query'], target: { kind: 'table-index', index: 'byCreated' } }],
   'budget:use': [{ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], target: { kind: 'table' } }],
   'ingest:start': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'ingest' } }],
   'ingest:status': [{ actions: ['states:DescribeExecution'], target: { kind: 'executions', wf: 'ingest' } }],
@@ -370,6 +371,24 @@ describe('IAM', () => {
     // Assess
     expect(fns).toHaveLength(expectedCount);
     expect(problems).toEqual([]);
+  });
+
+  it('lets the usage route Query only the creation-time index, and only the ledger attributes', () => {
+    // Prepare
+    const usage = b.stack.api.functions['functions/api/get-usage.ts'];
+    // Act
+    const statements = statementsOfRole(b, logicalId(usage!.fn.role!)).filter((st) =>
+      asArray(st.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(asArray(statements[0]?.Action)).toEqual(['dynamodb:Query']);
+    expect(statements[0]?.Condition).toEqual({
+      'ForAllValues:StringEquals': {
+        'dynamodb:Attributes': ['pk', 'kind', 'createdKey', 'id', 'createdAt', 'caller', 'usage'],
+      },
+      StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
   });
 
   it('lets each state machine invoke exactly its own step functions', () => {

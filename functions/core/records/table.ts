@@ -23,6 +23,20 @@ export const INDEXES = {
 } as const;
 export type IndexName = keyof typeof INDEXES;
 
+/**
+ * The only attributes GET /usage reads (a projection, and the IAM condition of its grant): the keys,
+ * the video's ID, creation time and caller, and its ledger line.
+ */
+export const USAGE_ATTRIBUTES = [
+  TABLE_KEY,
+  'kind',
+  'createdKey',
+  'id',
+  'createdAt',
+  'caller',
+  'usage',
+] as const;
+
 export const recordKey = (kind: RecordKind, id: string): string => `${kind}#${id}`;
 /**
  * A real-person session's item (functions/shared/real-person-store.ts): not a job record, so it carries

@@ -6,6 +6,7 @@
 import type { VideoStatus } from '../api-schemas/videos';
 import type { MediaEntry } from '../video/content';
 import type { VideoResult } from '../video/job';
+import type { UsageEntry } from '../usage/ledger';
 import type { IndexName, RecordKind } from './table';
 import type { StoredUploadStatus } from './transitions';
 
@@ -47,6 +48,10 @@ export interface VideoRecord extends RecordBase {
   media?: MediaEntry[];
   /** The caller's `metadata`, echoed on GET. */
   metadata?: Record<string, unknown>;
+  /** The IAM principal (ARN) that asked for the video: GET /usage?groupBy=caller. */
+  caller?: string;
+  /** The cost ledger's line, written when the video succeeds (functions/core/usage/ledger.ts). */
+  usage?: UsageEntry;
 }
 
 export interface TaskLookupFacts {

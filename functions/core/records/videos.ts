@@ -6,6 +6,7 @@
 import type { VideoStatus } from '../api-schemas/videos';
 import type { JobProgress, VideoJobInput, VideoResult } from '../video/job';
 import { videoError, videoStatus } from '../video/status';
+import { usageEntryOf } from '../usage/ledger';
 import { parseJson, type ExecutionEnd } from './execution-end';
 import { TERMINAL_RANK, VIDEO_RANK } from './transitions';
 import type { RecordChange, TaskLookupFacts, VideoRecord } from './types';
@@ -19,6 +20,7 @@ export interface NewVideo {
   taskLookup?: TaskLookupFacts;
   media?: VideoRecord['media'];
   metadata?: VideoRecord['metadata'];
+  caller?: string;
 }
 
 /** The options a task is matched by (never the prompt or the media). */
@@ -48,6 +50,7 @@ export function newVideoRecord(v: NewVideo): VideoRecord {
     ...(v.taskLookup ? { taskLookup: v.taskLookup } : {}),
     ...(v.media ? { media: v.media } : {}),
     ...(v.metadata ? { metadata: v.metadata } : {}),
+    ...(v.caller ? { caller: v.caller } : {}),
   };
 }
 
@@ -70,7 +73,7 @@ export function videoChange(
     'videoId' | 'requestedAt' | 'request' | 'groupIds' | 'fingerprint' | 'seedChosenByCaller'
   >,
   status: VideoStatus,
-  set: Partial<Pick<VideoRecord, 'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error'>>,
+  set: Partial<Pick<VideoRecord, 'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error' | 'usage'>>,
   at: Date = new Date(),
 ): RecordChange {
   return {
@@ -99,10 +102,16 @@ export function videoProgressChange(input: VideoJobInput, job: JobProgress, at?:
 }
 
 export function videoSucceededChange(input: VideoJobInput, result: VideoResult, at?: Date): RecordChange {
+  const usage = usageEntryOf(result, input.request);
   return videoChange(
     input,
     'succeeded',
-    { taskId: result.taskId, result, finishedAt: (at ?? new Date()).toISOString() },
+    {
+      taskId: result.taskId,
+      result,
+      finishedAt: (at ?? new Date()).toISOString(),
+      ...(usage ? { usage } : {}),
+    },
     at,
   );
 }
@@ -118,6 +127,8 @@ export function videoEndChange(end: ExecutionEnd): RecordChange {
     if (result) {
       set.result = result;
       set.taskId = result.taskId;
+      const usage = usageEntryOf(result, input?.request);
+      if (usage) set.usage = usage;
     }
   } else if (end.error || end.cause) {
     const { code, message } = videoError(end.error, end.cause);

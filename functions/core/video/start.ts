@@ -27,6 +27,8 @@ export interface StartVideoArgs {
   videoId: string;
   fingerprint: string;
   model: string;
+  /** The IAM principal asking (recorded for GET /usage?groupBy=caller). */
+  caller?: string;
   /** Checks the request (rules, referenced assets) and returns the groups it references; not run on a replay. */
   check(): Promise<{ groupIds: string[] }>;
   /**
@@ -84,6 +86,7 @@ export async function startOrReplayVideo(p: StartVideoPorts, a: StartVideoArgs):
     taskLookup: taskLookupOf(input),
     ...(input.media ? { media: input.media } : {}),
     ...(input.metadata ? { metadata: input.metadata } : {}),
+    ...(a.caller ? { caller: a.caller } : {}),
   });
   if (!(await p.records.create(record, p.ttlSeconds))) {
     const winner = asVideo(await p.records.get('video', a.videoId));

@@ -8,6 +8,7 @@ import type { MediaEntry } from './content';
 import { notFound } from '../errors';
 import type { RecordStore, VideoRecord } from '../records';
 import type { VideoResult } from './job';
+import { costOf, usageEntryOf, type Pricing, type UsageEntry, type VideoCost } from '../usage';
 
 export interface VideoLinks {
   videoUrl: string;
@@ -27,6 +28,8 @@ export interface VideoView {
   linksExpireAt?: string;
   error?: { code: string; message: string };
   usage?: { completionTokens: number; totalTokens: number };
+  /** The estimate: recorded tokens × the price table (absent when it has no price for the video). */
+  cost?: VideoCost;
   seed?: number;
   resolution?: string;
   ratio?: string;
@@ -41,10 +44,30 @@ export interface VideoView {
 /** What GET /videos lists of each video (no links: they are signed per GET of one video). */
 export type VideoListItem = Pick<
   VideoView,
-  'videoId' | 'status' | 'createdAt' | 'finishedAt' | 'taskId' | 'error' | 'model' | 'groupIds'
+  | 'videoId'
+  | 'status'
+  | 'createdAt'
+  | 'finishedAt'
+  | 'taskId'
+  | 'error'
+  | 'model'
+  | 'groupIds'
+  | 'usage'
+  | 'cost'
 >;
 
-export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
+/**
+ * A succeeded video's ledger line; a record written before the ledger existed has only its result, and
+ * its media list tells whether a reference video went in.
+ */
+function ledgerOf(r: VideoRecord): UsageEntry | undefined {
+  if (r.status !== 'succeeded') return undefined;
+  if (r.usage) return r.usage;
+  const entry = r.result ? usageEntryOf(r.result, undefined) : undefined;
+  return entry && { ...entry, videoInput: r.media?.some((m) => m.placeholder.startsWith('Video')) ?? false };
+}
+
+export function videoView(r: VideoRecord, links?: VideoLinks, pricing?: Pricing): VideoView {
   const view: VideoView = { videoId: r.id, status: r.status, createdAt: r.createdAt, updatedAt: r.updatedAt };
   const result = r.status === 'succeeded' ? r.result : undefined;
   const model = result?.model ?? r.model;
@@ -59,6 +82,9 @@ export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
       view.linksExpireAt = links.expiresAt;
     }
     if (result.usage) view.usage = result.usage;
+    const ledger = ledgerOf(r);
+    const cost = ledger && pricing ? costOf(ledger, pricing.prices, pricing.rowOf) : undefined;
+    if (cost) view.cost = cost;
     if (result.seed !== undefined) view.seed = result.seed;
     if (result.resolution) view.resolution = result.resolution;
     if (result.ratio) view.ratio = result.ratio;
@@ -71,8 +97,12 @@ export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
   return view;
 }
 
-export function videoListItem(r: VideoRecord): VideoListItem {
-  const { videoId, status, createdAt, finishedAt, taskId, error, model, groupIds } = videoView(r);
+export function videoListItem(r: VideoRecord, pricing?: Pricing): VideoListItem {
+  const { videoId, status, createdAt, finishedAt, taskId, error, model, groupIds, usage, cost } = videoView(
+    r,
+    undefined,
+    pricing,
+  );
   return {
     videoId,
     status,
@@ -82,6 +112,8 @@ export function videoListItem(r: VideoRecord): VideoListItem {
     ...(error ? { error } : {}),
     ...(model ? { model } : {}),
     ...(groupIds ? { groupIds } : {}),
+    ...(usage ? { usage } : {}),
+    ...(cost ? { cost } : {}),
   };
 }
 

@@ -1,0 +1,3 @@
+export * from './ledger';
+export * from './prices';
+export * from './report';
