@@ -12,6 +12,7 @@
  *   GET|PUT|POST /_sim/task-outcome         {status, code?, message?} | null
  *   GET    /_sim/assets | /_sim/groups | /_sim/tasks   snapshots
  *   GET    /_sim/task-requests             each live task's create request (model, content, extras)
+ *   GET    /_sim/usage                     what was charged: one line per succeeded task, and totals
  *   GET    /_sim/visual-validate           liveness sessions (no tokens)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -81,6 +82,18 @@ export async function handleControl(
         return sendJson(res, 200, state.tasks());
       case '/_sim/task-requests':
         return sendJson(res, 200, state.taskRequests());
+      case '/_sim/usage': {
+        const tasks = state.usage();
+        const sum = (k: string) => tasks.reduce((n, t) => n + Number(t[k] ?? 0), 0);
+        return sendJson(res, 200, {
+          tasks,
+          total: {
+            tasks: tasks.length,
+            completion_tokens: sum('completion_tokens'),
+            total_tokens: sum('total_tokens'),
+          },
+        });
+      }
       case '/_sim/visual-validate':
         return sendJson(res, 200, state.visualValidateSessions());
       default:

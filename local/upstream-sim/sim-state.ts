@@ -142,6 +142,10 @@ export class SimState implements SimControl {
     return this.taskStore.requests();
   }
 
+  usage() {
+    return this.taskStore.usage();
+  }
+
   visualValidateSessions() {
     return this.visual.snapshot();
   }

@@ -156,6 +156,11 @@ export interface SimControl {
   tasks(): Record<string, unknown>[];
   /** Addition (issue 16): each live task's create request as received (model, content, extras). */
   taskRequests(): Record<string, unknown>[];
+  /**
+   * Addition (issue 18): what the account was charged, one line per succeeded task (id, model,
+   * resolution, ratio, duration, videoInputSeconds, completion_tokens, total_tokens), oldest first.
+   */
+  usage(): Record<string, unknown>[];
   /** Addition (issue 16): the real-person liveness sessions (no tokens). */
   visualValidateSessions(): Record<string, unknown>[];
   /** Addition: the effective options. */

@@ -172,7 +172,7 @@ describe('task lifecycle', () => {
         watermark: false,
         return_last_frame: false,
         execution_expires_after: 172800,
-        usage: { completion_tokens: 102960, total_tokens: 102960 },
+        usage: { completion_tokens: 108_900, total_tokens: 108_900 },
       });
       expect(final.updated_at as number).toBeGreaterThanOrEqual(final.created_at as number);
     } finally {

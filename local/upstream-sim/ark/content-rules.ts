@@ -87,6 +87,8 @@ export interface TaskSpec {
   callbackUrl?: string;
   executionExpiresAfter: number;
   imageCount: number;
+  /** Seconds of reference video known to the simulator (library assets; a URL's length is unknown). */
+  videoSeconds: number;
   /** Newer request fields (official Go SDK 2026-08), echoed on Get when sent. */
   extras: Record<string, unknown>;
 }
@@ -267,6 +269,7 @@ export function validateCreateTask(body: unknown, ctx: RuleContext): TaskSpec {
       '3600..259200',
     ),
     imageCount,
+    videoSeconds,
     extras: extrasOf(body, model, rules),
   };
 }

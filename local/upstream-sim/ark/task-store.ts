@@ -14,43 +14,8 @@ import { newId, type SeededRandom } from '../random';
 import type { ResolvedSimOptions, TaskOutcome } from '../types';
 import type { TaskSpec } from './content-rules';
 import { invalidParam, SimArkError } from './errors';
+import { FPS, taskTokens } from './usage';
 
-/** Output sizes per resolution and ratio (Seedance 1.x/2.0 tables); tokens = w·h·fps·s / 1024. */
-const DIMENSIONS: Record<string, Record<string, [number, number]>> = {
-  '480p': {
-    '16:9': [864, 480],
-    '4:3': [736, 544],
-    '1:1': [640, 640],
-    '3:4': [544, 736],
-    '9:16': [480, 864],
-    '21:9': [960, 416],
-  },
-  '720p': {
-    '16:9': [1248, 704],
-    '4:3': [1120, 832],
-    '1:1': [960, 960],
-    '3:4': [832, 1120],
-    '9:16': [704, 1248],
-    '21:9': [1504, 640],
-  },
-  '1080p': {
-    '16:9': [1920, 1088],
-    '4:3': [1664, 1248],
-    '1:1': [1440, 1440],
-    '3:4': [1248, 1664],
-    '9:16': [1088, 1920],
-    '21:9': [2176, 928],
-  },
-  '4k': {
-    '16:9': [3840, 2160],
-    '4:3': [3328, 2496],
-    '1:1': [2880, 2880],
-    '3:4': [2496, 3328],
-    '9:16': [2160, 3840],
-    '21:9': [4352, 1856],
-  },
-};
-const FPS = 24;
 const RECORD_TTL_MS = 7 * DAY_MS;
 const CANCELLED_TTL_MS = DAY_MS;
 /** 4k videos run one at a time per model (UPSTREAM.md §2), in a queue of their own. */
@@ -219,6 +184,30 @@ export class TaskStore {
     }));
   }
 
+  /**
+   * What the account was charged: one line per task that succeeded (only those are billed), including
+   * tasks whose records were deleted or aged out since, as a bill would.
+   */
+  usage(): Record<string, unknown>[] {
+    const now = this.now();
+    return [...this.tasks.values()]
+      .filter((t) => t.cancelledAt === undefined && this.statusOf(t, now).status === 'succeeded')
+      .sort((a, b) => a.seq - b.seq)
+      .map((t) => {
+        const tokens = this.tokensOf(t);
+        return {
+          id: t.id,
+          model: t.spec.model,
+          resolution: t.spec.resolution,
+          ratio: t.ratio,
+          duration: t.duration,
+          videoInputSeconds: t.spec.videoSeconds,
+          completion_tokens: tokens,
+          total_tokens: tokens,
+        };
+      });
+  }
+
   /** Whether a media link may be served: the task exists (deleted records keep their files) and succeeded. */
   mediaAvailable(id: string, kind: 'video' | 'frame'): boolean {
     const t = this.tasks.get(id);
@@ -364,11 +353,19 @@ export class TaskStore {
       ...t.spec.extras,
     });
     if (s.status === 'succeeded') {
-      const [w, h] = DIMENSIONS[t.spec.resolution]?.[t.ratio] ?? [1248, 704];
-      const tokens = Math.floor((w * h * FPS * t.duration) / 1024);
+      const tokens = this.tokensOf(t);
       body.usage = { completion_tokens: tokens, total_tokens: tokens };
     }
     return body;
+  }
+
+  private tokensOf(t: TaskRecord): number {
+    return taskTokens({
+      resolution: t.spec.resolution,
+      ratio: t.ratio,
+      duration: t.duration,
+      videoInputSeconds: t.spec.videoSeconds,
+    });
   }
 
   // ---- callbacks ----
