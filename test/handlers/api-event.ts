@@ -12,6 +12,8 @@ export interface EventInit {
   body?: unknown;
   base64?: boolean;
   requestId?: string;
+  /** The IAM principal API Gateway's SigV4 authorization found (requestContext.identity.userArn). */
+  userArn?: string;
 }
 
 export function apiEvent(init: EventInit = {}): APIGatewayProxyEvent {
@@ -31,6 +33,7 @@ export function apiEvent(init: EventInit = {}): APIGatewayProxyEvent {
     stageVariables: null,
     requestContext: {
       requestId: init.requestId ?? 'req-test-1',
+      ...(init.userArn ? { identity: { userArn: init.userArn } } : {}),
     } as APIGatewayProxyEvent['requestContext'],
   };
 }

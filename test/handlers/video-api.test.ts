@@ -226,6 +226,20 @@ describe('POST /videos', () => {
     expect(sim.control.counters().GetAsset?.calls).toBe(1);
   });
 
+  it("records the caller's IAM identity on the video (an assumed role without its session name)", async () => {
+    // Act
+    const res = await call('create-video', {
+      method: 'POST',
+      path: '/videos',
+      body: { prompt: 'A fox runs' },
+      userArn: 'arn:aws:sts::123456789012:assumed-role/Renderer/session-17',
+    });
+    // Assess
+    const { videoId } = res.body as { videoId: string };
+    const record = await records().get('video', videoId);
+    expect(record).toMatchObject({ caller: 'arn:aws:sts::123456789012:assumed-role/Renderer' });
+  });
+
   it('answers a replayed Idempotency-Key with the same video and starts nothing new', async () => {
     // Prepare
     const body = { prompt: 'A fox runs', duration: 5 };
