@@ -18,6 +18,7 @@ import type {
   PresignedPost,
   UploadStatus,
   UploadTicket,
+  UsageReport,
   VideoJob,
   VideoList,
 } from './api-types';
@@ -142,6 +143,9 @@ export class ApiClient {
   }
   listVideos(q: { status?: string; pageSize?: number; nextToken?: string } = {}): Promise<VideoList> {
     return this.call('GET', '/videos', { query: { ...q } });
+  }
+  getUsage(q: { from?: string; to?: string; groupBy?: string } = {}): Promise<UsageReport> {
+    return this.call('GET', '/usage', { query: { ...q } });
   }
   cancelVideo(videoId: string): Promise<unknown> {
     return this.call('DELETE', `/videos/${seg(videoId)}`);

@@ -127,7 +127,9 @@ export interface VideoJob {
   lastFrameUrl?: string;
   taskId?: string;
   error?: ApiErrorBody;
-  usage?: unknown;
+  usage?: { completionTokens: number; totalTokens: number };
+  /** The estimate: recorded tokens × the stack's price table. */
+  cost?: { amount: number; currency: string; pricePerMillionTokens: number };
   createdAt?: string;
   finishedAt?: string;
   media?: MediaEntry[];
@@ -137,4 +139,24 @@ export interface VideoJob {
 export interface VideoList {
   items: VideoJob[];
   nextToken?: string;
+}
+
+export type UsageGrouping = 'day' | 'model' | 'caller';
+
+export interface UsageTotals {
+  videos: number;
+  completionTokens: number;
+  totalTokens: number;
+  estimatedCost: number;
+  unpricedVideos: number;
+}
+
+/** GET /usage. */
+export interface UsageReport {
+  from: string;
+  to: string;
+  groupBy: UsageGrouping;
+  currency: string;
+  total: UsageTotals;
+  groups: (UsageTotals & { key: string })[];
 }

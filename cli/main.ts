@@ -9,6 +9,7 @@ import { registerAssets } from './commands/assets';
 import { registerConsole } from './commands/console';
 import { registerGroups } from './commands/groups';
 import { registerUploads } from './commands/uploads';
+import { registerUsage } from './commands/usage';
 import { registerVideos } from './commands/videos';
 import { DEFAULT_API_URL, DEFAULT_REGION, UsageError } from './connection';
 import { CliContext, type CliIo } from './context';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUploads(program, ctx);
   registerAssets(program, ctx);
   registerVideos(program, ctx);
+  registerUsage(program, ctx);
   registerConsole(program, ctx);
   return program;
 }

@@ -27,6 +27,8 @@ const videoView = (v: VideoJob & { file?: string; bytes?: number }) =>
     createdAt: v.createdAt,
     finishedAt: v.finishedAt,
     error: v.error ? formatReason(v.error) : undefined,
+    tokens: v.usage?.completionTokens,
+    cost: v.cost ? `${v.cost.amount.toFixed(4)} ${v.cost.currency} (estimate)` : undefined,
     file: v.file,
     size: v.bytes === undefined ? undefined : formatBytes(v.bytes),
     // Once saved, the file is what matters; the presigned links stay in --json and `video get`.
@@ -158,6 +160,10 @@ export function registerVideos(program: Command, ctx: CliContext): void {
               { header: 'STATUS', value: (v) => v.status },
               { header: 'CREATED', value: (v) => shortDate(v.createdAt) },
               { header: 'FINISHED', value: (v) => shortDate(v.finishedAt) },
+              {
+                header: 'COST',
+                value: (v) => (v.cost ? `${v.cost.amount.toFixed(4)} ${v.cost.currency}` : undefined),
+              },
               { header: 'ERROR', value: (v) => (v.error ? formatReason(v.error) : undefined) },
             ],
             list.items,

@@ -293,6 +293,47 @@ describe('seedance assets', () => {
   });
 });
 
+describe('seedance usage', () => {
+  it('asks GET /usage for the range and grouping, signed, and prints a table with the total', async () => {
+    // Act
+    const r = await cli('usage', '--from', '2026-12-01', '--to', '2026-12-02', '--group-by', 'model');
+    // Assess
+    expect(r.code).toBe(0);
+    expect(api.calls[0]).toMatchObject({
+      method: 'GET',
+      path: '/usage',
+      query: { from: '2026-12-01', to: '2026-12-02', groupBy: 'model' },
+      signatureOk: true,
+    });
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'Videos created 2026-12-01 00:00:00Z to 2026-12-02 23:59:59Z; cost is an estimate in CNY',
+    );
+    expect(lines[1]).toMatch(/^MODEL\s+VIDEOS\s+TOKENS\s+COST \(CNY\)\s+UNPRICED$/);
+    expect(lines[2]).toMatch(/^doubao-seedance-2-0-260128\s+1\s+108,900\s+5\.0094\s+-$/);
+    expect(lines[4]).toMatch(/^doubao-seedance-2-5-260628\s+1\s+1,109,100\s+0\.0000\s+1$/);
+    expect(lines[5]).toMatch(/^TOTAL\s+3\s+1,305,300\s+8\.2395\s+1$/);
+    expect(lines[6]).toMatch(/^UNPRICED: /);
+  });
+
+  it('prints the report as JSON with --json, and sends no range it was not given', async () => {
+    // Act
+    const r = await cli('usage', '--json');
+    // Assess
+    expect(r.code).toBe(0);
+    expect(api.calls[0]?.query).toEqual({});
+    expect(JSON.parse(r.out)).toMatchObject({ currency: 'CNY', total: { videos: 3 } });
+  });
+
+  it('refuses an unknown --group-by before calling the API (exit 2)', async () => {
+    // Act
+    const r = await cli('usage', '--group-by', 'week');
+    // Assess
+    expect(r.code).toBe(2);
+    expect(api.calls).toHaveLength(0);
+  });
+});
+
 describe('seedance video', () => {
   it('creates a video, waits and saves the MP4', async () => {
     // Prepare

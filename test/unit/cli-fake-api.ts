@@ -301,6 +301,27 @@ export async function startFakeApi(): Promise<FakeApi> {
         createdAt: now,
       });
     }
+    if (method === 'GET' && path === '/usage') {
+      const totals = (videos: number, tokens: number, cost: number, unpriced = 0) => ({
+        videos,
+        completionTokens: tokens,
+        totalTokens: tokens,
+        estimatedCost: cost,
+        unpricedVideos: unpriced,
+      });
+      return send(res, 200, {
+        from: '2026-12-01T00:00:00.000Z',
+        to: '2026-12-02T23:59:59.999Z',
+        groupBy: 'model',
+        currency: 'CNY',
+        total: totals(3, 1_305_300, 8.2395, 1),
+        groups: [
+          { key: 'doubao-seedance-2-0-260128', ...totals(1, 108_900, 5.0094) },
+          { key: 'doubao-seedance-2-0-fast-260128', ...totals(1, 87_300, 3.2301) },
+          { key: 'doubao-seedance-2-5-260628', ...totals(1, 1_109_100, 0, 1) },
+        ],
+      });
+    }
     if (method === 'POST' && path === '/videos') {
       const videoId = `vid-${String(++seq).padStart(16, '0')}`;
       videos.set(videoId, { polls: 0, createdAt: now });

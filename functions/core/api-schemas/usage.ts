@@ -27,27 +27,37 @@ const rangeBound = z
   });
 
 export const usageQuery = z.object({
-  from: rangeBound.optional(),
-  to: rangeBound.optional(),
+  from: rangeBound
+    .optional()
+    .describe(
+      'Start of the range (creation time), inclusive: a UTC day or an instant; default 30 days before to',
+    ),
+  to: rangeBound
+    .optional()
+    .describe('End of the range, inclusive (a day means through its end); default now'),
   groupBy: z
     .enum(USAGE_GROUPINGS, { message: `must be one of ${USAGE_GROUPINGS.join(', ')}` })
-    .default('day'),
+    .default('day')
+    .describe('day (UTC day of creation), model, or caller (the IAM user or role that created the video)'),
 });
 export type UsageQuery = z.infer<typeof usageQuery>;
 
 const totals = {
-  videos: z.number().int(),
-  completionTokens: z.number().int(),
+  videos: z.number().int().describe('Succeeded videos (only those are billed)'),
+  completionTokens: z.number().int().describe("Upstream's usage.completion_tokens: what it bills"),
   totalTokens: z.number().int(),
-  estimatedCost: z.number(),
-  unpricedVideos: z.number().int(),
+  estimatedCost: z.number().describe('Recorded tokens × the price table, in currency'),
+  unpricedVideos: z
+    .number()
+    .int()
+    .describe('Videos whose model and resolution the price table has no price for (tokens counted, no cost)'),
 };
 
 export const usageResponse = z.object({
   from: z.string(),
   to: z.string(),
   groupBy: z.enum(USAGE_GROUPINGS),
-  currency: z.string(),
+  currency: z.string().describe('ISO 4217 code of the price table (PRICE_CURRENCY)'),
   total: z.object(totals),
   groups: z.array(z.object({ key: z.string(), ...totals })),
 });
