@@ -28,6 +28,31 @@ describe('stack settings from CDK context', () => {
     expect(JSON.stringify(b.json)).toContain(`"Resource":"${arn}"`);
   });
 
+  it('hands the price table (an object in cdk.json), its currency and the longest usage range to the usage route', () => {
+    // Prepare
+    const usageRoutes = routes.filter((r) => r.path === '/usage');
+    const priceTable = { 'seedance-2.0': { '720p': 7, '1080p': { base: 9, videoInput: 5 } } };
+    // Act
+    const b = buildStack(
+      { priceTable, priceCurrency: 'USD', usageMaxRangeDays: '31' },
+      { routes: usageRoutes },
+    );
+    // Assess
+    const fn = b.stack.api.functions['functions/api/get-usage.ts']!;
+    const env = b.json.Resources[logicalId(fn.fn)]?.Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(JSON.parse(String(env.Variables.PRICE_TABLE))).toEqual(priceTable);
+    expect(env.Variables).toMatchObject({ PRICE_CURRENCY: 'USD', USAGE_MAX_RANGE_DAYS: '31' });
+  });
+
+  it('fails the synth on a price table the functions would refuse', () => {
+    expect(() => buildStack({ priceTable: { 'seedance-2.0': { '8k': 1 } } }, { routes: FEW_ROUTES })).toThrow(
+      /PRICE_TABLE/,
+    );
+    expect(() => buildStack({ priceCurrency: 'dollars' }, { routes: FEW_ROUTES })).toThrow(/PRICE_CURRENCY/);
+  });
+
   it('applies video retention, cleanup schedule, age, dry run, tag and project', () => {
     // Prepare
     const context = {
