@@ -83,6 +83,7 @@ describe('curl --aws-sigv4 against the local stack', () => {
     await call('listVideos', 'GET', '/videos');
     await call('getVideo', 'GET', `/videos/${video.videoId}`);
     await call('cancelVideo', 'DELETE', `/videos/${video.videoId}`);
+    await call('getUsage', 'GET', '/usage?groupBy=model');
     // The public callback route (signed by curl here too; it needs no signature and checks its own).
     await call('arkCallback', 'POST', `/callbacks/ark/${video.videoId}?sig=forged`, { status: 'succeeded' });
     await call('deleteGroup', 'DELETE', `/groups/${g}`);
@@ -104,6 +105,7 @@ describe('curl --aws-sigv4 against the local stack', () => {
       createVideo: 202,
       listVideos: 200,
       getVideo: 200,
+      getUsage: 200,
       deleteGroup: 204,
       createRealPersonSession: 201,
       getRealPersonSession: 200,
