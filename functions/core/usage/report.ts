@@ -7,9 +7,8 @@
  */
 import { ApiError } from '../errors';
 import type { Position } from '../records/types';
-import { costOf, type UsageEntry } from './ledger';
-import type { PriceTable } from './prices';
-import { roundAmount } from './prices';
+import type { UsageEntry } from './ledger';
+import { pricePerMillion, roundAmount, type PriceTable } from './prices';
 
 export const USAGE_GROUPINGS = ['day', 'model', 'caller'] as const;
 export type UsageGrouping = (typeof USAGE_GROUPINGS)[number];
@@ -112,9 +111,10 @@ function add(t: UsageTotals, row: UsageRow, table: PriceTable, rowOf?: (m: strin
   t.videos += 1;
   t.completionTokens += row.usage.completionTokens;
   t.totalTokens += row.usage.totalTokens;
-  const cost = costOf(row.usage, table, rowOf);
-  if (cost) t.estimatedCost += (row.usage.completionTokens * cost.pricePerMillionTokens) / 1_000_000;
-  else t.unpricedVideos += 1;
+  // Summed unrounded, rounded once per total: a group is not the sum of its videos' rounded amounts.
+  const price = pricePerMillion(table, row.usage, rowOf);
+  if (price === undefined) t.unpricedVideos += 1;
+  else t.estimatedCost += (row.usage.completionTokens * price) / 1_000_000;
 }
 
 const rounded = (t: UsageTotals): UsageTotals => ({ ...t, estimatedCost: roundAmount(t.estimatedCost) });
