@@ -34,6 +34,8 @@ export interface WorkflowTimeouts {
   videoDeadlineSeconds: number;
   /** The longest wait for upstream budget (QUEUE_MAX_WAIT_SECONDS). */
   queueMaxWaitSeconds: number;
+  /** How long upstream may hold a task (VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS). */
+  videoExecutionExpiresAfterSeconds?: number;
 }
 
 export interface WorkflowDef {
@@ -91,7 +93,7 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'video',
     definitionFile: 'statemachines/video-generation.asl.json',
-    timeoutSeconds: (t) => videoBackstopSeconds(t.videoDeadlineSeconds),
+    timeoutSeconds: (t) => videoBackstopSeconds(t),
     steps: [
       {
         substitution: 'CreateVideoTaskFunctionArn',

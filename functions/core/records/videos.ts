@@ -70,7 +70,12 @@ export function videoChange(
     'videoId' | 'requestedAt' | 'request' | 'groupIds' | 'fingerprint' | 'seedChosenByCaller'
   >,
   status: VideoStatus,
-  set: Partial<Pick<VideoRecord, 'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error'>>,
+  set: Partial<
+    Pick<
+      VideoRecord,
+      'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error' | 'queuePosition' | 'estimatedStartAt'
+    >
+  >,
   at: Date = new Date(),
 ): RecordChange {
   return {

@@ -20,6 +20,9 @@ export interface VideoView {
   status: VideoStatus;
   model?: string;
   taskId?: string;
+  /** While queued for the account's budget, before the task exists: 1 = next, and the estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   groupIds?: string[];
   videoUrl?: string;
   lastFrameUrl?: string;
@@ -41,7 +44,16 @@ export interface VideoView {
 /** What GET /videos lists of each video (no links: they are signed per GET of one video). */
 export type VideoListItem = Pick<
   VideoView,
-  'videoId' | 'status' | 'createdAt' | 'finishedAt' | 'taskId' | 'error' | 'model' | 'groupIds'
+  | 'videoId'
+  | 'status'
+  | 'createdAt'
+  | 'finishedAt'
+  | 'taskId'
+  | 'error'
+  | 'model'
+  | 'groupIds'
+  | 'queuePosition'
+  | 'estimatedStartAt'
 >;
 
 export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
@@ -51,6 +63,11 @@ export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
   if (model) view.model = model;
   const taskId = result?.taskId ?? r.taskId;
   if (taskId) view.taskId = taskId;
+  // The place in our queue means something only until the task exists (then upstream's queue holds it).
+  else if (r.status === 'queued' && r.queuePosition !== undefined) {
+    view.queuePosition = r.queuePosition;
+    if (r.estimatedStartAt) view.estimatedStartAt = r.estimatedStartAt;
+  }
   if (r.groupIds && r.groupIds.length > 0) view.groupIds = r.groupIds;
   if (result) {
     if (links) {
@@ -72,11 +89,24 @@ export function videoView(r: VideoRecord, links?: VideoLinks): VideoView {
 }
 
 export function videoListItem(r: VideoRecord): VideoListItem {
-  const { videoId, status, createdAt, finishedAt, taskId, error, model, groupIds } = videoView(r);
+  const {
+    videoId,
+    status,
+    createdAt,
+    finishedAt,
+    taskId,
+    error,
+    model,
+    groupIds,
+    queuePosition,
+    estimatedStartAt,
+  } = videoView(r);
   return {
     videoId,
     status,
     createdAt,
+    ...(queuePosition !== undefined ? { queuePosition } : {}),
+    ...(estimatedStartAt ? { estimatedStartAt } : {}),
     ...(finishedAt ? { finishedAt } : {}),
     ...(taskId ? { taskId } : {}),
     ...(error ? { error } : {}),
