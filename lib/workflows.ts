@@ -98,7 +98,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream', 'records:write', 'callback:sign'],
+        access: ['upstream', 'records:write', 'callback:sign', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -117,7 +117,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'PollVideoTaskFunctionArn',
         handler: 'functions/steps/video/poll-task.ts',
-        access: ['upstream', 'records:write'],
+        access: ['upstream', 'records:write', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -129,7 +129,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CancelVideoTaskFunctionArn',
         handler: 'functions/steps/video/cancel-on-deadline.ts',
-        access: ['upstream'],
+        access: ['upstream', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -137,7 +137,7 @@ export const workflows: readonly WorkflowDef[] = [
         // two 5 MiB parts whatever the size).
         substitution: 'SaveVideoFunctionArn',
         handler: 'functions/steps/video/save-video.ts',
-        access: ['upstream', 'bucket:write-videos', 'records:write'],
+        access: ['upstream', 'bucket:write-videos', 'records:write', 'budget:use'],
         timeoutSeconds: 900,
         memoryMb: 512,
       },

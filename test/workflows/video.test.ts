@@ -8,6 +8,7 @@ import { resetStepRuntime } from '../../functions/shared/video-step';
 import { runLocal, type LocalRunResult } from '../../local/sfn/runner';
 import { SIM_DEFAULT_CREDENTIALS } from '../../local/upstream-sim';
 import {
+  DEADLINE_SECONDS,
   SIM_DEFAULTS,
   STEP_SCALE,
   s3Object,
@@ -229,21 +230,19 @@ describe('video generation workflow', () => {
     expect(failedWith(r, 'VideoCancelled')).toMatchObject({ code: 'TaskCancelled', taskId: task.id });
   });
 
-  it('cancels a still-queued task at the deadline and fails TimedOut', async () => {
-    // Prepare
+  it('never times out a task upstream keeps queued: past our deadline, upstream expires it at execution_expires_after', async () => {
+    // Prepare: the task never leaves upstream's queue; upstream holds it 3600 s (7.2 s here), our
+    // deadline is 300 s of work (3 s here)
     rig.sim.control.update({ taskQueuedMs: 10_000_000 });
     const input = videoInput();
+    input.request.execution_expires_after = 3600;
+    const started = Date.now();
     // Act
     const r = await run(input);
     // Assess
-    expect(failedWith(r, 'TimedOut')).toMatchObject({
-      code: 'TimedOut',
-      upstreamCancelled: true,
-      taskStatus: 'queued',
-      message: 'No result within 5 min; the queued upstream task was cancelled',
-    });
-    expect(tasksOf(input)[0]).toMatchObject({ status: 'cancelled' });
-    expect(entered(r)).toContain('CancelOnDeadline');
+    expect(Date.now() - started).toBeGreaterThan(2 * DEADLINE_SECONDS * STEP_SCALE * 1000);
+    expect(failedWith(r, 'VideoExpired')).toMatchObject({ taskStatus: 'expired' });
+    expect(entered(r)).not.toContain('CancelOnDeadline');
   });
 
   it('fails TimedOut at the deadline and says a running task could not be cancelled', async () => {
