@@ -180,7 +180,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const cleanupSeconds = opts.cleanupIntervalSeconds ?? Number(env.LOCAL_CLEANUP_INTERVAL_SECONDS ?? 3600);
   // A new account is basic (3 CreateAsset per minute); checked before anything starts.
   const simTier = (env.SIM_TIER?.trim() || 'basic') as NonNullable<SimOptions['tier']>;
-  const simTaskAccount = (env.SIM_TASK_ACCOUNT?.trim() || 'personal') as NonNullable<SimOptions['taskAccount']>;
+  const simTaskAccount = (env.SIM_TASK_ACCOUNT?.trim() || 'personal') as NonNullable<
+    SimOptions['taskAccount']
+  >;
   if (!SIM_TIERS.includes(simTier))
     throw new Error(`SIM_TIER must be one of ${SIM_TIERS.join(', ')}, got ${simTier}`);
 
