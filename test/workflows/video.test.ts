@@ -41,8 +41,11 @@ beforeEach(() => {
   resetS3Client();
 });
 
-function run(input: VideoJobInput): Promise<LocalRunResult> {
-  return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId });
+function run(
+  input: VideoJobInput,
+  handlers?: Parameters<typeof runLocal>[2]['handlers'],
+): Promise<LocalRunResult> {
+  return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId, handlers });
 }
 
 const entered = (r: LocalRunResult) =>
@@ -278,5 +281,44 @@ describe('video generation workflow', () => {
     // Assess
     expect(failedWith(r, 'Upstream.Rejected').code).toBe('InvalidParameter');
     expect(calls('CreateTask')).toBe(1);
+  });
+
+  it('a CreateTask killed right after taking its running slot loses nothing: the slot comes back, one task each', async () => {
+    // Prepare: 4 videos on 3 slots; each one's first CreateTask takes a slot and the create budget, then dies
+    const { handler: createTask } = await import('../../functions/steps/video/create-task');
+    const { acquireBudget, slotPoolOf } = await import('../../functions/core/governor');
+    const { taskBudgets } = await import('../../functions/shared/task-budget');
+    const { loadConfig } = await import('../../functions/core/config');
+    const killed = new Set<string>();
+    const killAfterGrant = async (state: unknown) => {
+      const i = state as Parameters<typeof createTask>[0];
+      if (!killed.has(i.videoId)) {
+        const b = taskBudgets(loadConfig());
+        const slots = b.slots(slotPoolOf(i.request.model, i.request.resolution));
+        const got = await acquireBudget(b.store, slots, i.budget?.slot ?? {});
+        if (got.granted) {
+          killed.add(i.videoId);
+          throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+        }
+        // Not its turn: answer as the step does, so the grant that comes later is the one that dies.
+        const { place, position, estimatedStartAt, waitUntil } = got;
+        return {
+          queued: true,
+          createAttempts: i.job?.createAttempts ?? 0,
+          budget: { slot: place, waitUntil, queuePosition: position, estimatedStartAt },
+        };
+      }
+      return createTask(i);
+    };
+    const inputs = Array.from({ length: 4 }, () => videoInput());
+    // Act
+    const results = await Promise.all(
+      inputs.map((i) => run(i, { CreateVideoTaskFunctionArn: killAfterGrant })),
+    );
+    // Assess
+    expect(killed.size).toBe(4);
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('SUCCEEDED'));
+    for (const input of inputs) expect(tasksOf(input)).toHaveLength(1);
+    expect(results.every((r) => entered(r).includes('FindTask'))).toBe(true);
   });
 });
