@@ -43,7 +43,7 @@ beforeEach(() => {
 
 function run(
   input: VideoJobInput,
-  handlers?: Parameters<typeof runLocal>[2]['handlers'],
+  handlers?: NonNullable<Parameters<typeof runLocal>[2]>['handlers'],
 ): Promise<LocalRunResult> {
   return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId, handlers });
 }

@@ -126,7 +126,10 @@ export function decide(spec: BudgetSpec, s: BudgetState, ticket: number, now: nu
   const paceMs = slots ? 0 : spec.windowMs / limit / 4;
   const newest = slots ? undefined : liveGrants(spec, s, now).at(-1);
   const pacedUntil = newest === undefined ? now : newest + paceMs;
-  if (free > 0 && now >= pacedUntil && (position <= free || now - freeSince >= spec.holdoffMs)) {
+  // Each place in line has its own paced moment, so the jobs a free window lets in do not all race for
+  // the same conditional write (a herd of k costs k² reads and writes for k grants).
+  const dueAt = position <= free ? pacedUntil + paceMs * (position - 1) : pacedUntil;
+  if (free > 0 && now >= dueAt && (position <= free || now - freeSince >= spec.holdoffMs)) {
     return { granted: true, state: grant(spec, s, ticket, now) };
   }
   const estimatedStartAt = Math.max(
