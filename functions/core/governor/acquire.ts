@@ -46,10 +46,6 @@ export type Acquired =
     };
 
 const CONFLICT_ATTEMPTS = 5;
-/** In-process waits per call, each for a turn at most `inProcessWaitMs` away. */
-const SHORT_WAITS = 8;
-/** A tenth of the window, at most 2 s (the step's Lambda timeout is 30 s). */
-const inProcessWaitMs = (spec: BudgetSpec) => Math.min(spec.windowMs / 10, 2_000);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A short sleep for a store fault: a second of upstream time (scaled with the window), jittered. */
@@ -83,7 +79,6 @@ export async function acquireBudget(
     };
   };
   let ticket = place.ticket;
-  let shortWaits = 0;
   try {
     // An unordered budget has no queue: ticket 0, no counter write per call.
     ticket ??= spec.ordered === false ? 0 : await store.takeTicket(spec.name);
@@ -91,14 +86,6 @@ export async function acquireBudget(
       const current = await store.read(spec.name);
       const now = clock();
       const d = decide(spec, current.state, ticket, now);
-      // A turn a moment away is waited for here: a Lambda millisecond costs far less than the four
-      // state transitions of a Wait loop, and the jobs of a free window arrive spread by their places.
-      if (!d.granted && d.estimatedStartAt - now <= inProcessWaitMs(spec) && shortWaits < SHORT_WAITS) {
-        shortWaits++;
-        attempt--;
-        await sleep(Math.max(1, d.estimatedStartAt - now) + Math.random() * 5);
-        continue;
-      }
       if (!d.granted) {
         return {
           granted: false,
