@@ -357,7 +357,14 @@ export const apiRoutes = defineRoutes({
     handler: 'functions/api/ark-callback.ts',
     summary:
       'Upstream task callback (Ark callback_url): signed URL, no IAM; wakes the waiting video workflow after re-fetching the task',
-    access: ['callback:verify', 'records:read', 'records:write', 'upstream', 'video:task-response', 'budget:use'],
+    access: [
+      'callback:verify',
+      'records:read',
+      'records:write',
+      'upstream',
+      'video:task-response',
+      'budget:use',
+    ],
     // Upstream calls back once per status change of every running video: more than a person's browser.
     throttle: { rateLimit: 10, burstLimit: 20 },
     auth: 'none',
