@@ -55,8 +55,15 @@ export const BENCHMARKS: readonly Benchmark[] = [
   {
     id: 'real-limits',
     module: 'bench/real-limits.ts',
-    title: 'Real limits: upload bursts against the per-minute CreateAsset quota of each tier',
-    timeoutMs: 15 * 60_000,
+    title:
+      'Real limits: upload bursts against the per-minute CreateAsset quota of each tier, and a video burst on 3 slots',
+    timeoutMs: 12 * 60_000,
+  },
+  {
+    id: 'real-limits-advanced',
+    module: 'bench/real-limits-advanced.ts',
+    title: 'Real limits at advanced: 300 uploads against 120 CreateAsset per minute (time scale 0.5)',
+    timeoutMs: 8 * 60_000,
   },
   {
     id: 'status-reads',

@@ -123,6 +123,9 @@ export const TERMINAL_VIDEO_STATES: readonly string[] = [
 export interface VideoJob {
   videoId: string;
   status: VideoState | string;
+  /** While queued for the account's budget, before the task exists: 1 = next, and the estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   videoUrl?: string;
   lastFrameUrl?: string;
   taskId?: string;

@@ -60,6 +60,7 @@ export type Access =
   | 'bucket:read-replaced' // HeadObject of quarantined replacements under quarantine/
   | 'bucket:idempotency' // read/claim/write/release idempotency records under idempotency/
   | 'callback:verify' // read the key upstream callback URLs are signed with
+  | 'budget:use' // the governor's budget items (budget#…): the callback's re-fetch spends Get-task budget
   | 'video:task-response' // SendTaskSuccess to a waiting state of the video state machine
   | 'video:start' // StartExecution on the video state machine
   | 'video:stop'; // StopExecution on the video state machine
@@ -369,7 +370,14 @@ export const apiRoutes = defineRoutes({
     handler: 'functions/api/ark-callback.ts',
     summary:
       'Upstream task callback (Ark callback_url): signed URL, no IAM; wakes the waiting video workflow after re-fetching the task',
-    access: ['callback:verify', 'records:read', 'records:write', 'upstream', 'video:task-response'],
+    access: [
+      'callback:verify',
+      'records:read',
+      'records:write',
+      'upstream',
+      'video:task-response',
+      'budget:use',
+    ],
     // Upstream calls back once per status change of every running video: more than a person's browser.
     throttle: { rateLimit: 10, burstLimit: 20 },
     auth: 'none',

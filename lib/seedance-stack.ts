@@ -61,6 +61,11 @@ export class SeedanceStack extends Stack {
       UPSTREAM_ASSET_TIER: s.upstreamAssetTier,
       QUEUE_MAX_WAIT_SECONDS: String(s.queueMaxWaitSeconds),
       ...(s.createAssetPerMinute ? { CREATE_ASSET_PER_MINUTE: String(s.createAssetPerMinute) } : {}),
+      UPSTREAM_TASK_TIER: s.upstreamTaskTier,
+      VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS: String(s.videoExecutionExpiresAfterSeconds),
+      ...(s.taskCreatePerMinute ? { TASK_CREATE_PER_MINUTE: String(s.taskCreatePerMinute) } : {}),
+      ...(s.taskSlotsPerModel ? { TASK_SLOTS_PER_MODEL: String(s.taskSlotsPerModel) } : {}),
+      ...(s.getTaskPerSecond ? { GET_TASK_PER_SECOND: String(s.getTaskPerSecond) } : {}),
       ...(s.volcEndpoint ? { VOLC_ENDPOINT: s.volcEndpoint } : {}),
       ...(s.volcRegion ? { VOLC_REGION: s.volcRegion } : {}),
       ...(s.seedanceApiBase ? { SEEDANCE_API_BASE: s.seedanceApiBase } : {}),
@@ -106,6 +111,7 @@ export class SeedanceStack extends Stack {
         timeouts: {
           videoDeadlineSeconds: s.videoDeadlineSeconds,
           queueMaxWaitSeconds: s.queueMaxWaitSeconds,
+          videoExecutionExpiresAfterSeconds: s.videoExecutionExpiresAfterSeconds,
         },
       });
     }

@@ -5,7 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { ASSET_TIERS, MAX_QUEUE_WAIT_SECONDS } from '../functions/core/governor/budgets';
+import { ASSET_TIERS, MAX_QUEUE_WAIT_SECONDS, TASK_TIERS } from '../functions/core/governor/budgets';
 
 const bool = (def: boolean) =>
   z
@@ -60,6 +60,16 @@ const schema = z.object({
   createAssetPerMinute: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Seconds a job may wait for upstream budget before it ends `expired`; the ingest backstop follows it. */
   queueMaxWaitSeconds: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
+  /** The task API's account kind (personal / enterprise): task creates per minute and running slots per model. */
+  upstreamTaskTier: z.enum(TASK_TIERS).default('personal'),
+  /** Overrides the tier's task creates per minute (180 / 600): this stack's share. */
+  taskCreatePerMinute: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Overrides the tier's running tasks per model (3 / 10): this stack's share of the slots. */
+  taskSlotsPerModel: z.coerce.number().int().min(1).max(1_000).optional(),
+  /** Overrides Get task per second (20). */
+  getTaskPerSecond: z.coerce.number().int().min(1).max(1_000).optional(),
+  /** `execution_expires_after` of every task (3600–259200): how long upstream may hold it queued and running. */
+  videoExecutionExpiresAfterSeconds: int(172_800, 3_600, 259_200),
   /** Days an upload or video record is kept after its last change (DynamoDB TTL). */
   recordTtlDays: int(400, 1, 3650),
   /** false: the state table is deleted with the stack (throwaway stacks); default keeps it. */

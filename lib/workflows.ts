@@ -34,6 +34,8 @@ export interface WorkflowTimeouts {
   videoDeadlineSeconds: number;
   /** The longest wait for upstream budget (QUEUE_MAX_WAIT_SECONDS). */
   queueMaxWaitSeconds: number;
+  /** How long upstream may hold a task (VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS). */
+  videoExecutionExpiresAfterSeconds?: number;
 }
 
 export interface WorkflowDef {
@@ -91,12 +93,12 @@ export const workflows: readonly WorkflowDef[] = [
   {
     name: 'video',
     definitionFile: 'statemachines/video-generation.asl.json',
-    timeoutSeconds: (t) => videoBackstopSeconds(t.videoDeadlineSeconds),
+    timeoutSeconds: (t) => videoBackstopSeconds(t),
     steps: [
       {
         substitution: 'CreateVideoTaskFunctionArn',
         handler: 'functions/steps/video/create-task.ts',
-        access: ['upstream', 'records:write', 'callback:sign'],
+        access: ['upstream', 'records:write', 'callback:sign', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -115,7 +117,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'PollVideoTaskFunctionArn',
         handler: 'functions/steps/video/poll-task.ts',
-        access: ['upstream', 'records:write'],
+        access: ['upstream', 'records:write', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -127,7 +129,7 @@ export const workflows: readonly WorkflowDef[] = [
       {
         substitution: 'CancelVideoTaskFunctionArn',
         handler: 'functions/steps/video/cancel-on-deadline.ts',
-        access: ['upstream'],
+        access: ['upstream', 'budget:use'],
         timeoutSeconds: 30,
       },
       {
@@ -135,7 +137,7 @@ export const workflows: readonly WorkflowDef[] = [
         // two 5 MiB parts whatever the size).
         substitution: 'SaveVideoFunctionArn',
         handler: 'functions/steps/video/save-video.ts',
-        access: ['upstream', 'bucket:write-videos', 'records:write'],
+        access: ['upstream', 'bucket:write-videos', 'records:write', 'budget:use'],
         timeoutSeconds: 900,
         memoryMb: 512,
       },

@@ -17,7 +17,9 @@
  * SEEDANCE_API_TOKEN (real upstream; with VOLC_ENDPOINT / SEEDANCE_API_BASE when not the defaults),
  * LOCAL_CLEANUP_INTERVAL_SECONDS (3600; 0 = off), SIM_TIER (basic | advanced | premium: the simulator's
  * CreateAsset quota, and the stack's budget unless UPSTREAM_ASSET_TIER / CREATE_ASSET_PER_MINUTE say
- * otherwise — set them apart to play an account shared with other clients).
+ * otherwise — set them apart to play an account shared with other clients), SIM_TASK_ACCOUNT (personal |
+ * enterprise: the simulator's task slots and create RPM, and the stack's task budgets unless
+ * UPSTREAM_TASK_TIER / TASK_CREATE_PER_MINUTE / TASK_SLOTS_PER_MODEL / GET_TASK_PER_SECOND say otherwise).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -93,7 +95,12 @@ export interface LocalStackOptions {
    * The governor's budget; default the simulator's tier (the same account). A different one plays an
    * account other clients share: e.g. a stack budget of 6 per minute against a basic (3) simulator.
    */
-  budget?: { assetTier?: SimTier; createAssetPerMinute?: number };
+  budget?: {
+    assetTier?: SimTier;
+    createAssetPerMinute?: number;
+    taskTier?: 'personal' | 'enterprise';
+    taskSlotsPerModel?: number;
+  };
   /** Where settings are read from (default process.env). */
   env?: Record<string, string | undefined>;
   cleanupIntervalSeconds?: number;
@@ -173,6 +180,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const cleanupSeconds = opts.cleanupIntervalSeconds ?? Number(env.LOCAL_CLEANUP_INTERVAL_SECONDS ?? 3600);
   // A new account is basic (3 CreateAsset per minute); checked before anything starts.
   const simTier = (env.SIM_TIER?.trim() || 'basic') as NonNullable<SimOptions['tier']>;
+  const simTaskAccount = (env.SIM_TASK_ACCOUNT?.trim() || 'personal') as NonNullable<
+    SimOptions['taskAccount']
+  >;
   if (!SIM_TIERS.includes(simTier))
     throw new Error(`SIM_TIER must be one of ${SIM_TIERS.join(', ')}, got ${simTier}`);
 
@@ -214,6 +224,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ? startSimulator({
             quiet: true,
             tier: simTier,
+            taskAccount: simTaskAccount,
             ...opts.simulator,
             timeScale,
           })
@@ -284,6 +295,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         opts.budget?.createAssetPerMinute !== undefined
           ? String(opts.budget.createAssetPerMinute)
           : env.CREATE_ASSET_PER_MINUTE?.trim() || undefined,
+      // The task budgets follow the simulator's account kind (the same account) unless set apart.
+      UPSTREAM_TASK_TIER:
+        opts.budget?.taskTier ??
+        (env.UPSTREAM_TASK_TIER?.trim() || opts.simulator?.taskAccount || simTaskAccount),
+      TASK_CREATE_PER_MINUTE: env.TASK_CREATE_PER_MINUTE?.trim() || undefined,
+      TASK_SLOTS_PER_MODEL:
+        opts.budget?.taskSlotsPerModel !== undefined
+          ? String(opts.budget.taskSlotsPerModel)
+          : env.TASK_SLOTS_PER_MODEL?.trim() || undefined,
+      GET_TASK_PER_SECOND: env.GET_TASK_PER_SECOND?.trim() || undefined,
       VOLC_ENDPOINT: volcEndpoint,
       SEEDANCE_API_BASE: seedanceApiBase,
     });

@@ -103,4 +103,15 @@ export const FIX_LOG: readonly FixRecord[] = [
     after: '30 / 0; 0 / 30; 3; 0.99 (0 duplicate assets)',
     files: '',
   },
+  {
+    fix: 'Governor for the task API (issue 14, video half): a running slot per model (a lease in the state table, released when the task is seen ended, renewed at each look), the task-create rate and Get task per second (polls, callback re-fetch, save, deadline check) taken before each call; the video deadline held while upstream keeps the task queued, up to execution_expires_after',
+    figure:
+      'real-limits videos at scale 0.2: 30 videos at once on a personal account (3 slots), 30 s tasks — succeeded / timed out; our tasks in flight upstream; Get task max per second; time ÷ ideal; wakes per queued video',
+    before:
+      'not governed: 30 CreateTask at once, 27 queued upstream; the 60 min deadline counted upstream queueing (a long burst timed out queued tasks); Get task unbudgeted',
+    after:
+      '30 / 0; at most 3 in flight; Get task max 3 per second (budget 20), 0 throttled, 1 GET per video; 1.14; 8.04 wakes (max 19), 34.9 transitions per video',
+    files:
+      'functions/core/governor/, functions/shared/{task-budget,budget-store}.ts, functions/steps/video/, functions/api/ark-callback.ts, statemachines/video-generation.asl.json',
+  },
 ];

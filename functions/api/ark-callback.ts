@@ -15,6 +15,8 @@ import { getCallbackKey } from '../shared/credentials';
 import { callbackStoreFor, ttlSecondsOf } from '../shared/dynamodb';
 import { logger } from '../shared/logger';
 import { sendTaskSuccess } from '../shared/sfn';
+import { releaseSlot } from '../core/governor';
+import { getTaskWithin, hasNoBudget, taskBudgets } from '../shared/task-budget';
 
 /** Upstream bodies are a few KB; anything far larger is not worth parsing. */
 const MAX_BODY_CHARS = 64_000;
@@ -33,6 +35,7 @@ export const handler = apiHandler(apiRoutes.arkCallback, async (req) => {
   let outcome: CallbackOutcome | 'error';
   try {
     const config = loadConfig();
+    const budgets = taskBudgets(config);
     outcome = await answerTaskCallback(
       {
         videoId,
@@ -42,7 +45,16 @@ export const handler = apiHandler(apiRoutes.arkCallback, async (req) => {
       {
         secret: await getCallbackKey(),
         store: callbackStoreFor(required(config.tableName, 'TABLE_NAME')),
-        getTask: (taskId) => videoClient(config).getTask(taskId),
+        // The re-fetch spends the account's Get-task budget like a poll; without any for a moment, the
+        // fallback poll will look instead.
+        getTask: async (taskId) => {
+          const read = await getTaskWithin(budgets, videoClient(config), taskId, 2 * budgets.get.windowMs);
+          if (hasNoBudget(read)) throw new Error('no Get-task budget for the re-fetch');
+          return read;
+        },
+        release: async (job) => {
+          if (job.slot) await releaseSlot(budgets.store, budgets.slots(job.slot.pool), job.slot.ticket);
+        },
         wake: sendTaskSuccess,
         policy: videoPollPolicy(config),
         timeScale: config.timeScale,

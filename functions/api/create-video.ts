@@ -94,7 +94,10 @@ export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
           request: buildCreateTaskInput(expanded, {
             model,
             seed: seedFor(videoId, body.seed),
-            executionExpiresAfter: executionExpiresAfter(config.videoDeadlineSeconds),
+            executionExpiresAfter: executionExpiresAfter(
+              config.videoDeadlineSeconds,
+              config.videoExecutionExpiresAfterSeconds,
+            ),
             ...(safetyId ? { safetyIdentifier: safetyId } : {}),
           }),
           media: existing?.media ?? mediaList(expanded, origins),

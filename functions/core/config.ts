@@ -8,7 +8,10 @@ import {
   ASSET_TIERS,
   CREATE_ASSET_PER_MINUTE,
   MAX_QUEUE_WAIT_SECONDS,
+  TASK_LIMITS,
+  TASK_TIERS,
   type AssetTier,
+  type TaskTier,
 } from './governor/budgets';
 import { MEDIA_LIMIT_SETS, type MediaLimitSet, type MediaRules } from './media/rules';
 import { ModelCatalog, parseModelList, type ModelChoice } from './video/models';
@@ -141,6 +144,20 @@ const schema = z.object({
     .default(DEFAULT_CURRENCY),
   /** Longest range one GET /usage may cover, in days. */
   USAGE_MAX_RANGE_DAYS: int(92, 1, 366),
+  /** The task API's account kind (UPSTREAM.md §2): create RPM and running slots per model. */
+  UPSTREAM_TASK_TIER: z.enum(TASK_TIERS).default('personal'),
+  /** Overrides the tier's task creates per 60 s (this stack's share). */
+  TASK_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Overrides the tier's running tasks per model (this stack's share of the slots). */
+  TASK_SLOTS_PER_MODEL: z.coerce.number().int().min(1).max(1_000).optional(),
+  /** Overrides Get task per second (20 on both tiers). */
+  GET_TASK_PER_SECOND: z.coerce.number().int().min(1).max(1_000).optional(),
+  /**
+   * `execution_expires_after` sent with every task (3600–259200, default upstream's 172800): how long
+   * upstream may hold it queued and running in all. The video deadline never ends a task upstream still
+   * holds queued within it; at least the deadline.
+   */
+  VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS: int(172_800, 3_600, 259_200),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -190,6 +207,12 @@ export interface Config {
   /** The price table the cost estimates use. */
   prices: PriceTable;
   usageMaxRangeDays: number;
+  taskTier: TaskTier;
+  /** Task creates per 60 s, running tasks per model, Get task per second the governor allows. */
+  taskCreatePerMinute: number;
+  taskSlotsPerModel: number;
+  getTaskPerSecond: number;
+  videoExecutionExpiresAfterSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -260,6 +283,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,
     prices,
     usageMaxRangeDays: c.USAGE_MAX_RANGE_DAYS,
+    taskTier: c.UPSTREAM_TASK_TIER,
+    taskCreatePerMinute: c.TASK_CREATE_PER_MINUTE ?? TASK_LIMITS[c.UPSTREAM_TASK_TIER].createPerMinute,
+    taskSlotsPerModel: c.TASK_SLOTS_PER_MODEL ?? TASK_LIMITS[c.UPSTREAM_TASK_TIER].slotsPerModel,
+    getTaskPerSecond: c.GET_TASK_PER_SECOND ?? TASK_LIMITS[c.UPSTREAM_TASK_TIER].getPerSecond,
+    videoExecutionExpiresAfterSeconds: Math.max(
+      c.VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS,
+      c.VIDEO_DEADLINE_SECONDS,
+    ),
   };
 }
 

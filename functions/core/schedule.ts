@@ -11,6 +11,11 @@ export interface PollPolicy {
   factor: number;
   maxDelaySeconds: number;
   deadlineSeconds: number;
+  /**
+   * While the job is still queued elsewhere (upstream's own queue), the deadline is held off: it stays
+   * at least `deadlineSeconds` ahead, up to this many seconds after the loop started (see holdDeadline).
+   */
+  holdWhileQueuedSeconds?: number;
 }
 
 export interface PollState {
@@ -93,4 +98,34 @@ export function checkTimes(policy: PollPolicy, horizonSeconds: number): number[]
     times.push(t);
   }
   return times;
+}
+
+/**
+ * The job is queued, not working: the deadline moves on to `deadlineSeconds` from now, but never past
+ * `holdWhileQueuedSeconds` (plus one poll, so the party that ends a queue too long speaks first) after
+ * the loop started. A loop without the setting keeps its deadline.
+ */
+export function holdDeadline(state: PollState, policy: PollPolicy, now: Date, timeScale = 1): PollState {
+  if (policy.holdWhileQueuedSeconds === undefined) return state;
+  const unit = 1000 * timeScale;
+  const bound =
+    new Date(state.startedAt).getTime() + (policy.holdWhileQueuedSeconds + policy.maxDelaySeconds) * unit;
+  const wanted = Math.min(now.getTime() + policy.deadlineSeconds * unit, bound);
+  if (wanted <= new Date(state.deadlineAt).getTime()) return state;
+  return { ...state, deadlineAt: new Date(Math.round(wanted)).toISOString() };
+}
+
+/**
+ * The same check again at `at` (no budget to look now): the schedule does not advance, and the wait
+ * is clamped to the deadline like any other.
+ */
+export function pollAgainAt(state: PollState, at: Date, now: Date, timeScale = 1): PollState {
+  const deadline = new Date(state.deadlineAt);
+  const until = at < deadline ? at : deadline;
+  return {
+    ...state,
+    waitUntil: until.toISOString(),
+    waitSeconds: wholeSeconds(now, until, timeScale),
+    pastDeadline: now.getTime() >= deadline.getTime(),
+  };
 }

@@ -1,12 +1,12 @@
 /**
  * The governor's budgets in the state table (functions/core/governor behind its BudgetStore port): one
  * item per budget, `pk = budget#<name>`, holding the queue's ticket counter (an atomic ADD), the grants
- * inside the window, the highest ticket served and the AIMD feedback, with a `version` every grant
- * conditions on. Budget items carry no index attribute, so no list of records ever sees them.
+ * inside the window (or the leases of a slots budget), the highest ticket served and the AIMD feedback,
+ * with a `version` every grant conditions on. Budget items carry no index attribute, so no list of records ever sees them.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BudgetState, BudgetStore, VersionedBudget } from '../core/governor';
+import type { BudgetState, BudgetStore, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
 
@@ -19,6 +19,19 @@ const isConditionFailure = (e: unknown) =>
 const numbers = (v: unknown): number[] =>
   Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const leasesOf = (v: unknown): Lease[] | undefined =>
+  Array.isArray(v)
+    ? v.flatMap((l: unknown) => {
+        if (typeof l !== 'object' || l === null) return [];
+        const { ticket, at, until } = l as Record<string, unknown>;
+        return typeof ticket === 'number' && typeof at === 'number' && typeof until === 'number'
+          ? [{ ticket, at, until }]
+          : [];
+      })
+    : undefined;
+
+/** The optional parts of a budget item, by attribute name (the same name in BudgetState). */
+const OPTIONAL = ['throttledAt', 'factorAfterThrottle', 'leases', 'freedAt', 'meanHoldMs'] as const;
 
 export class DynamoBudgetStore implements BudgetStore {
   constructor(
@@ -47,30 +60,39 @@ export class DynamoBudgetStore implements BudgetStore {
       new GetCommand({ TableName: this.table, Key: { [TABLE_KEY]: budgetKey(name) }, ConsistentRead: true }),
     );
     const item = out.Item ?? {};
-    const throttledAt = num(item.throttledAt);
-    const factorAfterThrottle = num(item.factorAfterThrottle);
+    const leases = leasesOf(item.leases);
+    const optional: Partial<BudgetState> = {
+      throttledAt: num(item.throttledAt),
+      factorAfterThrottle: num(item.factorAfterThrottle),
+      leases,
+      freedAt: num(item.freedAt),
+      meanHoldMs: num(item.meanHoldMs),
+    };
     return {
       version: num(item.version) ?? 0,
       state: {
         grants: numbers(item.grants),
         served: num(item.served) ?? 0,
-        ...(throttledAt !== undefined ? { throttledAt } : {}),
-        ...(factorAfterThrottle !== undefined ? { factorAfterThrottle } : {}),
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
       },
     };
   }
 
   async write(name: string, state: BudgetState, expectedVersion: number): Promise<boolean> {
+    const names: Record<string, string> = { '#g': 'grants', '#s': 'served', '#v': 'version' };
     const values: Record<string, unknown> = {
       ':g': state.grants,
       ':s': state.served,
       ':next': expectedVersion + 1,
-      ...(state.throttledAt !== undefined ? { ':ta': state.throttledAt } : {}),
-      ...(state.factorAfterThrottle !== undefined ? { ':f': state.factorAfterThrottle } : {}),
     };
     const sets = ['#g = :g', '#s = :s', '#v = :next'];
-    if (state.throttledAt !== undefined) sets.push('#ta = :ta');
-    if (state.factorAfterThrottle !== undefined) sets.push('#f = :f');
+    OPTIONAL.forEach((attr, i) => {
+      const value = state[attr];
+      if (value === undefined) return;
+      names[`#o${i}`] = attr;
+      values[`:o${i}`] = value;
+      sets.push(`#o${i} = :o${i}`);
+    });
     if (expectedVersion > 0) values[':v'] = expectedVersion;
     try {
       await this.client().send(
@@ -79,13 +101,7 @@ export class DynamoBudgetStore implements BudgetStore {
           Key: { [TABLE_KEY]: budgetKey(name) },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: expectedVersion > 0 ? '#v = :v' : 'attribute_not_exists(#v)',
-          ExpressionAttributeNames: {
-            '#g': 'grants',
-            '#s': 'served',
-            '#v': 'version',
-            ...(state.throttledAt !== undefined ? { '#ta': 'throttledAt' } : {}),
-            ...(state.factorAfterThrottle !== undefined ? { '#f': 'factorAfterThrottle' } : {}),
-          },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );

@@ -67,23 +67,38 @@ interface RateTrack {
   maxAcceptedInWindow: number;
   /** Accepted calls inside the current window, oldest first. */
   recent: number[];
+  maxAcceptedInSecond: number;
+  /** Accepted calls inside the current second (1 s × timeScale), oldest first. */
+  recentSecond: number[];
 }
 
 /**
  * What the account limits let through, per action: accepted and throttled calls and the most calls
- * accepted in any sliding window (60 s × timeScale). Kept apart from the limiters so a bench measures the
+ * accepted in any sliding window (60 s × timeScale) and in any sliding second (1 s × timeScale, for the
+ * per-second limits such as Get task's 20). Kept apart from the limiters so a bench measures the
  * limit instead of trusting it. The densest window always ends at an accepted call, so counting the
  * window behind each one finds it with bounded memory.
  */
 export class RateStats {
   private data = new Map<string, RateTrack>();
 
-  constructor(private readonly windowMs: () => number) {}
+  constructor(
+    private readonly windowMs: () => number,
+    private readonly secondMs: () => number = () => windowMs() / 60,
+  ) {}
 
   private track(action: string): RateTrack {
     let t = this.data.get(action);
     if (!t) {
-      t = { accepted: 0, throttled: 0, throttledBy: {}, maxAcceptedInWindow: 0, recent: [] };
+      t = {
+        accepted: 0,
+        throttled: 0,
+        throttledBy: {},
+        maxAcceptedInWindow: 0,
+        recent: [],
+        maxAcceptedInSecond: 0,
+        recentSecond: [],
+      };
       this.data.set(action, t);
     }
     return t;
@@ -96,6 +111,10 @@ export class RateStats {
     t.recent.push(now);
     while (t.recent.length > 0 && now - (t.recent[0] as number) >= window) t.recent.shift();
     t.maxAcceptedInWindow = Math.max(t.maxAcceptedInWindow, t.recent.length);
+    const second = this.secondMs();
+    t.recentSecond.push(now);
+    while (t.recentSecond.length > 0 && now - (t.recentSecond[0] as number) >= second) t.recentSecond.shift();
+    t.maxAcceptedInSecond = Math.max(t.maxAcceptedInSecond, t.recentSecond.length);
   }
 
   throttled(action: string, answer: string): void {
@@ -115,6 +134,8 @@ export class RateStats {
           throttledBy: { ...t.throttledBy },
           maxAcceptedInWindow: t.maxAcceptedInWindow,
           windowMs,
+          maxAcceptedInSecond: t.maxAcceptedInSecond,
+          secondMs: this.secondMs(),
         },
       ]),
     );

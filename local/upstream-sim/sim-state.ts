@@ -138,6 +138,10 @@ export class SimState implements SimControl {
     return this.taskStore.snapshot();
   }
 
+  taskTimeline() {
+    return this.taskStore.timeline();
+  }
+
   taskRequests() {
     return this.taskStore.requests();
   }

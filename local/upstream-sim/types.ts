@@ -90,6 +90,9 @@ export interface RateStat {
   /** The most calls accepted in any sliding window of `windowMs` (60 s × timeScale). */
   maxAcceptedInWindow: number;
   windowMs: number;
+  /** The most calls accepted in any sliding second (`secondMs` = 1 s × timeScale): the QPS limits. */
+  maxAcceptedInSecond: number;
+  secondMs: number;
 }
 
 export type FaultKind = 'error' | 'latency' | 'reset' | 'malformed';
@@ -154,6 +157,8 @@ export interface SimControl {
   assets(): Record<string, unknown>[];
   groups(): Record<string, unknown>[];
   tasks(): Record<string, unknown>[];
+  /** Each live task's creation and scheduled run, in ms (see TaskStore.timeline). */
+  taskTimeline(): { id: string; model: string; createdAt: number; startAt?: number; endAt?: number }[];
   /** Addition (issue 16): each live task's create request as received (model, content, extras). */
   taskRequests(): Record<string, unknown>[];
   /**

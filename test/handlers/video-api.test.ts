@@ -216,7 +216,8 @@ describe('POST /videos', () => {
         model: 'doubao-seedance-2-0-260128',
         ratio: '16:9',
         seed: expect.any(Number),
-        execution_expires_after: 3600,
+        // Upstream may hold it queued and running 48 h (its default): the deadline counts only work.
+        execution_expires_after: 172_800,
         content: [
           { type: 'text', text: 'Image 1 waves at the camera' },
           { type: 'image_url', image_url: { url: `asset://${activeImage}` }, role: 'reference_image' },

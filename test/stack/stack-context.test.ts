@@ -112,8 +112,9 @@ describe('stack settings from CDK context', () => {
     const byDefault = buildStack({}, { routes: FEW_ROUTES });
     const longer = buildStack({ videoDeadlineSeconds: '7200' }, { routes: FEW_ROUTES });
     // Assess
-    expect(timeoutOf(byDefault)).toBe(videoBackstopSeconds(3600));
-    expect(timeoutOf(longer)).toBe(videoBackstopSeconds(7200));
+    const t = { queueMaxWaitSeconds: 86_400, videoExecutionExpiresAfterSeconds: 172_800 };
+    expect(timeoutOf(byDefault)).toBe(videoBackstopSeconds({ ...t, videoDeadlineSeconds: 3600 }));
+    expect(timeoutOf(longer)).toBe(videoBackstopSeconds({ ...t, videoDeadlineSeconds: 7200 }));
     const env = longer.json.Resources[logicalId(longer.stack.cleanup.fn.fn)]?.Properties?.Environment as {
       Variables: Record<string, unknown>;
     };

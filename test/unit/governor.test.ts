@@ -5,9 +5,14 @@ import {
   effectiveLimit,
   emptyBudgetState,
   estimateTurn,
+  getTaskBudget,
   liveGrants,
+  liveLeases,
   onThrottle,
+  releaseLease,
+  renewLease,
   sleepFor,
+  taskSlotsBudget,
   type BudgetState,
 } from '../../functions/core/governor';
 
@@ -62,7 +67,7 @@ describe('governor window', () => {
 
   it('estimates the turn of the p-th in line from the grants in the window', () => {
     // Prepare: three grants at 0, 1 s, 2 s
-    const live = [0, 1000, 2000];
+    const live = [0, 1000, 2000].map((g) => g + span);
     // Act / Assess
     expect(estimateTurn(spec, live, 3, 1, 5000)).toBe(span);
     expect(estimateTurn(spec, live, 3, 3, 5000)).toBe(2000 + span);
@@ -101,5 +106,82 @@ describe('governor window', () => {
     expect(sleepFor(spec, 10 * spec.windowMs)).toBe(5 * spec.windowMs);
     expect(sleepFor(spec, 1.5 * spec.windowMs)).toBe(spec.windowMs);
     expect(sleepFor(spec, 0.5 * spec.windowMs)).toBe(0.5 * spec.windowMs);
+  });
+});
+
+describe('governor slots (running tasks per model)', () => {
+  const slots = taskSlotsBudget('m', 3, { leaseMs: 10_000, typicalHoldMs: 5_000, timeScale: 1 });
+  const grantAll = (tickets: number[], at: number, s0: BudgetState = emptyBudgetState()) =>
+    tickets.reduce<{ state: BudgetState; granted: number[] }>(
+      (acc, t) => {
+        const d = decide(slots, acc.state, t, at);
+        return d.granted ? { state: d.state, granted: [...acc.granted, t] } : acc;
+      },
+      { state: s0, granted: [] },
+    );
+
+  it('holds at most the slots at once, oldest tickets first, and gives a holder its own lease again', () => {
+    // Act
+    const { state, granted } = grantAll([1, 2, 3, 4, 5], 0);
+    const again = decide(slots, state, 2, 100);
+    // Assess
+    expect(granted).toEqual([1, 2, 3]);
+    expect(liveLeases(state, 1)).toHaveLength(3);
+    expect(again.granted).toBe(true);
+    expect(again.granted && liveLeases(again.state, 100)).toHaveLength(3);
+    expect(decide(slots, state, 4, 100)).toMatchObject({ granted: false, position: 1 });
+  });
+
+  it('frees a slot when its holder releases it, and learns how long slots are held', () => {
+    // Prepare
+    const { state } = grantAll([1, 2, 3], 0);
+    // Act
+    const released = releaseLease(state, 1, 8_000);
+    const next = decide(slots, released, 4, 8_001);
+    // Assess
+    expect(released.meanHoldMs).toBe(8_000);
+    expect(next.granted).toBe(true);
+  });
+
+  it('takes back a lease its holder stopped renewing (a crashed step), and keeps a renewed one', () => {
+    // Prepare
+    const { state } = grantAll([1, 2, 3], 0);
+    const renewed = renewLease(slots, state, 1, 9_000);
+    // Act: 3 and 2 lapse at 10 s; 1 was renewed until 19 s
+    const live = liveLeases(renewed, 10_001).map((l) => l.ticket);
+    // Assess
+    expect(live).toEqual([1]);
+    expect(decide(slots, renewed, 4, 10_001).granted).toBe(true);
+  });
+
+  it('estimates the p-th in line from the mean hold of the running slots', () => {
+    // Prepare: three slots taken at 0 with a typical hold of 5 s
+    const { state } = grantAll([1, 2, 3], 0);
+    // Act
+    const fourth = decide(slots, state, 4, 1_000);
+    const seventh = decide(slots, state, 7, 1_000);
+    // Assess
+    expect(fourth).toMatchObject({ granted: false, position: 1, estimatedStartAt: 5_000 });
+    expect(seventh).toMatchObject({ granted: false, position: 4, estimatedStartAt: 10_000 });
+  });
+});
+
+describe('governor without a queue (the per-second Get-task budget)', () => {
+  it('grants whoever asks while the second has room, and never more than the limit in a second', () => {
+    // Prepare
+    const get = getTaskBudget(20, 1);
+    let state = emptyBudgetState();
+    const times: number[] = [];
+    // Act: 60 askers over ~1.5 s, every 25 ms
+    for (let t = 0; t < 1500; t += 25) {
+      const d = decide(get, state, 0, t);
+      if (d.granted) {
+        state = d.state;
+        times.push(t);
+      }
+    }
+    // Assess
+    for (const t of times) expect(times.filter((x) => x >= t && x < t + 1000).length).toBeLessThanOrEqual(20);
+    expect(times.length).toBeGreaterThanOrEqual(20);
   });
 });

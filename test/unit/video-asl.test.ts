@@ -53,7 +53,33 @@ describe('statemachines/video-generation.asl.json', () => {
   it('has every state the API interprets', () => {
     // Assess
     for (const name of Object.values(VIDEO_STATES)) expect(asl.States[name], name).toBeDefined();
-    expect(asl.StartAt).toBe(VIDEO_STATES.createTask);
+    expect(asl.StartAt).toBe('JoinTaskQueue');
+    expect(asl.States.JoinTaskQueue?.Next).toBe(VIDEO_STATES.createTask);
+  });
+
+  it("waits for the task budget in a Wait loop on the step's own estimate, never a Retry that burns attempts", () => {
+    // Prepare
+    const has = asl.States.HasTaskBudget as State & {
+      Choices?: Array<{ Variable: string; IsPresent?: boolean; Next: string }>;
+      Default?: string;
+    };
+    // Assess
+    expect(asl.States[VIDEO_STATES.createTask]?.Next).toBe('HasTaskBudget');
+    expect(has.Choices).toEqual([{ Variable: '$.job.queued', IsPresent: true, Next: 'HoldTaskQueuePlace' }]);
+    expect(has.Default).toBe(VIDEO_STATES.waitForTask);
+    expect(asl.States.HoldTaskQueuePlace).toMatchObject({
+      Type: 'Pass',
+      InputPath: '$.job.budget',
+      ResultPath: '$.budget',
+      Next: VIDEO_STATES.waitForTaskBudget,
+    });
+    expect(asl.States[VIDEO_STATES.waitForTaskBudget]).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.budget.waitUntil',
+      Next: VIDEO_STATES.createTask,
+    });
+    // The lookup after an ambiguous create goes back through CreateTask with the same places.
+    expect((asl.States['TaskFound?'] as { Default?: string }).Default).toBe(VIDEO_STATES.createTask);
   });
 
   it('waits for the callback token at most until the next poll the schedule computed, then polls', () => {
@@ -131,19 +157,31 @@ describe('the video execution backstop', () => {
     );
     // Act
     const short = JSON.parse(
-      definitionText(workflow('video'), file, { videoDeadlineSeconds: 600, queueMaxWaitSeconds: 86_400 }),
+      definitionText(workflow('video'), file, {
+        videoDeadlineSeconds: 600,
+        queueMaxWaitSeconds: 86_400,
+        videoExecutionExpiresAfterSeconds: 3600,
+      }),
     ) as {
       TimeoutSeconds: number;
       StartAt: string;
     };
     const long = JSON.parse(
-      definitionText(workflow('video'), file, { videoDeadlineSeconds: 86_400, queueMaxWaitSeconds: 86_400 }),
+      definitionText(workflow('video'), file, {
+        videoDeadlineSeconds: 86_400,
+        queueMaxWaitSeconds: 3600,
+        videoExecutionExpiresAfterSeconds: 172_800,
+      }),
     ) as {
       TimeoutSeconds: number;
     };
     // Assess
     expect((JSON.parse(file) as { TimeoutSeconds?: number }).TimeoutSeconds).toBeUndefined();
-    expect(short).toMatchObject({ TimeoutSeconds: 600 + BACKSTOP_ALLOWANCE_SECONDS, StartAt: 'CreateTask' });
-    expect(long.TimeoutSeconds).toBe(86_400 + BACKSTOP_ALLOWANCE_SECONDS);
+    // Our queue's cap, then upstream's hold (queued and running, at least the deadline), then the allowance.
+    expect(short).toMatchObject({
+      TimeoutSeconds: 86_400 + 3600 + BACKSTOP_ALLOWANCE_SECONDS,
+      StartAt: 'JoinTaskQueue',
+    });
+    expect(long.TimeoutSeconds).toBe(3600 + 172_800 + BACKSTOP_ALLOWANCE_SECONDS);
   });
 });

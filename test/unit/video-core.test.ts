@@ -1,6 +1,7 @@
 // The video domain without AWS: request → CreateTask input, IDs and fingerprints, the status model,
 // recognising our task after an ambiguous create, and the API view of an execution.
 import { describe, expect, it } from 'vitest';
+import { startPolling } from '../../functions/core/schedule';
 import { idempotencyHeaders } from '../../functions/core/api-schemas/headers';
 import { createVideoBody } from '../../functions/core/api-schemas/videos';
 import type { VideoTask } from '../../functions/core/ark/types';
@@ -17,6 +18,7 @@ import {
   lookForOurTask,
   newVideoId,
   pastWindow,
+  progressAfterLook,
   referencedAssetIds,
   seedFor,
   videoIdFromKey,
@@ -95,11 +97,13 @@ describe('CreateTask input', () => {
     });
   });
 
-  it('expires unfinished tasks upstream at our deadline, within the allowed range', () => {
+  it('lets upstream hold a task as configured (default 48 h), never less than our deadline, within range', () => {
     // Act
-    const values = [60, 3600, 5400, 10_000_000].map(executionExpiresAfter);
+    const byDefault = [60, 3600, 5400, 10_000_000].map((d) => executionExpiresAfter(d));
+    const short = [60, 3600, 5400, 10_000_000].map((d) => executionExpiresAfter(d, 3600));
     // Assess
-    expect(values).toEqual([3600, 3600, 5400, 259_200]);
+    expect(byDefault).toEqual([172_800, 172_800, 172_800, 259_200]);
+    expect(short).toEqual([3600, 3600, 5400, 259_200]);
   });
 });
 
@@ -203,7 +207,43 @@ describe('the video poll policy', () => {
       factor: 1.25,
       maxDelaySeconds: 30,
       deadlineSeconds: 3600,
+      holdWhileQueuedSeconds: 172_800,
     });
+  });
+
+  it('holds the deadline while upstream keeps the task queued, up to execution_expires_after, then counts work', () => {
+    // Prepare: a 60 s deadline, upstream may hold the task 1 h
+    const policy = videoPollPolicy(
+      loadConfig({ VIDEO_DEADLINE_SECONDS: '60', VIDEO_EXECUTION_EXPIRES_AFTER_SECONDS: '3600' }),
+    );
+    const t0 = new Date('2026-12-02T00:00:00Z');
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    const task = (status: 'queued' | 'running') =>
+      ({ id: 'cgt-1', status, rawStatus: status, model: 'm' }) as Parameters<typeof progressAfterLook>[1];
+    let job = { taskId: 'cgt-1', createAttempts: 1, poll: startPolling(policy, t0) };
+    // Act: queued for 30 min (polled every 30 s), then running for 61 s
+    for (let s = 30; s <= 1800; s += 30)
+      job = { ...job, ...progressAfterLook(job, task('queued'), policy, at(s), 1) } as typeof job;
+    const queuedDeadline = Date.parse(job.poll.deadlineAt);
+    const firstRunning = progressAfterLook(job, task('running'), policy, at(1830), 1);
+    const lateRunning = progressAfterLook(
+      { ...job, poll: firstRunning.poll! },
+      task('running'),
+      policy,
+      at(1861),
+      1,
+    );
+    // Never past the bound: queued 2 h still ends at 1 h + a poll
+    let long = { taskId: 'cgt-1', createAttempts: 1, poll: startPolling(policy, t0) };
+    for (let s = 30; s <= 7200; s += 30)
+      long = { ...long, ...progressAfterLook(long, task('queued'), policy, at(s), 1) } as typeof long;
+    // Assess
+    expect(job.poll.pastDeadline).toBe(false);
+    expect(queuedDeadline).toBe(at(1860).getTime());
+    expect(firstRunning.poll?.pastDeadline).toBe(false);
+    expect(lateRunning.poll?.pastDeadline).toBe(true);
+    expect(Date.parse(long.poll.deadlineAt)).toBe(at(3600 + 30).getTime());
+    expect(long.poll.pastDeadline).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import { resetStepRuntime } from '../../functions/shared/video-step';
 import { runLocal, type LocalRunResult } from '../../local/sfn/runner';
 import { SIM_DEFAULT_CREDENTIALS } from '../../local/upstream-sim';
 import {
+  DEADLINE_SECONDS,
   SIM_DEFAULTS,
   STEP_SCALE,
   s3Object,
@@ -40,8 +41,11 @@ beforeEach(() => {
   resetS3Client();
 });
 
-function run(input: VideoJobInput): Promise<LocalRunResult> {
-  return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId });
+function run(
+  input: VideoJobInput,
+  handlers?: NonNullable<Parameters<typeof runLocal>[2]>['handlers'],
+): Promise<LocalRunResult> {
+  return runLocal('video', input, { timeScale: STEP_SCALE, executionName: input.videoId, handlers });
 }
 
 const entered = (r: LocalRunResult) =>
@@ -229,21 +233,19 @@ describe('video generation workflow', () => {
     expect(failedWith(r, 'VideoCancelled')).toMatchObject({ code: 'TaskCancelled', taskId: task.id });
   });
 
-  it('cancels a still-queued task at the deadline and fails TimedOut', async () => {
-    // Prepare
+  it('never times out a task upstream keeps queued: past our deadline, upstream expires it at execution_expires_after', async () => {
+    // Prepare: the task never leaves upstream's queue; upstream holds it 3600 s (7.2 s here), our
+    // deadline is 300 s of work (3 s here)
     rig.sim.control.update({ taskQueuedMs: 10_000_000 });
     const input = videoInput();
+    input.request.execution_expires_after = 3600;
+    const started = Date.now();
     // Act
     const r = await run(input);
     // Assess
-    expect(failedWith(r, 'TimedOut')).toMatchObject({
-      code: 'TimedOut',
-      upstreamCancelled: true,
-      taskStatus: 'queued',
-      message: 'No result within 5 min; the queued upstream task was cancelled',
-    });
-    expect(tasksOf(input)[0]).toMatchObject({ status: 'cancelled' });
-    expect(entered(r)).toContain('CancelOnDeadline');
+    expect(Date.now() - started).toBeGreaterThan(2 * DEADLINE_SECONDS * STEP_SCALE * 1000);
+    expect(failedWith(r, 'VideoExpired')).toMatchObject({ taskStatus: 'expired' });
+    expect(entered(r)).not.toContain('CancelOnDeadline');
   });
 
   it('fails TimedOut at the deadline and says a running task could not be cancelled', async () => {
@@ -279,5 +281,44 @@ describe('video generation workflow', () => {
     // Assess
     expect(failedWith(r, 'Upstream.Rejected').code).toBe('InvalidParameter');
     expect(calls('CreateTask')).toBe(1);
+  });
+
+  it('a CreateTask killed right after taking its running slot loses nothing: the slot comes back, one task each', async () => {
+    // Prepare: 4 videos on 3 slots; each one's first CreateTask takes a slot and the create budget, then dies
+    const { handler: createTask } = await import('../../functions/steps/video/create-task');
+    const { acquireBudget, slotPoolOf } = await import('../../functions/core/governor');
+    const { taskBudgets } = await import('../../functions/shared/task-budget');
+    const { loadConfig } = await import('../../functions/core/config');
+    const killed = new Set<string>();
+    const killAfterGrant = async (state: unknown) => {
+      const i = state as Parameters<typeof createTask>[0];
+      if (!killed.has(i.videoId)) {
+        const b = taskBudgets(loadConfig());
+        const slots = b.slots(slotPoolOf(i.request.model, i.request.resolution));
+        const got = await acquireBudget(b.store, slots, i.budget?.slot ?? {});
+        if (got.granted) {
+          killed.add(i.videoId);
+          throw Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+        }
+        // Not its turn: answer as the step does, so the grant that comes later is the one that dies.
+        const { place, position, estimatedStartAt, waitUntil } = got;
+        return {
+          queued: true,
+          createAttempts: i.job?.createAttempts ?? 0,
+          budget: { slot: place, waitUntil, queuePosition: position, estimatedStartAt },
+        };
+      }
+      return createTask(i);
+    };
+    const inputs = Array.from({ length: 4 }, () => videoInput());
+    // Act
+    const results = await Promise.all(
+      inputs.map((i) => run(i, { CreateVideoTaskFunctionArn: killAfterGrant })),
+    );
+    // Assess
+    expect(killed.size).toBe(4);
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill('SUCCEEDED'));
+    for (const input of inputs) expect(tasksOf(input)).toHaveLength(1);
+    expect(results.every((r) => entered(r).includes('FindTask'))).toBe(true);
   });
 });

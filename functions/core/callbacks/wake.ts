@@ -35,6 +35,8 @@ export interface WakeDeps {
   /** SendTaskSuccess; `stale` when Step Functions no longer waits on the token (timed out meanwhile). */
   wake(token: string, job: JobProgress): Promise<'woken' | 'stale'>;
   policy: PollPolicy;
+  /** The task ended: give its running slot back (best effort; an unreleased lease lapses). */
+  release?(job: JobProgress): Promise<void>;
   timeScale: number;
   ttlSeconds: number;
   now?: () => Date;
@@ -64,5 +66,6 @@ export async function answerTaskCallback(cb: TaskCallback, deps: WakeDeps): Prom
     now,
     deps.timeScale,
   );
+  await deps.release?.(next).catch(() => undefined);
   return deps.wake(wait.token, next);
 }

@@ -7,7 +7,7 @@
  * grant in the window, which expires with it: the budget comes back by itself.
  */
 import type { BudgetSpec } from './budgets';
-import { decide, emptyBudgetState, onThrottle, type BudgetState } from './window';
+import { decide, emptyBudgetState, onThrottle, releaseLease, renewLease, type BudgetState } from './window';
 
 export interface VersionedBudget {
   state: BudgetState;
@@ -80,7 +80,8 @@ export async function acquireBudget(
   };
   let ticket = place.ticket;
   try {
-    ticket ??= await store.takeTicket(spec.name);
+    // An unordered budget has no queue: ticket 0, no counter write per call.
+    ticket ??= spec.ordered === false ? 0 : await store.takeTicket(spec.name);
     for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
       const current = await store.read(spec.name);
       const now = clock();
@@ -107,17 +108,83 @@ export async function acquireBudget(
   }
 }
 
+/**
+ * Takes a budget without a queue (the polling GETs), sleeping in process while the wait is short: false
+ * (with when to come back) once it would take longer than `maxWaitMs`, so the caller reschedules
+ * instead of holding a Lambda.
+ */
+export async function takeWithin(
+  store: BudgetStore,
+  spec: BudgetSpec,
+  maxWaitMs: number,
+  clock: () => number = Date.now,
+): Promise<{ granted: true } | { granted: false; waitUntil: string }> {
+  const until = clock() + maxWaitMs;
+  for (;;) {
+    const got = await acquireBudget(store, spec, {}, clock);
+    if (got.granted) return { granted: true };
+    const at = Math.min(Date.parse(got.estimatedStartAt), Date.parse(got.waitUntil));
+    if (at > until) return { granted: false, waitUntil: got.waitUntil };
+    await sleep(Math.max(1, at - clock()));
+  }
+}
+
+/**
+ * A change to the budget item that is not a grant (feedback, a lease renewed or released), written
+ * with the same conditional write; best effort: after a few conflicts it gives up, as a lease lapses
+ * and a throttle is reported again by the next one anyway.
+ */
+async function updateBudget(
+  store: BudgetStore,
+  spec: BudgetSpec,
+  change: (s: BudgetState, now: number) => BudgetState,
+  clock: () => number,
+): Promise<void> {
+  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+    const current = await store.read(spec.name);
+    const next = change(current.state, clock());
+    if (next === current.state || (await store.write(spec.name, next, current.version))) return;
+    await sleep(Math.random() * 20 * (attempt + 1));
+  }
+}
+
 /** Upstream throttled a call the budget allowed: slow the budget down (best effort). */
-export async function reportThrottle(
+export function reportThrottle(
   store: BudgetStore,
   spec: BudgetSpec,
   clock: () => number = Date.now,
 ): Promise<void> {
-  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
-    const current = await store.read(spec.name);
-    const next = onThrottle(spec, current.state, clock());
-    if (next === current.state || (await store.write(spec.name, next, current.version))) return;
-  }
+  return updateBudget(store, spec, (s, now) => onThrottle(spec, s, now), clock);
+}
+
+/** Slots: the job still holds its slot (its task is queued or running upstream). */
+export function renewSlot(
+  store: BudgetStore,
+  spec: BudgetSpec,
+  ticket: number,
+  clock: () => number = Date.now,
+): Promise<void> {
+  return updateBudget(
+    store,
+    spec,
+    (s, now) => ((s.leases ?? []).some((l) => l.ticket === ticket) ? renewLease(spec, s, ticket, now) : s),
+    clock,
+  );
+}
+
+/** Slots: the job is done with its slot (its task ended, or was never created). */
+export function releaseSlot(
+  store: BudgetStore,
+  spec: BudgetSpec,
+  ticket: number,
+  clock: () => number = Date.now,
+): Promise<void> {
+  return updateBudget(
+    store,
+    spec,
+    (s, now) => ((s.leases ?? []).some((l) => l.ticket === ticket) ? releaseLease(s, ticket, now) : s),
+    clock,
+  );
 }
 
 export { emptyBudgetState };

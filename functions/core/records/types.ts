@@ -39,6 +39,9 @@ export interface VideoRecord extends RecordBase {
   /** Groups of the library assets the request references (GET /videos?groupId=). */
   groupIds?: string[];
   taskId?: string;
+  /** While `queued` for our budget (no task yet): the place in line (1 = next) and the estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   /** Upstream's status as it said it (`processing`...). */
   rawStatus?: string;
   result?: VideoResult;

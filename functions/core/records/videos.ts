@@ -73,7 +73,19 @@ export function videoChange(
     'videoId' | 'requestedAt' | 'request' | 'groupIds' | 'fingerprint' | 'seedChosenByCaller'
   >,
   status: VideoStatus,
-  set: Partial<Pick<VideoRecord, 'taskId' | 'rawStatus' | 'result' | 'finishedAt' | 'error' | 'usage'>>,
+  set: Partial<
+    Pick<
+      VideoRecord,
+      | 'taskId'
+      | 'rawStatus'
+      | 'result'
+      | 'finishedAt'
+      | 'error'
+      | 'usage'
+      | 'queuePosition'
+      | 'estimatedStartAt'
+    >
+  >,
   at: Date = new Date(),
 ): RecordChange {
   return {

@@ -5,6 +5,7 @@
  */
 import type { CreateTaskInput, TaskStatus } from '../ark/types';
 import type { Config } from '../config';
+import type { QueuePlace } from '../governor/acquire';
 import type { PollPolicy, PollState } from '../schedule';
 import type { MediaEntry } from './content';
 import { STEP_ERRORS } from '../step-errors';
@@ -41,6 +42,23 @@ export interface JobProgress {
   poll?: PollState;
   /** Set when the task ended without a video: the Fail state's Cause (JSON `{code, message}`). */
   failure?: { cause: string };
+  /** The running slot the task holds in the governor (released when it ends, renewed at each look). */
+  slot?: { pool: string; ticket: number };
+}
+
+/** `$.budget`: the job's places in the governor's queues, carried by the ASL between wake-ups. */
+export interface TaskQueuePlace extends QueuePlace {
+  /** The running-slot queue of the task's pool (its ticket is also the lease's). */
+  slot?: QueuePlace & { pool?: string };
+  /** The task-create rate queue. */
+  rate?: QueuePlace;
+}
+
+/** CreateTask without budget: the ASL waits until `budget.waitUntil` and calls it again with `budget`. */
+export interface CreateTaskQueued {
+  queued: true;
+  createAttempts: number;
+  budget: TaskQueuePlace & { waitUntil: string; queuePosition: number; estimatedStartAt: string };
 }
 
 export interface VideoJobState extends VideoJobInput {
@@ -49,6 +67,8 @@ export interface VideoJobState extends VideoJobInput {
   createError?: { Error: string; Cause: string };
   /** Catch output of a PollTask whose retries ran out. */
   pollError?: { Error: string; Cause: string };
+  /** Places in the governor's queues (JoinTaskQueue starts it, HoldTaskQueuePlace keeps it). */
+  budget?: TaskQueuePlace;
 }
 
 export interface SavedObject {
@@ -76,6 +96,7 @@ export interface VideoResult {
 /** State names of the ASL that the API interprets. */
 export const VIDEO_STATES = {
   createTask: 'CreateTask',
+  waitForTaskBudget: 'WaitForTaskBudget',
   findTask: 'FindTask',
   taskFound: 'TaskFound?',
   waitForTask: 'WaitForTask',
@@ -106,14 +127,18 @@ export const MAX_CREATE_ATTEMPTS = 5;
 
 /**
  * The poll schedule. With callbacks (a public base URL to receive them), a poll is only the fallback
- * for a callback that never came: the waits stretch to `videoCallbackFallbackSeconds`.
+ * for a callback that never came: the waits stretch to `videoCallbackFallbackSeconds`. While upstream
+ * holds the task queued, the deadline does not run (`holdWhileQueuedSeconds`: up to
+ * execution_expires_after, past which upstream expires the task itself).
  */
 export function videoPollPolicy(
   config: Pick<
     Config,
     'videoFirstPollSeconds' | 'videoPollFactor' | 'videoMaxPollSeconds' | 'videoDeadlineSeconds'
   > &
-    Partial<Pick<Config, 'callbackBaseUrl' | 'videoCallbackFallbackSeconds'>>,
+    Partial<
+      Pick<Config, 'callbackBaseUrl' | 'videoCallbackFallbackSeconds' | 'videoExecutionExpiresAfterSeconds'>
+    >,
 ): PollPolicy {
   const fallback = config.callbackBaseUrl ? (config.videoCallbackFallbackSeconds ?? 0) : 0;
   const first = Math.max(config.videoFirstPollSeconds, fallback);
@@ -122,11 +147,14 @@ export function videoPollPolicy(
     factor: config.videoPollFactor,
     maxDelaySeconds: Math.max(config.videoMaxPollSeconds, first),
     deadlineSeconds: config.videoDeadlineSeconds,
+    ...(config.videoExecutionExpiresAfterSeconds !== undefined
+      ? { holdWhileQueuedSeconds: config.videoExecutionExpiresAfterSeconds }
+      : {}),
   };
 }
 
 /**
- * Beyond the deadline, what a video may still need: CreateTask's throttle retries and the lookup after
+ * Beyond the waits, what a video may still need: CreateTask's throttle retries and the lookup after
  * an ambiguous create before polling starts (~30 min at worst), and SaveVideo's 900 s Lambda through its
  * retries (~2.5 h at worst).
  */
@@ -134,15 +162,28 @@ export const BACKSTOP_ALLOWANCE_SECONDS = 3 * 3600;
 
 /**
  * The state machine's own TimeoutSeconds: a backstop behind the poll loop's deadline (which ends the
- * loop with CancelOnDeadline), tied to the deadline setting rather than a fixed number.
+ * loop with CancelOnDeadline), tied to the settings rather than a fixed number. A video may wait for our
+ * budget up to `queueMaxWaitSeconds`, then upstream holds it (queued and running) up to
+ * execution_expires_after (at least the deadline): neither ever meets the backstop.
  */
-export function videoBackstopSeconds(deadlineSeconds: number): number {
-  return Math.ceil(deadlineSeconds) + BACKSTOP_ALLOWANCE_SECONDS;
+export function videoBackstopSeconds(t: {
+  videoDeadlineSeconds: number;
+  queueMaxWaitSeconds: number;
+  videoExecutionExpiresAfterSeconds?: number;
+}): number {
+  const upstream = Math.max(
+    t.videoDeadlineSeconds,
+    t.videoExecutionExpiresAfterSeconds ?? executionExpiresAfter(t.videoDeadlineSeconds),
+  );
+  return t.queueMaxWaitSeconds + Math.ceil(upstream) + BACKSTOP_ALLOWANCE_SECONDS;
 }
 
-/** Upstream's own expiry for an unfinished task: our deadline, within the allowed 3600–259200 s. */
-export function executionExpiresAfter(deadlineSeconds: number): number {
-  return Math.min(259_200, Math.max(3_600, Math.ceil(deadlineSeconds)));
+/**
+ * Upstream's own expiry for an unfinished task, counted from its creation (queued and running): the
+ * configured value (default upstream's 48 h), never below our deadline, within the allowed 3600–259200 s.
+ */
+export function executionExpiresAfter(deadlineSeconds: number, configured = 172_800): number {
+  return Math.min(259_200, Math.max(3_600, Math.ceil(Math.max(deadlineSeconds, configured))));
 }
 
 export { videoKeys } from '../storage-layout';

@@ -3,7 +3,7 @@
  * callback route that re-fetched the task and wakes the waiting state with it.
  */
 import type { TaskStatus, VideoTask } from '../ark/types';
-import { nextPoll, type PollPolicy } from '../schedule';
+import { holdDeadline, nextPoll, type PollPolicy } from '../schedule';
 import type { JobProgress } from './job';
 import { failureCause } from './poll';
 
@@ -16,12 +16,15 @@ export function progressAfterLook(
   now: Date,
   timeScale: number,
 ): JobProgress {
+  // Queued upstream is waiting, not work: the deadline counts from leaving upstream's queue.
+  const poll = task.status === 'queued' ? holdDeadline(job.poll, policy, now, timeScale) : job.poll;
   const next: JobProgress = {
     taskId: job.taskId,
     taskStatus: task.status,
     rawStatus: task.rawStatus,
     createAttempts: job.createAttempts,
-    poll: nextPoll(job.poll, policy, now, timeScale),
+    poll: nextPoll(poll, policy, now, timeScale),
+    ...(job.slot ? { slot: job.slot } : {}),
   };
   const cause = failureCause(task);
   if (cause) next.failure = { cause };

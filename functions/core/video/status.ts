@@ -2,13 +2,13 @@
  * How an execution's end reads as a video status (the execution-end write, functions/core/records).
  * While it runs, the steps write `queued`/`running`/`saving` themselves.
  *   SUCCEEDED → `succeeded`
- *   FAILED    → by error name: VideoExpired `expired`, VideoCancelled `cancelled`, TimedOut `timed_out`,
+ *   FAILED    → by error name: VideoExpired and QueueExpired `expired`, VideoCancelled `cancelled`, TimedOut `timed_out`,
  *               anything else (VideoFailed, Upstream.Rejected, TaskCreation*, SaveFailed…) `failed`
  *   TIMED_OUT → `timed_out` (the state machine's own backstop timeout)
  *   ABORTED   → `cancelled` (DELETE /videos/{id} stops the execution)
  */
 import type { VideoStatus } from '../api-schemas/videos';
-import { parseStepFailure } from '../step-errors';
+import { STEP_ERRORS, parseStepFailure } from '../step-errors';
 import { VIDEO_ERRORS } from './job';
 
 export type ExecutionStatus =
@@ -18,6 +18,8 @@ const FAILED_BY_ERROR: Record<string, VideoStatus> = {
   [VIDEO_ERRORS.expired]: 'expired',
   [VIDEO_ERRORS.cancelled]: 'cancelled',
   [VIDEO_ERRORS.timedOut]: 'timed_out',
+  // Waited for the account's budget longer than the cap, before any task existed.
+  [STEP_ERRORS.queueExpired]: 'expired',
 };
 
 export function videoStatus(

@@ -21,6 +21,9 @@ export interface VideoView {
   status: VideoStatus;
   model?: string;
   taskId?: string;
+  /** While queued for the account's budget, before the task exists: 1 = next, and the estimate. */
+  queuePosition?: number;
+  estimatedStartAt?: string;
   groupIds?: string[];
   videoUrl?: string;
   lastFrameUrl?: string;
@@ -54,6 +57,8 @@ export type VideoListItem = Pick<
   | 'groupIds'
   | 'usage'
   | 'cost'
+  | 'queuePosition'
+  | 'estimatedStartAt'
 >;
 
 /**
@@ -74,6 +79,11 @@ export function videoView(r: VideoRecord, links?: VideoLinks, pricing?: Pricing)
   if (model) view.model = model;
   const taskId = result?.taskId ?? r.taskId;
   if (taskId) view.taskId = taskId;
+  // The place in our queue means something only until the task exists (then upstream's queue holds it).
+  else if (r.status === 'queued' && r.queuePosition !== undefined) {
+    view.queuePosition = r.queuePosition;
+    if (r.estimatedStartAt) view.estimatedStartAt = r.estimatedStartAt;
+  }
   if (r.groupIds && r.groupIds.length > 0) view.groupIds = r.groupIds;
   if (result) {
     if (links) {
@@ -98,15 +108,26 @@ export function videoView(r: VideoRecord, links?: VideoLinks, pricing?: Pricing)
 }
 
 export function videoListItem(r: VideoRecord, pricing?: Pricing): VideoListItem {
-  const { videoId, status, createdAt, finishedAt, taskId, error, model, groupIds, usage, cost } = videoView(
-    r,
-    undefined,
-    pricing,
-  );
+  const {
+    videoId,
+    status,
+    createdAt,
+    finishedAt,
+    taskId,
+    error,
+    model,
+    groupIds,
+    usage,
+    cost,
+    queuePosition,
+    estimatedStartAt,
+  } = videoView(r, undefined, pricing);
   return {
     videoId,
     status,
     createdAt,
+    ...(queuePosition !== undefined ? { queuePosition } : {}),
+    ...(estimatedStartAt ? { estimatedStartAt } : {}),
     ...(finishedAt ? { finishedAt } : {}),
     ...(taskId ? { taskId } : {}),
     ...(error ? { error } : {}),

@@ -1,13 +1,16 @@
 /**
  * CancelOnDeadline: the deadline passed without a result. A task still queued is cancelled upstream
- * (nothing is billed); a running one cannot be (upstream refuses) and is reported as such. Returns the
- * TimedOut Fail state's Cause.
+ * (nothing is billed); a running one cannot be (upstream refuses) and is reported as such. The look
+ * takes the Get-task budget; the running slot is released. Returns the TimedOut Fail state's Cause.
  */
 import { UpstreamError } from '../../core/errors';
 import type { VideoJobState } from '../../core/video';
 import { logger } from '../../shared/logger';
 import { pollingJob } from '../../core/video';
 import { runStep, stepRuntime } from '../../shared/video-step';
+import { releaseSlot } from '../../core/governor';
+import { StepError } from '../../core/step-errors';
+import { getTaskWithin, hasNoBudget, taskBudgets } from '../../shared/task-budget';
 
 export interface DeadlineOutcome {
   upstreamCancelled: boolean;
@@ -18,7 +21,11 @@ export const handler = (input: VideoJobState): Promise<DeadlineOutcome> =>
   runStep('CancelOnDeadline', input.videoId, async () => {
     const { config, video } = stepRuntime();
     const job = pollingJob(input);
-    const task = await video.getTask(job.taskId);
+    const budgets = taskBudgets(config);
+    const read = await getTaskWithin(budgets, video, job.taskId, 5 * budgets.get.windowMs);
+    if (hasNoBudget(read))
+      throw new StepError('Upstream.Throttled', 'GetTaskBudget', 'no Get-task budget for the check yet');
+    const task = read;
     let upstreamCancelled = false;
     let note: string;
     if (task.status === 'queued') {
@@ -34,6 +41,9 @@ export const handler = (input: VideoJobState): Promise<DeadlineOutcome> =>
     } else {
       note = `the upstream task is ${task.rawStatus} and could not be cancelled; it may still run and be billed`;
     }
+    // Cancelled or not, this video is done with its slot (a running task may hold upstream's a while).
+    if (job.slot)
+      await releaseSlot(budgets.store, budgets.slots(job.slot.pool), job.slot.ticket).catch(() => undefined);
     const minutes = Math.round(config.videoDeadlineSeconds / 60);
     logger.warn('video deadline passed', { taskId: job.taskId, status: task.rawStatus, upstreamCancelled });
     return {

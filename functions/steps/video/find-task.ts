@@ -56,6 +56,9 @@ export const handler = (input: VideoJobState): Promise<JobProgress> =>
         createAttempts: attempts,
         poll: startPolling(videoPollPolicy(config), new Date(), config.timeScale),
       };
+      // The slot CreateTask took before its ambiguous call is this task's.
+      const slot = input.budget?.slot;
+      if (slot?.ticket !== undefined && slot.pool) job.slot = { pool: slot.pool, ticket: slot.ticket };
       await recordTransition(videoProgressChange(input, job), config);
       return job;
     }

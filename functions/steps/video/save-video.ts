@@ -3,7 +3,8 @@
  * links into `videos/{videoId}/`. The links are fetched fresh from GetTask here rather than carried in
  * the execution state, so they never appear in execution history, DescribeExecution or logs — or,
  * once, from the task the upstream callback route re-fetched a moment ago and left in the state table
- * (functions/core/callbacks/waits.ts), so a callback costs no second GET. Returns the execution's
+ * (functions/core/callbacks/waits.ts), so a callback costs no second GET. A GET takes the account's
+ * Get-task budget first. The task ended, so its running slot is released here. Returns the execution's
  * output (VideoResult).
  */
 import { usableFetchedTask } from '../../core/callbacks';
@@ -19,6 +20,8 @@ import { callbackStoreFor } from '../../shared/dynamodb';
 import { pollingJob } from '../../core/video';
 import { runStep, stepRuntime } from '../../shared/video-step';
 import { streamToS3 } from '../../shared/save-stream';
+import { releaseSlot } from '../../core/governor';
+import { getTaskWithin, hasNoBudget, taskBudgets } from '../../shared/task-budget';
 
 /** The callback route's fetched task, taken once (a retry of this step GETs fresh links). */
 async function keptTask(config: Config, videoId: string, taskId: string): Promise<VideoTask | undefined> {
@@ -40,7 +43,19 @@ export const handler = (input: VideoJobState): Promise<VideoResult> =>
     const bucket = required(config.bucketName, 'BUCKET_NAME');
     const s3 = s3Client(config);
     await recordTransition(videoChange(input, 'saving', { taskId: job.taskId }), config);
-    const task = (await keptTask(config, input.videoId, job.taskId)) ?? (await video.getTask(job.taskId));
+    const budgets = taskBudgets(config);
+    // The task ended: its running slot is the next video's (whoever saw the end, poll or callback).
+    if (job.slot)
+      await releaseSlot(budgets.store, budgets.slots(job.slot.pool), job.slot.ticket).catch(() => undefined);
+    let task = await keptTask(config, input.videoId, job.taskId);
+    if (!task) {
+      const read = await getTaskWithin(budgets, video, job.taskId, 5 * budgets.get.windowMs);
+      if (hasNoBudget(read))
+        throw new StepError('Upstream.Throttled', 'GetTaskBudget', 'no Get-task budget for the save yet', {
+          taskId: job.taskId,
+        });
+      task = read;
+    }
     if (task.status !== 'succeeded' || !task.videoUrl)
       throw new StepError(
         VIDEO_ERRORS.saveFailed,

@@ -173,6 +173,24 @@ export class TaskStore {
     return this.live().map((t) => this.wire(t));
   }
 
+  /**
+   * Each live task's life in ms (creation, start and end of its run as scheduled; undefined while
+   * unknown): what a test needs to count how many of a model's tasks were in flight at once.
+   */
+  timeline(): { id: string; model: string; createdAt: number; startAt?: number; endAt?: number }[] {
+    const slots = this.slots();
+    return this.live().map((t) => {
+      const slot = slots.get(t.id);
+      const known = slot && Number.isFinite(slot.start);
+      return {
+        id: t.id,
+        model: t.spec.model,
+        createdAt: t.createdAt,
+        ...(known ? { startAt: slot.start, endAt: slot.end } : {}),
+      };
+    });
+  }
+
   /** What each live task was created with: model, content (as sent) and the newer fields. */
   requests(): Record<string, unknown>[] {
     return this.live().map((t) => ({
