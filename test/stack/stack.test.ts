@@ -33,7 +33,7 @@ type Target =
   | { kind: 'table-index'; index: string };
 /** Capabilities from the tables, plus what CDK grants for the trigger's async-failure destination. */
 type Grant = Capability | 'trigger:failed-events';
-const INDEX_NAMES = ['byCreated', 'byStatus', 'byGroup'];
+const INDEX_NAMES = ['byCreated', 'byStatus', 'byGroup', 'byOutbox'];
 const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   upstream: [
     {
