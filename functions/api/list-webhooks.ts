@@ -8,5 +8,7 @@ import { DynamoEndpointStore } from '../shared/webhook-store';
 export const handler = apiHandler(apiRoutes.listWebhooks, async (req) => {
   const store = new DynamoEndpointStore(required(loadConfig().tableName, 'TABLE_NAME'));
   const page = await store.list(req.query.pageSize ?? 50, req.query.nextToken);
-  return { body: { items: page.items.map(endpointView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) } };
+  return {
+    body: { items: page.items.map(endpointView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) },
+  };
 });

@@ -211,7 +211,11 @@ export class DynamoEventLog implements EventLog {
 
   async get(eventId: string): Promise<StackEvent | undefined> {
     const out = await this.client().send(
-      new GetCommand({ TableName: this.table, Key: { [TABLE_KEY]: eventKey(eventId) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: eventKey(eventId) },
+        ConsistentRead: true,
+      }),
     );
     return out.Item?.event as StackEvent | undefined;
   }
@@ -280,7 +284,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
           },
           ...(reset
             ? {}
-            : { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEY } }),
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE_KEY },
+              }),
         }),
       );
     } catch (e) {
@@ -289,7 +296,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async update(msgId: string, patch: Partial<Delivery>): Promise<void> {
-    const fields: Item = { ...patch, ...(patch.state ? { kindStatus: deliveryStatusPartition(patch.state) } : {}) };
+    const fields: Item = {
+      ...patch,
+      ...(patch.state ? { kindStatus: deliveryStatusPartition(patch.state) } : {}),
+    };
     const names: Record<string, string> = { '#pk': TABLE_KEY };
     const values: Item = {};
     const sets = Object.entries(fields).map(([k, v], i) => {
@@ -326,7 +336,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
           IndexName: ix.name,
           KeyConditionExpression: '#p = :p AND #s < :mine',
           FilterExpression: '#st = :pending AND #u >= :alive',
-          ExpressionAttributeNames: { '#p': ix.partitionKey, '#s': ix.sortKey, '#st': 'kindStatus', '#u': 'updatedAt' },
+          ExpressionAttributeNames: {
+            '#p': ix.partitionKey,
+            '#s': ix.sortKey,
+            '#st': 'kindStatus',
+            '#u': 'updatedAt',
+          },
           ExpressionAttributeValues: {
             ':p': deliveryJobPartition(d.endpointId, d.jobId),
             ':mine': createdKey(d.eventTime, d.eventId),

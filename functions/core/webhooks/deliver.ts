@@ -53,7 +53,10 @@ export interface DeliveryStore {
   getEvent(eventId: string): Promise<StackEvent | undefined>;
   getEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
   /** Whether an earlier event of the job is still pending to this endpoint (updated since `aliveSince`). */
-  earlierPending(d: Pick<Delivery, 'endpointId' | 'jobId' | 'eventTime' | 'eventId'>, aliveSince: string): Promise<boolean>;
+  earlierPending(
+    d: Pick<Delivery, 'endpointId' | 'jobId' | 'eventTime' | 'eventId'>,
+    aliveSince: string,
+  ): Promise<boolean>;
   /** Creates the delivery item unless it exists (a replay resets it to pending). */
   open(d: Delivery, reset: boolean): Promise<void>;
   update(msgId: string, patch: Partial<Delivery>): Promise<void>;
@@ -83,13 +86,14 @@ export interface DeliveryLogLine {
   reason?: string;
 }
 
-/** A hold re-checks after this long (scaled). */
+/** A hold re-checks after this long (scaled, but never under HOLD_MIN_MS of real time). */
 export const HOLD_SECONDS = 2;
+export const HOLD_MIN_MS = 100;
 /** A pending delivery not touched for longer is not waited for (its execution died). */
 export const ALIVE_SECONDS = 25 * 3600;
 
-const later = (now: Date, seconds: number, scale: number) =>
-  new Date(now.getTime() + Math.round(seconds * scale * 1000)).toISOString();
+const later = (now: Date, seconds: number, scale: number, minMs = 0) =>
+  new Date(now.getTime() + Math.max(minMs, Math.round(seconds * scale * 1000))).toISOString();
 
 export function jobIdOf(event: StackEvent): string {
   return `${event.data.kind}#${event.data.id}`;
@@ -135,7 +139,7 @@ export async function deliverAttempt(deps: DeliverDeps, input: DeliveryInput): P
   const aliveSince = new Date(now.getTime() - ALIVE_SECONDS * 1000).toISOString();
   if (await deps.store.earlierPending(delivery, aliveSince)) {
     line('held');
-    return { ...base, next: { action: 'hold', waitUntil: later(now, HOLD_SECONDS, deps.timeScale) } };
+    return { ...base, next: { action: 'hold', waitUntil: later(now, HOLD_SECONDS, deps.timeScale, HOLD_MIN_MS) } };
   }
 
   const secrets = await Promise.all(

@@ -30,7 +30,10 @@ export async function replay(
 ): Promise<{ replayed: number; eventIds: string[] }> {
   const endpoint = await endpointOrNotFound(deps.endpoints as EndpointStore, endpointId);
   if (endpoint.status !== 'enabled')
-    throw new ApiError('WebhookDisabled', `Webhook ${endpointId} is disabled: ${endpoint.disabledReason ?? ''}`.trim());
+    throw new ApiError(
+      'WebhookDisabled',
+      `Webhook ${endpointId} is disabled: ${endpoint.disabledReason ?? ''}`.trim(),
+    );
   const now = (deps.now ?? (() => new Date()))();
   let events: StackEvent[];
   if (body.eventIds) {
@@ -39,7 +42,8 @@ export async function replay(
   } else {
     const from = new Date(body.from as string).toISOString();
     const to = new Date(body.to ?? now.toISOString()).toISOString();
-    if (from > to) throw new ApiError('ValidationError', 'from is after to', [{ path: 'from', message: 'is after to' }]);
+    if (from > to)
+      throw new ApiError('ValidationError', 'from is after to', [{ path: 'from', message: 'is after to' }]);
     events = await deps.events.range(from, to, MAX_REPLAY_EVENTS);
   }
   const chosen = events

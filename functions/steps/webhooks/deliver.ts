@@ -14,14 +14,18 @@ export async function handler(input: DeliveryInput, _context?: Context): Promise
   const guard = webhookGuardOptions(config);
   return deliverAttempt(
     {
-      store: new DynamoDeliveryStore(required(config.tableName, 'TABLE_NAME'), config.eventRetentionDays * 86_400),
+      store: new DynamoDeliveryStore(
+        required(config.tableName, 'TABLE_NAME'),
+        config.eventRetentionDays * 86_400,
+      ),
       sealer: stackSealer,
       post: (url, body, headers) => postWebhook(url, body, headers, guard),
       timeScale: config.timeScale,
-      log: (line) =>
-        line.outcome === 'dead-letter'
-          ? logger.error('webhook delivery', { ...line })
-          : logger.info('webhook delivery', { ...line }),
+      log: (line) => {
+        if (line.outcome === 'dead-letter') logger.error('webhook delivery', { ...line });
+        else if (line.outcome === 'held') logger.debug('webhook delivery', { ...line });
+        else logger.info('webhook delivery', { ...line });
+      },
     },
     input,
   );
