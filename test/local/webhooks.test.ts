@@ -164,7 +164,10 @@ describe('webhooks on the local stack', () => {
       expect(byTime.eventIds).toEqual(expect.arrayContaining(uploadEvents.map((e) => e.id)));
       const again = receiver.received.slice(before);
       const firstIdOf = new Map(
-        receiver.received.slice(0, before).filter((r) => r.path === '/ok').map((r) => [r.event?.id, r.webhookId]),
+        receiver.received
+          .slice(0, before)
+          .filter((r) => r.path === '/ok')
+          .map((r) => [r.event?.id, r.webhookId]),
       );
       expect(again.length).toBe(2 + byTime.replayed);
       for (const r of again) {
@@ -174,37 +177,41 @@ describe('webhooks on the local stack', () => {
     },
   );
 
-  it('disables an endpoint that answers 410, sends it nothing more, and refuses its replay', { timeout: 60_000 }, async () => {
-    // Prepare
-    const gone = await register('/gone');
-    // Act
-    const group = await api.createGroup({ name: 'gone' });
-    const png = makeAvatarPng({ shirt: [10, 10, 200] });
-    const ticket = await api.createUpload(group.groupId, {
-      fileName: 'avatar.png',
-      contentType: 'image/png',
-      contentLength: png.length,
-    });
-    await until(() => receiver.received.some((r) => r.path === '/gone'), 20_000);
-    let status = '';
-    const end = Date.now() + 10_000;
-    while (status !== 'disabled' && Date.now() < end) {
-      status = (await api.getWebhook(gone.id)).status;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(await post(ticket, png)).toBe(204);
-    await until(() => busEvents(ticket.uploadId).some((e) => e.type === 'upload.active'), 30_000);
-    await new Promise((r) => setTimeout(r, 500));
-    // Assess
-    const view = await api.getWebhook(gone.id);
-    expect(view.status).toBe('disabled');
-    expect(view.disabledReason).toMatch(/410/);
-    expect(receiver.received.filter((r) => r.path === '/gone').map((r) => r.status)).toEqual([410]);
-    await expect(api.replayWebhook(gone.id, { from: new Date(0).toISOString() })).rejects.toMatchObject({
-      status: 409,
-      code: 'WebhookDisabled',
-    });
-  });
+  it(
+    'disables an endpoint that answers 410, sends it nothing more, and refuses its replay',
+    { timeout: 60_000 },
+    async () => {
+      // Prepare
+      const gone = await register('/gone');
+      // Act
+      const group = await api.createGroup({ name: 'gone' });
+      const png = makeAvatarPng({ shirt: [10, 10, 200] });
+      const ticket = await api.createUpload(group.groupId, {
+        fileName: 'avatar.png',
+        contentType: 'image/png',
+        contentLength: png.length,
+      });
+      await until(() => receiver.received.some((r) => r.path === '/gone'), 20_000);
+      let status = '';
+      const end = Date.now() + 10_000;
+      while (status !== 'disabled' && Date.now() < end) {
+        status = (await api.getWebhook(gone.id)).status;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await post(ticket, png)).toBe(204);
+      await until(() => busEvents(ticket.uploadId).some((e) => e.type === 'upload.active'), 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      // Assess
+      const view = await api.getWebhook(gone.id);
+      expect(view.status).toBe('disabled');
+      expect(view.disabledReason).toMatch(/410/);
+      expect(receiver.received.filter((r) => r.path === '/gone').map((r) => r.status)).toEqual([410]);
+      await expect(api.replayWebhook(gone.id, { from: new Date(0).toISOString() })).rejects.toMatchObject({
+        status: 409,
+        code: 'WebhookDisabled',
+      });
+    },
+  );
 
   it('refuses metadata, private and unique-local URLs even locally, where only loopback is allowed', async () => {
     // Act
@@ -227,7 +234,9 @@ describe('webhooks on the local stack', () => {
     // Act
     const rotated = await api.rotateWebhookSecret(a.id);
     const page = await api.listWebhooks({ pageSize: 2 });
-    const next = page.nextToken ? await api.listWebhooks({ pageSize: 2, nextToken: page.nextToken }) : undefined;
+    const next = page.nextToken
+      ? await api.listWebhooks({ pageSize: 2, nextToken: page.nextToken })
+      : undefined;
     await api.deleteWebhook(a.id);
     // Assess
     expect(rotated.secret).toMatch(/^whsec_/);
