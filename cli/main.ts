@@ -10,6 +10,7 @@ import { registerConsole } from './commands/console';
 import { registerGroups } from './commands/groups';
 import { registerUploads } from './commands/uploads';
 import { registerVideos } from './commands/videos';
+import { registerWebhooks } from './commands/webhooks';
 import { DEFAULT_API_URL, DEFAULT_REGION, UsageError } from './connection';
 import { CliContext, type CliIo } from './context';
 import { CommandFailed } from './errors';
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAssets(program, ctx);
   registerVideos(program, ctx);
   registerConsole(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 

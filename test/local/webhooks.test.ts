@@ -11,14 +11,18 @@ import { createSigner } from '../../cli/signing';
 import { EVENT_SOURCE, type StackEvent } from '../../functions/core/events';
 import { makeAvatarPng } from '../../local/avatar';
 import { startLocalStack, type LocalStack } from '../../local/start';
+import { run } from '../../cli/main';
+import { eventLine, startWebhookListener, type ListenedEvent } from '../../cli/webhook-listener';
 import { startReceiver, type Receiver } from '../support/webhook-receiver';
 
 let stack: LocalStack;
 let api: ApiClient;
 let receiver: Receiver;
 const FAILING_ATTEMPTS = 3;
+const logLevel = process.env.LOG_LEVEL;
 
 beforeAll(async () => {
+  process.env.LOG_LEVEL = 'warn';
   stack = await startLocalStack({
     port: 0,
     timeScale: 0.002,
@@ -40,6 +44,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   await stack?.close();
+  if (logLevel === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = logLevel;
 });
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -248,5 +254,50 @@ describe('webhooks on the local stack', () => {
     expect(page.items.some((i) => 'secret' in i || 'secrets' in i)).toBe(false);
     await expect(api.getWebhook(a.id)).rejects.toMatchObject({ status: 404, code: 'NotFound' });
     await expect(api.deleteWebhook(a.id)).rejects.toMatchObject({ status: 404, code: 'NotFound' });
+  });
+
+  it('`seedance webhooks listen` registers a loopback endpoint, verifies and prints events, and unregisters', async () => {
+    // Prepare
+    const got: ListenedEvent[] = [];
+    const invalid: string[] = [];
+    const listener = await startWebhookListener({
+      client: api,
+      events: ['upload.created'],
+      onEvent: (e) => got.push(e),
+      onInvalid: (r) => invalid.push(r),
+    });
+    // Act
+    const group = await api.createGroup({ name: 'listen' });
+    const ticket = await api.createUpload(group.groupId, {
+      fileName: 'a.png',
+      contentType: 'image/png',
+      contentLength: 1000,
+    });
+    await until(() => got.length > 0, 10_000);
+    // a forged delivery (no valid signature) is refused and reported
+    const forged = await fetch(listener.url, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'webhook-id': 'msg_x' },
+    });
+    let out = '';
+    const code = await run(['webhooks', 'list', '--api', stack.apiUrl, '--json'], {
+      stdout: { write: (s: string) => ((out += s), true) } as never,
+      stderr: { write: () => true } as never,
+      env: {},
+    });
+    await listener.close();
+    // Assess
+    expect(got.map((e) => e.event.type)).toEqual(['upload.created']);
+    expect(got[0]?.event.data.id).toBe(ticket.uploadId);
+    expect(eventLine(got[0] as ListenedEvent)).toContain(`upload.created`);
+    expect(eventLine(got[0] as ListenedEvent)).toContain(ticket.uploadId);
+    expect(forged.status).toBe(400);
+    expect(invalid).toHaveLength(1);
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as { items: { id: string; url: string }[] }).items).toContainEqual(
+      expect.objectContaining({ id: listener.endpoint.id, url: listener.url }),
+    );
+    await expect(api.getWebhook(listener.endpoint.id)).rejects.toMatchObject({ status: 404 });
   });
 });
