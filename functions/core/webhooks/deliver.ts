@@ -139,7 +139,10 @@ export async function deliverAttempt(deps: DeliverDeps, input: DeliveryInput): P
   const aliveSince = new Date(now.getTime() - ALIVE_SECONDS * 1000).toISOString();
   if (await deps.store.earlierPending(delivery, aliveSince)) {
     line('held');
-    return { ...base, next: { action: 'hold', waitUntil: later(now, HOLD_SECONDS, deps.timeScale, HOLD_MIN_MS) } };
+    return {
+      ...base,
+      next: { action: 'hold', waitUntil: later(now, HOLD_SECONDS, deps.timeScale, HOLD_MIN_MS) },
+    };
   }
 
   const secrets = await Promise.all(
