@@ -12,6 +12,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type {
   AssetView,
   CreateVideoBody,
+  CreatedWebhook,
   Group,
   PageParams,
   PageResult,
@@ -21,6 +22,7 @@ import type {
   UsageReport,
   VideoJob,
   VideoList,
+  WebhookEndpoint,
 } from './api-types';
 import { isRecord } from '../functions/core/http';
 import type { RequestSigner } from './signing';
@@ -149,6 +151,32 @@ export class ApiClient {
   }
   cancelVideo(videoId: string): Promise<unknown> {
     return this.call('DELETE', `/videos/${seg(videoId)}`);
+  }
+
+  // ----- webhooks -----
+  createWebhook(body: { url: string; events?: string[]; description?: string }): Promise<CreatedWebhook> {
+    return this.call('POST', '/webhooks', { body });
+  }
+  getWebhook(webhookId: string): Promise<WebhookEndpoint> {
+    return this.call('GET', `/webhooks/${seg(webhookId)}`);
+  }
+  listWebhooks(q: { pageSize?: number; nextToken?: string } = {}): Promise<{
+    items: WebhookEndpoint[];
+    nextToken?: string;
+  }> {
+    return this.call('GET', '/webhooks', { query: { ...q } });
+  }
+  deleteWebhook(webhookId: string): Promise<void> {
+    return this.call('DELETE', `/webhooks/${seg(webhookId)}`);
+  }
+  rotateWebhookSecret(webhookId: string): Promise<{ secret: string; previousSecretExpiresAt: string }> {
+    return this.call('POST', `/webhooks/${seg(webhookId)}/rotate-secret`);
+  }
+  replayWebhook(
+    webhookId: string,
+    body: { eventIds?: string[]; from?: string; to?: string },
+  ): Promise<{ replayed: number; eventIds: string[] }> {
+    return this.call('POST', `/webhooks/${seg(webhookId)}/replay`, { body });
   }
 
   /** One signed JSON call; resolves to the parsed body (undefined for an empty answer). */

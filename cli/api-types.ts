@@ -163,3 +163,18 @@ export interface UsageReport {
   total: UsageTotals;
   groups: (UsageTotals & { key: string })[];
 }
+
+/** A webhook endpoint as the API answers it (its secret only on create and rotate). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events?: string[];
+  description?: string;
+  status: 'enabled' | 'disabled';
+  disabledReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CreatedWebhook extends WebhookEndpoint {
+  secret: string;
+}

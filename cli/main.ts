@@ -11,6 +11,7 @@ import { registerGroups } from './commands/groups';
 import { registerUploads } from './commands/uploads';
 import { registerUsage } from './commands/usage';
 import { registerVideos } from './commands/videos';
+import { registerWebhooks } from './commands/webhooks';
 import { DEFAULT_API_URL, DEFAULT_REGION, UsageError } from './connection';
 import { CliContext, type CliIo } from './context';
 import { CommandFailed } from './errors';
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerVideos(program, ctx);
   registerUsage(program, ctx);
   registerConsole(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 

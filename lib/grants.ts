@@ -37,6 +37,10 @@ export interface GrantTargets {
   table?: ITable;
   ingest?: StateMachine;
   video?: StateMachine;
+  /** The key webhook endpoint secrets are sealed with (functions/core/webhooks/secret-box.ts). */
+  webhookKey?: ISecret;
+  /** The webhook delivery state machine. */
+  webhook?: StateMachine;
 }
 
 /** A Lambda function (or anything with a role that takes environment variables). */
@@ -187,9 +191,14 @@ function grantTable(fn: Grantee, cap: Capability, t: GrantTargets): boolean {
       }),
     );
   else if (cap === 'records:read') allow(fn, ['dynamodb:GetItem', 'dynamodb:Query'], tableResources(table));
-  // Conditional writes of one record at a time; no Scan, no batch, no table-level change.
+  // Conditional writes of one record at a time; no Scan, no batch, no table-level change. GetItem: a
+  // write reads the record first, to put the event of a status change in its outbox.
   else {
-    allow(fn, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [table.tableArn]);
+    allow(
+      fn,
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      [table.tableArn],
+    );
     // A write that moves a job publishes its event on the stack's bus.
     if (t.eventBus) {
       allow(fn, ['events:PutEvents'], [t.eventBus.eventBusArn]);
@@ -246,6 +255,18 @@ export function grantCapability(fn: Grantee, cap: Capability, t: GrantTargets): 
       allow(fn, ['secretsmanager:GetSecretValue'], [key.secretArn]);
       setEnv(fn, { CALLBACK_SECRET_ID: key.secretArn });
       if (cap === 'callback:sign') setEnv(fn, { CALLBACK_BASE_URL: t.callbackBaseUrl });
+      return;
+    }
+    case 'webhook:seal': {
+      const key = need(t.webhookKey, 'webhook sealing key', cap);
+      allow(fn, ['secretsmanager:GetSecretValue'], [key.secretArn]);
+      setEnv(fn, { WEBHOOK_KEY_SECRET_ID: key.secretArn });
+      return;
+    }
+    case 'webhook:deliver': {
+      const sm = need(t.webhook, 'webhook delivery state machine', cap);
+      onMachine(sm, ['states:StartExecution']);
+      setEnv(fn, { WEBHOOK_STATE_MACHINE_ARN: sm.stateMachineArn });
       return;
     }
     case 'bucket:presign-upload':

@@ -39,6 +39,17 @@ import {
 } from '../functions/core/api-schemas/uploads';
 import { createVideoBody, listVideosQuery, videoPathSchema } from '../functions/core/api-schemas/videos';
 import { usageQuery, usageResponse } from '../functions/core/api-schemas/usage';
+import {
+  createWebhookBody,
+  createdWebhookResponse,
+  listWebhooksQuery,
+  replayResponse,
+  replayWebhookBody,
+  rotatedSecretResponse,
+  webhookPageResponse,
+  webhookPathSchema,
+  webhookResponse,
+} from '../functions/core/api-schemas/webhooks';
 import { EVERY_ROUTE_CODES, UPSTREAM_CODES, type ApiErrorCode } from '../functions/core/errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -63,7 +74,9 @@ export type Access =
   | 'budget:use' // the governor's budget items (budget#…): the callback's re-fetch spends Get-task budget
   | 'video:task-response' // SendTaskSuccess to a waiting state of the video state machine
   | 'video:start' // StartExecution on the video state machine
-  | 'video:stop'; // StopExecution on the video state machine
+  | 'video:stop' // StopExecution on the video state machine
+  | 'webhook:seal' // read the key webhook endpoint secrets are sealed with
+  | 'webhook:deliver'; // StartExecution on the webhook delivery state machine
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
 // ListExecutions are 2–20/s per account): every status and list comes from the state table.
 
@@ -386,6 +399,71 @@ export const apiRoutes = defineRoutes({
     request: { path: arkCallbackPath, query: arkCallbackQuery },
     response: arkCallbackResponse,
     errors: [],
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/webhooks',
+    handler: 'functions/api/create-webhook.ts',
+    summary: 'Register a webhook endpoint (Standard Webhooks); its whsec_ secret is in this answer only',
+    access: ['records:write', 'webhook:seal'],
+    status: 201,
+    request: { body: createWebhookBody },
+    response: createdWebhookResponse,
+    errors: ['WebhookUrlRefused'],
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/webhooks',
+    handler: 'functions/api/list-webhooks.ts',
+    summary: 'List webhook endpoints, newest first',
+    access: ['records:read'],
+    status: 200,
+    request: { query: listWebhooksQuery },
+    response: webhookPageResponse,
+    errors: ['InvalidNextToken'],
+  },
+  getWebhook: {
+    method: 'GET',
+    path: '/webhooks/{webhookId}',
+    handler: 'functions/api/get-webhook.ts',
+    summary: 'One webhook endpoint (enabled, or disabled with the reason)',
+    access: ['records:read'],
+    status: 200,
+    request: { path: webhookPathSchema },
+    response: webhookResponse,
+    errors: ['NotFound'],
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/webhooks/{webhookId}',
+    handler: 'functions/api/delete-webhook.ts',
+    summary: 'Delete a webhook endpoint; deliveries under way stop at their next attempt',
+    access: ['records:write'],
+    status: 204,
+    request: { path: webhookPathSchema },
+    errors: ['NotFound'],
+  },
+  rotateWebhookSecret: {
+    method: 'POST',
+    path: '/webhooks/{webhookId}/rotate-secret',
+    handler: 'functions/api/rotate-webhook-secret.ts',
+    summary: 'A new whsec_ secret (shown once); the old one keeps signing for 24 h',
+    access: ['records:read', 'records:write', 'webhook:seal'],
+    status: 200,
+    request: { path: webhookPathSchema },
+    response: rotatedSecretResponse,
+    errors: ['NotFound'],
+  },
+  replayWebhook: {
+    method: 'POST',
+    path: '/webhooks/{webhookId}/replay',
+    handler: 'functions/api/replay-webhook.ts',
+    summary: "Re-send the endpoint's events (by ID or time range) with their original webhook-id",
+    access: ['records:read', 'records:write', 'webhook:deliver'],
+    status: 202,
+    request: { path: webhookPathSchema, body: replayWebhookBody },
+    response: replayResponse,
+    errors: ['NotFound', 'WebhookDisabled', 'ServiceBusy'],
   },
 });
 

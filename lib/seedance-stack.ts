@@ -17,6 +17,7 @@ import { CallbackKey, CredentialsSecret } from './constructs/secrets';
 import { ExecutionEnded, StateTable } from './constructs/state-table';
 import { Storage } from './constructs/storage';
 import { UploadTrigger } from './constructs/upload-trigger';
+import { WebhookDelivery, WebhookKey } from './constructs/webhooks';
 import { Workflow } from './constructs/workflows';
 import { routes as defaultRoutes, type Route } from './routes';
 import { readSettings, type StackSettings } from './settings';
@@ -44,6 +45,8 @@ export class SeedanceStack extends Stack {
   readonly executionEnded: ExecutionEnded | undefined;
   readonly callbackKey: CallbackKey;
   readonly eventBus: StackEventBus;
+  readonly webhookKey: WebhookKey;
+  readonly webhooks: WebhookDelivery | undefined;
 
   constructor(scope: Construct, id: string, props: SeedanceStackProps = {}) {
     super(scope, id, props);
@@ -96,6 +99,8 @@ export class SeedanceStack extends Stack {
     this.eventBus = new StackEventBus(this, 'Events', { busName: `${this.stackName}-events` });
     const eventBus = this.eventBus.bus;
     const callbackSecret = this.callbackKey.secret;
+    this.webhookKey = new WebhookKey(this, 'WebhookKey');
+    const webhookKey = this.webhookKey.secret;
 
     for (const def of props.workflows ?? defaultWorkflows) {
       const label = def.name.charAt(0).toUpperCase() + def.name.slice(1);
@@ -106,6 +111,7 @@ export class SeedanceStack extends Stack {
         table,
         callbackSecret,
         eventBus,
+        webhookKey,
         environment,
         logRetentionDays: s.logRetentionDays,
         timeouts: {
@@ -117,14 +123,17 @@ export class SeedanceStack extends Stack {
     }
     const ingest = this.workflows.ingest?.stateMachine;
     const video = this.workflows.video?.stateMachine;
+    const webhook = this.workflows.webhook?.stateMachine;
     const targets = {
       bucket,
       secret,
       table,
       callbackSecret,
       eventBus,
+      webhookKey,
       ...(ingest ? { ingest } : {}),
       ...(video ? { video } : {}),
+      ...(webhook ? { webhook } : {}),
     };
 
     this.uploadTrigger = ingest
@@ -166,12 +175,25 @@ export class SeedanceStack extends Stack {
       ...(props.handlers?.cleanup ? { handler: props.handlers.cleanup } : {}),
     });
 
+    this.webhooks = webhook
+      ? new WebhookDelivery(this, 'WebhookDelivery', {
+          bus: eventBus,
+          targets,
+          environment,
+          logRetentionDays: s.logRetentionDays,
+        })
+      : undefined;
+
     const stateMachines: Record<string, sfn.IStateMachine> = {};
     for (const [name, w] of Object.entries(this.workflows)) if (w) stateMachines[name] = w.stateMachine;
+    // Only jobs have records to finish: a delivery's end is its own item's business.
+    const jobMachines = Object.entries(stateMachines)
+      .filter(([name]) => name !== 'webhook')
+      .map(([, sm]) => sm);
     this.executionEnded =
-      Object.keys(stateMachines).length > 0
+      jobMachines.length > 0
         ? new ExecutionEnded(this, 'ExecutionEnded', {
-            stateMachines: Object.values(stateMachines),
+            stateMachines: jobMachines,
             targets,
             environment,
             logRetentionDays: s.logRetentionDays,
@@ -183,6 +205,7 @@ export class SeedanceStack extends Stack {
       restApi: this.api.restApi,
       ...(this.uploadTrigger ? { failedUploadEvents: this.uploadTrigger.failedEvents } : {}),
       ...(this.executionEnded ? { failedRecordEvents: this.executionEnded.failedEvents } : {}),
+      ...(this.webhooks ? { failedWebhookEvents: this.webhooks.failedEvents } : {}),
       ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
     });
 
@@ -193,5 +216,6 @@ export class SeedanceStack extends Stack {
     new CfnOutput(this, 'CredentialsSecretArn', { value: secret.secretArn });
     if (ingest) new CfnOutput(this, 'IngestStateMachineArn', { value: ingest.stateMachineArn });
     if (video) new CfnOutput(this, 'VideoStateMachineArn', { value: video.stateMachineArn });
+    if (webhook) new CfnOutput(this, 'WebhookStateMachineArn', { value: webhook.stateMachineArn });
   }
 }

@@ -15,7 +15,9 @@ export type StepAccess =
   | 'bucket:write-videos' // multipart upload + HeadObject (s3:GetObject) under videos/
   | 'records:write' // the step's transition in the state table
   | 'callback:sign' // sign upstream callback URLs (the key, and the API's public base URL)
-  | 'budget:use'; // read and conditionally write the governor's budget items (budget#…) in the state table
+  | 'budget:use' // read and conditionally write the governor's budget items (budget#…) in the state table
+  | 'records:read' // GetItem / Query on the state table (webhook endpoints, events, a job's deliveries)
+  | 'webhook:seal'; // open the sealed endpoint secrets (the webhook key)
 
 export interface StepDef {
   /** Placeholder name used in the ASL (`${ValidateImageFunctionArn}`). */
@@ -39,8 +41,8 @@ export interface WorkflowTimeouts {
 }
 
 export interface WorkflowDef {
-  /** `ingest` or `video`; also the construct ID stem. */
-  name: 'ingest' | 'video';
+  /** `ingest`, `video` or `webhook` (deliveries); also the construct ID stem. */
+  name: 'ingest' | 'video' | 'webhook';
   /** ASL file from the repository root. */
   definitionFile: string;
   steps: StepDef[];
@@ -143,7 +145,25 @@ export const workflows: readonly WorkflowDef[] = [
       },
     ],
   },
+  {
+    name: 'webhook',
+    definitionFile: 'statemachines/webhook-delivery.asl.json',
+    // The whole retry schedule (≈ 3.3 days) with its jitter and the holds behind a job's earlier events.
+    timeoutSeconds: () => WEBHOOK_DELIVERY_BACKSTOP_SECONDS,
+    steps: [
+      {
+        // An attempt waits at most 15 s for the receiver.
+        substitution: 'DeliverWebhookFunctionArn',
+        handler: 'functions/steps/webhooks/deliver.ts',
+        access: ['records:read', 'records:write', 'webhook:seal'],
+        timeoutSeconds: 30,
+      },
+    ],
+  },
 ];
+
+/** A delivery execution's TimeoutSeconds: 5 days, past the ≈ 3.3 days of the retry schedule. */
+export const WEBHOOK_DELIVERY_BACKSTOP_SECONDS = 5 * 86_400;
 
 /** The ASL text as deployed and run locally: the file, with the setting-derived TimeoutSeconds. */
 export const INGEST_BACKSTOP_ALLOWANCE_SECONDS = 3600;

@@ -27,6 +27,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { loadConfig } from '../functions/core/config';
+import { EVENT_SOURCE } from '../functions/core/events/catalogue';
 import { clearCredentialsCache } from '../functions/shared/credentials';
 import { PREFIX } from '../functions/core/storage-layout';
 import { resetAwsClients } from '../functions/shared/lazy-client';
@@ -68,6 +69,11 @@ export const LOCAL_BUCKET = 'seedance-local';
 export const LOCAL_TABLE = 'seedance-local-records';
 export const LOCAL_SECRET_ID = 'seedance/upstream-credentials';
 export const LOCAL_CALLBACK_SECRET_ID = 'seedance/callback-key';
+export const LOCAL_WEBHOOK_KEY_SECRET_ID = 'seedance/webhook-key';
+const WEBHOOK_FANOUT = 'functions/triggers/webhook-events.ts';
+const PUBLISH_EVENTS = 'functions/scheduled/publish-events.ts';
+/** The outbox sweep's period, as the stack's schedule (scaled). */
+const OUTBOX_SWEEP_SECONDS = 60;
 /** The local stand-in of the stack's custom event bus. */
 export const LOCAL_EVENT_BUS = 'seedance-local-events';
 /** The in-process handlers' own AWS credentials (their "role"), accepted by the local S3. */
@@ -253,8 +259,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       );
     // A fresh key per start: callback URLs of an earlier run's tasks no longer verify, as after a rotation.
     const callbackKey = JSON.stringify({ key: randomBytes(32).toString('base64url') });
+    // Endpoints live in the in-memory table, so a per-start sealing key loses nothing.
+    const webhookKey = JSON.stringify({ key: randomBytes(32).toString('base64url') });
     const secrets: RunningServer = await startSecretsEndpoint({
-      secrets: { [LOCAL_SECRET_ID]: upstreamSecret, [LOCAL_CALLBACK_SECRET_ID]: () => callbackKey },
+      secrets: {
+        [LOCAL_SECRET_ID]: upstreamSecret,
+        [LOCAL_CALLBACK_SECRET_ID]: () => callbackKey,
+        [LOCAL_WEBHOOK_KEY_SECRET_ID]: () => webhookKey,
+      },
       host,
     });
     started.push(secrets);
@@ -263,6 +275,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       host,
       onTargetError: (rule, e) =>
         log(`event target ${rule} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`),
+      // The stack's webhook rule: every event of ours → one delivery execution per endpoint.
+      rules: [
+        {
+          name: 'webhook-fanout',
+          pattern: { source: [EVENT_SOURCE] },
+          target: async (e) => {
+            const fn = await importHandler(WEBHOOK_FANOUT);
+            await fn(
+              { ...e, version: '0', account: '000000000000', region: 'us-east-1', resources: [] },
+              lambdaContext('webhook-events', 30),
+            );
+          },
+        },
+      ],
     });
     started.push(events);
 
@@ -286,6 +312,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       BUCKET_NAME: LOCAL_BUCKET,
       CREDENTIALS_SECRET_ID: LOCAL_SECRET_ID,
       CALLBACK_SECRET_ID: LOCAL_CALLBACK_SECRET_ID,
+      WEBHOOK_KEY_SECRET_ID: LOCAL_WEBHOOK_KEY_SECRET_ID,
+      WEBHOOK_STATE_MACHINE_ARN: stateMachineArn('webhook'),
+      // Local receivers (`seedance webhooks listen`, tests) are on loopback over plain HTTP.
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
       INGEST_STATE_MACHINE_ARN: stateMachineArn('ingest'),
       VIDEO_STATE_MACHINE_ARN: stateMachineArn('video'),
       TIME_SCALE: String(timeScale),
@@ -319,7 +349,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           `execution end not recorded (attempt ${attempt}/3): ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
         ),
     });
-    const sfn = await startSfnEndpoint({ machines, host, onExecutionEnd });
+    // As the stack's rule: only the job machines' ends are recorded (a delivery is no job).
+    const deliveryMachine = stateMachineArn('webhook');
+    const sfn = await startSfnEndpoint({
+      machines,
+      host,
+      onExecutionEnd: async (r) => {
+        if (r.stateMachineArn !== deliveryMachine) await onExecutionEnd(r);
+      },
+    });
     started.push(sfn);
     const restoreBase = restoreEnv;
     const restoreSfn = applyEnv({ AWS_ENDPOINT_URL_SFN: sfn.url });
@@ -377,6 +415,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       }, cleanupSeconds * 1000);
       cleanupTimer.unref();
     }
+
+    let sweeping = false;
+    const sweepTimer = setInterval(
+      () => {
+        if (sweeping) return;
+        sweeping = true;
+        importHandler(PUBLISH_EVENTS)
+          .then((fn) => fn({}, lambdaContext('publish-events', 60)))
+          .catch((e: unknown) => log(`outbox sweep failed: ${e instanceof Error ? e.name : String(e)}`))
+          .finally(() => (sweeping = false));
+      },
+      Math.max(1_000, OUTBOX_SWEEP_SECONDS * timeScale * 1000),
+    );
+    sweepTimer.unref();
+    started.push({ close: async () => clearInterval(sweepTimer) });
 
     let closing: Promise<void> | undefined;
     return {

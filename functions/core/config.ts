@@ -125,6 +125,20 @@ const schema = z.object({
   VIDEO_CALLBACK_FALLBACK_SECONDS: int(60, 1, 600),
   /** The custom EventBridge bus every record write publishes its event on (functions/core/events). */
   EVENT_BUS_NAME: optionalString,
+  /** Secret holding the key webhook endpoint secrets are sealed with (functions/core/webhooks/secret-box.ts). */
+  WEBHOOK_KEY_SECRET_ID: optionalString,
+  /** The webhook delivery state machine (one execution per event and endpoint). */
+  WEBHOOK_STATE_MACHINE_ARN: optionalString,
+  /**
+   * The local stack's receivers listen on loopback over plain HTTP (`seedance webhooks listen`): only
+   * it sets this. Deployed, webhook URLs must be https to a public address.
+   */
+  WEBHOOK_ALLOW_LOOPBACK: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Days the event log (replay source and outbox) and delivery items are kept. */
+  EVENT_RETENTION_DAYS: int(30, 1, 400),
   /** The asset library's entitlement tier (UPSTREAM.md §1): the CreateAsset budget per 60 s. */
   UPSTREAM_ASSET_TIER: z.enum(ASSET_TIERS).default('basic'),
   /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
@@ -200,6 +214,10 @@ export interface Config {
   callbackSecretId: string | undefined;
   videoCallbackFallbackSeconds: number;
   eventBusName: string | undefined;
+  webhookKeySecretId: string | undefined;
+  webhookStateMachineArn: string | undefined;
+  webhookAllowLoopback: boolean;
+  eventRetentionDays: number;
   assetTier: AssetTier;
   /** CreateAsset calls per 60 s the governor allows (the tier's, unless overridden). */
   createAssetPerMinute: number;
@@ -278,6 +296,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackSecretId: c.CALLBACK_SECRET_ID,
     videoCallbackFallbackSeconds: c.VIDEO_CALLBACK_FALLBACK_SECONDS,
     eventBusName: c.EVENT_BUS_NAME,
+    webhookKeySecretId: c.WEBHOOK_KEY_SECRET_ID,
+    webhookStateMachineArn: c.WEBHOOK_STATE_MACHINE_ARN,
+    webhookAllowLoopback: c.WEBHOOK_ALLOW_LOOPBACK,
+    eventRetentionDays: c.EVENT_RETENTION_DAYS,
     assetTier: c.UPSTREAM_ASSET_TIER,
     createAssetPerMinute: c.CREATE_ASSET_PER_MINUTE ?? CREATE_ASSET_PER_MINUTE[c.UPSTREAM_ASSET_TIER],
     queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_SECONDS,

@@ -163,7 +163,7 @@ export const API_ERRORS = {
     status: 404,
     source: 'handler',
     description:
-      'No such group, asset, upload, video or real-person session (details.resource; upstream NotFound.* in details.upstreamCode)',
+      'No such group, asset, upload, video, real-person session or webhook (details.resource; upstream NotFound.* in details.upstreamCode)',
   },
   InternalError: {
     status: 500,
@@ -318,6 +318,17 @@ export const API_ERRORS = {
     source: 'handler',
     description: 'The video already ended (its status is in details)',
   },
+  WebhookUrlRefused: {
+    status: 400,
+    source: 'handler',
+    description:
+      'The webhook URL is not https to a public address (private, loopback, link-local, metadata or unique-local, also after DNS): details.reason',
+  },
+  WebhookDisabled: {
+    status: 409,
+    source: 'handler',
+    description: 'The endpoint was disabled (it answered 410 Gone); register it again to receive events',
+  },
   // ---- an upstream failure, answered by the handler (apiErrorFromUpstream) ----
   UpstreamRejected: {
     status: 400,
@@ -396,7 +407,7 @@ export class ApiError extends Error {
 
 /** NotFound for a resource named in the path, with what was missing in details. */
 export const notFound = (
-  resource: 'group' | 'asset' | 'upload' | 'video' | 'real-person session',
+  resource: 'group' | 'asset' | 'upload' | 'video' | 'real-person session' | 'webhook',
   id: string,
 ) =>
   new ApiError('NotFound', `${resource[0]?.toUpperCase()}${resource.slice(1)} ${id} was not found`, {

@@ -119,3 +119,17 @@ export function newVideoId(now = new Date(), random: Uint8Array = randomBytes(10
   }
   return `vid-${time}${base32(random).slice(0, ID_CHARS - 10)}`;
 }
+
+// ---- webhook endpoint IDs ----
+
+/**
+ * `wh-` + 26 lower-case base32 characters, the first 10 the registration time, like video IDs (so
+ * they sort by age); the rest of a Standard Webhooks message ID (`msg_…`) is made from it and the
+ * event ID (functions/core/webhooks/signing.ts).
+ */
+export const WEBHOOK_ID_PATTERN = /^wh-[a-z0-9]{26}$/;
+export const isWebhookId = (id: string): boolean => WEBHOOK_ID_PATTERN.test(id);
+
+export function newWebhookId(now = new Date(), random: Uint8Array = randomBytes(10)): string {
+  return `wh-${newVideoId(now, random).slice(4)}`;
+}

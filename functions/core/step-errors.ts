@@ -39,6 +39,8 @@ export const STEP_ERRORS = {
   taskCreationFailed: 'TaskCreationFailed',
   taskCreationUncertain: 'TaskCreationUncertain',
   saveFailed: 'SaveFailed',
+  /** A webhook delivery ran out of attempts: kept as a dead letter (the delivery machine's Fail). */
+  webhookDeadLetter: 'WebhookDeadLetter',
 } as const;
 export type StepErrorName = (typeof STEP_ERRORS)[keyof typeof STEP_ERRORS];
 

@@ -37,6 +37,7 @@ export async function getCredentials(now = Date.now()): Promise<UpstreamCredenti
 export function clearCredentialsCache(): void {
   cached = undefined;
   callbackKey = undefined;
+  webhookKey = undefined;
 }
 
 let callbackKey: { id: string; value: string; expiresAt: number } | undefined;
@@ -61,5 +62,30 @@ export async function getCallbackKey(now = Date.now()): Promise<string> {
   if (!value) throw new Error('the callback signing secret is empty');
   registerSecret(value);
   callbackKey = { id, value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
+  return value;
+}
+
+let webhookKey: { id: string; value: string; expiresAt: number } | undefined;
+
+/**
+ * The key webhook endpoint secrets are sealed with (WEBHOOK_KEY_SECRET_ID, `{"key": "…"}` as the stack
+ * generates it). Cached like the credentials; registered for redaction.
+ */
+export async function getWebhookKey(now = Date.now()): Promise<string> {
+  const config = loadConfig();
+  const id = required(config.webhookKeySecretId, 'WEBHOOK_KEY_SECRET_ID');
+  if (webhookKey && webhookKey.id === id && now < webhookKey.expiresAt) return webhookKey.value;
+  const out = await secrets().send(new GetSecretValueCommand({ SecretId: id }));
+  const raw = out.SecretString ?? '';
+  let value = raw;
+  try {
+    const parsed = JSON.parse(raw) as { key?: unknown };
+    if (typeof parsed.key === 'string') value = parsed.key;
+  } catch {
+    // a plain string is the key itself
+  }
+  if (!value) throw new Error('the webhook sealing secret is empty');
+  registerSecret(value);
+  webhookKey = { id, value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
   return value;
 }

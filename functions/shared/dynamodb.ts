@@ -17,6 +17,8 @@ import { eventForChange, eventForCreate, type StackEvent } from '../core/events'
 import type { Config } from '../core/config';
 import type { UsageRow, UsageSource } from '../core/usage';
 import {
+  OUTBOX_ATTRIBUTE,
+  OUTBOX_PENDING,
   callbackWaitKey,
   fetchedTaskKey,
   INDEXES,
@@ -37,6 +39,7 @@ import {
   type RecordStore,
 } from '../core/records';
 import { lazyClient } from './lazy-client';
+import { logger } from './logger';
 
 export const dynamoClient = lazyClient(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -72,6 +75,9 @@ function toRecord(item: Item | undefined): JobRecord | undefined {
     kindGroup: _g,
     createdKey: _c,
     [TTL_ATTRIBUTE]: _t,
+    [OUTBOX_ATTRIBUTE]: _o,
+    outboxState: _os,
+    outboxAt: _oa,
     ...rest
   } = item;
   return rest as unknown as JobRecord;
@@ -81,18 +87,41 @@ const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
-/** Told of every event a successful write makes (functions/core/events); it never fails the write. */
-export type EventListener = (event: StackEvent) => Promise<void>;
+/**
+ * Where a write's event goes. The event is first appended to the record's own outbox (an attribute of
+ * the record item) in the same conditional write that moves the status, so a crash after the write
+ * cannot lose it: one item, one atomic write, no transaction. `publish` then puts it on the bus and
+ * takes it out of the outbox (functions/shared/event-outbox.ts); what it could not publish the sweep
+ * finds through the sparse byOutbox index (functions/scheduled/publish-events.ts). At least once,
+ * always with the event's stable ID.
+ */
+export interface EventSink {
+  /** Never throws: an event it could not publish stays in the outbox for the sweep. */
+  publish(event: StackEvent): Promise<void>;
+}
+
+/** The outbox attributes of a record holding `events` (and maybe older ones). */
+const OUTBOX_SET = `#outbox = list_append(if_not_exists(#outbox, :noEvents), :events), #outboxState = :pending, #outboxAt = if_not_exists(#outboxAt, :eventTime)`;
+const outboxNames = { '#outbox': OUTBOX_ATTRIBUTE, '#outboxState': 'outboxState', '#outboxAt': 'outboxAt' };
+const outboxValues = (event: StackEvent) => ({
+  ':noEvents': [],
+  ':events': [event],
+  ':pending': OUTBOX_PENDING,
+  ':eventTime': event.time,
+});
+
+/** A status race lost this many times in a row is written without its event (and logged). */
+const STATUS_RACE_TRIES = 5;
 
 export class DynamoRecordStore implements RecordStore, UsageSource {
   constructor(
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
-    private readonly onEvent?: EventListener,
+    private readonly events?: EventSink,
   ) {}
 
   private async emit(event: StackEvent | undefined): Promise<void> {
-    if (event && this.onEvent) await this.onEvent(event);
+    if (event && this.events) await this.events.publish(event);
   }
 
   async get(kind: RecordKind, id: string): Promise<JobRecord | undefined> {
@@ -108,6 +137,7 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
 
   async create(record: JobRecord, ttlSeconds: number): Promise<boolean> {
     const groupId = record.kind === 'upload' ? record.groupId : undefined;
+    const event = this.events ? eventForCreate(record) : undefined;
     try {
       await this.client().send(
         new PutCommand({
@@ -117,12 +147,15 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
             [TABLE_KEY]: recordKey(record.kind, record.id),
             ...indexAttributes(record.kind, record.id, record.status, record.createdAt, groupId),
             [TTL_ATTRIBUTE]: purgeAt(new Date(record.updatedAt), ttlSeconds),
+            ...(event
+              ? { [OUTBOX_ATTRIBUTE]: [event], outboxState: OUTBOX_PENDING, outboxAt: event.time }
+              : {}),
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY },
         }),
       );
-      await this.emit(eventForCreate(record));
+      await this.emit(event);
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;
@@ -181,28 +214,66 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
       change.rank >= TERMINAL_RANK
         ? 'attribute_not_exists(#rank) OR #rank < :rank'
         : 'attribute_not_exists(#rank) OR #rank <= :rank';
-    let before: Item | undefined;
-    try {
-      const out = await this.client().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          // What the record held: the status it moved from (an event only when it changed).
-          ...(this.onEvent ? { ReturnValues: 'ALL_OLD' as const } : {}),
-        }),
-      );
-      before = out.Attributes;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
+    const update = {
+      TableName: this.table,
+      Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    const alone = async (): Promise<boolean> => {
+      try {
+        await this.client().send(new UpdateCommand(update));
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        throw e;
+      }
+    };
+    if (!this.events) return alone();
+    const passes = (rank: unknown) =>
+      typeof rank !== 'number' || (change.rank >= TERMINAL_RANK ? rank < change.rank : rank <= change.rank);
+    for (let i = 0; i < STATUS_RACE_TRIES; i++) {
+      // What the record holds: the status it moves from (an event only when it changes) and the facts
+      // the event carries that this write does not set (groupId, taskId, the caller's metadata).
+      const before = (
+        await this.client().send(
+          new GetCommand({
+            TableName: this.table,
+            Key: { [TABLE_KEY]: recordKey(change.kind, change.id) },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+      if (before && !passes(before.rank)) return false;
+      const previous = typeof before?.status === 'string' ? before.status : undefined;
+      const event = eventForChange(change, previous, before ?? {});
+      if (!event) return alone();
+      try {
+        // The event is the record's only if the status is still the one it moves from.
+        await this.client().send(
+          new UpdateCommand({
+            ...update,
+            UpdateExpression: `SET ${sets.join(', ')}, ${OUTBOX_SET}`,
+            ConditionExpression: `(${condition}) AND ${previous === undefined ? 'attribute_not_exists(#was)' : '#was = :was'}`,
+            ExpressionAttributeNames: { ...names, ...outboxNames, '#was': 'status' },
+            ExpressionAttributeValues: {
+              ...values,
+              ...outboxValues(event),
+              ...(previous === undefined ? {} : { ':was': previous }),
+            },
+          }),
+        );
+      } catch (e) {
+        if (isConditionFailure(e)) continue; // another write moved it meanwhile: look again
+        throw e;
+      }
+      await this.emit(event);
+      return true;
     }
-    const previous = typeof before?.status === 'string' ? before.status : undefined;
-    await this.emit(eventForChange(change, previous, before ?? {}));
-    return true;
+    logger.warn('record written without its event after repeated status races', { status: change.status });
+    return alone();
   }
 
   usagePage(

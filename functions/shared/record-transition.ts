@@ -3,12 +3,13 @@
  * job: a write DynamoDB refuses or cannot take (after the SDK's own retries) is logged and the step goes
  * on, since failing a paid video over a status line would lose more than it saves; the execution's end
  * event (functions/triggers/execution-ended.ts) writes the final status whatever the steps managed.
- * A missing TABLE_NAME is a wiring fault and is thrown.
+ * A missing TABLE_NAME is a wiring fault and is thrown. With an event bus, each write that moves a
+ * status carries its event in the record's outbox (at least once, functions/shared/event-outbox.ts).
  */
 import { loadConfig, required, type Config } from '../core/config';
 import type { RecordChange, RecordStore } from '../core/records';
 import { DynamoRecordStore, ttlSecondsOf } from './dynamodb';
-import { eventPublisher } from './eventbridge';
+import { EventOutbox } from './event-outbox';
 import { logger } from './logger';
 
 let store: { table: string; bus: string | undefined; store: RecordStore } | undefined;
@@ -18,7 +19,8 @@ let store: { table: string; bus: string | undefined; store: RecordStore } | unde
  * event bus, every accepted write publishes its event there.
  */
 export function recordsFor(
-  config: Pick<Config, 'tableName'> & Partial<Pick<Config, 'eventBusName'>> = loadConfig(),
+  config: Pick<Config, 'tableName'> &
+    Partial<Pick<Config, 'eventBusName' | 'eventRetentionDays'>> = loadConfig(),
 ): RecordStore {
   const table = required(config.tableName, 'TABLE_NAME');
   const bus = config.eventBusName;
@@ -26,7 +28,11 @@ export function recordsFor(
     store = {
       table,
       bus,
-      store: new DynamoRecordStore(table, undefined, bus ? eventPublisher(bus) : undefined),
+      store: new DynamoRecordStore(
+        table,
+        undefined,
+        bus ? new EventOutbox(table, bus, (config.eventRetentionDays ?? 30) * 86_400) : undefined,
+      ),
     };
   return store.store;
 }

@@ -86,3 +86,8 @@ export async function postWebhook(
     req.end(body);
   });
 }
+
+/** The guard's options from the configuration: loopback and plain HTTP only where the local stack allows. */
+export function webhookGuardOptions(config: { webhookAllowLoopback: boolean }): GuardOptions {
+  return { allowLoopback: config.webhookAllowLoopback, allowHttp: config.webhookAllowLoopback };
+}

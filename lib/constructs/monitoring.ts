@@ -21,6 +21,8 @@ export interface MonitoringProps {
   failedUploadEvents?: sqs.IQueue;
   /** Execution ends the state table could not take (see ExecutionEnded). */
   failedRecordEvents?: sqs.IQueue;
+  /** Events the webhook fan-out could not take (see WebhookDelivery). */
+  failedWebhookEvents?: sqs.IQueue;
 }
 
 export class Monitoring extends Construct {
@@ -46,7 +48,13 @@ export class Monitoring extends Construct {
     };
     for (const [name, sm] of Object.entries(props.stateMachines)) {
       const label = name.charAt(0).toUpperCase() + name.slice(1);
-      add(`${label}ExecutionsFailed`, sm.metricFailed({ period }), `${name} executions failed`);
+      add(
+        `${label}ExecutionsFailed`,
+        sm.metricFailed({ period }),
+        name === 'webhook'
+          ? 'a webhook delivery ran out of attempts: a dead letter (replay it with POST /webhooks/{id}/replay)'
+          : `${name} executions failed`,
+      );
       add(`${label}ExecutionsTimedOut`, sm.metricTimedOut({ period }), `${name} executions timed out`);
     }
     add('CleanupErrors', props.cleanupFunction.metricErrors({ period }), 'cleanup run failed');
@@ -62,6 +70,12 @@ export class Monitoring extends Construct {
         'RecordEventsFailed',
         props.failedRecordEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         'an execution end could not be written to the state table (see the ExecutionEnded FailedEvents queue)',
+      );
+    if (props.failedWebhookEvents)
+      add(
+        'WebhookEventsFailed',
+        props.failedWebhookEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        'an event could not be fanned out to the webhook endpoints (see the WebhookDelivery FailedEvents queue)',
       );
   }
 }

@@ -28,6 +28,8 @@ export interface WorkflowProps {
   callbackSecret?: ISecret;
   /** Where record writes publish their events. */
   eventBus?: IEventBus;
+  /** The key webhook endpoint secrets are sealed with (steps with `webhook:seal`). */
+  webhookKey?: ISecret;
   environment: FunctionEnv;
   logRetentionDays: number;
   timeouts: WorkflowTimeouts;
@@ -76,6 +78,7 @@ export class Workflow extends Construct {
         table: props.table,
         ...(props.callbackSecret ? { callbackSecret: props.callbackSecret } : {}),
         ...(props.eventBus ? { eventBus: props.eventBus } : {}),
+        ...(props.webhookKey ? { webhookKey: props.webhookKey } : {}),
       });
       this.steps[step.substitution] = fn;
       substitutions[step.substitution] = fn.fn.functionArn;

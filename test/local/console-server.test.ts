@@ -39,8 +39,9 @@ let server: ConsoleServer;
 let origin: string;
 
 beforeAll(async () => {
-  // An API of an older deployment, without the real-person routes, next to one that has them.
-  const older = routes.filter((r) => !r.path.startsWith('/real-person'));
+  // An API of an older deployment, without the real-person and webhook routes, next to one that has
+  // the real-person ones.
+  const older = routes.filter((r) => !r.path.startsWith('/real-person') && !r.path.startsWith('/webhooks'));
   const handlers = Object.fromEntries([...older, REAL_PERSON].map((r) => [r.name, echo]));
   [api, apiWithRealPerson] = await Promise.all([
     startLocalApi({ credentials: CALLER, routes: older, handlers }),

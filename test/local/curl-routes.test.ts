@@ -92,6 +92,16 @@ describe('curl --aws-sigv4 against the local stack', () => {
     await call('getRealPersonSession', 'GET', `/real-person/sessions/${session.sessionId}`);
     // A callback without a genuine state: the public page, refusing it (400), signed or not.
     await call('realPersonCallback', 'GET', '/real-person/callback?state=forged');
+    // Webhooks (a loopback receiver nobody listens on: the local stack allows loopback).
+    const hook = (await call('createWebhook', 'POST', '/webhooks', { url: 'http://127.0.0.1:9/hook' }))
+      .json as {
+      id: string;
+    };
+    await call('listWebhooks', 'GET', '/webhooks');
+    await call('getWebhook', 'GET', `/webhooks/${hook.id}`);
+    await call('rotateWebhookSecret', 'POST', `/webhooks/${hook.id}/rotate-secret`);
+    await call('replayWebhook', 'POST', `/webhooks/${hook.id}/replay`, { from: '2026-01-01T00:00:00Z' });
+    await call('deleteWebhook', 'DELETE', `/webhooks/${hook.id}`);
 
     // Assess
     expect([...seen.keys()].sort()).toEqual(routes.map((r) => r.name).sort());
@@ -111,6 +121,12 @@ describe('curl --aws-sigv4 against the local stack', () => {
       getRealPersonSession: 200,
       realPersonCallback: 400,
       arkCallback: 200,
+      createWebhook: 201,
+      listWebhooks: 200,
+      getWebhook: 200,
+      rotateWebhookSecret: 200,
+      replayWebhook: 202,
+      deleteWebhook: 204,
     });
     for (const [name, status] of seen) {
       expect({ name, ok: status !== 403 && status < 500 }).toEqual({ name, ok: true });

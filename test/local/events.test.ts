@@ -91,7 +91,10 @@ describe('events on the bus', () => {
         contentLength: png.length,
       });
       expect(await post(ticket, png)).toBe(204);
-      const video = (await api.createVideo({ prompt: 'events: a paper plane over a city' })) as {
+      const video = (await api.createVideo({
+        prompt: 'events: a paper plane over a city',
+        metadata: { customer: 'c-42' },
+      })) as {
         videoId: string;
       };
       await until(
@@ -126,6 +129,8 @@ describe('events on the bus', () => {
       expect(videoTypes).toEqual(order.filter((t) => videoTypes.includes(t)));
       expect(videoTypes).toEqual(expect.arrayContaining(['video.queued', 'video.saving', 'video.succeeded']));
       expect(detailsOf(video.videoId).at(-1)?.data.links.self).toBe(`/videos/${video.videoId}`);
+      // the caller's metadata rides along on every video event
+      expect(detailsOf(video.videoId).every((d) => d.data.metadata?.customer === 'c-42')).toBe(true);
       expect(new Set(seen.map((e) => (e.detail as StackEvent).id)).size).toBe(seen.length);
     },
   );

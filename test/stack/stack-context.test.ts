@@ -15,11 +15,11 @@ describe('stack settings from CDK context', () => {
     // Act
     const b = buildStack({ credentialsSecretArn: arn }, { routes: FEW_ROUTES });
     // Assess
-    // Only the generated callback URL key is created.
+    // Only the generated keys are created: the callback URL key and the webhook sealing key.
     const created = resourcesOf(b, 'AWS::SecretsManager::Secret');
     expect(
       created.map(([, p]) => (p.GenerateSecretString as { GenerateStringKey?: string }).GenerateStringKey),
-    ).toEqual(['key']);
+    ).toEqual(['key', 'key']);
     const createGroup = b.stack.api.functions['functions/api/create-group.ts']!;
     const env = b.json.Resources[logicalId(createGroup.fn)]?.Properties?.Environment as {
       Variables: Record<string, unknown>;

@@ -23,17 +23,19 @@ beforeAll(() => {
 type Target =
   | { kind: 'secret' }
   | { kind: 'callback-key' }
+  | { kind: 'webhook-key' }
   | { kind: 'event-bus' }
   | { kind: 'objects'; prefix: string }
   | { kind: 'bucket' }
-  | { kind: 'machine'; wf: 'ingest' | 'video' }
+  | { kind: 'machine'; wf: 'ingest' | 'video' | 'webhook' }
   | { kind: 'executions'; wf: 'ingest' | 'video' }
   | { kind: 'failed-events' }
+  | { kind: 'webhook-failed-events' }
   | { kind: 'table' }
   | { kind: 'table-index'; index: string };
 /** Capabilities from the tables, plus what CDK grants for the trigger's async-failure destination. */
-type Grant = Capability | 'trigger:failed-events';
-const INDEX_NAMES = ['byCreated', 'byStatus', 'byGroup'];
+type Grant = Capability | 'trigger:failed-events' | 'fanout:failed-events';
+const INDEX_NAMES = ['byCreated', 'byStatus', 'byGroup', 'byOutbox'];
 const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   upstream: [
     {
@@ -88,7 +90,7 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   ],
   'records:write': [
     {
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
       target: { kind: 'table' },
     },
     // A write that moves a job publishes its event.
@@ -116,6 +118,14 @@ const SPEC: Record<Grant, Array<{ actions: string[]; target: Target }>> = {
   ],
   'callback:verify': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
   'callback:sign': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'callback-key' } }],
+  'webhook:seal': [{ actions: ['secretsmanager:GetSecretValue'], target: { kind: 'webhook-key' } }],
+  'webhook:deliver': [{ actions: ['states:StartExecution'], target: { kind: 'machine', wf: 'webhook' } }],
+  'fanout:failed-events': [
+    {
+      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      target: { kind: 'webhook-failed-events' },
+    },
+  ],
   'trigger:failed-events': [
     {
       actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -165,6 +175,21 @@ function functionsUnderTest(): FunctionUnderTest[] {
       logGroupId: logicalId(ended.logGroup),
       caps: ['records:write'],
     });
+  const hooks = b.stack.webhooks;
+  if (hooks) {
+    out.push({
+      label: 'webhook fan-out',
+      fn: hooks.fanOut.fn,
+      logGroupId: logicalId(hooks.fanOut.logGroup),
+      caps: ['records:read', 'records:write', 'webhook:deliver'],
+    });
+    out.push({
+      label: 'outbox sweep',
+      fn: hooks.sweep.fn,
+      logGroupId: logicalId(hooks.sweep.logGroup),
+      caps: ['records:read', 'records:write'],
+    });
+  }
   const cleanup = b.stack.cleanup.fn;
   out.push({
     label: 'cleanup',
@@ -178,12 +203,16 @@ function functionsUnderTest(): FunctionUnderTest[] {
 function matches(resource: unknown, target: Target): boolean {
   const s = JSON.stringify(resource);
   const bucketId = logicalId(b.stack.storage.bucket);
-  const smId = (wf: 'ingest' | 'video') => logicalId(b.stack.workflows[wf]!.stateMachine);
+  const smId = (wf: 'ingest' | 'video' | 'webhook') => logicalId(b.stack.workflows[wf]!.stateMachine);
   switch (target.kind) {
     case 'secret':
       return s === JSON.stringify({ Ref: logicalId(b.stack.credentials.secret) });
     case 'callback-key':
       return s === JSON.stringify({ Ref: logicalId(b.stack.callbackKey.secret) });
+    case 'webhook-key':
+      return s === JSON.stringify({ Ref: logicalId(b.stack.webhookKey.secret) });
+    case 'webhook-failed-events':
+      return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.webhooks!.failedEvents), 'Arn'] });
     case 'event-bus':
       return s === JSON.stringify({ 'Fn::GetAtt': [logicalId(b.stack.eventBus.bus), 'Arn'] });
     case 'bucket':
@@ -346,7 +375,7 @@ describe('IAM', () => {
     // Prepare
     const fns = functionsUnderTest();
     const expectedCount =
-      new Set(routes.map((r) => r.handler)).size + workflows.reduce((n, w) => n + w.steps.length, 0) + 3;
+      new Set(routes.map((r) => r.handler)).size + workflows.reduce((n, w) => n + w.steps.length, 0) + 5;
     // Act
     const problems: string[] = [];
     for (const f of fns) {
@@ -586,7 +615,7 @@ describe('state machines', () => {
       });
     for (const lg of logGroups)
       expect(String(lg?.Properties?.LogGroupName)).toMatch(
-        /^\/aws\/vendedlogs\/states\/TestStack-(ingest|video)$/,
+        /^\/aws\/vendedlogs\/states\/TestStack-(ingest|video|webhook)$/,
       );
   });
 
@@ -639,9 +668,9 @@ describe('cleanup schedule and secret', () => {
       ([, p]) => p.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string },
     );
     const generate = generated.find((g) => g.GenerateStringKey === 'apiToken');
-    // Assess: the credentials, and the callback URL key
-    expect(secrets).toHaveLength(2);
-    expect(generated.map((g) => g.GenerateStringKey).sort()).toEqual(['apiToken', 'key']);
+    // Assess: the credentials, the callback URL key and the webhook sealing key
+    expect(secrets).toHaveLength(3);
+    expect(generated.map((g) => g.GenerateStringKey).sort()).toEqual(['apiToken', 'key', 'key']);
     if (!generate) throw new Error('no credentials secret');
     expect(Object.keys(JSON.parse(generate.SecretStringTemplate))).toEqual([
       'accessKeyId',
@@ -688,5 +717,74 @@ describe('event bus', () => {
       };
       expect(env.Variables.EVENT_BUS_NAME, w.label).toEqual({ Ref: logicalId(b.stack.eventBus.bus) });
     }
+  });
+});
+
+describe('webhooks', () => {
+  it('fans every event of ours out from the bus to a Lambda with retries and an alarmed dead-letter queue', () => {
+    // Prepare
+    const hooks = b.stack.webhooks!;
+    const rules = resourcesOf(b, 'AWS::Events::Rule').filter(
+      ([, p]) => JSON.stringify(p.EventBusName) === JSON.stringify({ Ref: logicalId(b.stack.eventBus.bus) }),
+    );
+    // Act
+    const target = asArray(rules[0]?.[1].Targets as Array<Record<string, unknown>>)[0];
+    const queueId = logicalId(hooks.failedEvents);
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.[1].EventPattern).toEqual({ source: ['seedance-stack'] });
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [logicalId(hooks.fanOut.fn), 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    });
+    b.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+  });
+
+  it('delivers with its own state machine whose dead letters end in a Fail state that raises an alarm', () => {
+    // Prepare
+    const sm = b.stack.workflows.webhook!.stateMachine;
+    const raw = b.json.Resources[logicalId(sm)]?.Properties as Record<string, unknown>;
+    // Act
+    const text = raw.DefinitionString;
+    const definition = JSON.parse(
+      typeof text === 'string'
+        ? text
+        : (text as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+            .map((p) => (typeof p === 'string' ? p : 'ARN'))
+            .join(''),
+    ) as { TimeoutSeconds: number; States: Record<string, Record<string, unknown>> };
+    const alarms = resourcesOf(b, 'AWS::CloudWatch::Alarm').filter(
+      ([, p]) => p.MetricName === 'ExecutionsFailed' && JSON.stringify(p.Dimensions).includes(logicalId(sm)),
+    );
+    // Assess
+    expect(raw.StateMachineType).toBe('STANDARD');
+    expect(definition.States.DeadLetter).toMatchObject({ Type: 'Fail', Error: 'WebhookDeadLetter' });
+    expect(definition.States.WaitForNextAttempt).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.next.waitUntil',
+    });
+    expect(definition.TimeoutSeconds).toBe(5 * 86_400);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.[1].AlarmDescription).toMatch(/dead letter/);
+  });
+
+  it('sweeps the outbox every minute and keeps delivery executions out of the job-end rule', () => {
+    // Prepare
+    const sweepId = logicalId(b.stack.webhooks!.sweep.fn);
+    const rules = resourcesOf(b, 'AWS::Events::Rule');
+    // Act
+    const schedule = rules.find(([, p]) => JSON.stringify(p.Targets).includes(sweepId))?.[1];
+    const ends = rules.find(
+      ([, p]) => (p.EventPattern as { source?: string[] } | undefined)?.source?.[0] === 'aws.states',
+    )?.[1];
+    // Assess
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(1 minute)' });
+    expect(JSON.stringify(ends?.EventPattern)).not.toContain(
+      logicalId(b.stack.workflows.webhook!.stateMachine),
+    );
   });
 });

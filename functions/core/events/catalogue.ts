@@ -4,10 +4,10 @@
  * succeeded. Thin: IDs, status, the error code, and the link to GET for the rest. One JSON schema per
  * type in schemas/events/ (test/unit/events.test.ts checks emitted events against them).
  *
- * Delivery: once per transition. The writer asks DynamoDB for the status it replaced (UPDATED_OLD)
- * and publishes only when it changed, so a step that re-writes its status (each poll, a retry)
- * publishes nothing new; a crash between the write and the publish loses that one event (at most
- * once in that window — the record stays the truth, GET shows it). The event ID is a hash of
+ * Delivery: at least once per transition. The writer reads the record, and only when the status
+ * changes appends the event to the record's outbox in the same conditional write (so a step that
+ * re-writes its status, each poll, a retry, publishes nothing new); the publisher and its sweep put
+ * every outbox event on the bus (functions/shared/event-outbox.ts). The event ID is a hash of
  * (kind, job ID, status): any re-publish carries the same ID, which the webhook layer uses as
  * `webhook-id`, so a receiver that dedupes on it sees each transition once.
  */
@@ -56,6 +56,8 @@ export interface EventData {
   taskId?: string;
   assetId?: string;
   error?: { code: string };
+  /** The caller's `metadata` of the job (POST /videos), as given. */
+  metadata?: Record<string, unknown>;
   /** Path of the GET that tells the rest (relative to the API's base URL). */
   links: { self: string };
 }

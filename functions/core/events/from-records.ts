@@ -22,6 +22,7 @@ function build(
   const str = (k: string) => (typeof fields[k] === 'string' ? (fields[k] as string) : undefined);
   const groupId = str('groupId');
   const error = fields.error as { code?: unknown } | undefined;
+  const metadata = fields.metadata;
   const data: EventData = {
     kind,
     id,
@@ -30,6 +31,9 @@ function build(
     ...(str('taskId') ? { taskId: str('taskId') } : {}),
     ...(str('assetId') ? { assetId: str('assetId') } : {}),
     ...(error && typeof error.code === 'string' ? { error: { code: error.code } } : {}),
+    ...(metadata && typeof metadata === 'object' && !Array.isArray(metadata)
+      ? { metadata: metadata as Record<string, unknown> }
+      : {}),
     links: { self: selfLink(kind, id, groupId) },
   };
   return { id: eventId(kind, id, status), type, time: at, data };

@@ -28,6 +28,14 @@ const dataSchema = (type: EventType) => {
       taskId: z.string().min(1).optional(),
       assetId: z.string().min(1).optional(),
       error: needsError ? error : error.optional(),
+      ...(kind === 'video'
+        ? {
+            metadata: z
+              .record(z.string(), z.unknown())
+              .optional()
+              .meta({ description: "The caller's metadata of POST /videos, as given" }),
+          }
+        : {}),
       links: z.object({ self: z.string().startsWith('/') }).strict(),
     })
     .strict();

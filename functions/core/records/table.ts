@@ -20,6 +20,11 @@ export const INDEXES = {
   byCreated: { name: 'byCreated', partitionKey: 'kind', sortKey: 'createdKey' },
   byStatus: { name: 'byStatus', partitionKey: 'kindStatus', sortKey: 'createdKey' },
   byGroup: { name: 'byGroup', partitionKey: 'kindGroup', sortKey: 'createdKey' },
+  /**
+   * Sparse: only records whose outbox holds events not yet published (`outboxState` = `pending`,
+   * `outboxAt` = when the oldest was written), what the publisher's sweep reads.
+   */
+  byOutbox: { name: 'byOutbox', partitionKey: 'outboxState', sortKey: 'outboxAt' },
 } as const;
 export type IndexName = keyof typeof INDEXES;
 
@@ -49,6 +54,26 @@ export const realPersonKey = (sessionId: string): string => `real-person#${sessi
  */
 export const callbackWaitKey = (videoId: string): string => `wait#${videoId}`;
 export const fetchedTaskKey = (videoId: string): string => `fetched#${videoId}`;
+/**
+ * Push items (functions/core/webhooks, functions/core/events). They reuse the three indexes under
+ * their own partition values, so they never mix with job records in a query:
+ *   webhook#<id>       a registered endpoint      byCreated `webhook`, newest first (GET /webhooks)
+ *   event#<eventId>    the event log              byCreated `event` by time (replay ranges)
+ *   delivery#<msgId>   one event to one endpoint  byGroup `delivery#<endpointId>#<jobId>` by event
+ *                                                 time (in-order delivery per job); byStatus
+ *                                                 `delivery#dead` (dead letters)
+ */
+export const webhookKey = (endpointId: string): string => `webhook#${endpointId}`;
+export const eventKey = (eventId: string): string => `event#${eventId}`;
+export const deliveryKey = (msgId: string): string => `delivery#${msgId}`;
+export const WEBHOOK_PARTITION = 'webhook';
+export const EVENT_PARTITION = 'event';
+/** The outbox of a record: its events not yet on the bus (see byOutbox). */
+export const OUTBOX_ATTRIBUTE = 'outbox';
+export const OUTBOX_PENDING = 'pending';
+export const deliveryJobPartition = (endpointId: string, jobId: string): string =>
+  `delivery#${endpointId}#${jobId}`;
+export const deliveryStatusPartition = (state: string): string => `delivery#${state}`;
 export const createdKey = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 export const statusKey = (kind: RecordKind, status: string): string => `${kind}#${status}`;
 export const groupKey = (kind: RecordKind, groupId: string): string => `${kind}#${groupId}`;

@@ -1,0 +1,14 @@
+/** POST /webhooks/{webhookId}/rotate-secret: a new secret, shown once; the old one signs for 24 h more. */
+import { apiRoutes } from '../../lib/routes';
+import { loadConfig, required } from '../core/config';
+import { rotateSecret } from '../core/webhooks';
+import { apiHandler } from '../shared/api';
+import { logger } from '../shared/logger';
+import { DynamoEndpointStore, stackSealer } from '../shared/webhook-store';
+
+export const handler = apiHandler(apiRoutes.rotateWebhookSecret, async (req) => {
+  const store = new DynamoEndpointStore(required(loadConfig().tableName, 'TABLE_NAME'));
+  const rotated = await rotateSecret({ store, sealer: stackSealer }, req.path.webhookId);
+  logger.info('webhook secret rotated', { webhookId: req.path.webhookId });
+  return { body: rotated };
+});
