@@ -70,6 +70,7 @@ function toRecord(item: Item | undefined): JobRecord | undefined {
     kindGroup: _g,
     createdKey: _c,
     [TTL_ATTRIBUTE]: _t,
+    queuedAt: _q,
     ...rest
   } = item;
   return rest as unknown as JobRecord;
@@ -82,11 +83,18 @@ const isConditionFailure = (e: unknown) =>
 /** Told of every event a successful write makes (functions/core/events); it never fails the write. */
 export type EventListener = (event: StackEvent) => Promise<void>;
 
+/**
+ * Told of every accepted transition with what the record held before it (DynamoDB's ALL_OLD; undefined
+ * when the write created the record): the business metrics are counted there (functions/core/metrics).
+ */
+export type TransitionListener = (change: RecordChange, before: Record<string, unknown> | undefined) => void;
+
 export class DynamoRecordStore implements RecordStore {
   constructor(
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
     private readonly onEvent?: EventListener,
+    private readonly onTransition?: TransitionListener,
   ) {}
 
   private async emit(event: StackEvent | undefined): Promise<void> {
@@ -166,6 +174,8 @@ export class DynamoRecordStore implements RecordStore {
     put(TTL_ATTRIBUTE, purgeAt(change.at, ttlSeconds));
     put('kindStatus', statusKey(change.kind, change.status));
     for (const [k, v] of Object.entries(change.set)) put(k, v);
+    // The first time a job is queued, kept through its wake-ups: queue age and time queued count from it.
+    if (change.status === 'queued') put('queuedAt', change.at.toISOString(), true);
     const ifMissing: Item = {
       kind: change.kind,
       id: change.id,
@@ -190,7 +200,7 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           // What the record held: the status it moved from (an event only when it changed).
-          ...(this.onEvent ? { ReturnValues: 'ALL_OLD' as const } : {}),
+          ...(this.onEvent || this.onTransition ? { ReturnValues: 'ALL_OLD' as const } : {}),
         }),
       );
       before = out.Attributes;
@@ -199,6 +209,7 @@ export class DynamoRecordStore implements RecordStore {
       throw e;
     }
     const previous = typeof before?.status === 'string' ? before.status : undefined;
+    this.onTransition?.(change, before);
     await this.emit(eventForChange(change, previous, before ?? {}));
     return true;
   }

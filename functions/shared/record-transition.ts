@@ -7,15 +7,21 @@
  */
 import { loadConfig, required, type Config } from '../core/config';
 import type { RecordChange, RecordStore } from '../core/records';
-import { DynamoRecordStore, ttlSecondsOf } from './dynamodb';
+import { transitionMetrics } from '../core/metrics/transitions';
+import { DynamoRecordStore, ttlSecondsOf, type TransitionListener } from './dynamodb';
 import { eventPublisher } from './eventbridge';
 import { logger } from './logger';
+import { emitMetrics } from './metrics';
+
+/** Every accepted status change counts its business metrics here, once (see functions/core/metrics). */
+const countTransition: TransitionListener = (change, before) =>
+  emitMetrics(transitionMetrics(change, before));
 
 let store: { table: string; bus: string | undefined; store: RecordStore } | undefined;
 
 /**
  * The state table of this process's configuration (the adapter's client is the lazy one); with an
- * event bus, every accepted write publishes its event there.
+ * event bus, every accepted write publishes its event there, and every one counts its metrics.
  */
 export function recordsFor(
   config: Pick<Config, 'tableName'> & Partial<Pick<Config, 'eventBusName'>> = loadConfig(),
@@ -26,7 +32,7 @@ export function recordsFor(
     store = {
       table,
       bus,
-      store: new DynamoRecordStore(table, undefined, bus ? eventPublisher(bus) : undefined),
+      store: new DynamoRecordStore(table, undefined, bus ? eventPublisher(bus) : undefined, countTransition),
     };
   return store.store;
 }
