@@ -11,6 +11,7 @@ import { loadConfig } from '../functions/core/config';
 import { Api } from './constructs/api';
 import { StackEventBus } from './constructs/event-bus';
 import { Cleanup } from './constructs/cleanup';
+import { metricsNamespace, OperationsDashboard } from './constructs/dashboard';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
 import { CallbackKey, CredentialsSecret } from './constructs/secrets';
@@ -40,6 +41,7 @@ export class SeedanceStack extends Stack {
   readonly cleanup: Cleanup;
   readonly uploadTrigger: UploadTrigger | undefined;
   readonly monitoring: Monitoring;
+  readonly dashboard: OperationsDashboard;
   readonly stateTable: StateTable;
   readonly executionEnded: ExecutionEnded | undefined;
   readonly callbackKey: CallbackKey;
@@ -68,6 +70,7 @@ export class SeedanceStack extends Stack {
       ...(s.seedanceModels ? { SEEDANCE_MODELS: s.seedanceModels } : {}),
       ...(s.publicApiUrl ? { PUBLIC_API_URL: s.publicApiUrl } : {}),
       ...(s.mediaLimits ? { MEDIA_LIMITS: s.mediaLimits } : {}),
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(this.stackName),
     };
 
     // A model list (or media set) the functions would refuse fails the synth, not the first request.
@@ -175,6 +178,11 @@ export class SeedanceStack extends Stack {
       ...(this.uploadTrigger ? { failedUploadEvents: this.uploadTrigger.failedEvents } : {}),
       ...(this.executionEnded ? { failedRecordEvents: this.executionEnded.failedEvents } : {}),
       ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+      metricsNamespace: metricsNamespace(this.stackName),
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      namespace: metricsNamespace(this.stackName),
+      alarms: this.monitoring.alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

@@ -21,7 +21,9 @@ import type { RawConfig } from '../../functions/core/config';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Environment names the functions read (functions/core/config.ts), checked at compile time. */
-export type FunctionEnv = Partial<Record<keyof RawConfig | 'POWERTOOLS_SERVICE_NAME', string>>;
+export type FunctionEnv = Partial<
+  Record<keyof RawConfig | 'POWERTOOLS_SERVICE_NAME' | 'POWERTOOLS_METRICS_NAMESPACE', string>
+>;
 
 /**
  * esbuild emits ESM, but some bundled CommonJS dependencies call `require` for Node built-ins; the
