@@ -81,7 +81,7 @@ export async function bundleHandler(
   const t0 = performance.now();
   const result = await build({
     ...options,
-    absWorkingDir: REPO_ROOT,
+    absWorkingDir: options.absWorkingDir ?? REPO_ROOT,
     entryPoints: [entry],
     outfile,
     write: true,
