@@ -286,6 +286,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           : env.CREATE_ASSET_PER_MINUTE?.trim() || undefined,
       VOLC_ENDPOINT: volcEndpoint,
       SEEDANCE_API_BASE: seedanceApiBase,
+      // No CloudWatch reads EMF lines here; POWERTOOLS_METRICS_DISABLED=false prints them.
+      POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED?.trim() || 'true',
     });
     const config = loadConfig(); // fails early, naming the setting, if the env is invalid
 

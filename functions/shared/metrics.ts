@@ -23,10 +23,17 @@ export type MetricSink = (line: string) => void;
 
 const stdout: MetricSink = (line) => process.stdout.write(line + '\n');
 let sink: MetricSink = stdout;
-let powertools: Metrics | undefined;
 
-function metricsBuffer(): Metrics {
-  powertools ??= new Metrics({
+/** Powertools' Metrics, with its own on/off decision readable (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV). */
+class EmfMetrics extends Metrics {
+  get off(): boolean {
+    return this.isDisabled();
+  }
+}
+let powertools: EmfMetrics | undefined;
+
+function metricsBuffer(): EmfMetrics {
+  powertools ??= new EmfMetrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: METRICS_SERVICE,
   });
@@ -39,6 +46,8 @@ export function emitMetrics(points: readonly MetricPoint[]): void {
     const def = METRICS[p.metric];
     try {
       const m = metricsBuffer();
+      // Powertools' switch (POWERTOOLS_METRICS_DISABLED, or POWERTOOLS_DEV): the local stack sets it.
+      if (m.off) return;
       m.addDimensions(p.dimensions);
       m.addMetric(def.name, def.unit, p.value);
       const line = JSON.stringify(m.serializeMetrics());

@@ -90,3 +90,24 @@ describe('metrics of upload transitions', () => {
     ]);
   });
 });
+
+describe('the metrics switch', () => {
+  it("writes nothing under Powertools' POWERTOOLS_METRICS_DISABLED (the local stack sets it)", async () => {
+    // Prepare
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    setMetricsSink((l) => lines.push(l));
+    try {
+      // Act
+      await recordTransition(upload('upl-metrics-off', 'active', 4), config);
+    } finally {
+      delete process.env.POWERTOOLS_METRICS_DISABLED;
+      setMetricsSink((l) => lines.push(l));
+    }
+    await recordTransition(upload('upl-metrics-on', 'active', 4), config);
+    // Assess
+    expect(points().map(([name, , dims]) => [name, dims])).toEqual([
+      ['Uploads', { outcome: 'active', reason: 'none' }],
+      ['UploadTimeToActive', {}],
+    ]);
+  });
+});
