@@ -6,8 +6,13 @@
  *
  * Variant: the same handlers with @aws-sdk/* left external and resolved from node_modules, which is how
  * a Lambda that relies on the runtime's SDK would load; it checks the stack's choice to bundle the SDK.
+ *
+ * Baseline (BENCH_COLD_BASELINE=<git ref>, off by default): each handler also bundled from that commit
+ * (`git archive`, the same node_modules, that commit's own bundling options) and sampled in the same
+ * round-robin, so a before → after per handler is measured under one machine load.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,10 +20,12 @@ import type { BuildOptions } from 'esbuild';
 import {
   bundleHandler,
   contributors,
+  esbuildOptionsFrom,
   isAwsSdkPackage,
   stackEsbuildOptions,
   type BundleResult,
 } from './lib/bundle';
+import type { bundlingOptions } from '../lib/constructs/handler-function';
 import { freshImport, lambdaLikeEnv, writeRunner, type ImportSample } from './lib/fresh-import';
 import { listHandlers, splitExisting, type HandlerModule } from './lib/handlers';
 import { REPO_ROOT } from './lib/paths';
@@ -26,6 +33,31 @@ import { kib, median, round } from './lib/stats';
 
 const RUNS = Math.max(5, Number(process.env.BENCH_COLD_RUNS ?? 7));
 const SDK_EXTERNAL_VARIANT = process.env.BENCH_COLD_SDK_EXTERNAL !== '0';
+const BASELINE_REF = process.env.BENCH_COLD_BASELINE;
+
+/** The handlers of `ref` bundled with that commit's own bundling options, from a `git archive` copy. */
+async function baselineTargets(ref: string, handlers: HandlerModule[], root: string): Promise<Target[]> {
+  const src = join(root, 'src');
+  mkdirSync(src, { recursive: true });
+  const tar = execFileSync('git', ['archive', ref], { cwd: REPO_ROOT, maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', src], { input: tar });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(src, 'node_modules'));
+  const mod = (await import(pathToFileURL(join(src, 'lib/constructs/handler-function.ts')).href)) as {
+    bundlingOptions: typeof bundlingOptions;
+  };
+  const options = { ...esbuildOptionsFrom(mod.bundlingOptions()), absWorkingDir: src };
+  const out: Target[] = [];
+  for (const h of handlers) {
+    if (!existsSync(join(src, h.module))) continue;
+    const bundle = await bundleHandler(
+      join(src, h.module),
+      join(root, 'out', h.name.replace(/[^\w-]/g, '_')),
+      options,
+    );
+    out.push({ name: h.name, bundle, samples: [] });
+  }
+  return out;
+}
 
 interface Target {
   name: string;
@@ -112,7 +144,11 @@ export async function run(): Promise<Record<string, unknown>> {
         });
       }
     }
-    await sampleAll(measurable, runner, isolated);
+    const baseline = BASELINE_REF
+      ? await baselineTargets(BASELINE_REF, present, join(isolated, 'baseline'))
+      : [];
+    // Baseline bundles sit outside the repository too; they are sampled in the same round-robin.
+    await sampleAll([...measurable, ...baseline], runner, isolated);
 
     let variant: Target[] = [];
     if (SDK_EXTERNAL_VARIANT && !sdkExternal) {
@@ -128,6 +164,7 @@ export async function run(): Promise<Record<string, unknown>> {
       .filter((t) => t !== empty)
       .map((t) => {
         const initMs = median(t.samples.map((s) => s.ms));
+        const before = baseline.find((x) => x.name === t.name);
         const v = variant.find((x) => x.name === t.name);
         const extMs = v ? median(v.samples.map((s) => s.ms)) : undefined;
         return {
@@ -139,6 +176,12 @@ export async function run(): Promise<Record<string, unknown>> {
           rssOverEmptyMb: round(median(t.samples.map((s) => s.rssMb)) - emptyRss, 1),
           sdkShare: `${Math.round(100 * sdkShare(t.bundle))}%`,
           ...(extMs !== undefined ? { initSdkExternalMs: round(extMs, 1) } : {}),
+          ...(before
+            ? {
+                baselineBundleKiB: kib(before.bundle.bytes),
+                baselineInitMs: round(median(before.samples.map((s) => s.ms)), 1),
+              }
+            : {}),
           largestContributors: shortList(t.bundle),
         };
       })
@@ -147,6 +190,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const inits = rows.map((r) => r.initMs);
     const sizes = rows.map((r) => r.bundleKiB);
     const extRows = rows.filter((r) => r.initSdkExternalMs !== undefined);
+    const baseRows = rows.filter((r) => r.baselineInitMs !== undefined);
     return {
       title: 'Cold start (bundle size and module initialisation)',
       notes: [
@@ -156,6 +200,11 @@ export async function run(): Promise<Record<string, unknown>> {
         ...(extRows.length > 0
           ? [
               'initSdkExternalMs: the same handler with @aws-sdk/* left external and resolved from node_modules (how it would load from the runtime-provided SDK).',
+            ]
+          : []),
+        ...(baseRows.length > 0
+          ? [
+              `baseline: the same handlers bundled from ${BASELINE_REF} (its own bundling options) and sampled in the same round-robin; baselineBundleKiB / baselineInitMs per handler.`,
             ]
           : []),
         ...(missing.length > 0
@@ -170,6 +219,13 @@ export async function run(): Promise<Record<string, unknown>> {
       maxBundleKiB: round(Math.max(...sizes), 1),
       ...(extRows.length > 0
         ? { medianInitSdkExternalMs: round(median(extRows.map((r) => r.initSdkExternalMs as number)), 1) }
+        : {}),
+      ...(baseRows.length > 0
+        ? {
+            baselineRef: BASELINE_REF,
+            baselineMedianInitMs: round(median(baseRows.map((r) => r.baselineInitMs as number)), 1),
+            baselineMedianBundleKiB: round(median(baseRows.map((r) => r.baselineBundleKiB as number)), 1),
+          }
         : {}),
       runsPerHandler: RUNS,
       perHandler: rows,

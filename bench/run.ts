@@ -30,7 +30,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
     title: 'Throughput under upstream rate limits',
     timeoutMs: 7 * 60_000,
   },
-  { id: 'cold-start', module: 'bench/cold-start.ts', title: 'Cold start', timeoutMs: 4 * 60_000 },
+  { id: 'cold-start', module: 'bench/cold-start.ts', title: 'Cold start', timeoutMs: 10 * 60_000 },
   {
     id: 'upload-validation',
     module: 'bench/upload-validation.ts',

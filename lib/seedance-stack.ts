@@ -11,6 +11,7 @@ import { loadConfig } from '../functions/core/config';
 import { Api } from './constructs/api';
 import { StackEventBus } from './constructs/event-bus';
 import { Cleanup } from './constructs/cleanup';
+import { metricsNamespace, OperationsDashboard } from './constructs/dashboard';
 import type { FunctionEnv } from './constructs/handler-function';
 import { Monitoring } from './constructs/monitoring';
 import { CallbackKey, CredentialsSecret } from './constructs/secrets';
@@ -41,6 +42,7 @@ export class SeedanceStack extends Stack {
   readonly cleanup: Cleanup;
   readonly uploadTrigger: UploadTrigger | undefined;
   readonly monitoring: Monitoring;
+  readonly dashboard: OperationsDashboard;
   readonly stateTable: StateTable;
   readonly executionEnded: ExecutionEnded | undefined;
   readonly callbackKey: CallbackKey;
@@ -79,6 +81,7 @@ export class SeedanceStack extends Stack {
       ...(s.priceTable ? { PRICE_TABLE: s.priceTable } : {}),
       ...(s.priceCurrency ? { PRICE_CURRENCY: s.priceCurrency } : {}),
       ...(s.usageMaxRangeDays ? { USAGE_MAX_RANGE_DAYS: String(s.usageMaxRangeDays) } : {}),
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(this.stackName),
     };
 
     // A model list, media set or price table the functions would refuse fails the synth, not the first request.
@@ -207,6 +210,11 @@ export class SeedanceStack extends Stack {
       ...(this.executionEnded ? { failedRecordEvents: this.executionEnded.failedEvents } : {}),
       ...(this.webhooks ? { failedWebhookEvents: this.webhooks.failedEvents } : {}),
       ...(s.alarmTopicArn ? { alarmTopicArn: s.alarmTopicArn } : {}),
+      metricsNamespace: metricsNamespace(this.stackName),
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      namespace: metricsNamespace(this.stackName),
+      alarms: this.monitoring.alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });

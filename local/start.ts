@@ -337,6 +337,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       GET_TASK_PER_SECOND: env.GET_TASK_PER_SECOND?.trim() || undefined,
       VOLC_ENDPOINT: volcEndpoint,
       SEEDANCE_API_BASE: seedanceApiBase,
+      // No CloudWatch reads EMF lines here; POWERTOOLS_METRICS_DISABLED=false prints them.
+      POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED?.trim() || 'true',
     });
     const config = loadConfig(); // fails early, naming the setting, if the env is invalid
 

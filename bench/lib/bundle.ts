@@ -14,10 +14,25 @@ import { REPO_ROOT } from './paths';
 /** NodejsFunction's default when externalModules is unset: the runtime's SDK v3 stays external. */
 const DEFAULT_EXTERNALS = ['@aws-sdk/*'];
 
+/** `esbuildArgs: {'--alias': ['pkg=/path', ...]}` as esbuild's `alias`; any other argument is refused. */
+function aliasesFrom(args: BundlingOptions['esbuildArgs']): Record<string, string> | undefined {
+  if (args === undefined) return undefined;
+  const other = Object.keys(args).filter((k) => k !== '--alias');
+  if (other.length > 0) throw new Error(`bench cannot reproduce esbuild arguments: ${other.join(', ')}`);
+  const raw = args['--alias'];
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  return Object.fromEntries(
+    list.map((entry) => {
+      const at = entry.indexOf('=');
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
 export function esbuildOptionsFrom(b: BundlingOptions): BuildOptions {
-  const unsupported = (
-    ['commandHooks', 'nodeModules', 'preCompilation', 'esbuildArgs', 'inject'] as const
-  ).filter((k) => b[k] !== undefined && !(Array.isArray(b[k]) && b[k].length === 0));
+  const unsupported = (['commandHooks', 'nodeModules', 'preCompilation', 'inject'] as const).filter(
+    (k) => b[k] !== undefined && !(Array.isArray(b[k]) && b[k].length === 0),
+  );
   if (unsupported.length > 0)
     throw new Error(`bench cannot reproduce bundling options: ${unsupported.join(', ')}`);
   return {
@@ -35,6 +50,7 @@ export function esbuildOptionsFrom(b: BundlingOptions): BuildOptions {
     banner: b.banner ? { js: b.banner } : undefined,
     footer: b.footer ? { js: b.footer } : undefined,
     mainFields: b.mainFields,
+    alias: aliasesFrom(b.esbuildArgs),
     logLevel: 'error',
     metafile: true,
   };
@@ -65,7 +81,7 @@ export async function bundleHandler(
   const t0 = performance.now();
   const result = await build({
     ...options,
-    absWorkingDir: REPO_ROOT,
+    absWorkingDir: options.absWorkingDir ?? REPO_ROOT,
     entryPoints: [entry],
     outfile,
     write: true,

@@ -42,6 +42,24 @@ function mergeTable(old: Block, fresh: Block | undefined, ids: readonly string[]
 
 const PARTIAL_NOTE = /^Re-run with `--only`:.*$/;
 
+/**
+ * The note naming every section re-run since the last whole run, each with its time: the ids of this
+ * run replace their earlier entries, the others are kept (so the note stays true after several runs).
+ */
+export function partialNote(previous: string | undefined, ids: readonly string[], at: Date): string {
+  const runs = new Map<string, string>();
+  for (const m of (previous ?? '').matchAll(/([\w-]+) on (\d{4}-\d\d-\d\dT[\d:.]+Z)/g))
+    runs.set(m[1] ?? '', m[2] ?? '');
+  for (const id of ids) {
+    runs.delete(id);
+    runs.set(id, at.toISOString());
+  }
+  const list = [...runs].map(([id, time]) => `${id} on ${time}`);
+  const named =
+    list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list.at(-1) ?? ''}` : (list[0] ?? '');
+  return `Re-run with \`--only\`: ${named}; the other sections are from the run above.`;
+}
+
 export function mergeBenchmarks(
   existing: string,
   fresh: string,
@@ -56,13 +74,10 @@ export function mergeBenchmarks(
   for (const b of old) {
     const id = idOfSection(b.heading);
     if (b.heading === undefined) {
+      const previous = b.lines.find((l) => PARTIAL_NOTE.test(l));
       const lines = b.lines.filter((l) => !PARTIAL_NOTE.test(l));
       const end = lines.findIndex((l, i) => i > 0 && l === '');
-      lines.splice(
-        end < 0 ? lines.length : end,
-        0,
-        `Re-run with \`--only\`: ${ids.join(', ')} on ${at.toISOString()}; the other sections are from the run above.`,
-      );
+      lines.splice(end < 0 ? lines.length : end, 0, partialNote(previous, ids, at));
       out.push({ heading: undefined, lines });
     } else if (b.heading === '## Settings' || b.heading === '## Headline figures')
       out.push(mergeTable(b, freshBlock(b.heading), ids, order));

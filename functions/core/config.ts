@@ -3,7 +3,8 @@
  * `loadConfig()`; nothing else touches `process.env` for settings. AWS endpoints are not here: the SDK
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import {
   ASSET_TIERS,
   CREATE_ASSET_PER_MINUTE,
@@ -24,26 +25,43 @@ import {
   type Pricing,
 } from './usage/prices';
 
+// zod/mini, not zod: every Lambda loads this module, and the steps need nothing else of zod; mini's
+// functions tree-shake (about 20 KiB here) where the classic API brings its whole 90 KiB with it.
+// Mini loads no messages of its own; the English ones (what classic zod sets) name the broken limit.
+z.config(en());
+const number = (min: number, max: number) => z.coerce.number().check(z.gte(min), z.lte(max));
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(def);
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-const optionalPositive = optionalString.transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (Number.isFinite(n) && n > 0) return n;
-  ctx.addIssue({ code: 'custom', message: 'must be a positive number' });
-  return z.NEVER;
-});
+  z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), def);
+const withDefault = <T extends z.core.SomeType>(schema: T, def: z.core.util.NoUndefined<z.core.output<T>>) =>
+  z._default(schema, def);
+const nonEmpty = (def: string) => z._default(z.string().check(z.minLength(1)), def);
+const url = (def: string) => z._default(z.url(), def);
+const flag = (def: 'true' | 'false') =>
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0', '']), def),
+    z.transform((v) => v === 'true' || v === '1'),
+  );
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+);
+const optionalPositive = z.pipe(
+  optionalString,
+  z.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (Number.isFinite(n) && n > 0) return n;
+    ctx.issues.push({ code: 'custom', message: 'must be a positive number', input: v });
+    return z.NEVER;
+  }),
+);
 
 const schema = z.object({
-  ARK_PROJECT_NAME: z.string().min(1).default('default'),
-  VOLC_ENDPOINT: z.url().default('https://open.volcengineapi.com'),
-  VOLC_REGION: z.string().min(1).default('cn-beijing'),
-  SEEDANCE_API_BASE: z.url().default('https://api.apiyi.com/seedance'),
-  SEEDANCE_MODEL: z.string().min(1).default('doubao-seedance-2-0-260128'),
+  ARK_PROJECT_NAME: nonEmpty('default'),
+  VOLC_ENDPOINT: url('https://open.volcengineapi.com'),
+  VOLC_REGION: nonEmpty('cn-beijing'),
+  SEEDANCE_API_BASE: url('https://api.apiyi.com/seedance'),
+  SEEDANCE_MODEL: nonEmpty('doubao-seedance-2-0-260128'),
   /**
    * Models callers may pick (functions/core/video/models.ts): `id` or `id=row`, comma-separated; unset =
    * every published ID in both spellings (doubao-/dreamina-).
@@ -61,10 +79,7 @@ const schema = z.object({
   SECRET_CACHE_TTL_SECONDS: int(300, 0, 86_400),
   BUCKET_NAME: optionalString,
   /** Path-style S3 addressing, for local S3 servers (s3rver) whose bucket names do not resolve as hosts. */
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  S3_FORCE_PATH_STYLE: flag('false'),
   /** The state table (functions/core/records/table.ts): upload and video records. */
   TABLE_NAME: optionalString,
   /** Days a record is kept after its last change (DynamoDB TTL); outlives the 90-day execution history. */
@@ -83,7 +98,7 @@ const schema = z.object({
    * Video/audio asset limits (functions/core/media/rules.ts): `2026-09`, the newer gateway figures
    * (default), or `2026-03`, the preview's. The settings below override single figures of the set.
    */
-  MEDIA_LIMITS: z.enum(['2026-09', '2026-03']).default('2026-09'),
+  MEDIA_LIMITS: withDefault(z.enum(['2026-09', '2026-03']), '2026-09'),
   MAX_VIDEO_BYTES: optionalPositive,
   MAX_AUDIO_BYTES: optionalPositive,
   VIDEO_MIN_SECONDS: optionalPositive,
@@ -95,23 +110,20 @@ const schema = z.object({
   VIDEO_MIN_PIXELS: optionalPositive,
   VIDEO_MAX_PIXELS: optionalPositive,
   /** Whether a video asset must (`required`), must not (`forbidden`) or may (`any`) carry sound. */
-  VIDEO_AUDIO_TRACK: z.enum(['any', 'required', 'forbidden', '']).default(''),
+  VIDEO_AUDIO_TRACK: withDefault(z.enum(['any', 'required', 'forbidden', '']), ''),
   CLEANUP_MAX_AGE_DAYS: int(30, 1, 3_650),
-  CLEANUP_DRY_RUN: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  CLEANUP_DRY_RUN: flag('false'),
   /** Marks groups this stack created, so cleanup never touches anyone else's. */
-  MANAGED_GROUP_TAG: z.string().min(1).default('seedance-stack'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  MANAGED_GROUP_TAG: nonEmpty('seedance-stack'),
+  LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   /**
    * Multiplies every wait the state machines schedule (poll delays, deadlines). 1 in AWS; the local
    * stack sets it from LOCAL_TIME_SCALE so waits and the simulator's delays shrink together.
    */
-  TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  TIME_SCALE: z._default(z.coerce.number().check(z.positive(), z.lte(1)), 1),
   /** Video poll loop (functions/core/video/policy.ts): first check, growth, cap and deadline, in seconds. */
   VIDEO_FIRST_POLL_SECONDS: int(20, 1, 600),
-  VIDEO_POLL_FACTOR: z.coerce.number().min(1).max(4).default(1.25),
+  VIDEO_POLL_FACTOR: z._default(number(1, 4), 1.25),
   VIDEO_MAX_POLL_SECONDS: int(30, 1, 600),
   VIDEO_DEADLINE_SECONDS: int(3_600, 60, 86_400),
   /**
@@ -133,16 +145,13 @@ const schema = z.object({
    * The local stack's receivers listen on loopback over plain HTTP (`seedance webhooks listen`): only
    * it sets this. Deployed, webhook URLs must be https to a public address.
    */
-  WEBHOOK_ALLOW_LOOPBACK: z
-    .enum(['true', 'false', '1', '0', ''])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  WEBHOOK_ALLOW_LOOPBACK: flag('false'),
   /** Days the event log (replay source and outbox) and delivery items are kept. */
   EVENT_RETENTION_DAYS: int(30, 1, 400),
   /** The asset library's entitlement tier (UPSTREAM.md §1): the CreateAsset budget per 60 s. */
-  UPSTREAM_ASSET_TIER: z.enum(ASSET_TIERS).default('basic'),
+  UPSTREAM_ASSET_TIER: withDefault(z.enum(ASSET_TIERS), 'basic'),
   /** Overrides the tier's CreateAsset count (this stack's share of an account others use too). */
-  CREATE_ASSET_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
+  CREATE_ASSET_PER_MINUTE: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000))),
   /** How long a job may wait for budget in all before it ends `expired` (default 24 h). */
   QUEUE_MAX_WAIT_SECONDS: int(86_400, 60, MAX_QUEUE_WAIT_SECONDS),
   /**
@@ -152,20 +161,20 @@ const schema = z.object({
    */
   PRICE_TABLE: optionalString,
   /** Currency of PRICE_TABLE (ISO 4217 code). */
-  PRICE_CURRENCY: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY or USD')
-    .default(DEFAULT_CURRENCY),
+  PRICE_CURRENCY: withDefault(
+    z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY or USD')),
+    DEFAULT_CURRENCY,
+  ),
   /** Longest range one GET /usage may cover, in days. */
   USAGE_MAX_RANGE_DAYS: int(92, 1, 366),
   /** The task API's account kind (UPSTREAM.md §2): create RPM and running slots per model. */
-  UPSTREAM_TASK_TIER: z.enum(TASK_TIERS).default('personal'),
+  UPSTREAM_TASK_TIER: withDefault(z.enum(TASK_TIERS), 'personal'),
   /** Overrides the tier's task creates per 60 s (this stack's share). */
-  TASK_CREATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
+  TASK_CREATE_PER_MINUTE: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000))),
   /** Overrides the tier's running tasks per model (this stack's share of the slots). */
-  TASK_SLOTS_PER_MODEL: z.coerce.number().int().min(1).max(1_000).optional(),
+  TASK_SLOTS_PER_MODEL: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000))),
   /** Overrides Get task per second (20 on both tiers). */
-  GET_TASK_PER_SECOND: z.coerce.number().int().min(1).max(1_000).optional(),
+  GET_TASK_PER_SECOND: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000))),
   /**
    * `execution_expires_after` sent with every task (3600–259200, default upstream's 172800): how long
    * upstream may hold it queued and running in all. The video deadline never ends a task upstream still
@@ -368,11 +377,12 @@ export interface UpstreamCredentials {
   apiToken: string;
 }
 
+const secretField = z.string().check(z.minLength(1));
 const credentialsSchema = z.object({
-  accessKeyId: z.string().min(1),
-  secretAccessKey: z.string().min(1),
-  sessionToken: z.string().min(1).optional(),
-  apiToken: z.string().min(1),
+  accessKeyId: secretField,
+  secretAccessKey: secretField,
+  sessionToken: z.optional(secretField),
+  apiToken: secretField,
 });
 
 /** Parses the secret string; the error names missing fields, never their values. */

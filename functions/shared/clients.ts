@@ -3,17 +3,51 @@
  * config; credentials read from the cached secret on every call (not captured at construction), so a
  * rotated secret or a cache cleared after an auth error takes effect on the next call. getCredentials()
  * registers the values with the redactor; registering again here covers an injected getter.
+ * Each client counts its calls and its throttled answers by upstream action (metrics `UpstreamCalls`,
+ * `UpstreamThrottles`): throttling is decided once, by code, where the UpstreamError is built
+ * (functions/core/throttling.ts), and read here off the error, for every caller at once.
  */
 import { VideoClient } from '../core/ark';
 import { loadConfig, type Config, type UpstreamCredentials } from '../core/config';
+import { isUpstreamError } from '../core/errors';
 import type { FetchFn } from '../core/http';
+import { point, type MetricsPort } from '../core/metrics/catalogue';
 import { registerSecret } from '../core/redact';
 import { AssetsClient, type VolcCredentials } from '../core/volcengine';
 import { getCredentials } from './credentials';
+import { metrics as defaultMetrics } from './metrics';
 
 export interface ClientDeps {
   credentials?: () => Promise<UpstreamCredentials>;
   fetch?: FetchFn;
+  metrics?: MetricsPort;
+}
+
+/** `createAsset` → `CreateAsset`: the action a client method stands for. */
+const actionOf = (method: string): string => method.charAt(0).toUpperCase() + method.slice(1);
+
+/**
+ * The client with every async method counted: one call per invocation, one throttle per UpstreamError
+ * that says so (its own operation name when it has one). Results and errors pass through unchanged.
+ */
+export function countedClient<T extends object>(client: T, port: MetricsPort = defaultMetrics): T {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || typeof key !== 'string' || key === 'constructor') return value;
+      return (...args: unknown[]) => {
+        const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(out instanceof Promise)) return out;
+        const operation = actionOf(key);
+        port.emit([point('upstreamCalls', 1, { operation })]);
+        return out.catch((e: unknown) => {
+          if (isUpstreamError(e) && e.throttled)
+            port.emit([point('upstreamThrottles', 1, { operation: e.operation ?? operation })]);
+          throw e;
+        });
+      };
+    },
+  });
 }
 
 async function readCredentials(deps: ClientDeps): Promise<UpstreamCredentials> {
@@ -23,7 +57,7 @@ async function readCredentials(deps: ClientDeps): Promise<UpstreamCredentials> {
 }
 
 export function assetsClient(config: Config = loadConfig(), deps: ClientDeps = {}): AssetsClient {
-  return new AssetsClient({
+  const client = new AssetsClient({
     endpoint: config.volcEndpoint,
     region: config.volcRegion,
     projectName: config.projectName,
@@ -36,13 +70,15 @@ export function assetsClient(config: Config = loadConfig(), deps: ClientDeps = {
         : { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
     },
   });
+  return countedClient(client, deps.metrics);
 }
 
 export function videoClient(config: Config = loadConfig(), deps: ClientDeps = {}): VideoClient {
-  return new VideoClient({
+  const client = new VideoClient({
     baseUrl: config.seedanceApiBase,
     timeoutMs: config.upstreamTimeoutMs,
     fetch: deps.fetch,
     apiToken: async () => (await readCredentials(deps)).apiToken,
   });
+  return countedClient(client, deps.metrics);
 }

@@ -1,57 +1,68 @@
 /**
- * Reads the upstream credentials secret with a cache that expires, so a rotated secret is picked up
- * without a cold start. Client at module scope; the secret ID and TTL come from config.
+ * Reads the upstream credentials secret and the callback signing key through Powertools for AWS
+ * Lambda's Parameters (SecretsProvider): values cached for SECRET_CACHE_TTL_SECONDS, so a rotated
+ * secret is picked up without a cold start, and dropped at once by `clearCredentialsCache()` (called
+ * after upstream refuses our credentials). Concurrent callers share one read (the local stack runs many
+ * handlers in one process); a value that does not parse is dropped from the cache, so a corrected
+ * secret is read on the next call. Provider and client at module scope, built on first use.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
 import { registerSecret } from '../core/redact';
 import { lazyClient } from './lazy-client';
 
-const secrets = lazyClient(() => new SecretsManagerClient({}));
+const secrets = lazyClient(() => new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }));
 
-let cached: { value: UpstreamCredentials; expiresAt: number } | undefined;
-let inflight: Promise<UpstreamCredentials> | undefined;
+const inflight = new Map<string, Promise<unknown>>();
 
-export async function getCredentials(now = Date.now()): Promise<UpstreamCredentials> {
-  if (cached && now < cached.expiresAt) return cached.value;
-  inflight ??= (async () => {
+/** One read of `id` at a time; `parse` failing drops the cached string so the next call reads again. */
+function cachedSecret<T>(id: string, parse: (raw: string) => T): Promise<T> {
+  const pending = inflight.get(id) as Promise<T> | undefined;
+  if (pending) return pending;
+  const read = (async () => {
     try {
-      const config = loadConfig();
-      const out = await secrets().send(
-        new GetSecretValueCommand({
-          SecretId: required(config.credentialsSecretId, 'CREDENTIALS_SECRET_ID'),
-        }),
-      );
-      const value = parseCredentials(out.SecretString ?? '');
-      registerSecret(value.secretAccessKey, value.apiToken, value.sessionToken, value.accessKeyId);
-      cached = { value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
-      return value;
+      const provider = secrets();
+      const maxAge = loadConfig().secretCacheTtlSeconds;
+      const raw = await provider.get(id, { maxAge });
+      try {
+        return parse(typeof raw === 'string' ? raw : '');
+      } catch (e) {
+        provider.clearCache();
+        throw e;
+      }
     } finally {
-      inflight = undefined;
+      inflight.delete(id);
     }
   })();
-  return inflight;
+  inflight.set(id, read);
+  return read;
 }
 
-/** For tests and for a forced refresh after an authentication error. */
+export async function getCredentials(): Promise<UpstreamCredentials> {
+  const id = required(loadConfig().credentialsSecretId, 'CREDENTIALS_SECRET_ID');
+  const value = await cachedSecret(id, parseCredentials);
+  registerSecret(value.secretAccessKey, value.apiToken, value.sessionToken, value.accessKeyId);
+  return value;
+}
+
+/** For tests and for a forced refresh after an authentication error: the next read goes to Secrets Manager. */
 export function clearCredentialsCache(): void {
-  cached = undefined;
-  callbackKey = undefined;
-  webhookKey = undefined;
+  secrets().clearCache();
 }
-
-let callbackKey: { id: string; value: string; expiresAt: number } | undefined;
 
 /**
  * The key upstream callback URLs are signed with (CALLBACK_SECRET_ID): JSON `{"key": "…"}` as the
  * stack generates it, or the plain string. Cached like the credentials.
  */
-export async function getCallbackKey(now = Date.now()): Promise<string> {
-  const config = loadConfig();
-  const id = required(config.callbackSecretId, 'CALLBACK_SECRET_ID');
-  if (callbackKey && callbackKey.id === id && now < callbackKey.expiresAt) return callbackKey.value;
-  const out = await secrets().send(new GetSecretValueCommand({ SecretId: id }));
-  const raw = out.SecretString ?? '';
+export async function getCallbackKey(): Promise<string> {
+  const id = required(loadConfig().callbackSecretId, 'CALLBACK_SECRET_ID');
+  const value = await cachedSecret(id, parseCallbackKey);
+  registerSecret(value);
+  return value;
+}
+
+function parseCallbackKey(raw: string): string {
   let value = raw;
   try {
     const parsed = JSON.parse(raw) as { key?: unknown };
@@ -60,23 +71,21 @@ export async function getCallbackKey(now = Date.now()): Promise<string> {
     // a plain string is the key itself
   }
   if (!value) throw new Error('the callback signing secret is empty');
-  registerSecret(value);
-  callbackKey = { id, value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
   return value;
 }
-
-let webhookKey: { id: string; value: string; expiresAt: number } | undefined;
 
 /**
  * The key webhook endpoint secrets are sealed with (WEBHOOK_KEY_SECRET_ID, `{"key": "…"}` as the stack
  * generates it). Cached like the credentials; registered for redaction.
  */
-export async function getWebhookKey(now = Date.now()): Promise<string> {
-  const config = loadConfig();
-  const id = required(config.webhookKeySecretId, 'WEBHOOK_KEY_SECRET_ID');
-  if (webhookKey && webhookKey.id === id && now < webhookKey.expiresAt) return webhookKey.value;
-  const out = await secrets().send(new GetSecretValueCommand({ SecretId: id }));
-  const raw = out.SecretString ?? '';
+export async function getWebhookKey(): Promise<string> {
+  const id = required(loadConfig().webhookKeySecretId, 'WEBHOOK_KEY_SECRET_ID');
+  const value = await cachedSecret(id, parseWebhookKey);
+  registerSecret(value);
+  return value;
+}
+
+function parseWebhookKey(raw: string): string {
   let value = raw;
   try {
     const parsed = JSON.parse(raw) as { key?: unknown };
@@ -85,7 +94,5 @@ export async function getWebhookKey(now = Date.now()): Promise<string> {
     // a plain string is the key itself
   }
   if (!value) throw new Error('the webhook sealing secret is empty');
-  registerSecret(value);
-  webhookKey = { id, value, expiresAt: Date.now() + config.secretCacheTtlSeconds * 1000 };
   return value;
 }

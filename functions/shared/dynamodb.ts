@@ -78,6 +78,7 @@ function toRecord(item: Item | undefined): JobRecord | undefined {
     [OUTBOX_ATTRIBUTE]: _o,
     outboxState: _os,
     outboxAt: _oa,
+    queuedAt: _q,
     ...rest
   } = item;
   return rest as unknown as JobRecord;
@@ -100,6 +101,12 @@ export interface EventSink {
   publish(event: StackEvent): Promise<void>;
 }
 
+/**
+ * Told of every accepted transition with what the record held before it (undefined when the write
+ * created the record): the business metrics are counted there (functions/core/metrics).
+ */
+export type TransitionListener = (change: RecordChange, before: Record<string, unknown> | undefined) => void;
+
 /** The outbox attributes of a record holding `events` (and maybe older ones). */
 const OUTBOX_SET = `#outbox = list_append(if_not_exists(#outbox, :noEvents), :events), #outboxState = :pending, #outboxAt = if_not_exists(#outboxAt, :eventTime)`;
 const outboxNames = { '#outbox': OUTBOX_ATTRIBUTE, '#outboxState': 'outboxState', '#outboxAt': 'outboxAt' };
@@ -118,6 +125,7 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
     private readonly table: string,
     private readonly client: () => DynamoDBDocumentClient = dynamoClient,
     private readonly events?: EventSink,
+    private readonly onTransition?: TransitionListener,
   ) {}
 
   private async emit(event: StackEvent | undefined): Promise<void> {
@@ -201,6 +209,8 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
     put(TTL_ATTRIBUTE, purgeAt(change.at, ttlSeconds));
     put('kindStatus', statusKey(change.kind, change.status));
     for (const [k, v] of Object.entries(change.set)) put(k, v);
+    // The first time a job is queued, kept through its wake-ups: queue age and time queued count from it.
+    if (change.status === 'queued') put('queuedAt', change.at.toISOString(), true);
     const ifMissing: Item = {
       kind: change.kind,
       id: change.id,
@@ -224,7 +234,10 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
     };
     const alone = async (): Promise<boolean> => {
       try {
-        await this.client().send(new UpdateCommand(update));
+        const out = await this.client().send(
+          new UpdateCommand(this.onTransition ? { ...update, ReturnValues: 'ALL_OLD' as const } : update),
+        );
+        this.onTransition?.(change, out.Attributes);
         return true;
       } catch (e) {
         if (isConditionFailure(e)) return false;
@@ -269,6 +282,7 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
         if (isConditionFailure(e)) continue; // another write moved it meanwhile: look again
         throw e;
       }
+      this.onTransition?.(change, before);
       await this.emit(event);
       return true;
     }

@@ -8,15 +8,21 @@
  */
 import { loadConfig, required, type Config } from '../core/config';
 import type { RecordChange, RecordStore } from '../core/records';
-import { DynamoRecordStore, ttlSecondsOf } from './dynamodb';
+import { transitionMetrics } from '../core/metrics/transitions';
+import { DynamoRecordStore, ttlSecondsOf, type TransitionListener } from './dynamodb';
 import { EventOutbox } from './event-outbox';
 import { logger } from './logger';
+import { emitMetrics } from './metrics';
+
+/** Every accepted status change counts its business metrics here, once (see functions/core/metrics). */
+const countTransition: TransitionListener = (change, before) =>
+  emitMetrics(transitionMetrics(change, before));
 
 let store: { table: string; bus: string | undefined; store: RecordStore } | undefined;
 
 /**
  * The state table of this process's configuration (the adapter's client is the lazy one); with an
- * event bus, every accepted write publishes its event there.
+ * event bus, every accepted write publishes its event there, and every one counts its metrics.
  */
 export function recordsFor(
   config: Pick<Config, 'tableName'> &
@@ -32,6 +38,7 @@ export function recordsFor(
         table,
         undefined,
         bus ? new EventOutbox(table, bus, (config.eventRetentionDays ?? 30) * 86_400) : undefined,
+        countTransition,
       ),
     };
   return store.store;

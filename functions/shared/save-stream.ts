@@ -10,8 +10,10 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { UpstreamError } from '../core/errors';
+import { point } from '../core/metrics/catalogue';
 import { StepError } from '../core/step-errors';
 import { VIDEO_ERRORS, type SavedObject } from '../core/video';
+import { emitMetrics } from './metrics';
 
 export type MediaKind = 'video' | 'image';
 
@@ -218,6 +220,7 @@ export async function streamToS3(o: StreamToS3Options): Promise<StreamResult> {
       'TruncatedDownload',
       `${operation(o.kind)} ended after ${meter.bytes} of ${expected} bytes`,
     );
+  emitMetrics([point('bytesSaved', meter.bytes, { kind: o.kind === 'video' ? 'video' : 'lastFrame' })]);
   return { key: o.key, bytes: meter.bytes, contentType: storedType, skipped: false };
 }
 

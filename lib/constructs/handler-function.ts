@@ -21,7 +21,9 @@ import type { RawConfig } from '../../functions/core/config';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Environment names the functions read (functions/core/config.ts), checked at compile time. */
-export type FunctionEnv = Partial<Record<keyof RawConfig | 'POWERTOOLS_SERVICE_NAME', string>>;
+export type FunctionEnv = Partial<
+  Record<keyof RawConfig | 'POWERTOOLS_SERVICE_NAME' | 'POWERTOOLS_METRICS_NAMESPACE', string>
+>;
 
 /**
  * esbuild emits ESM, but some bundled CommonJS dependencies call `require` for Node built-ins; the
@@ -29,6 +31,17 @@ export type FunctionEnv = Partial<Record<keyof RawConfig | 'POWERTOOLS_SERVICE_N
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __seedanceCreateRequire } from 'node:module'; const require = __seedanceCreateRequire(import.meta.url);";
+
+/**
+ * Packages replaced in every Lambda bundle (esbuild `--alias`), each by a module whose header says why:
+ * the SDK's default credential chain (profiles, SSO, web identity and the STS/SSO clients they need,
+ * about 95 KiB of each bundle) by the environment credentials Lambda provides, and the event-stream
+ * codec no call of this stack uses. The local stack and tests run the unbundled sources, SDK chain included.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': path.join(REPO_ROOT, 'functions/shared/lambda-credential-provider.ts'),
+  '@smithy/core/event-streams': path.join(REPO_ROOT, 'functions/shared/no-event-streams.ts'),
+};
 
 /**
  * When a synth skips bundling (tests pass `aws:cdk:bundling-stacks: []`), CDK would still fingerprint
@@ -52,6 +65,7 @@ export function bundlingOptions(scope?: Construct, entry?: string): BundlingOpti
     banner: ESM_REQUIRE_BANNER,
     forceDockerBundling: false,
     tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
+    esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
   };
 }
 

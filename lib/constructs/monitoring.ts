@@ -1,6 +1,10 @@
 /**
  * Alarms on what needs a human: failed or timed-out executions of each state machine, errors of the
- * cleanup function, 5xx answers of the API, and upload events the trigger could not start. They notify an SNS topic when one is configured.
+ * cleanup function, 5xx answers of the API, upload events the trigger could not start (dead letters),
+ * and from the business metrics (functions/core/metrics): the age of the oldest upload waiting for
+ * budget, the throttled share of the paced upstream calls, and webhook deliveries that failed or were
+ * dead-lettered. Each alarm's description says what it means and what to look at. They notify an SNS
+ * topic when one is configured.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,6 +15,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { businessMetric, throttleRate } from './dashboard';
+
+/** The oldest upload waiting for CreateAsset budget longer than this raises QueueAgeHigh. */
+export const QUEUE_AGE_ALARM_SECONDS = 3_600;
+/** Throttled share (%) of CreateAsset + CreateTask calls, sustained over three periods. */
+export const THROTTLE_RATE_ALARM_PERCENT = 10;
+/** Failed webhook delivery attempts per period before WebhookDeliveriesFailing. */
+export const FAILED_DELIVERIES_ALARM_COUNT = 10;
 
 export interface MonitoringProps {
   stateMachines: Record<string, sfn.IStateMachine>;
@@ -23,6 +35,8 @@ export interface MonitoringProps {
   failedRecordEvents?: sqs.IQueue;
   /** Events the webhook fan-out could not take (see WebhookDelivery). */
   failedWebhookEvents?: sqs.IQueue;
+  /** Namespace of the business metrics (EMF) the functions write; their alarms need it. */
+  metricsNamespace?: string;
 }
 
 export class Monitoring extends Construct {
@@ -34,12 +48,19 @@ export class Monitoring extends Construct {
       ? sns.Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn)
       : undefined;
     const period = Duration.minutes(5);
-    const add = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+    const add = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      over: { threshold?: number; evaluationPeriods?: number; greaterThan?: boolean } = {},
+    ) => {
       const alarm = new cloudwatch.Alarm(this, alarmId, {
         metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: over.threshold ?? 1,
+        evaluationPeriods: over.evaluationPeriods ?? 1,
+        comparisonOperator: over.greaterThan
+          ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+          : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
@@ -77,5 +98,31 @@ export class Monitoring extends Construct {
         props.failedWebhookEvents.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         'an event could not be fanned out to the webhook endpoints (see the WebhookDelivery FailedEvents queue)',
       );
+    const ns = props.metricsNamespace;
+    if (ns) {
+      add(
+        'QueueAgeHigh',
+        businessMetric(ns, 'queueAge', { kind: 'upload' }, { statistic: 'Maximum', period }),
+        `an upload has waited more than ${QUEUE_AGE_ALARM_SECONDS / 60} min for CreateAsset budget: the entitlement tier (upstreamAssetTier / createAssetPerMinute) is too small for the uploads coming in, or the budget is stuck; uploads end expired at queueMaxWaitSeconds`,
+        { threshold: QUEUE_AGE_ALARM_SECONDS, greaterThan: true },
+      );
+      add(
+        'UpstreamThrottleRateHigh',
+        throttleRate(ns),
+        `more than ${THROTTLE_RATE_ALARM_PERCENT} % of CreateAsset and CreateTask calls were throttled for 15 min: the governor paces them, so other clients share the account's quota or the configured tier is higher than the account's; jobs wait longer but do not fail`,
+        { threshold: THROTTLE_RATE_ALARM_PERCENT, evaluationPeriods: 3, greaterThan: true },
+      );
+      add(
+        'WebhookDeadLetters',
+        businessMetric(ns, 'webhookDeliveries', { outcome: 'dead_lettered' }, { period }),
+        'a webhook event used up its retry schedule and was dead-lettered: the endpoint is down or refusing it; replay it with POST /webhooks/{id}/replay once fixed',
+      );
+      add(
+        'WebhookDeliveriesFailing',
+        businessMetric(ns, 'webhookDeliveries', { outcome: 'failed' }, { period }),
+        `${FAILED_DELIVERIES_ALARM_COUNT} or more webhook delivery attempts failed in 5 min: an endpoint answers errors or times out; they are retried on the schedule, dead-lettered at its end`,
+        { threshold: FAILED_DELIVERIES_ALARM_COUNT },
+      );
+    }
   }
 }

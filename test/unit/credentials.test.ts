@@ -1,4 +1,4 @@
-// The credentials secret cache (functions/shared/credentials.ts) against a mocked Secrets Manager: TTL,
+// The credentials secret cache (functions/shared/credentials.ts, Powertools Parameters) against a mocked Secrets Manager: TTL,
 // rotation pick-up, one request for concurrent callers, safe errors, redaction, and the forced re-read
 // after an upstream authentication rejection (apiHandler wires clearCredentialsCache in).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -70,22 +70,24 @@ describe('getCredentials', () => {
     secrets.on(GetSecretValueCommand).resolvesOnce(secretString(before)).resolvesOnce(secretString(rotated));
     await getCredentials();
     // Act
-    vi.setSystemTime(T0.getTime() + TTL_SECONDS * 1000);
+    vi.setSystemTime(T0.getTime() + TTL_SECONDS * 1000 + 1);
     const after = await getCredentials();
     // Assess
     expect(after).toEqual(rotated);
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
-  it('honours the `now` argument for the expiry check', async () => {
+  it('serves the cached value within the TTL and the rotated one right after it', async () => {
     // Prepare
     secrets.on(GetSecretValueCommand).resolvesOnce(secretString(freshCredentials()));
     await getCredentials();
     const rotated = freshCredentials();
     secrets.on(GetSecretValueCommand).resolves(secretString(rotated));
     // Act
-    const cached = await getCredentials(T0.getTime() + 1000);
-    const expired = await getCredentials(T0.getTime() + TTL_SECONDS * 1000 + 1);
+    vi.setSystemTime(T0.getTime() + 1000);
+    const cached = await getCredentials();
+    vi.setSystemTime(T0.getTime() + TTL_SECONDS * 1000 + 1);
+    const expired = await getCredentials();
     // Assess
     expect(cached).not.toEqual(rotated);
     expect(expired).toEqual(rotated);
