@@ -27,6 +27,9 @@ export interface LocalDynamoOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** How long requests being served may take to finish when the local table closes. */
+const CLOSE_GRACE_MS = 3_000;
+
 export function stateTableDefinition(table: string): CreateTableCommand['input'] {
   const attributes = new Set<string>([TABLE_KEY]);
   const indexes: GlobalSecondaryIndex[] = Object.values(INDEXES).map((ix) => {
@@ -67,11 +70,27 @@ export async function startLocalDynamo(opts: LocalDynamoOptions): Promise<LocalD
     region: 'us-east-1',
     credentials: opts.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  // dynalite closes its database once the HTTP server has closed. Cutting the connections of requests
+  // still being served (a step or the outbox sweep writing as the stack stops) let their later index
+  // writes hit the closed database, where dynalite throws an uncaught "Database is closed". So: stop
+  // accepting, let the requests being served finish (their connections are closed as they go idle), and
+  // cut what is left only after a grace period.
   const close = () =>
     new Promise<void>((done) => {
       client.destroy();
-      server.close(() => done());
-      server.closeAllConnections?.();
+      let finished = false;
+      server.close(() => {
+        finished = true;
+        clearInterval(idle);
+        clearTimeout(cut);
+        done();
+      });
+      const idle = setInterval(() => server.closeIdleConnections?.(), 25);
+      const cut = setTimeout(() => {
+        clearInterval(idle);
+        if (!finished) server.closeAllConnections?.();
+      }, CLOSE_GRACE_MS);
+      server.closeIdleConnections?.();
     });
   try {
     await client.send(new CreateTableCommand(stateTableDefinition(opts.table)));

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryMetrics } from '../../functions/core/metrics/webhook-deliveries';
 import { emitMetrics, setMetricsSink } from '../../functions/shared/metrics';
 
-afterEach(() => setMetricsSink(undefined));
+afterEach(() => setMetricsSink(() => undefined));
 
 describe('webhook delivery metrics', () => {
   it('counts an attempt by outcome: a retried one as failed, the last as dead-lettered', () => {
