@@ -274,3 +274,36 @@ describe('delivery attempts', () => {
     expect(headers['webhook-id']).toBe('msg_rotation');
   });
 });
+
+describe('holds behind an earlier event of the same job', () => {
+  it('waits without spending an attempt, twice as long each time up to 5 min', async () => {
+    // Prepare
+    const { endpoint } = await endpointWith('https://hooks.example.com/hook');
+    const { store } = deliveryStore(endpoint);
+    const now = new Date('2026-12-01T10:00:00.000Z');
+    let sent = 0;
+    const deps = {
+      store: { ...store, earlierPending: async () => true },
+      sealer,
+      post: async () => {
+        sent++;
+        return { kind: 'answered' as const, status: 204 };
+      },
+      timeScale: 1,
+      now: () => now,
+      log: () => undefined,
+    };
+    // Act
+    const waits: number[] = [];
+    let input = { msgId: 'msg_h', endpointId: endpoint.id, eventId: EVENT.id, attempt: 0, holds: 0 };
+    for (let i = 0; i < 10; i++) {
+      const out = await deliverAttempt(deps, input);
+      waits.push((Date.parse(out.next.waitUntil ?? '') - now.getTime()) / 1000);
+      input = out;
+    }
+    // Assess
+    expect(sent).toBe(0);
+    expect(input.attempt).toBe(0);
+    expect(waits).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+  });
+});

@@ -39,6 +39,8 @@ export interface DeliveryInput {
   eventId: string;
   /** Attempts made so far (0 on the first). */
   attempt?: number;
+  /** Holds so far behind an earlier event of the same job (each waits twice as long, up to HOLD_MAX_SECONDS). */
+  holds?: number;
 }
 
 export interface DeliveryOutput extends Required<DeliveryInput> {
@@ -86,8 +88,13 @@ export interface DeliveryLogLine {
   reason?: string;
 }
 
-/** A hold re-checks after this long (scaled, but never under HOLD_MIN_MS of real time). */
+/**
+ * A hold re-checks after HOLD_SECONDS, doubling up to HOLD_MAX_SECONDS (scaled, but never under
+ * HOLD_MIN_MS of real time): behind an earlier event on a long retry, a later one costs a few state
+ * transitions an hour, not one every 2 s.
+ */
 export const HOLD_SECONDS = 2;
+export const HOLD_MAX_SECONDS = 300;
 export const HOLD_MIN_MS = 100;
 /** A pending delivery not touched for longer is not waited for (its execution died). */
 export const ALIVE_SECONDS = 25 * 3600;
@@ -105,7 +112,8 @@ export const webhookBody = (event: StackEvent): string => JSON.stringify(event);
 export async function deliverAttempt(deps: DeliverDeps, input: DeliveryInput): Promise<DeliveryOutput> {
   const now = (deps.now ?? (() => new Date()))();
   const attempt = input.attempt ?? 0;
-  const base = { msgId: input.msgId, endpointId: input.endpointId, eventId: input.eventId, attempt };
+  const holds = input.holds ?? 0;
+  const base = { msgId: input.msgId, endpointId: input.endpointId, eventId: input.eventId, attempt, holds };
   const at = now.toISOString();
   const [endpoint, event] = await Promise.all([
     deps.store.getEndpoint(input.endpointId),
@@ -139,9 +147,11 @@ export async function deliverAttempt(deps: DeliverDeps, input: DeliveryInput): P
   const aliveSince = new Date(now.getTime() - ALIVE_SECONDS * 1000).toISOString();
   if (await deps.store.earlierPending(delivery, aliveSince)) {
     line('held');
+    const wait = Math.min(HOLD_MAX_SECONDS, HOLD_SECONDS * 2 ** Math.min(holds, 10));
     return {
       ...base,
-      next: { action: 'hold', waitUntil: later(now, HOLD_SECONDS, deps.timeScale, HOLD_MIN_MS) },
+      holds: holds + 1,
+      next: { action: 'hold', waitUntil: later(now, wait, deps.timeScale, HOLD_MIN_MS) },
     };
   }
 
