@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { VideoClient } from '../functions/core/ark';
 import type { VideoJobState } from '../functions/core/video';
+import { startLocalDynamo } from '../local/dynamodb/server';
 import { startLocalS3 } from '../local/s3/server';
 import { startSecretsEndpoint } from '../local/secrets/server';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator } from '../local/upstream-sim';
@@ -105,6 +106,8 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
     taskAccount: 'personal',
   });
   const s3 = await startLocalS3({ buckets: [BUCKET], credentials: [S3_KEYS] });
+  // The save step records the video and gives back its running slot and Get-task budget in the state table.
+  const table = await startLocalDynamo({ table: 'bench-save', credentials: S3_KEYS });
   const secrets = await startSecretsEndpoint({
     secrets: {
       [SECRET]: JSON.stringify({
@@ -150,6 +153,8 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
         AWS_SECRET_ACCESS_KEY: S3_KEYS.secretAccessKey,
         AWS_ENDPOINT_URL_S3: s3.url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        AWS_ENDPOINT_URL_DYNAMODB: table.url,
+        TABLE_NAME: table.table,
         S3_FORCE_PATH_STYLE: 'true',
         BUCKET_NAME: BUCKET,
         CREDENTIALS_SECRET_ID: SECRET,
@@ -170,6 +175,7 @@ export async function run(sizesMb: number[] = SIZES_MB): Promise<Record<string, 
     }
   } finally {
     await secrets.close();
+    await table.close();
     await s3.close();
     await sim.close();
   }
