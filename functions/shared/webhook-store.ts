@@ -51,6 +51,38 @@ const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
+/** SET `fields` on an item that exists; false when it does not (deleted meanwhile). */
+async function setIfExists(
+  client: DynamoDBDocumentClient,
+  table: string,
+  key: string,
+  fields: Item,
+): Promise<boolean> {
+  const names: Record<string, string> = { '#pk': TABLE_KEY };
+  const values: Item = {};
+  const sets = Object.entries(fields).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:v${i}`] = v;
+    return `#f${i} = :v${i}`;
+  });
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { [TABLE_KEY]: key },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
 const INDEX_ATTRIBUTES = [TABLE_KEY, 'kind', 'createdKey', 'kindStatus', 'kindGroup', TTL_ATTRIBUTE];
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
@@ -168,30 +200,8 @@ export class DynamoEndpointStore implements EndpointStore {
     }
   }
 
-  private async set(id: string, fields: Item): Promise<boolean> {
-    const names: Record<string, string> = { '#pk': TABLE_KEY };
-    const values: Item = {};
-    const sets = Object.entries(fields).map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-    try {
-      await this.client().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [TABLE_KEY]: webhookKey(id) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  private set(id: string, fields: Item): Promise<boolean> {
+    return setIfExists(this.client(), this.table, webhookKey(id), fields);
   }
 
   setSecrets(id: string, secrets: SealedSecret[], at: string): Promise<boolean> {
@@ -300,27 +310,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       ...patch,
       ...(patch.state ? { kindStatus: deliveryStatusPartition(patch.state) } : {}),
     };
-    const names: Record<string, string> = { '#pk': TABLE_KEY };
-    const values: Item = {};
-    const sets = Object.entries(fields).map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-    try {
-      await this.client().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [TABLE_KEY]: deliveryKey(msgId) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
+    await setIfExists(this.client(), this.table, deliveryKey(msgId), fields);
   }
 
   async earlierPending(
