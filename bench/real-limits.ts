@@ -150,9 +150,7 @@ async function burst(l: LoadStack, run: Run) {
   l.sim.control.update({ tier: run.tier });
   const group = await l.client.createGroup({ name: `bench-real-limits-${run.label}`, description: 'bench' });
   l.sim.control.resetCounters();
-  storeOps.reads = 0;
-  storeOps.writes = 0;
-  storeOps.conflicts = 0;
+  for (const k of Object.keys(storeOps) as (keyof typeof storeOps)[]) storeOps[k] = 0;
   const timeline = new CounterTimeline(l.sim, 'CreateAsset', 50).start();
   const batch = await runUploadBatch(l, group.groupId, run.uploads, {
     // Past the ingest state machine's own 2 h backstop (scaled), so every execution closes by itself.
@@ -173,6 +171,9 @@ async function burst(l: LoadStack, run: Run) {
       writes: storeOps.writes,
       conflicts: storeOps.conflicts,
       conflictsPerGrant: round(storeOps.conflicts / Math.max(1, run.uploads), 2),
+      indexesTaken: storeOps.takes,
+      epochStarts: storeOps.restarts - storeOps.restartsRefused,
+      epochStartsRefused: storeOps.restartsRefused,
     },
   };
 }
@@ -189,8 +190,29 @@ async function burst(l: LoadStack, run: Run) {
  * the adapter's prototype): reads, conditional writes, and writes refused because another step was
  * first — the cost of many jobs contending for one budget item.
  */
-const storeOps = { reads: 0, writes: 0, conflicts: 0 };
-const { read: storeRead, write: storeWrite } = DynamoBudgetStore.prototype;
+const storeOps = { reads: 0, writes: 0, conflicts: 0, takes: 0, restarts: 0, restartsRefused: 0 };
+const {
+  read: storeRead,
+  write: storeWrite,
+  take: storeTake,
+  restart: storeRestart,
+} = DynamoBudgetStore.prototype;
+DynamoBudgetStore.prototype.take = function (this: DynamoBudgetStore, name) {
+  storeOps.takes++;
+  return storeTake.call(this, name);
+};
+DynamoBudgetStore.prototype.restart = async function (
+  this: DynamoBudgetStore,
+  name,
+  next,
+  expected,
+  feedback,
+) {
+  storeOps.restarts++;
+  const ok = await storeRestart.call(this, name, next, expected, feedback);
+  if (!ok) storeOps.restartsRefused++;
+  return ok;
+};
 DynamoBudgetStore.prototype.read = function (this: DynamoBudgetStore, name) {
   storeOps.reads++;
   return storeRead.call(this, name);
@@ -225,7 +247,15 @@ function phases(run: Run, batch: UploadBatch, timeline: CounterTimeline, firstAs
   const lastDone = Math.max(0, ...batch.outcomes.map((o) => o.doneMs ?? 0));
   const idealSpan = Math.floor((run.uploads - 1) / quota) * windowMs;
   const sorted = [...firstAskMs].sort((a, b) => a - b);
+  // Accepted calls in each window from the first accepted one: a perfect governor fills every window.
+  const perWindow: number[] = [];
+  if (firstOk !== undefined && lastOk !== undefined) {
+    const t0 = firstOk + batch.startedAt;
+    for (let w = 0; t0 + w * windowMs <= lastOk + batch.startedAt; w++)
+      perWindow.push(timeline.okAt(t0 + (w + 1) * windowMs - 1) - timeline.okAt(t0 + w * windowMs - 1));
+  }
   return {
+    acceptedPerWindow: perWindow.join(', ') || 'none',
     lastUploadSentS: round(Math.max(0, ...batch.outcomes.map((o) => o.sentMs ?? 0)) / 1000, 1),
     lastReachedGovernorS: round((sorted.at(-1) ?? 0) / 1000, 1),
     quotaReachedGovernorS: round((sorted[Math.min(quota, sorted.length) - 1] ?? 0) / 1000, 1),

@@ -284,6 +284,16 @@ export class CounterTimeline {
     return this.samples.find((s) => s.c.calls > 0)?.t;
   }
 
+  /** Successes at time `t` (the last sample at or before it). */
+  okAt(t: number): number {
+    let ok = 0;
+    for (const s of this.samples) {
+      if (s.t > t) break;
+      ok = s.c.ok;
+    }
+    return ok;
+  }
+
   okReachedAt(n: number): number | undefined {
     return this.samples.find((s) => s.c.ok >= n)?.t;
   }

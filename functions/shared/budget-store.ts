@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BudgetState, BudgetStore, Lease, VersionedBudget } from '../core/governor';
+import type { BudgetState, BudgetStore, Epoch, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
 
@@ -32,6 +32,31 @@ const leasesOf = (v: unknown): Lease[] | undefined =>
 
 /** The optional parts of a budget item, by attribute name (the same name in BudgetState). */
 const OPTIONAL = ['throttledAt', 'factorAfterThrottle', 'leases', 'freedAt', 'meanHoldMs'] as const;
+
+/** A budget item as the governor's state (attributes it does not know are ignored). */
+function budgetOf(item: Record<string, unknown>): VersionedBudget {
+  const leases = leasesOf(item.leases);
+  const optional: Partial<BudgetState> = {
+    throttledAt: num(item.throttledAt),
+    factorAfterThrottle: num(item.factorAfterThrottle),
+    leases,
+    freedAt: num(item.freedAt),
+    meanHoldMs: num(item.meanHoldMs),
+    epoch: num(item.epoch),
+    epochAt: num(item.epochAt),
+    epochLimit: num(item.epochLimit),
+    carry: Array.isArray(item.carry) ? numbers(item.carry) : undefined,
+    taken: num(item.taken),
+  };
+  return {
+    version: num(item.version) ?? 0,
+    state: {
+      grants: numbers(item.grants),
+      served: num(item.served) ?? 0,
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    },
+  };
+}
 
 export class DynamoBudgetStore implements BudgetStore {
   constructor(
@@ -59,23 +84,71 @@ export class DynamoBudgetStore implements BudgetStore {
     const out = await this.client().send(
       new GetCommand({ TableName: this.table, Key: { [TABLE_KEY]: budgetKey(name) }, ConsistentRead: true }),
     );
-    const item = out.Item ?? {};
-    const leases = leasesOf(item.leases);
-    const optional: Partial<BudgetState> = {
-      throttledAt: num(item.throttledAt),
-      factorAfterThrottle: num(item.factorAfterThrottle),
-      leases,
-      freedAt: num(item.freedAt),
-      meanHoldMs: num(item.meanHoldMs),
+    return budgetOf(out.Item ?? {});
+  }
+
+  async take(name: string): Promise<VersionedBudget> {
+    const out = await this.client().send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { [TABLE_KEY]: budgetKey(name) },
+        UpdateExpression: 'ADD #t :one',
+        ExpressionAttributeNames: { '#t': 'taken' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return budgetOf(out.Attributes ?? {});
+  }
+
+  async restart(
+    name: string,
+    next: Epoch,
+    expected: { epoch: number; taken: number },
+    feedback: Pick<BudgetState, 'throttledAt' | 'factorAfterThrottle'> = {},
+  ): Promise<boolean> {
+    const names: Record<string, string> = {
+      '#e': 'epoch',
+      '#a': 'epochAt',
+      '#l': 'epochLimit',
+      '#c': 'carry',
+      '#t': 'taken',
     };
-    return {
-      version: num(item.version) ?? 0,
-      state: {
-        grants: numbers(item.grants),
-        served: num(item.served) ?? 0,
-        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
-      },
+    const values: Record<string, unknown> = {
+      ':e': next.epoch,
+      ':a': next.at,
+      ':l': next.limit,
+      ':c': next.carry,
+      ':t': next.taken,
     };
+    const sets = ['#e = :e', '#a = :a', '#l = :l', '#c = :c', '#t = :t'];
+    for (const [attr, value] of Object.entries(feedback)) {
+      if (value === undefined) continue;
+      names[`#${attr}`] = attr;
+      values[`:${attr}`] = value;
+      sets.push(`#${attr} = :${attr}`);
+    }
+    // The item is as the job saw it: the same epoch (none yet for 0) and no index taken since.
+    const conditions = [expected.epoch === 0 ? 'attribute_not_exists(#e)' : '#e = :oe'];
+    if (expected.epoch !== 0) values[':oe'] = expected.epoch;
+    conditions.push(expected.taken === 0 ? '(attribute_not_exists(#t) OR #t = :ot)' : '#t = :ot');
+    values[':ot'] = expected.taken;
+    try {
+      await this.client().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: budgetKey(name) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async write(name: string, state: BudgetState, expectedVersion: number): Promise<boolean> {

@@ -362,8 +362,10 @@ describe('CreateAsset step under the account budget', () => {
   });
 
   it('a throttle despite the budget queues the job again instead of failing it', async () => {
-    // Prepare
-    await new Promise((r) => setTimeout(r, 800));
+    // Prepare: room in the budget, once the moments the previous case's queued jobs reserved have passed
+    await new Promise((r) => setTimeout(r, 1000));
+    vi.stubEnv('CREATE_ASSET_PER_MINUTE', '1000');
+    resetIngestRuntime();
     const { handler } = await import('../../functions/steps/ingest/create-asset');
     assets.createAsset.mockRejectedValue(upstream('AccountFlowLimitExceeded', 200));
     // Act
@@ -374,7 +376,9 @@ describe('CreateAsset step under the account budget', () => {
     })) as CreateAssetQueued;
     // Assess
     expect(out.queued).toBe(true);
-    expect(out.budget.ticket).toBeGreaterThan(0);
+    // A new turn: no ticket, so its next ask reserves a new moment at the back of the schedule.
+    expect(out.budget.ticket).toBeUndefined();
+    expect(Date.parse(out.budget.waitUntil)).toBeGreaterThan(Date.now() - 1000);
     expect(assets.createAsset).toHaveBeenCalledTimes(1);
   });
 

@@ -7,6 +7,16 @@
  * grant in the window, which expires with it: the budget comes back by itself.
  */
 import type { BudgetSpec } from './budgets';
+import {
+  epochOf,
+  inProcessMs,
+  isScheduled,
+  paceMs,
+  planIndex,
+  throttledEpoch,
+  wakeBefore,
+  type Epoch,
+} from './schedule';
 import { decide, emptyBudgetState, onThrottle, releaseLease, renewLease, type BudgetState } from './window';
 
 export interface VersionedBudget {
@@ -21,11 +31,26 @@ export interface BudgetStore {
   read(name: string): Promise<VersionedBudget>;
   /** Writes `state` if the item is still at `expectedVersion`; false when another writer was first. */
   write(name: string, state: BudgetState, expectedVersion: number): Promise<boolean>;
+  /** Ordered rate budgets: takes the next index of the epoch (an atomic ADD); the item after it. */
+  take(name: string): Promise<VersionedBudget>;
+  /**
+   * Ordered rate budgets: starts epoch `next` if the item's epoch and taken count are still `expected`
+   * (false when another job was first), with the feedback fields when a throttle started it.
+   */
+  restart(
+    name: string,
+    next: Epoch,
+    expected: { epoch: number; taken: number },
+    feedback?: Pick<BudgetState, 'throttledAt' | 'factorAfterThrottle'>,
+  ): Promise<boolean>;
 }
 
 /** What a waiting job carries from one wake-up to the next (its execution state). */
 export interface QueuePlace {
+  /** The job's ticket (slots), or its index in the counter's epoch (ordered rate budgets). */
   ticket?: number;
+  /** Ordered rate budgets: the epoch the index belongs to. */
+  epoch?: number;
   /** ISO time the job joined this queue. */
   queuedAt?: string;
   /** Time spent queued before this queue (an earlier wait of the same job). */
@@ -59,12 +84,87 @@ export function queuedFor(place: QueuePlace, now: number): number {
   return (place.waitedMs ?? 0) + since;
 }
 
+/**
+ * An ordered rate budget (schedule.ts): one atomic ADD per job for its index, one read per later wake,
+ * then an in-process sleep onto its moment. A store fault answers "wait a little" and keeps the place;
+ * an index whose answer was lost is simply never used (it counts as a call and leaves with the window).
+ */
+async function acquireCounted(
+  store: BudgetStore,
+  spec: BudgetSpec,
+  place: QueuePlace,
+  clock: () => number,
+): Promise<Acquired> {
+  let kept: QueuePlace = { ...place, queuedAt: place.queuedAt ?? new Date(clock()).toISOString() };
+  const waiting = (
+    at: number,
+    position: number,
+    reason: 'queued' | 'store-unavailable' | 'contention',
+    wakeAt: number = wakeBefore(spec, at, clock()),
+  ): Acquired => ({
+    granted: false,
+    place: kept,
+    position,
+    estimatedStartAt: new Date(at).toISOString(),
+    waitUntil: new Date(wakeAt).toISOString(),
+    reason,
+  });
+  try {
+    for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+      let current: VersionedBudget;
+      let index: number;
+      if (kept.ticket !== undefined && kept.epoch !== undefined) {
+        current = await store.read(spec.name);
+        index = kept.ticket;
+        // A throttle voided the epoch the index belongs to: take a new one.
+        if (epochOf(spec, current.state).epoch !== kept.epoch) {
+          kept = { ...kept, ticket: undefined, epoch: undefined };
+          continue;
+        }
+      } else {
+        current = await store.take(spec.name);
+        const ep = epochOf(spec, current.state);
+        index = ep.taken - 1;
+        kept = { ...kept, ticket: index, epoch: ep.epoch };
+      }
+      const ep = epochOf(spec, current.state);
+      const now = clock();
+      let plan = planIndex(spec, current.state, ep, index, now);
+      if (plan.kind === 'restart') {
+        if (await store.restart(spec.name, plan.next, { epoch: ep.epoch, taken: ep.taken })) {
+          kept = { ...kept, ticket: 0, epoch: plan.next.epoch };
+          plan = planIndex(spec, current.state, plan.next, 0, now);
+        } else {
+          // Another job took an index meanwhile, or started an epoch first: a fresh index.
+          kept = { ...kept, ticket: undefined, epoch: undefined };
+          await sleep(Math.random() * 20 * (attempt + 1));
+          continue;
+        }
+      }
+      if (plan.kind === 'retake') {
+        kept = { ...kept, ticket: undefined, epoch: undefined };
+        continue;
+      }
+      if (plan.kind === 'wait') return waiting(plan.at, plan.position, 'queued');
+      if (plan.kind === 'restart') continue;
+      if (plan.at > now) await sleep(Math.min(plan.at - now, inProcessMs(spec)));
+      return { granted: true, ticket: kept.ticket ?? 0, waitedMs: queuedFor(kept, clock()) };
+    }
+    const at = clock() + Math.round(paceMs(spec, spec.limit) + Math.random() * 50);
+    return waiting(at, 1, 'contention', at);
+  } catch {
+    const at = clock() + faultWaitMs(spec);
+    return waiting(at, 1, 'store-unavailable', at);
+  }
+}
+
 export async function acquireBudget(
   store: BudgetStore,
   spec: BudgetSpec,
   place: QueuePlace,
   clock: () => number = Date.now,
 ): Promise<Acquired> {
+  if (isScheduled(spec)) return acquireCounted(store, spec, place, clock);
   const joinedAt = place.queuedAt ?? new Date(clock()).toISOString();
   const waitFor = (ms: number, reason: 'store-unavailable' | 'contention', ticket?: number): Acquired => {
     const now = clock();
@@ -154,7 +254,22 @@ export function reportThrottle(
   spec: BudgetSpec,
   clock: () => number = Date.now,
 ): Promise<void> {
+  if (isScheduled(spec)) return restartThrottled(store, spec, clock);
   return updateBudget(store, spec, (s, now) => onThrottle(spec, s, now), clock);
+}
+
+/** A counted budget slows by starting an epoch at the lowered limit (best effort, like the others). */
+async function restartThrottled(store: BudgetStore, spec: BudgetSpec, clock: () => number): Promise<void> {
+  for (let attempt = 0; attempt < CONFLICT_ATTEMPTS; attempt++) {
+    const current = await store.read(spec.name);
+    const now = clock();
+    const slowed = onThrottle(spec, current.state, now);
+    if (slowed === current.state) return;
+    const ep = epochOf(spec, current.state);
+    const feedback = { throttledAt: slowed.throttledAt, factorAfterThrottle: slowed.factorAfterThrottle };
+    if (await store.restart(spec.name, throttledEpoch(spec, slowed, now), ep, feedback)) return;
+    await sleep(Math.random() * 20 * (attempt + 1));
+  }
 }
 
 /** Slots: the job still holds its slot (its task is queued or running upstream). */

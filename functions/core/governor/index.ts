@@ -1,3 +1,4 @@
 export * from './budgets';
 export * from './window';
 export * from './acquire';
+export * from './schedule';

@@ -1,7 +1,9 @@
 /**
  * The governor's arithmetic, with no storage and no AWS. Two kinds of budget share one queue and one
- * decision:
- * - a **window** (a rate): the grant times inside a sliding window, at most `limit` of them;
+ * decision here (the ordered rate budgets, CreateAsset and task create, are a counter instead:
+ * schedule.ts, which uses the feedback below):
+ * - a **window** without a queue (the per-second Get task): the grant times inside a sliding window, at
+ *   most `limit` of them;
  * - **slots** (a concurrency): leases held by running jobs, at most `limit` at once, each released by its
  *   holder or taken back when not renewed for `leaseMs` (its holder crashed).
  * Each waiting job holds a ticket from an atomic counter; `served` is the highest ticket granted so far,
@@ -33,6 +35,13 @@ export interface BudgetState {
   freedAt?: number;
   /** Slots: the mean time a lease was held, learnt from releases (for the estimates). */
   meanHoldMs?: number;
+  /** Ordered windows, a counter of moments (schedule.ts): the epoch, its start, limit and carry-over. */
+  epoch?: number;
+  epochAt?: number;
+  epochLimit?: number;
+  carry?: number[];
+  /** Ordered windows: the indexes taken in the epoch. */
+  taken?: number;
 }
 
 export const emptyBudgetState = (): BudgetState => ({ grants: [], served: 0 });
@@ -136,7 +145,10 @@ export function decide(spec: BudgetSpec, s: BudgetState, ticket: number, now: nu
     estimateTurn(spec, ends, limit, position, now, slots ? holdMs(spec, s) : span(spec)),
     free > 0 && position <= free ? pacedUntil + paceMs * (position - 1) : 0,
   );
-  const turn = free > 0 ? Math.max(estimatedStartAt, freeSince + spec.holdoffMs) : estimatedStartAt;
+  // The hold-off only delays a job that waits for earlier tickets to take the free room, not one whose
+  // place is free and whose paced moment has not come (that one sleeps until its moment).
+  const turn =
+    free > 0 && position > free ? Math.max(estimatedStartAt, freeSince + spec.holdoffMs) : estimatedStartAt;
   return { granted: false, position, estimatedStartAt: turn, waitMs: sleepFor(spec, turn - now) };
 }
 

@@ -154,7 +154,8 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
       }));
     } catch (e) {
       if (e instanceof UpstreamError && e.throttled) {
-        // Refused, so nothing was created: slow the budget for everyone and take a later turn.
+        // Refused, so nothing was created: slow the budget for everyone and take a new turn (a place
+        // without its ticket reserves again, at the back of the schedule).
         await reportThrottle(budget.store, budget.spec).catch(() => undefined);
         const now = Date.now();
         const at = new Date(
@@ -162,7 +163,7 @@ export const handler = (input: CreateAssetInput): Promise<CreateAssetOutput | Cr
         );
         logger.warn('CreateAsset throttled despite the budget; slowing down', { code: e.code });
         return queued(
-          { ticket: got.ticket, waitedMs, queuedAt: new Date(now).toISOString() },
+          { waitedMs, queuedAt: new Date(now).toISOString() },
           1,
           at.toISOString(),
           at.toISOString(),

@@ -111,7 +111,8 @@ export const handler = (input: VideoJobState): Promise<JobProgress | CreateTaskQ
       ({ id: taskId } = await video.createTask(request));
     } catch (e) {
       if (e instanceof UpstreamError && e.throttled) {
-        // Refused, so nothing was created: slow the rate for everyone and take a later turn (the slot stays).
+        // Refused, so nothing was created: slow the rate for everyone and take a new turn at the back of
+        // the create schedule (no ticket: it reserves again); the slot stays.
         await reportThrottle(budgets.store, budgets.create).catch(() => undefined);
         const at = new Date(
           Date.now() +
@@ -120,7 +121,7 @@ export const handler = (input: VideoJobState): Promise<JobProgress | CreateTaskQ
         ).toISOString();
         logger.warn('CreateTask throttled despite the budget; slowing down', { code: e.code });
         return queued(
-          { slot: slotPlace, rate: { ticket: rate.ticket, queuedAt: new Date().toISOString() } },
+          { slot: slotPlace, rate: { queuedAt: new Date().toISOString() } },
           { position: 1, estimatedStartAt: at, waitUntil: at },
           'throttled',
         );

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createAssetBudget,
+  emptyBudgetState,
+  epochOf,
+  lateToleranceMs,
+  momentOf,
+  onThrottle,
+  planIndex,
+  throttledEpoch,
+  wakeBefore,
+  type BudgetSpec,
+  type BudgetState,
+  type Epoch,
+} from '../../functions/core/governor';
+
+const span = (spec: BudgetSpec) => spec.windowMs + spec.marginMs;
+const withEpoch = (s: BudgetState, ep: Epoch): BudgetState => ({
+  ...s,
+  epoch: ep.epoch,
+  epochAt: ep.at,
+  epochLimit: ep.limit,
+  carry: ep.carry,
+  taken: ep.taken,
+});
+
+interface Job {
+  id: number;
+  wakeAt: number;
+  asks: number;
+  ticket?: number;
+  epoch?: number;
+}
+
+/**
+ * Runs jobs against a counted budget the way acquire.ts does, one at a time (the store's ADD and its
+ * conditional epoch start are atomic, so a sequential run is one of the orders a real run can take):
+ * each job takes an index, or reads its epoch again, and goes, sleeps, restarts or retakes as planned.
+ */
+function simulate(
+  spec: BudgetSpec,
+  arrivals: readonly number[],
+  opts: {
+    state?: BudgetState;
+    crashed?: Set<number>;
+    /** How late the state machine wakes the job. */
+    latencyMs?: (id: number) => number;
+    /** Called before each ask; may change the state (a throttle). */
+    before?: (now: number, s: BudgetState) => BudgetState;
+  } = {},
+) {
+  let state = opts.state ?? emptyBudgetState();
+  const pending = new Set<Job>(arrivals.map((at, i) => ({ id: i + 1, wakeAt: at, asks: 0 })));
+  const all = [...pending];
+  const calls: { id: number; at: number }[] = [];
+  while (pending.size > 0) {
+    const job = [...pending].sort((a, b) => a.wakeAt - b.wakeAt || a.id - b.id)[0] as Job;
+    const now = job.wakeAt;
+    state = opts.before?.(now, state) ?? state;
+    job.asks++;
+    for (let guard = 0; guard < 10; guard++) {
+      if (job.ticket === undefined || job.epoch !== epochOf(spec, state).epoch) {
+        state = { ...state, taken: (state.taken ?? 0) + 1 };
+        job.ticket = epochOf(spec, state).taken - 1;
+        job.epoch = epochOf(spec, state).epoch;
+      }
+      let plan = planIndex(spec, state, epochOf(spec, state), job.ticket, now);
+      if (plan.kind === 'restart') {
+        state = withEpoch(state, plan.next);
+        job.ticket = 0;
+        job.epoch = plan.next.epoch;
+        plan = planIndex(spec, state, plan.next, 0, now);
+      }
+      if (plan.kind === 'retake' || plan.kind === 'restart') {
+        job.ticket = undefined;
+        continue;
+      }
+      if (plan.kind === 'go') {
+        if (!opts.crashed?.has(job.id)) calls.push({ id: job.id, at: Math.max(now, plan.at) });
+        pending.delete(job);
+      } else job.wakeAt = wakeBefore(spec, plan.at, now) + (opts.latencyMs?.(job.id) ?? 0);
+      break;
+    }
+  }
+  return { calls, jobs: all, state };
+}
+
+/** The most calls inside any window of `w` (upstream's own, without our margin). */
+const densest = (times: readonly number[], w: number) =>
+  Math.max(0, ...times.map((t) => times.filter((x) => x >= t && x < t + w).length));
+
+describe('counted rate budget (an index per job, its moment by arithmetic)', () => {
+  const advanced = createAssetBudget(120, 1);
+  const basic = createAssetBudget(3, 1);
+
+  it('keeps 300 jobs arriving at once inside 120 per window, oldest first, near N ÷ rate', () => {
+    // Act
+    const { calls, jobs } = simulate(
+      advanced,
+      Array.from({ length: 300 }, (_, i) => 1_000 + i * 30),
+    );
+    // Assess
+    const times = calls.map((c) => c.at);
+    expect(calls).toHaveLength(300);
+    expect(densest(times, advanced.windowMs)).toBeLessThanOrEqual(120);
+    expect(densest(times, span(advanced))).toBeLessThanOrEqual(120);
+    expect(calls.map((c) => c.id)).toEqual(jobs.map((j) => j.id));
+    expect(Math.max(...times) - 1_000).toBeLessThanOrEqual(1.1 * (300 / 120) * advanced.windowMs);
+    // Sleeping until its moment, waking halfway while it is far: a few asks each, however long the queue.
+    expect(Math.max(...jobs.map((j) => j.asks))).toBeLessThanOrEqual(4);
+  });
+
+  it('starts a new epoch after an idle spell, where the sliding window lets the next call go', () => {
+    // Act: three at 0, one at 30 s (the window is full until the first call leaves it), five at 200 s
+    const { calls, state } = simulate(basic, [0, 0, 0, 30_000, 200_000, 200_000, 200_000, 200_000, 200_000]);
+    // Assess
+    const at = calls.map((c) => c.at);
+    expect(at.slice(0, 3)).toEqual([0, 5_000, 10_000]);
+    expect(at[3]).toBe(span(basic));
+    expect(at.slice(4, 7)).toEqual([200_000, 205_000, 210_000]);
+    expect(at[7]).toBe(200_000 + span(basic));
+    expect(densest(at, span(basic))).toBeLessThanOrEqual(3);
+    // The first calls fit the unused item's epoch 0; the spell behind 200 s started epoch 1.
+    expect(epochOf(basic, state).epoch).toBe(1);
+  });
+
+  it('counts a crashed job’s index as a call and lets the next one call on its own moment', () => {
+    // Act: the 2nd of 6 never calls
+    const { calls } = simulate(basic, [0, 0, 0, 0, 0, 0], { crashed: new Set([2]) });
+    // Assess
+    expect(calls.map((c) => c.id)).toEqual([1, 3, 4, 5, 6]);
+    expect(calls.find((c) => c.id === 4)?.at).toBe(span(basic));
+  });
+
+  it('sends a job that woke too late for its moment back for a new index, and never over the window', () => {
+    // Act: job 2 always wakes 3 s late; the others on time
+    const { calls, jobs } = simulate(basic, [0, 0, 0, 0, 0, 0, 0], {
+      latencyMs: (id) => (id === 2 ? 3_000 : 0),
+    });
+    // Assess
+    const times = calls.map((c) => c.at);
+    expect(calls).toHaveLength(7);
+    expect(densest(times, basic.windowMs)).toBeLessThanOrEqual(3);
+    // Job 2 (a moment 5 s out) woke past it, took a new index and went after jobs that were behind it.
+    expect(calls.slice(0, 3).map((c) => c.id)).not.toContain(2);
+    expect(jobs.find((j) => j.id === 2)?.asks).toBeGreaterThanOrEqual(2);
+    expect(lateToleranceMs(basic)).toBeLessThan(3_000);
+  });
+
+  it('halves the rate on a throttle: the moments not yet reached are void and taken again, slower', () => {
+    // Act: 240 jobs at once; upstream throttles once at 10 s
+    let throttled = false;
+    const { calls } = simulate(
+      advanced,
+      Array.from({ length: 240 }, () => 0),
+      {
+        before: (now, s) => {
+          if (throttled || now < 10_000) return s;
+          throttled = true;
+          const slowed = onThrottle(advanced, s, now);
+          return withEpoch(slowed, throttledEpoch(advanced, slowed, now));
+        },
+      },
+    );
+    // Assess: about 80 at full pace before the throttle; then nothing until the 60th last of them has
+    // left the window, and from there 60 a window, recovering by 6 a window
+    const times = calls.map((c) => c.at).sort((a, b) => a - b);
+    expect(calls).toHaveLength(240);
+    expect(densest(times, advanced.windowMs)).toBeLessThanOrEqual(120);
+    const before = times.filter((t) => t <= 12_000).length;
+    expect(before).toBeGreaterThan(70);
+    expect(times.filter((t) => t > 12_000 && t < 60_000)).toEqual([]);
+    const after = times.filter((t) => t > 12_000);
+    expect(densest(after, advanced.windowMs)).toBeLessThanOrEqual(60 + 6 * 4);
+    expect(after.filter((t) => t < 12_000 + span(advanced) + 20_000).length).toBeLessThanOrEqual(66);
+  });
+
+  it('gives a waiting job its exact moment and a place that only goes down', () => {
+    // Prepare: nine indexes taken at 0 on basic
+    const ep: Epoch = { epoch: 1, at: 0, limit: 3, carry: [], taken: 9 };
+    const s = withEpoch(emptyBudgetState(), ep);
+    const moment = momentOf(basic, ep, 8);
+    // Act
+    const plans = [0, 10_000, span(basic) + 100, 2 * span(basic) - 5_000, moment - 500].map((now) =>
+      planIndex(basic, s, ep, 8, now),
+    );
+    // Assess: three per window, a quarter interval apart; the 9th is third in the third window
+    expect(moment).toBe(2 * span(basic) + 2 * (basic.windowMs / 3 / 4));
+    expect(plans.map((p) => (p.kind === 'wait' ? p.position : p.kind))).toEqual([8, 6, 5, 3, 'go']);
+    expect(plans[0]).toMatchObject({ kind: 'wait', at: moment });
+  });
+
+  it('takes a recovered limit up at the first index of a window', () => {
+    // Prepare: an epoch at 60 (a throttle long ago), 60 calls made; the limit is back to 120 by now
+    const ep: Epoch = { epoch: 4, at: 0, limit: 60, carry: [], taken: 61 };
+    const s = withEpoch({ ...emptyBudgetState(), throttledAt: -40 * 60_000, factorAfterThrottle: 0.5 }, ep);
+    // Act: index 60 (the first of the second window) asks at its moment
+    const plan = planIndex(advanced, s, ep, 60, momentOf(advanced, ep, 60) - 10);
+    // Assess
+    expect(plan).toMatchObject({ kind: 'restart', next: { limit: 120, taken: 1 } });
+  });
+});
