@@ -7,7 +7,7 @@
  *
  * Lambda handlers import this module, so it holds data and zod schemas only: no CDK, no AWS SDK.
  */
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import {
   adoptAssetBody,
   assetPageResponse,
@@ -80,15 +80,18 @@ export type Access =
 // No route reads the Step Functions control plane (DescribeExecution, GetExecutionHistory,
 // ListExecutions are 2–20/s per account): every status and list comes from the state table.
 
-/** What a route reads from a request, each checked by its zod schema before the handler runs. */
+/**
+ * What a route reads from a request, each checked by its zod schema before the handler runs. The
+ * project's schemas are zod/mini (functions/core/api-schemas/); any zod 4 schema fits.
+ */
 export interface RouteRequest {
   /** Path parameters (IDs): a failure answers 400 ValidationError before any upstream call. */
-  path?: z.ZodType;
-  query?: z.ZodType;
+  path?: core.$ZodType;
+  query?: core.$ZodType;
   /** Headers by lower-case name. */
-  headers?: z.ZodType;
+  headers?: core.$ZodType;
   /** The JSON body; a route without one ignores whatever body it is sent. */
-  body?: z.ZodType;
+  body?: core.$ZodType;
 }
 
 export interface Route {
@@ -104,7 +107,7 @@ export interface Route {
   status: number;
   request?: RouteRequest;
   /** The success answer's body, for OpenAPI (tests check the handlers' answers against it). */
-  response?: z.ZodType;
+  response?: core.$ZodType;
   /**
    * Error codes particular to this route (functions/core/errors.ts API_ERRORS). The ones every route
    * can answer, and the upstream family of a route with `upstream` access, are added by errorCodesOf.

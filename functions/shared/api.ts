@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { errorCodesOf, type Route, type RouteRequest } from '../../lib/routes';
 import { clearCredentialsCache } from './credentials';
 import { logger as defaultLogger, type Logger } from './logger';
@@ -23,8 +23,8 @@ export type RouteRow = Pick<Route, 'name' | 'access' | 'errors' | 'status'> & { 
 
 type Parsed<R, K extends keyof RouteRequest, Else> = R extends { request: infer Q }
   ? Q extends { [P in K]: infer S }
-    ? S extends z.ZodType
-      ? z.output<S>
+    ? S extends core.$ZodType
+      ? core.output<S>
       : Else
     : Else
   : Else;
