@@ -6,7 +6,8 @@ import { guardUrl, registerEndpoint } from '../core/webhooks';
 import { apiHandler } from '../shared/api';
 import { logger } from '../shared/logger';
 import { systemResolver, webhookGuardOptions } from '../shared/webhook-http';
-import { DynamoEndpointStore, stackSealer } from '../shared/webhook-store';
+import { stackSealer } from '../shared/webhook-sealer';
+import { DynamoEndpointStore } from '../shared/webhook-store';
 
 export const handler = apiHandler(apiRoutes.createWebhook, async (req) => {
   const config = loadConfig();

@@ -4,7 +4,8 @@ import { loadConfig, required } from '../core/config';
 import { rotateSecret } from '../core/webhooks';
 import { apiHandler } from '../shared/api';
 import { logger } from '../shared/logger';
-import { DynamoEndpointStore, stackSealer } from '../shared/webhook-store';
+import { stackSealer } from '../shared/webhook-sealer';
+import { DynamoEndpointStore } from '../shared/webhook-store';
 
 export const handler = apiHandler(apiRoutes.rotateWebhookSecret, async (req) => {
   const store = new DynamoEndpointStore(required(loadConfig().tableName, 'TABLE_NAME'));

@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { core } from 'zod/mini';
 import { errorCodesOf, type Route, type RouteRequest } from '../../lib/routes';
-import { clearCredentialsCache } from './credentials';
+import { refreshCredentials } from './credential-refresh';
 import { logger as defaultLogger, type Logger } from './logger';
 import { errorResponse } from './middleware/error-response';
 import { jsonBody } from './middleware/json-body';
@@ -103,7 +103,7 @@ export function apiHandler<R extends RouteRow>(
   const handler = middy<ApiEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestLog(log, route.name))
     .use(errorResponse(log, errorCodesOf(route)))
-    .use(refreshCredentialsOnAuthError(clearCredentialsCache))
+    .use(refreshCredentialsOnAuthError(refreshCredentials))
     .use(schemas.body ? [jsonBody(), validateRequest(schemas)] : [validateRequest(schemas)])
     .handler(core);
   return (event, context) => handler(event as ApiEvent, context);
