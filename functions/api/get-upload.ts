@@ -15,7 +15,7 @@ import { extensionFor, replacedKeyFor, uploadKey, uploadStatus, type UploadFacts
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
 import { logger } from '../shared/logger';
-import { recordsFor } from '../shared/record-transition';
+import { recordReaderFor } from '../shared/record-reads';
 import { s3Client } from '../shared/s3';
 
 function uploadFacts(config: Config): UploadFacts {
@@ -53,6 +53,11 @@ function uploadFacts(config: Config): UploadFacts {
 export const handler = apiHandler(apiRoutes.getUpload, async (req) => {
   const config = loadConfig();
   return {
-    body: await uploadStatus(recordsFor(config), uploadFacts(config), req.path.groupId, req.path.uploadId),
+    body: await uploadStatus(
+      recordReaderFor(config),
+      uploadFacts(config),
+      req.path.groupId,
+      req.path.uploadId,
+    ),
   };
 });

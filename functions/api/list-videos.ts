@@ -7,12 +7,12 @@ import { loadConfig, pricingOf } from '../core/config';
 import { listVideoRecords } from '../core/records';
 import { videoListItem } from '../core/video';
 import { apiHandler } from '../shared/api';
-import { recordsFor } from '../shared/record-transition';
+import { recordReaderFor } from '../shared/record-reads';
 
 export const handler = apiHandler(apiRoutes.listVideos, async (req) => {
   const { pageSize, nextToken, ...filter } = req.query;
   const config = loadConfig();
-  const page = await listVideoRecords(recordsFor(config), filter, pageSize, nextToken);
+  const page = await listVideoRecords(recordReaderFor(config), filter, pageSize, nextToken);
   const pricing = pricingOf(config);
   return {
     body: {
