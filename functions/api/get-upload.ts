@@ -7,7 +7,7 @@
  * keeps reading `active` rather than failing the request.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { apiRoutes } from '../../lib/routes';
+import { uploadRoutes } from '../../lib/route-rows/uploads';
 import { loadConfig, required, type Config } from '../core/config';
 import { UpstreamError } from '../core/errors';
 import type { UploadRecord } from '../core/records';
@@ -50,7 +50,7 @@ function uploadFacts(config: Config): UploadFacts {
   };
 }
 
-export const handler = apiHandler(apiRoutes.getUpload, async (req) => {
+export const handler = apiHandler(uploadRoutes.getUpload, async (req) => {
   const config = loadConfig();
   return {
     body: await uploadStatus(

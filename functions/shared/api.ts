@@ -1,14 +1,14 @@
 /**
- * The one way an API Gateway handler is written: `apiHandler(apiRoutes.<name>, fn)`. The route row
- * (lib/routes.ts) says what to check and what to answer: Middy runs the small middlewares under
- * ./middleware (request log, error envelope, credential refresh, JSON body, zod validation of the row's
- * path, query, header and body schemas); `fn` gets the typed, parsed request and returns
- * `{body?, headers?, status?}`, the status defaulting to the row's success status.
+ * The one way an API Gateway handler is written: `apiHandler(<area>Routes.<name>, fn)`. The route row
+ * (lib/routes.ts, written by area in lib/route-rows/) says what to check and what to answer: Middy
+ * runs the small middlewares under ./middleware (request log, error envelope, credential refresh, JSON
+ * body, zod validation of the row's path, query, header and body schemas); `fn` gets the typed, parsed
+ * request and returns `{body?, headers?, status?}`, the status defaulting to the row's success status.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { core } from 'zod/mini';
-import { errorCodesOf, type Route, type RouteRequest } from '../../lib/routes';
+import { errorCodesOf, type Route, type RouteRequest } from '../../lib/route-rows/row';
 import { refreshCredentials } from './credential-refresh';
 import { logger as defaultLogger, type Logger } from './logger';
 import { errorResponse } from './middleware/error-response';

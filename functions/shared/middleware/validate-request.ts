@@ -6,7 +6,7 @@
  * OpenAPI generator.
  */
 import { safeParse, type core } from 'zod/mini';
-import type { RouteRequest } from '../../../lib/routes';
+import type { RouteRequest } from '../../../lib/route-rows/row';
 import { ApiError } from '../../core/errors';
 import type { ApiEvent, ApiMiddleware } from './types';
 
