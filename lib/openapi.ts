@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { toJSONSchema, type core } from 'zod/mini';
 import { API_ERRORS, type ApiErrorCode } from '../functions/core/errors';
 import { errorCodesOf, isPublicRoute, routes as defaultRoutes, type Route } from './routes';
 
@@ -16,8 +16,8 @@ export const OPENAPI_FILE = path.join(REPO_ROOT, 'openapi.json');
 
 type Json = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+function jsonSchema(schema: core.$ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _drop, ...rest } = toJSONSchema(schema, {
     target: 'openapi-3.0',
     io,
     unrepresentable: 'any',
@@ -25,7 +25,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   return rest;
 }
 
-function objectProperties(schema: z.ZodType | undefined): {
+function objectProperties(schema: core.$ZodType | undefined): {
   props: Record<string, Json>;
   required: Set<string>;
 } {

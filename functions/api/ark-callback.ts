@@ -5,7 +5,7 @@
  * forger learns nothing from it, and a failure on our side is covered by the fallback poll (a 5xx
  * would only make upstream retry into the same failure).
  */
-import { apiRoutes } from '../../lib/routes';
+import { callbackRoutes } from '../../lib/route-rows/callbacks';
 import { answerTaskCallback, type CallbackOutcome } from '../core/callbacks';
 import { loadConfig, required } from '../core/config';
 import { videoPollPolicy } from '../core/video';
@@ -30,7 +30,7 @@ function parseBody(raw: string | null, base64: boolean): unknown {
   }
 }
 
-export const handler = apiHandler(apiRoutes.arkCallback, async (req) => {
+export const handler = apiHandler(callbackRoutes.arkCallback, async (req) => {
   const videoId = req.path.videoId;
   let outcome: CallbackOutcome | 'error';
   try {

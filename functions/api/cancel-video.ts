@@ -2,7 +2,7 @@
  * DELETE /videos/{videoId}: parse → cancelVideo (functions/core/video/cancel.ts) → 202. The record says
  * whether the video still runs and which task it has; Step Functions is only told to stop.
  */
-import { apiRoutes } from '../../lib/routes';
+import { videoRoutes } from '../../lib/route-rows/videos';
 import { loadConfig } from '../core/config';
 import { cancelVideo } from '../core/video';
 import { apiHandler } from '../shared/api';
@@ -12,7 +12,7 @@ import { logger } from '../shared/logger';
 import { recordsFor } from '../shared/record-transition';
 import { stopVideoExecution } from '../shared/sfn';
 
-export const handler = apiHandler(apiRoutes.cancelVideo, async (req) => {
+export const handler = apiHandler(videoRoutes.cancelVideo, async (req) => {
   const config = loadConfig();
   const videoId = req.path.videoId;
   const answer = await cancelVideo(

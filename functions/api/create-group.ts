@@ -5,7 +5,7 @@
  * key→group mapping lives.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { apiRoutes } from '../../lib/routes';
+import { groupRoutes } from '../../lib/route-rows/groups';
 import type { CreateGroupBody } from '../core/api-schemas/groups';
 import { loadConfig, required, type Config } from '../core/config';
 import {
@@ -55,7 +55,7 @@ const replayed = (group: Record<string, unknown>): ApiResponse => ({
   headers: { Location: `/groups/${String(group.groupId)}` },
 });
 
-export const handler = apiHandler(apiRoutes.createGroup, async (req) => {
+export const handler = apiHandler(groupRoutes.createGroup, async (req) => {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return create(req.body, config);
 

@@ -3,7 +3,7 @@
  * public callback route as its CallbackURL, carrying a signed state, and records the session. The
  * answer's h5Link is for the person's phone; it is never logged.
  */
-import { apiRoutes } from '../../lib/routes';
+import { realPersonRoutes } from '../../lib/route-rows/real-person';
 import { loadConfig } from '../core/config';
 import { deriveKey } from '../core/keys';
 import { startSession } from '../core/real-person';
@@ -13,7 +13,7 @@ import { getCredentials } from '../shared/credentials';
 import { logger } from '../shared/logger';
 import { realPersonStore } from '../shared/real-person-store';
 
-export const handler = apiHandler(apiRoutes.createRealPersonSession, async (req) => {
+export const handler = apiHandler(realPersonRoutes.createRealPersonSession, async (req) => {
   const config = loadConfig();
   const started = await startSession(
     {

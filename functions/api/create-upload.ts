@@ -7,7 +7,7 @@
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { loadConfig, required } from '../core/config';
 import { ApiError, UpstreamError, notFound } from '../core/errors';
-import { apiRoutes } from '../../lib/routes';
+import { uploadRoutes } from '../../lib/route-rows/uploads';
 import {
   ACCEPTED_CONTENT_TYPES,
   extensionFor,
@@ -22,7 +22,7 @@ import { ttlSecondsOf } from '../shared/dynamodb';
 import { recordsFor } from '../shared/record-transition';
 import { s3Client } from '../shared/s3';
 
-export const handler = apiHandler(apiRoutes.createUpload, async (req) => {
+export const handler = apiHandler(uploadRoutes.createUpload, async (req) => {
   const config = loadConfig();
   const bucket = required(config.bucketName, 'BUCKET_NAME');
   const groupId = req.path.groupId;

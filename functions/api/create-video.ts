@@ -7,7 +7,7 @@
  * the group changed since), another body → 409 IdempotencyConflict.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { apiRoutes } from '../../lib/routes';
+import { videoRoutes } from '../../lib/route-rows/videos';
 import { loadConfig, modelCatalog } from '../core/config';
 import { deriveKey } from '../core/keys';
 import type { VideoRecord } from '../core/records';
@@ -46,7 +46,7 @@ function callerScope(event: APIGatewayProxyEvent): string {
   return idempotencyScope(id?.userArn ?? id?.caller ?? '');
 }
 
-export const handler = apiHandler(apiRoutes.createVideo, async (req) => {
+export const handler = apiHandler(videoRoutes.createVideo, async (req) => {
   const config = loadConfig();
   const body = req.body;
   const model = body.model ?? config.seedanceModel;

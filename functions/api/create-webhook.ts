@@ -1,14 +1,15 @@
 /** POST /webhooks: the URL through the SSRF guard → an endpoint with a new secret, shown once. */
-import { apiRoutes } from '../../lib/routes';
+import { webhookRoutes } from '../../lib/route-rows/webhooks';
 import { loadConfig, required } from '../core/config';
 import { newWebhookId } from '../core/ids';
 import { guardUrl, registerEndpoint } from '../core/webhooks';
 import { apiHandler } from '../shared/api';
 import { logger } from '../shared/logger';
 import { systemResolver, webhookGuardOptions } from '../shared/webhook-http';
-import { DynamoEndpointStore, stackSealer } from '../shared/webhook-store';
+import { stackSealer } from '../shared/webhook-sealer';
+import { DynamoEndpointStore } from '../shared/webhook-store';
 
-export const handler = apiHandler(apiRoutes.createWebhook, async (req) => {
+export const handler = apiHandler(webhookRoutes.createWebhook, async (req) => {
   const config = loadConfig();
   const created = await registerEndpoint(
     {

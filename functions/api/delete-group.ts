@@ -3,7 +3,7 @@
  * create (no managed marker) or a LivenessFace group needs `?force=true`, else 409 UnmanagedGroup; the
  * check costs one GetAssetGroup, which also turns a missing group into its 404 before the delete.
  */
-import { apiRoutes } from '../../lib/routes';
+import { groupRoutes } from '../../lib/route-rows/groups';
 import { loadConfig } from '../core/config';
 import { unmanagedGroup } from '../core/errors';
 import { unmanagedReason } from '../core/groups';
@@ -14,7 +14,7 @@ import { logger } from '../shared/logger';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler(apiRoutes.deleteGroup, async ({ path, query }) => {
+export const handler = apiHandler(groupRoutes.deleteGroup, async ({ path, query }) => {
   const group = await assets.getAssetGroup(path.groupId);
   const why = unmanagedReason(group, config.managedGroupTag);
   if (why && query.force !== 'true') throw unmanagedGroup(path.groupId, why);

@@ -1,5 +1,5 @@
 /** GET /assets/{assetId} */
-import { apiRoutes } from '../../lib/routes';
+import { assetRoutes } from '../../lib/route-rows/assets';
 import { loadConfig } from '../core/config';
 import { assetView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -7,7 +7,7 @@ import { assetsClient } from '../shared/clients';
 
 const assets = assetsClient(loadConfig());
 
-export const handler = apiHandler(apiRoutes.getAsset, async ({ path }) => {
+export const handler = apiHandler(assetRoutes.getAsset, async ({ path }) => {
   const asset = await assets.getAsset(path.assetId);
   return { body: assetView(asset) };
 });

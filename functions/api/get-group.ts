@@ -1,5 +1,5 @@
 /** GET /groups/{groupId} */
-import { apiRoutes } from '../../lib/routes';
+import { groupRoutes } from '../../lib/route-rows/groups';
 import { loadConfig } from '../core/config';
 import { groupView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -8,7 +8,7 @@ import { assetsClient } from '../shared/clients';
 const config = loadConfig();
 const assets = assetsClient(config);
 
-export const handler = apiHandler(apiRoutes.getGroup, async ({ path }) => {
+export const handler = apiHandler(groupRoutes.getGroup, async ({ path }) => {
   const group = await assets.getAssetGroup(path.groupId);
   return { body: groupView(group, config.managedGroupTag) };
 });

@@ -7,7 +7,7 @@
  * keeps reading `active` rather than failing the request.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { apiRoutes } from '../../lib/routes';
+import { uploadRoutes } from '../../lib/route-rows/uploads';
 import { loadConfig, required, type Config } from '../core/config';
 import { UpstreamError } from '../core/errors';
 import type { UploadRecord } from '../core/records';
@@ -15,7 +15,7 @@ import { extensionFor, replacedKeyFor, uploadKey, uploadStatus, type UploadFacts
 import { apiHandler } from '../shared/api';
 import { assetsClient } from '../shared/clients';
 import { logger } from '../shared/logger';
-import { recordsFor } from '../shared/record-transition';
+import { recordReaderFor } from '../shared/record-reads';
 import { s3Client } from '../shared/s3';
 
 function uploadFacts(config: Config): UploadFacts {
@@ -50,9 +50,14 @@ function uploadFacts(config: Config): UploadFacts {
   };
 }
 
-export const handler = apiHandler(apiRoutes.getUpload, async (req) => {
+export const handler = apiHandler(uploadRoutes.getUpload, async (req) => {
   const config = loadConfig();
   return {
-    body: await uploadStatus(recordsFor(config), uploadFacts(config), req.path.groupId, req.path.uploadId),
+    body: await uploadStatus(
+      recordReaderFor(config),
+      uploadFacts(config),
+      req.path.groupId,
+      req.path.uploadId,
+    ),
   };
 });

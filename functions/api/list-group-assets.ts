@@ -2,7 +2,7 @@
  * GET /groups/{groupId}/assets — one page of a group's assets. The group is read too, because
  * ListAssets answers an empty page for a group that does not exist and the caller deserves a 404.
  */
-import { apiRoutes } from '../../lib/routes';
+import { assetRoutes } from '../../lib/route-rows/assets';
 import { loadConfig } from '../core/config';
 import { assetView, pageView, toUpstreamStatus } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -11,7 +11,7 @@ import { assetsClient } from '../shared/clients';
 const assets = assetsClient(loadConfig());
 
 export const handler = apiHandler(
-  apiRoutes.listGroupAssets,
+  assetRoutes.listGroupAssets,
   async ({ path, query: { status, pageNumber, pageSize } }) => {
     const groupId = path.groupId;
     // The group first: ListAssets needs its type (a LivenessFace group's assets are not listed under

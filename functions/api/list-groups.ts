@@ -1,5 +1,5 @@
 /** GET /groups — one page of the project's asset groups (managed or not; `managed` tells which). */
-import { apiRoutes } from '../../lib/routes';
+import { groupRoutes } from '../../lib/route-rows/groups';
 import { loadConfig } from '../core/config';
 import { groupView, pageView } from '../core/groups';
 import { apiHandler } from '../shared/api';
@@ -9,7 +9,7 @@ const config = loadConfig();
 const assets = assetsClient(config);
 
 export const handler = apiHandler(
-  apiRoutes.listGroups,
+  groupRoutes.listGroups,
   async ({ query: { pageNumber, pageSize, name, groupType } }) => {
     const page = await assets.listAssetGroups({
       pageNumber,

@@ -4,7 +4,7 @@
  * anything else; the answer is always a plain HTML page, never JSON, and never echoes a query value.
  * The token and state are not logged (the request log writes no query string).
  */
-import { apiRoutes } from '../../lib/routes';
+import { realPersonRoutes } from '../../lib/route-rows/real-person';
 import { loadConfig } from '../core/config';
 import { deriveKey } from '../core/keys';
 import { completeSession, resultPage, type CallbackOutcome } from '../core/real-person';
@@ -22,7 +22,7 @@ const HTML_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export const handler = apiHandler(apiRoutes.realPersonCallback, async ({ query }) => {
+export const handler = apiHandler(realPersonRoutes.realPersonCallback, async ({ query }) => {
   const config = loadConfig();
   let outcome: CallbackOutcome;
   try {

@@ -1,5 +1,5 @@
 /** POST /webhooks/{webhookId}/replay: the endpoint's events again (by ID or time range), same webhook-id. */
-import { apiRoutes } from '../../lib/routes';
+import { webhookRoutes } from '../../lib/route-rows/webhooks';
 import { loadConfig, required } from '../core/config';
 import { replay } from '../core/webhooks';
 import { apiHandler } from '../shared/api';
@@ -7,7 +7,7 @@ import { logger } from '../shared/logger';
 import { awsApiError, executionStarter } from '../shared/sfn';
 import { DynamoDeliveryStore, DynamoEndpointStore, DynamoEventLog } from '../shared/webhook-store';
 
-export const handler = apiHandler(apiRoutes.replayWebhook, async (req) => {
+export const handler = apiHandler(webhookRoutes.replayWebhook, async (req) => {
   const config = loadConfig();
   const table = required(config.tableName, 'TABLE_NAME');
   const answer = await replay(

@@ -1,12 +1,13 @@
 /** POST /webhooks/{webhookId}/rotate-secret: a new secret, shown once; the old one signs for 24 h more. */
-import { apiRoutes } from '../../lib/routes';
+import { webhookRoutes } from '../../lib/route-rows/webhooks';
 import { loadConfig, required } from '../core/config';
 import { rotateSecret } from '../core/webhooks';
 import { apiHandler } from '../shared/api';
 import { logger } from '../shared/logger';
-import { DynamoEndpointStore, stackSealer } from '../shared/webhook-store';
+import { stackSealer } from '../shared/webhook-sealer';
+import { DynamoEndpointStore } from '../shared/webhook-store';
 
-export const handler = apiHandler(apiRoutes.rotateWebhookSecret, async (req) => {
+export const handler = apiHandler(webhookRoutes.rotateWebhookSecret, async (req) => {
   const store = new DynamoEndpointStore(required(loadConfig().tableName, 'TABLE_NAME'));
   const rotated = await rotateSecret({ store, sealer: stackSealer }, req.path.webhookId);
   logger.info('webhook secret rotated', { webhookId: req.path.webhookId });

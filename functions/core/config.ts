@@ -3,8 +3,8 @@
  * `loadConfig()`; nothing else touches `process.env` for settings. AWS endpoints are not here: the SDK
  * reads its own `AWS_ENDPOINT_URL_<SERVICE>` variables, so local mode changes no code.
  */
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import './zod-messages';
 import {
   ASSET_TIERS,
   CREATE_ASSET_PER_MINUTE,
@@ -27,8 +27,8 @@ import {
 
 // zod/mini, not zod: every Lambda loads this module, and the steps need nothing else of zod; mini's
 // functions tree-shake (about 20 KiB here) where the classic API brings its whole 90 KiB with it.
-// Mini loads no messages of its own; the English ones (what classic zod sets) name the broken limit.
-z.config(en());
+// Mini loads no messages of its own; ./zod-messages sets the English ones (what classic zod sets),
+// which name the broken limit.
 const number = (min: number, max: number) => z.coerce.number().check(z.gte(min), z.lte(max));
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), def);

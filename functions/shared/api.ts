@@ -1,15 +1,15 @@
 /**
- * The one way an API Gateway handler is written: `apiHandler(apiRoutes.<name>, fn)`. The route row
- * (lib/routes.ts) says what to check and what to answer: Middy runs the small middlewares under
- * ./middleware (request log, error envelope, credential refresh, JSON body, zod validation of the row's
- * path, query, header and body schemas); `fn` gets the typed, parsed request and returns
- * `{body?, headers?, status?}`, the status defaulting to the row's success status.
+ * The one way an API Gateway handler is written: `apiHandler(<area>Routes.<name>, fn)`. The route row
+ * (lib/routes.ts, written by area in lib/route-rows/) says what to check and what to answer: Middy
+ * runs the small middlewares under ./middleware (request log, error envelope, credential refresh, JSON
+ * body, zod validation of the row's path, query, header and body schemas); `fn` gets the typed, parsed
+ * request and returns `{body?, headers?, status?}`, the status defaulting to the row's success status.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
-import { errorCodesOf, type Route, type RouteRequest } from '../../lib/routes';
-import { clearCredentialsCache } from './credentials';
+import type { core } from 'zod/mini';
+import { errorCodesOf, type Route, type RouteRequest } from '../../lib/route-rows/row';
+import { refreshCredentials } from './credential-refresh';
 import { logger as defaultLogger, type Logger } from './logger';
 import { errorResponse } from './middleware/error-response';
 import { jsonBody } from './middleware/json-body';
@@ -23,8 +23,8 @@ export type RouteRow = Pick<Route, 'name' | 'access' | 'errors' | 'status'> & { 
 
 type Parsed<R, K extends keyof RouteRequest, Else> = R extends { request: infer Q }
   ? Q extends { [P in K]: infer S }
-    ? S extends z.ZodType
-      ? z.output<S>
+    ? S extends core.$ZodType
+      ? core.output<S>
       : Else
     : Else
   : Else;
@@ -103,7 +103,7 @@ export function apiHandler<R extends RouteRow>(
   const handler = middy<ApiEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestLog(log, route.name))
     .use(errorResponse(log, errorCodesOf(route)))
-    .use(refreshCredentialsOnAuthError(clearCredentialsCache))
+    .use(refreshCredentialsOnAuthError(refreshCredentials))
     .use(schemas.body ? [jsonBody(), validateRequest(schemas)] : [validateRequest(schemas)])
     .handler(core);
   return (event, context) => handler(event as ApiEvent, context);

@@ -10,6 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
 import { registerSecret } from '../core/redact';
+import { onCredentialsRefresh } from './credential-refresh';
 import { lazyClient } from './lazy-client';
 
 const secrets = lazyClient(() => new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }));
@@ -50,6 +51,7 @@ export async function getCredentials(): Promise<UpstreamCredentials> {
 export function clearCredentialsCache(): void {
   secrets().clearCache();
 }
+onCredentialsRefresh(clearCredentialsCache);
 
 /**
  * The key upstream callback URLs are signed with (CALLBACK_SECRET_ID): JSON `{"key": "…"}` as the

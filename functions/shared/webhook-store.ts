@@ -30,18 +30,14 @@ import {
   webhookKey,
 } from '../core/records';
 import {
-  openSecret,
-  sealSecret,
   type Delivery,
   type DeliveryStore,
   type EndpointPage,
   type EndpointStore,
   type EventLog,
   type SealedSecret,
-  type SecretSealer,
   type WebhookEndpoint,
 } from '../core/webhooks';
-import { getWebhookKey } from './credentials';
 import { dynamoClient } from './dynamodb';
 
 type Item = Record<string, unknown>;
@@ -347,9 +343,3 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return false;
   }
 }
-
-/** Seals and opens endpoint secrets with the stack's webhook key (WEBHOOK_KEY_SECRET_ID). */
-export const stackSealer: SecretSealer = {
-  seal: async (secret, endpointId) => sealSecret(secret, endpointId, await getWebhookKey()),
-  open: async (sealed, endpointId) => openSecret(sealed, endpointId, await getWebhookKey()),
-};

@@ -71,6 +71,34 @@ describe('NodejsFunction bundle', () => {
     const res = await mod.handler(event, { awsRequestId: 'l1' });
     // Assess
     expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'ValidationError' } });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: {
+        code: 'ValidationError',
+        details: [{ location: 'path', field: 'assetId', message: 'must be an asset ID (asset-...)' }],
+      },
+    });
+  });
+
+  it('answers zod/mini problems in English (mini loads no messages; functions/core/zod-messages.ts sets them)', async () => {
+    // Prepare
+    const mod = (await import(pathToFileURL(bundle).href)) as {
+      handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const event = {
+      httpMethod: 'GET',
+      resource: '/assets/{assetId}',
+      pathParameters: { assetId: `asset-${'a'.repeat(200)}` },
+      headers: {},
+      requestContext: { requestId: 'r2' },
+    };
+    // Act
+    const res = await mod.handler(event, { awsRequestId: 'l2' });
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: {
+        details: [{ field: 'assetId', message: 'Too big: expected string to have <=128 characters' }],
+      },
+    });
   });
 });

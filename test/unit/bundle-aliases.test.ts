@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config';
@@ -78,6 +79,18 @@ describe('the event-stream stub (alias of @smithy/core/event-streams)', () => {
     const marshaller = config.eventStreamMarshaller as { serialize: () => never };
     expect(() => marshaller.serialize()).toThrow(/event streams are not bundled/);
     expect(() => new EventStreamSerde()).toThrow(/event streams are not bundled/);
+  });
+});
+
+describe('one copy of each SDK package', () => {
+  it("s3-presigned-post uses the stack's own client-s3 (package.json overrides), not a nested older copy", () => {
+    // Prepare
+    const fromProject = createRequire(import.meta.url);
+    const fromPresignedPost = createRequire(fromProject.resolve('@aws-sdk/s3-presigned-post'));
+    // Act
+    const theirs = fromPresignedPost.resolve('@aws-sdk/client-s3');
+    // Assess
+    expect(theirs).toBe(fromProject.resolve('@aws-sdk/client-s3'));
   });
 });
 

@@ -1,6 +1,6 @@
 // The credentials secret cache (functions/shared/credentials.ts, Powertools Parameters) against a mocked Secrets Manager: TTL,
 // rotation pick-up, one request for concurrent callers, safe errors, redaction, and the forced re-read
-// after an upstream authentication rejection (apiHandler wires clearCredentialsCache in).
+// after an upstream authentication rejection (apiHandler calls refreshCredentials, where credentials.ts registers clearCredentialsCache).
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -2,20 +2,26 @@
  * Request schemas of the group and asset routes. The handlers validate with them and the OpenAPI
  * generator documents them, so the contract is written once.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { ASSET_ID_PATTERN, GROUP_ID_PATTERN } from '../ids';
 
 /** Upstream IDs look like `group-20260318035710-abcde`; anything else cannot exist, so it never goes upstream. */
-export const groupIdSchema = z.string().max(128).regex(GROUP_ID_PATTERN, 'must be a group ID (group-...)');
-export const assetIdSchema = z.string().max(128).regex(ASSET_ID_PATTERN, 'must be an asset ID (asset-...)');
+export const groupIdSchema = z
+  .string()
+  .check(z.maxLength(128), z.regex(GROUP_ID_PATTERN, 'must be a group ID (group-...)'));
+export const assetIdSchema = z
+  .string()
+  .check(z.maxLength(128), z.regex(ASSET_ID_PATTERN, 'must be an asset ID (asset-...)'));
 
 export const groupPathSchema = z.object({ groupId: groupIdSchema });
 
 export const deleteGroupQuery = z.object({
   force: z
-    .enum(['true', 'false'])
-    .optional()
-    .describe('Required (true) to delete a group this stack did not create, or a LivenessFace group'),
+    .optional(z.enum(['true', 'false']))
+    .check(
+      z.describe('Required (true) to delete a group this stack did not create, or a LivenessFace group'),
+    ),
 });
 export const assetPathSchema = z.object({ assetId: assetIdSchema });
 
@@ -26,29 +32,28 @@ export const assetPathSchema = z.object({ assetId: assetIdSchema });
 export const MAX_GROUP_DESCRIPTION = 200;
 
 export const createGroupBody = z.strictObject({
-  name: z.string().trim().min(1).max(64),
-  description: z.string().trim().max(MAX_GROUP_DESCRIPTION).optional(),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(MAX_GROUP_DESCRIPTION))),
 });
 export type CreateGroupBody = z.infer<typeof createGroupBody>;
 
-const pageNumber = z.coerce.number().int().min(1).max(100_000).default(1);
-const pageSize = z.coerce.number().int().min(1).max(100).default(20);
+const pageNumber = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100_000)), 1);
+const pageSize = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20);
 
 export const listGroupsQuery = z.object({
   pageNumber,
   pageSize,
-  name: z.string().trim().min(1).max(64).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
   groupType: z
-    .enum(['AIGC', 'LivenessFace'])
-    .default('AIGC')
-    .describe('LivenessFace lists the real-person characters (upstream lists one type at a time)'),
+    ._default(z.enum(['AIGC', 'LivenessFace']), 'AIGC')
+    .check(z.describe('LivenessFace lists the real-person characters (upstream lists one type at a time)')),
 });
 export type ListGroupsQuery = z.infer<typeof listGroupsQuery>;
 
 export const assetStatusParam = z.enum(['processing', 'active', 'failed']);
 
 export const listGroupAssetsQuery = z.object({
-  status: assetStatusParam.optional(),
+  status: z.optional(assetStatusParam),
   pageNumber,
   pageSize,
 });
@@ -64,15 +69,15 @@ export const groupResponse = z.object({
   name: z.string(),
   description: z.string(),
   projectName: z.string(),
-  groupType: z.string().describe('AIGC, or LivenessFace for a real-person character'),
-  managed: z.boolean().describe('Created by this stack (carries its marker; cleanup may delete it)'),
+  groupType: z.string().check(z.describe('AIGC, or LivenessFace for a real-person character')),
+  managed: z.boolean().check(z.describe('Created by this stack (carries its marker; cleanup may delete it)')),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
 export const assetResponse = z.object({
   assetId: z.string(),
-  assetUri: z.string().describe('What a video request references: asset://<assetId>'),
+  assetUri: z.string().check(z.describe('What a video request references: asset://<assetId>')),
   groupId: z.string(),
   assetType: z.string(),
   status: assetStatusParam,
@@ -80,15 +85,15 @@ export const assetResponse = z.object({
   projectName: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
+  error: z.optional(z.object({ code: z.string(), message: z.string(), hint: z.string() })),
 });
 
-const pageOf = <T extends z.ZodType>(item: T) =>
+const pageOf = <T extends z.ZodMiniType>(item: T) =>
   z.object({
     items: z.array(item),
-    total: z.number().int(),
-    pageNumber: z.number().int(),
-    pageSize: z.number().int(),
+    total: z.number().check(z.int()),
+    pageNumber: z.number().check(z.int()),
+    pageSize: z.number().check(z.int()),
   });
 
 export const groupPageResponse = pageOf(groupResponse);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { VideoStatus } from '../api-schemas/videos';
 import { ApiError } from '../errors';
 import { createdKey, statusKey } from './table';
-import type { Position, RecordQuery, RecordStore, VideoRecord } from './types';
+import type { Position, RecordQuery, RecordReader, VideoRecord } from './types';
 
 export interface VideoFilter {
   status?: VideoStatus;
@@ -75,7 +75,7 @@ function queryFor(f: VideoFilter): Omit<RecordQuery, 'limit' | 'after'> {
 }
 
 export async function listVideoRecords(
-  store: RecordStore,
+  store: RecordReader,
   filter: VideoFilter,
   pageSize: number,
   nextToken?: string,

@@ -134,3 +134,6 @@ export interface RecordStore {
   advance(change: RecordChange, ttlSeconds: number): Promise<boolean>;
   query(q: RecordQuery): Promise<RecordPage>;
 }
+
+/** What a read-only route needs of the state table (its role may not write either). */
+export type RecordReader = Pick<RecordStore, 'get' | 'query'>;

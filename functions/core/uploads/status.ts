@@ -6,7 +6,13 @@
  * over the upload was quarantined). The last two are one look each, behind the UploadFacts port.
  */
 import { notFound } from '../errors';
-import { newUploadRecord, type NewUpload, type RecordStore, type UploadRecord } from '../records';
+import {
+  newUploadRecord,
+  type NewUpload,
+  type RecordReader,
+  type RecordStore,
+  type UploadRecord,
+} from '../records';
 import { REPLACED_MESSAGE } from './replacement';
 
 export type UploadStatus =
@@ -100,7 +106,7 @@ export async function registerUpload(
 
 /** GET /groups/{groupId}/uploads/{uploadId}: an upload of another group is as unknown as a missing one. */
 export async function uploadStatus(
-  store: RecordStore,
+  store: RecordReader,
   facts: UploadFacts,
   groupId: string,
   uploadId: string,

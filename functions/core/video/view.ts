@@ -6,7 +6,7 @@
 import type { VideoStatus } from '../api-schemas/videos';
 import type { MediaEntry } from './content';
 import { notFound } from '../errors';
-import type { RecordStore, VideoRecord } from '../records';
+import type { RecordReader, VideoRecord } from '../records';
 import type { VideoResult } from './job';
 import { costOf, usageEntryOf, type Pricing, type UsageEntry, type VideoCost } from '../usage';
 
@@ -138,7 +138,7 @@ export function videoListItem(r: VideoRecord, pricing?: Pricing): VideoListItem 
   };
 }
 
-export async function videoRecord(store: RecordStore, videoId: string): Promise<VideoRecord> {
+export async function videoRecord(store: RecordReader, videoId: string): Promise<VideoRecord> {
   const r = await store.get('video', videoId);
   if (!r || r.kind !== 'video') throw notFound('video', videoId);
   return r;

@@ -5,8 +5,8 @@
  * speaks JSON Schema (ajv, ~150 kB), while the project's request rules are zod schemas shared with the
  * OpenAPI generator.
  */
-import type { z } from 'zod';
-import type { RouteRequest } from '../../../lib/routes';
+import { safeParse, type core } from 'zod/mini';
+import type { RouteRequest } from '../../../lib/route-rows/row';
 import { ApiError } from '../../core/errors';
 import type { ApiEvent, ApiMiddleware } from './types';
 
@@ -40,7 +40,7 @@ function rawInput(event: ApiEvent, part: keyof RouteRequest): unknown {
   return { ...(event.pathParameters ?? {}) };
 }
 
-function problems(location: FieldProblem['location'], error: z.ZodError): FieldProblem[] {
+function problems(location: FieldProblem['location'], error: core.$ZodError): FieldProblem[] {
   return error.issues.map((i) => ({ location, field: i.path.map(String).join('.'), message: i.message }));
 }
 
@@ -54,7 +54,7 @@ export function validateRequest(schemas: RouteRequest): ApiMiddleware {
       for (const [part, location] of LOCATIONS) {
         const schema = schemas[part];
         if (!schema) continue;
-        const r = schema.safeParse(rawInput(event, part));
+        const r = safeParse(schema, rawInput(event, part));
         if (r.success) out[part] = r.data;
         else found.push(...problems(location, r.error));
       }

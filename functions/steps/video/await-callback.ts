@@ -5,11 +5,15 @@
  * waiting until the route sends the token back or its timeout — the next poll instant — sends it to
  * PollTask, so a callback that never comes costs latency and nothing else.
  */
-import { required } from '../../core/config';
+import { loadConfig, required } from '../../core/config';
 import type { JobProgress } from '../../core/video';
 import { callbackStoreFor, ttlSecondsOf } from '../../shared/dynamodb';
 import { logger } from '../../shared/logger';
-import { runStep, stepRuntime } from '../../shared/video-step';
+import { stepRunner } from '../../shared/run-step';
+
+// Config and the runner only: shared/video-step.ts would bring the video client, and with it the
+// Secrets Manager client, into a bundle that never calls upstream.
+const runStep = stepRunner('videoId');
 
 export interface AwaitCallbackInput {
   videoId: string;
@@ -19,7 +23,7 @@ export interface AwaitCallbackInput {
 
 export const handler = (input: AwaitCallbackInput): Promise<Record<string, never>> =>
   runStep('AwaitCallback', input.videoId, async () => {
-    const { config } = stepRuntime();
+    const config = loadConfig();
     const taskId = input.job?.taskId;
     if (!taskId || !input.taskToken) return {};
     const waits = callbackStoreFor(required(config.tableName, 'TABLE_NAME'));

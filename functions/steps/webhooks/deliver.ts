@@ -10,7 +10,8 @@ import { deliveryMetrics } from '../../core/metrics/webhook-deliveries';
 import { logger } from '../../shared/logger';
 import { emitMetrics } from '../../shared/metrics';
 import { postWebhook, webhookGuardOptions } from '../../shared/webhook-http';
-import { DynamoDeliveryStore, stackSealer } from '../../shared/webhook-store';
+import { stackSealer } from '../../shared/webhook-sealer';
+import { DynamoDeliveryStore } from '../../shared/webhook-store';
 
 export async function handler(input: DeliveryInput, _context?: Context): Promise<DeliveryOutput> {
   const config = loadConfig();
