@@ -4,17 +4,13 @@
  * inside the window (or the leases of a slots budget), the highest ticket served and the AIMD feedback,
  * with a `version` every grant conditions on. Budget items carry no index attribute, so no list of records ever sees them.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BudgetState, BudgetStore, Epoch, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
+import { conditionally } from './conditional-write';
 
 export const budgetKey = (name: string): string => `budget#${name}`;
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
 const numbers = (v: unknown): number[] =>
   Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : [];
@@ -65,17 +61,7 @@ export class DynamoBudgetStore implements BudgetStore {
   ) {}
 
   async takeTicket(name: string): Promise<number> {
-    const out = await this.client().send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { [TABLE_KEY]: budgetKey(name) },
-        UpdateExpression: 'ADD #t :one',
-        ExpressionAttributeNames: { '#t': 'tickets' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const t = num(out.Attributes?.tickets);
+    const t = num((await this.addOne(name, 'tickets', 'UPDATED_NEW')).tickets);
     if (t === undefined) throw new Error('ticket counter did not answer');
     return t;
   }
@@ -88,17 +74,26 @@ export class DynamoBudgetStore implements BudgetStore {
   }
 
   async take(name: string): Promise<VersionedBudget> {
+    return budgetOf(await this.addOne(name, 'taken', 'ALL_NEW'));
+  }
+
+  /** One atomic ADD of 1 to a counter of the item (never conflicts); the attributes it returns. */
+  private async addOne(
+    name: string,
+    attr: 'tickets' | 'taken',
+    returns: 'UPDATED_NEW' | 'ALL_NEW',
+  ): Promise<Record<string, unknown>> {
     const out = await this.client().send(
       new UpdateCommand({
         TableName: this.table,
         Key: { [TABLE_KEY]: budgetKey(name) },
         UpdateExpression: 'ADD #t :one',
-        ExpressionAttributeNames: { '#t': 'taken' },
+        ExpressionAttributeNames: { '#t': attr },
         ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: returns,
       }),
     );
-    return budgetOf(out.Attributes ?? {});
+    return out.Attributes ?? {};
   }
 
   async restart(
@@ -133,8 +128,8 @@ export class DynamoBudgetStore implements BudgetStore {
     if (expected.epoch !== 0) values[':oe'] = expected.epoch;
     conditions.push(expected.taken === 0 ? '(attribute_not_exists(#t) OR #t = :ot)' : '#t = :ot');
     values[':ot'] = expected.taken;
-    try {
-      await this.client().send(
+    return conditionally(() =>
+      this.client().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: budgetKey(name) },
@@ -143,12 +138,8 @@ export class DynamoBudgetStore implements BudgetStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   async write(name: string, state: BudgetState, expectedVersion: number): Promise<boolean> {
@@ -167,8 +158,8 @@ export class DynamoBudgetStore implements BudgetStore {
       sets.push(`#o${i} = :o${i}`);
     });
     if (expectedVersion > 0) values[':v'] = expectedVersion;
-    try {
-      await this.client().send(
+    return conditionally(() =>
+      this.client().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: budgetKey(name) },
@@ -177,12 +168,8 @@ export class DynamoBudgetStore implements BudgetStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 }
 

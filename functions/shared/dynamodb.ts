@@ -3,7 +3,7 @@
  * Every transition is one UpdateItem whose condition keeps the record from moving backwards
  * (functions/core/records/transitions.ts); a refused write is not an error, it is an older fact.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -40,6 +40,7 @@ import {
 } from '../core/records';
 import { lazyClient } from './lazy-client';
 import { logger } from './logger';
+import { isConditionFailure } from './conditional-write';
 
 export const dynamoClient = lazyClient(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -83,10 +84,6 @@ function toRecord(item: Item | undefined): JobRecord | undefined {
   } = item;
   return rest as unknown as JobRecord;
 }
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
 /**
  * Where a write's event goes. The event is first appended to the record's own outbox (an attribute of

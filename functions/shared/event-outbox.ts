@@ -23,6 +23,7 @@ import {
 import { dynamoClient, type EventSink } from './dynamodb';
 import { putEvent } from './eventbridge';
 import { logger } from './logger';
+import { isConditionFailure } from './conditional-write';
 
 type Item = Record<string, unknown>;
 
@@ -36,8 +37,6 @@ export function eventLogItem(event: StackEvent, retentionSeconds: number): Item 
     [TTL_ATTRIBUTE]: Math.floor(Date.parse(event.time) / 1000) + retentionSeconds,
   };
 }
-
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 
 export interface SweepResult {
   records: number;

@@ -4,19 +4,15 @@
  * a condition (create-only) and expired by the table's TTL a day after the session ends. The item has no
  * `kind` or `createdKey`, so it never appears in the job indexes that list uploads and videos.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { required, type Config } from '../core/config';
 import type { SessionRecord, SessionStore } from '../core/real-person';
 import { realPersonKey, TABLE_KEY, TTL_ATTRIBUTE } from '../core/records';
 import { dynamoClient } from './dynamodb';
+import { conditionally } from './conditional-write';
 
 /** Kept a day past its end for GET /real-person/sessions/{id}, then purged. */
 const KEEP_SECONDS = 86_400;
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
 export function realPersonStore(config: Pick<Config, 'tableName'>): SessionStore {
   const table = required(config.tableName, 'TABLE_NAME');
@@ -39,20 +35,16 @@ export function realPersonStore(config: Pick<Config, 'tableName'>): SessionStore
       return record as unknown as SessionRecord;
     },
     async create(record) {
-      try {
-        await dynamoClient().send(
+      return conditionally(() =>
+        dynamoClient().send(
           new PutCommand({
             TableName: table,
             Item: item(record),
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': TABLE_KEY },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionFailure(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
     async put(record) {
       await dynamoClient().send(new PutCommand({ TableName: table, Item: item(record) }));

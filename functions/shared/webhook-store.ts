@@ -5,7 +5,6 @@
  * `delivery#dead`) and the event log the publisher writes (`event#<id>`, by time through byCreated
  * `event`). Secrets are stored sealed (functions/core/webhooks/secret-box.ts), never in the clear.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -39,13 +38,10 @@ import {
   type WebhookEndpoint,
 } from '../core/webhooks';
 import { dynamoClient } from './dynamodb';
+import { conditionally, isConditionFailure } from './conditional-write';
 
 type Item = Record<string, unknown>;
 type Client = () => DynamoDBDocumentClient;
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e instanceof Error && e.name === 'ConditionalCheckFailedException');
 
 /** SET `fields` on an item that exists; false when it does not (deleted meanwhile). */
 async function setIfExists(
@@ -61,8 +57,8 @@ async function setIfExists(
     values[`:v${i}`] = v;
     return `#f${i} = :v${i}`;
   });
-  try {
-    await client.send(
+  return conditionally(() =>
+    client.send(
       new UpdateCommand({
         TableName: table,
         Key: { [TABLE_KEY]: key },
@@ -71,12 +67,8 @@ async function setIfExists(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailure(e)) return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 const INDEX_ATTRIBUTES = [TABLE_KEY, 'kind', 'createdKey', 'kindStatus', 'kindGroup', TTL_ATTRIBUTE];
@@ -180,20 +172,16 @@ export class DynamoEndpointStore implements EndpointStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    try {
-      await this.client().send(
+    return conditionally(() =>
+      this.client().send(
         new DeleteCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: webhookKey(id) },
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEY },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+      ),
+    );
   }
 
   private set(id: string, fields: Item): Promise<boolean> {
