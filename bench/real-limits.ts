@@ -151,6 +151,8 @@ async function burst(l: LoadStack, run: Run) {
   const group = await l.client.createGroup({ name: `bench-real-limits-${run.label}`, description: 'bench' });
   l.sim.control.resetCounters();
   for (const k of Object.keys(storeOps) as (keyof typeof storeOps)[]) storeOps[k] = 0;
+  startOps.starts = 0;
+  startOps.refused = 0;
   const timeline = new CounterTimeline(l.sim, 'CreateAsset', 50).start();
   const batch = await runUploadBatch(l, group.groupId, run.uploads, {
     // Past the ingest state machine's own 2 h backstop (scaled), so every execution closes by itself.
@@ -172,8 +174,8 @@ async function burst(l: LoadStack, run: Run) {
       conflicts: storeOps.conflicts,
       conflictsPerGrant: round(storeOps.conflicts / Math.max(1, run.uploads), 2),
       indexesTaken: storeOps.takes,
-      epochStarts: storeOps.restarts - storeOps.restartsRefused,
-      epochStartsRefused: storeOps.restartsRefused,
+      epochStarts: storeOps.restarts - storeOps.restartsRefused + startOps.starts - startOps.refused,
+      epochStartsRefused: storeOps.restartsRefused + startOps.refused,
     },
   };
 }
@@ -191,12 +193,21 @@ async function burst(l: LoadStack, run: Run) {
  * first — the cost of many jobs contending for one budget item.
  */
 const storeOps = { reads: 0, writes: 0, conflicts: 0, takes: 0, restarts: 0, restartsRefused: 0 };
+/** Epoch starts behind the clock (startAfter), and those refused because another job was first. */
+const startOps = { starts: 0, refused: 0 };
 const {
   read: storeRead,
   write: storeWrite,
   take: storeTake,
   restart: storeRestart,
+  startAfter: storeStartAfter,
 } = DynamoBudgetStore.prototype;
+DynamoBudgetStore.prototype.startAfter = async function (this: DynamoBudgetStore, name, next, upTo) {
+  startOps.starts++;
+  const started = await storeStartAfter.call(this, name, next, upTo);
+  if (!started) startOps.refused++;
+  return started;
+};
 DynamoBudgetStore.prototype.take = function (this: DynamoBudgetStore, name) {
   storeOps.takes++;
   return storeTake.call(this, name);

@@ -5,7 +5,7 @@
  * with a `version` every grant conditions on. Budget items carry no index attribute, so no list of records ever sees them.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BudgetState, BudgetStore, Epoch, Lease, VersionedBudget } from '../core/governor';
+import type { BudgetState, BudgetStore, Epoch, EpochAfter, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
 import { conditionally } from './conditional-write';
@@ -26,6 +26,9 @@ const leasesOf = (v: unknown): Lease[] | undefined =>
       })
     : undefined;
 
+/** The fields of an epoch started behind the clock (schedule.ts, startedAfter). */
+const PREVIOUS = ['prevAt', 'prevLimit', 'prevCarry', 'prevTaken'] as const;
+
 /** The optional parts of a budget item, by attribute name (the same name in BudgetState). */
 const OPTIONAL = ['throttledAt', 'factorAfterThrottle', 'leases', 'freedAt', 'meanHoldMs'] as const;
 
@@ -43,6 +46,10 @@ function budgetOf(item: Record<string, unknown>): VersionedBudget {
     epochLimit: num(item.epochLimit),
     carry: Array.isArray(item.carry) ? numbers(item.carry) : undefined,
     taken: num(item.taken),
+    prevAt: num(item.prevAt),
+    prevLimit: num(item.prevLimit),
+    prevCarry: Array.isArray(item.prevCarry) ? numbers(item.prevCarry) : undefined,
+    prevTaken: num(item.prevTaken),
   };
   return {
     version: num(item.version) ?? 0,
@@ -133,13 +140,60 @@ export class DynamoBudgetStore implements BudgetStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: budgetKey(name) },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          // An explicit carry: the fields of an epoch started behind the clock no longer apply.
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${PREVIOUS.join(', ')}`,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       ),
     );
+  }
+
+  async startAfter(name: string, next: EpochAfter, upTo: number): Promise<VersionedBudget | undefined> {
+    let out: Record<string, unknown> | undefined;
+    const applied = await conditionally(async () => {
+      const answer = await this.client().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: budgetKey(name) },
+          // `prevTaken = taken` copies the count as it stands when the write lands, so an index taken
+          // between the job's look and this write is carried over too.
+          UpdateExpression:
+            'SET #e = :e, #a = :a, #l = :l, #pa = :pa, #pl = :pl, #pc = :pc, ' +
+            '#pt = if_not_exists(#t, :zero), #t = :one REMOVE #c',
+          ConditionExpression:
+            (next.epoch === 1 ? 'attribute_not_exists(#e)' : '#e = :oe') +
+            ' AND (attribute_not_exists(#t) OR #t <= :upTo)',
+          ExpressionAttributeNames: {
+            '#e': 'epoch',
+            '#a': 'epochAt',
+            '#l': 'epochLimit',
+            '#pa': 'prevAt',
+            '#pl': 'prevLimit',
+            '#pc': 'prevCarry',
+            '#pt': 'prevTaken',
+            '#t': 'taken',
+            '#c': 'carry',
+          },
+          ExpressionAttributeValues: {
+            ':e': next.epoch,
+            ':a': next.at,
+            ':l': next.limit,
+            ':pa': next.before.at,
+            ':pl': next.before.limit,
+            ':pc': next.before.carry,
+            ':zero': 0,
+            ':one': 1,
+            ':upTo': upTo,
+            ...(next.epoch === 1 ? {} : { ':oe': next.epoch - 1 }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      out = answer.Attributes;
+    });
+    return applied ? budgetOf(out ?? {}) : undefined;
   }
 
   async write(name: string, state: BudgetState, expectedVersion: number): Promise<boolean> {

@@ -101,7 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
   if (logLevel === undefined) delete process.env.LOG_LEVEL;
   else process.env.LOG_LEVEL = logLevel;
 });

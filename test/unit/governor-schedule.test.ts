@@ -7,6 +7,7 @@ import {
   momentOf,
   onThrottle,
   planIndex,
+  startedAfter,
   throttledEpoch,
   wakeBefore,
   type BudgetSpec,
@@ -15,7 +16,10 @@ import {
 } from '../../functions/core/governor';
 
 const span = (spec: BudgetSpec) => spec.windowMs + spec.marginMs;
-const withEpoch = (s: BudgetState, ep: Epoch): BudgetState => ({
+const withEpoch = (
+  { prevAt: _a, prevLimit: _l, prevCarry: _c, prevTaken: _t, ...s }: BudgetState,
+  ep: Epoch,
+): BudgetState => ({
   ...s,
   epoch: ep.epoch,
   epochAt: ep.at,
@@ -35,7 +39,7 @@ interface Job {
 /**
  * Runs jobs against a counted budget the way acquire.ts does, one at a time (the store's ADD and its
  * conditional epoch start are atomic, so a sequential run is one of the orders a real run can take):
- * each job takes an index, or reads its epoch again, and goes, sleeps, restarts or retakes as planned.
+ * each job takes an index, or reads its epoch again, and goes, sleeps or starts an epoch as planned.
  */
 function simulate(
   spec: BudgetSpec,
@@ -65,13 +69,23 @@ function simulate(
         job.epoch = epochOf(spec, state).epoch;
       }
       let plan = planIndex(spec, state, epochOf(spec, state), job.ticket, now);
+      if (plan.kind === 'start-after') {
+        if ((state.taken ?? 0) > plan.upTo) {
+          job.ticket = undefined;
+          continue;
+        }
+        state = startedAfter(state, plan.next);
+        job.ticket = 0;
+        job.epoch = plan.next.epoch;
+        plan = planIndex(spec, state, epochOf(spec, state), 0, now);
+      }
       if (plan.kind === 'restart') {
         state = withEpoch(state, plan.next);
         job.ticket = 0;
         job.epoch = plan.next.epoch;
         plan = planIndex(spec, state, plan.next, 0, now);
       }
-      if (plan.kind === 'retake' || plan.kind === 'restart') {
+      if (plan.kind === 'restart' || plan.kind === 'start-after') {
         job.ticket = undefined;
         continue;
       }
@@ -122,6 +136,70 @@ describe('counted rate budget (an index per job, its moment by arithmetic)', () 
     expect(densest(at, span(basic))).toBeLessThanOrEqual(3);
     // The first calls fit the unused item's epoch 0; the spell behind 200 s started epoch 1.
     expect(epochOf(basic, state).epoch).toBe(1);
+  });
+
+  it('lets any job of a burst after an idle spell start the epoch, and the rest take its indexes', () => {
+    // Prepare: epoch 3, long over; 300 jobs took indexes in it at once, before any of them looked
+    const old: Epoch = { epoch: 3, at: 0, limit: 120, carry: [], taken: 50 };
+    const now = 10 * 60_000;
+    let state = withEpoch(emptyBudgetState(), { ...old, taken: old.taken + 300 });
+    let starts = 0;
+    let refused = 0;
+    const moments: number[] = [];
+    // Act: each plans on what its ADD answered; a start is the store's conditional write
+    for (let j = 0; j < 300; j++) {
+      const answered: Epoch = { ...old, taken: old.taken + j + 1 };
+      let plan = planIndex(advanced, withEpoch(state, answered), answered, old.taken + j, now);
+      if (
+        plan.kind === 'start-after' &&
+        (state.epoch ?? 0) === old.epoch &&
+        (state.taken ?? 0) <= plan.upTo
+      ) {
+        state = startedAfter(state, plan.next);
+        starts++;
+        plan = planIndex(advanced, state, epochOf(advanced, state), 0, now);
+      } else {
+        if (plan.kind === 'start-after') refused++;
+        state = { ...state, taken: (state.taken ?? 0) + 1 };
+        const ep = epochOf(advanced, state);
+        plan = planIndex(advanced, state, ep, ep.taken - 1, now);
+      }
+      if (plan.kind === 'go' || plan.kind === 'wait') moments.push(plan.at);
+    }
+    // Assess: the first job started epoch 4 on its first try; the 299 others took its indexes at once
+    // (no retry, no back-off), from now on, paced inside the window
+    expect([starts, refused, moments.length]).toEqual([1, 299, 300]);
+    expect(epochOf(advanced, state)).toMatchObject({ epoch: 4, taken: 300, carry: [] });
+    expect(moments[0]).toBe(now);
+    expect(densest(moments, span(advanced))).toBeLessThanOrEqual(120);
+    expect(Math.max(...moments) - now).toBeLessThan(3 * span(advanced));
+  });
+
+  it('never starts an epoch over an index a job may still call on', () => {
+    // Prepare: a job woke past its moment (index 1) while index 3's moment is still ahead
+    const ep: Epoch = { epoch: 2, at: 0, limit: 3, carry: [], taken: 4 };
+    const now = 8_000;
+    // Act
+    const plan = planIndex(basic, withEpoch(emptyBudgetState(), ep), ep, 1, now);
+    // Assess
+    expect(plan.kind).toBe('start-after');
+    if (plan.kind === 'start-after') expect(plan.upTo).toBeLessThan(ep.taken);
+    expect(momentOf(basic, ep, 3)).toBeGreaterThan(now);
+  });
+
+  it('carries every index taken into an epoch started behind the clock, for one the starter’s', () => {
+    // Prepare: epoch 1 made calls at 0 s and 5 s; the job with index 1 woke at 9 s, past its moment
+    const ep: Epoch = { epoch: 1, at: 0, limit: 3, carry: [], taken: 2 };
+    const plan = planIndex(basic, withEpoch(emptyBudgetState(), ep), ep, 1, 9_000);
+    if (plan.kind !== 'start-after') throw new Error(`planned ${plan.kind}`);
+    // Act: the item as the store leaves it
+    const next = epochOf(basic, startedAfter(withEpoch(emptyBudgetState(), ep), plan.next));
+    // Assess: two indexes taken, one of them never called (the starter's): one carried moment, the
+    // later one, so the next calls are at 10 s and 15 s, and the third a span after 5 s
+    expect(next.carry).toEqual([5_000]);
+    const calls = [0, 1, 2].map((i) => momentOf(basic, next, i));
+    expect(calls).toEqual([10_000, 15_000, 5_000 + span(basic)]);
+    expect(densest([0, ...calls], basic.windowMs)).toBeLessThanOrEqual(3);
   });
 
   it('counts a crashed job’s index as a call and lets the next one call on its own moment', () => {

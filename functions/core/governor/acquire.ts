@@ -16,6 +16,7 @@ import {
   throttledEpoch,
   wakeBefore,
   type Epoch,
+  type EpochAfter,
 } from './schedule';
 import { decide, emptyBudgetState, onThrottle, releaseLease, renewLease, type BudgetState } from './window';
 
@@ -43,6 +44,12 @@ export interface BudgetStore {
     expected: { epoch: number; taken: number },
     feedback?: Pick<BudgetState, 'throttledAt' | 'factorAfterThrottle'>,
   ): Promise<boolean>;
+  /**
+   * Ordered rate budgets, behind the clock: starts epoch `next` keeping the count taken as it stands
+   * (schedule.ts, startedAfter) and takes its index 0, if the item is still at epoch `next.epoch − 1`
+   * with at most `upTo` indexes taken; the item after it, or undefined when another job was first.
+   */
+  startAfter(name: string, next: EpochAfter, upTo: number): Promise<VersionedBudget | undefined>;
 }
 
 /** What a waiting job carries from one wake-up to the next (its execution state). */
@@ -127,9 +134,23 @@ async function acquireCounted(
         index = ep.taken - 1;
         kept = { ...kept, ticket: index, epoch: ep.epoch };
       }
-      const ep = epochOf(spec, current.state);
+      let ep = epochOf(spec, current.state);
       const now = clock();
       let plan = planIndex(spec, current.state, ep, index, now);
+      if (plan.kind === 'start-after') {
+        // (an index it may call on is already taken: no use trying)
+        const started =
+          ep.taken > plan.upTo ? undefined : await store.startAfter(spec.name, plan.next, plan.upTo);
+        if (!started) {
+          // Another job started the epoch first (or took an index it may call on): a fresh index, now
+          // (an ADD never conflicts).
+          kept = { ...kept, ticket: undefined, epoch: undefined };
+          continue;
+        }
+        ep = epochOf(spec, started.state);
+        kept = { ...kept, ticket: 0, epoch: ep.epoch };
+        plan = planIndex(spec, started.state, ep, 0, now);
+      }
       if (plan.kind === 'restart') {
         if (await store.restart(spec.name, plan.next, { epoch: ep.epoch, taken: ep.taken })) {
           kept = { ...kept, ticket: 0, epoch: plan.next.epoch };
@@ -141,12 +162,8 @@ async function acquireCounted(
           continue;
         }
       }
-      if (plan.kind === 'retake') {
-        kept = { ...kept, ticket: undefined, epoch: undefined };
-        continue;
-      }
       if (plan.kind === 'wait') return waiting(plan.at, plan.position, 'queued');
-      if (plan.kind === 'restart') continue;
+      if (plan.kind === 'restart' || plan.kind === 'start-after') continue;
       if (plan.at > now) await sleep(Math.min(plan.at - now, inProcessMs(spec)));
       return { granted: true, ticket: kept.ticket ?? 0, waitedMs: queuedFor(kept, clock()) };
     }

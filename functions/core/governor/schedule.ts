@@ -17,7 +17,8 @@
  * `estimatedStartAt` is exact and `queuePosition` only goes down.
  *
  * A new epoch (one conditional write, rare) starts when the counter's moments have fallen behind the
- * clock (the budget sat idle) — only by the job that took the last index, so no taken moment is lost —
+ * clock (the budget sat idle) — by any job of the burst, while no index taken is one a job may still call
+ * on; the store copies the count taken as it writes, so every taken moment is carried over —
  * or when feedback changes the limit: a throttle despite the budget voids every moment not yet reached
  * (those jobs take a new index), and a recovered limit is taken up at the first index of a window. An
  * index whose job never calls (its step crashed, its upload was deleted) counts as a call and leaves with
@@ -59,8 +60,24 @@ export const inProcessMs = (spec: BudgetSpec): number => Math.min(2_000, spec.wi
  */
 export const lateToleranceMs = (spec: BudgetSpec): number => spec.marginMs / 2;
 
-/** The epoch a budget item holds; an item never used has epoch 0, which starts at 0 (long past). */
+/**
+ * The epoch a budget item holds; an item never used has epoch 0, which starts at 0 (long past). An
+ * epoch started behind the clock keeps every index its predecessor had taken as a call, except the
+ * earliest one: the index of the job that started it, which never calls on it.
+ */
 export function epochOf(spec: BudgetSpec, s: BudgetState): Epoch {
+  if (s.prevTaken !== undefined && s.prevAt !== undefined) {
+    const before: Epoch = {
+      epoch: (s.epoch ?? 1) - 1,
+      at: s.prevAt,
+      limit: s.prevLimit ?? spec.limit,
+      carry: s.prevCarry ?? [],
+      taken: s.prevTaken,
+    };
+    const limit = s.epochLimit ?? spec.limit;
+    const from = s.epochAt ?? 0;
+    return { ...nextEpoch(spec, before, s.prevTaken, limit, from, s.taken ?? 0, 1), epoch: s.epoch ?? 0 };
+  }
   return {
     epoch: s.epoch ?? 0,
     at: s.epochAt ?? 0,
@@ -102,6 +119,8 @@ export function placeOf(spec: BudgetSpec, ep: Epoch, i: number, now: number): nu
 /**
  * The epoch after `ep` that keeps its first `kept` indexes as calls (their moments carried over) and
  * runs at `limit` from `now` on; `taken` indexes are taken in it already (the job starting it takes 0).
+ * `uncalled` of the kept indexes are known never to call: the earliest moments are left out for them,
+ * which leaves every later carried moment at or after a real call's, so the window still holds.
  */
 export function nextEpoch(
   spec: BudgetSpec,
@@ -110,8 +129,9 @@ export function nextEpoch(
   limit: number,
   now: number,
   taken: number,
+  uncalled = 0,
 ): Epoch {
-  const from = Math.max(0, kept - limit);
+  const from = Math.max(Math.min(uncalled, kept), kept - limit);
   const own = Array.from({ length: kept - from }, (_, j) => momentOf(spec, ep, from + j));
   const older = ep.carry.slice(Math.max(0, ep.carry.length - (limit - own.length)));
   // Calls a span old no longer constrain anything.
@@ -134,17 +154,71 @@ export type CounterPlan =
   | { kind: 'wait'; at: number; position: number }
   /** Start `next` (conditional on `ep` unchanged) and take its index 0; if refused, take a new index. */
   | { kind: 'restart'; next: Epoch }
-  /** Its index is no use (its moment passed long ago, another job took a later one): take a new one. */
-  | { kind: 'retake' };
+  /**
+   * Its moment is behind the clock (the budget sat idle, or the job woke late): start `next` keeping
+   * every index taken so far, if the item is still at `ep`'s epoch with at most `upTo` taken (none a
+   * job may still call on); take its index 0 — if refused (another job was first), take a new index.
+   */
+  | { kind: 'start-after'; next: EpochAfter; upTo: number };
+
+/** An epoch started behind the clock: its number, start and limit, after epoch `before`. */
+export interface EpochAfter {
+  epoch: number;
+  at: number;
+  limit: number;
+  before: Pick<Epoch, 'at' | 'limit' | 'carry'>;
+}
+
+/**
+ * The item after an epoch started behind the clock, as the store writes it (budget-store.ts does the
+ * same in one conditional update, copying `taken` as it stands then): the reference for its tests.
+ */
+export function startedAfter(s: BudgetState, next: EpochAfter): BudgetState {
+  const { carry: _c, ...rest } = s;
+  return {
+    ...rest,
+    epoch: next.epoch,
+    epochAt: next.at,
+    epochLimit: next.limit,
+    prevAt: next.before.at,
+    prevLimit: next.before.limit,
+    prevCarry: next.before.carry,
+    prevTaken: s.taken ?? 0,
+    taken: 1,
+  };
+}
+
+/**
+ * How many indexes of `ep`, taken or not, have their moment before `t`. An epoch may be started
+ * behind the clock while no more than these are taken: no job calls on a moment behind it.
+ */
+export function behindBy(spec: BudgetSpec, ep: Epoch, t: number): number {
+  let hi = Math.max(1, ep.taken);
+  while (momentOf(spec, ep, hi) < t) hi *= 2;
+  let lo = 0;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (momentOf(spec, ep, mid) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export function planIndex(spec: BudgetSpec, s: BudgetState, ep: Epoch, i: number, now: number): CounterPlan {
   const at = momentOf(spec, ep, i);
   const last = i === ep.taken - 1;
   const limit = effectiveLimit(spec, s, now);
-  if (at < now - lateToleranceMs(spec)) {
-    // Behind the clock: the job with the last index starts the schedule again from now; another waits
-    // for a fresh index (its moment is lost to lateness, which is what keeps the window safe).
-    return last ? { kind: 'restart', next: nextEpoch(spec, ep, i, limit, now, 1) } : { kind: 'retake' };
+  const late = now - lateToleranceMs(spec);
+  if (at < late) {
+    // Behind the clock: the schedule starts again from now. Any job of a burst may start it, while
+    // every index taken is as late as its own, so the first to try wins and the others take an index
+    // of the new epoch; its moment is lost to lateness, which is what keeps the window safe.
+    const before = { at: ep.at, limit: ep.limit, carry: ep.carry };
+    return {
+      kind: 'start-after',
+      next: { epoch: ep.epoch + 1, at: now, limit, before },
+      upTo: behindBy(spec, ep, late),
+    };
   }
   // A recovered limit is taken up at the first index of a window, when no later index exists yet.
   if (last && limit > ep.limit && i % ep.limit === 0) {

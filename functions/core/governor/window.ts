@@ -42,6 +42,15 @@ export interface BudgetState {
   carry?: number[];
   /** Ordered windows: the indexes taken in the epoch. */
   taken?: number;
+  /**
+   * Ordered windows, an epoch started behind the clock: the epoch before it (its start, limit and
+   * carry) and how many indexes it had taken when this one started — the store copies that count as
+   * it writes — from which its carry is worked out (schedule.ts, epochOf).
+   */
+  prevAt?: number;
+  prevLimit?: number;
+  prevCarry?: number[];
+  prevTaken?: number;
 }
 
 export const emptyBudgetState = (): BudgetState => ({ grants: [], served: 0 });
