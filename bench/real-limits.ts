@@ -151,8 +151,7 @@ async function burst(l: LoadStack, run: Run) {
   const group = await l.client.createGroup({ name: `bench-real-limits-${run.label}`, description: 'bench' });
   l.sim.control.resetCounters();
   for (const k of Object.keys(storeOps) as (keyof typeof storeOps)[]) storeOps[k] = 0;
-  startOps.starts = 0;
-  startOps.refused = 0;
+  for (const k of Object.keys(startOps) as (keyof typeof startOps)[]) startOps[k] = 0;
   const timeline = new CounterTimeline(l.sim, 'CreateAsset', 50).start();
   const batch = await runUploadBatch(l, group.groupId, run.uploads, {
     // Past the ingest state machine's own 2 h backstop (scaled), so every execution closes by itself.
@@ -176,6 +175,10 @@ async function burst(l: LoadStack, run: Run) {
       indexesTaken: storeOps.takes,
       epochStarts: storeOps.restarts - storeOps.restartsRefused + startOps.starts - startOps.refused,
       epochStartsRefused: storeOps.restartsRefused + startOps.refused,
+      // Indexes given up by jobs that woke past their moment; refused ones came after the next start
+      // and were carried as calls.
+      indexesGivenUp: startOps.giveUps - startOps.giveUpsRefused,
+      giveUpsRefused: startOps.giveUpsRefused,
     },
   };
 }
@@ -194,14 +197,21 @@ async function burst(l: LoadStack, run: Run) {
  */
 const storeOps = { reads: 0, writes: 0, conflicts: 0, takes: 0, restarts: 0, restartsRefused: 0 };
 /** Epoch starts behind the clock (startAfter), and those refused because another job was first. */
-const startOps = { starts: 0, refused: 0 };
+const startOps = { starts: 0, refused: 0, giveUps: 0, giveUpsRefused: 0 };
 const {
   read: storeRead,
   write: storeWrite,
   take: storeTake,
   restart: storeRestart,
   startAfter: storeStartAfter,
+  giveUp: storeGiveUp,
 } = DynamoBudgetStore.prototype;
+DynamoBudgetStore.prototype.giveUp = async function (this: DynamoBudgetStore, name, epoch, index) {
+  startOps.giveUps++;
+  const after = await storeGiveUp.call(this, name, epoch, index);
+  if (!after) startOps.giveUpsRefused++;
+  return after;
+};
 DynamoBudgetStore.prototype.startAfter = async function (this: DynamoBudgetStore, name, next, upTo) {
   startOps.starts++;
   const started = await storeStartAfter.call(this, name, next, upTo);

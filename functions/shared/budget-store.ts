@@ -29,6 +29,26 @@ const leasesOf = (v: unknown): Lease[] | undefined =>
 /** The fields of an epoch started behind the clock (schedule.ts, startedAfter). */
 const PREVIOUS = ['prevAt', 'prevLimit', 'prevCarry', 'prevTaken'] as const;
 
+/**
+ * The indexes given up in epoch `e` are a number set of their own attribute: a set, so a write the SDK
+ * retries counts once (a count too high would drop a real call's moment); one per epoch, so the set of
+ * the epoch before is there to read, frozen, once the next has started (a give-up names its epoch).
+ */
+const givenAttr = (epoch: number) => `given${epoch}`;
+const sizeOf = (v: unknown): number | undefined => (v instanceof Set ? v.size : undefined);
+
+function givenOf(item: Record<string, unknown>): Pick<BudgetState, 'given' | 'prevGiven'> {
+  const epoch = num(item.epoch) ?? 0;
+  return {
+    given: sizeOf(item[givenAttr(epoch)]),
+    prevGiven: epoch > 0 ? sizeOf(item[givenAttr(epoch - 1)]) : undefined,
+  };
+}
+
+/** The sets of given-up indexes an epoch `next` no longer reads (an explicit carry reads none). */
+const staleGiven = (next: number, explicit: boolean) =>
+  [next - 2, ...(explicit ? [next - 1] : [])].filter((e) => e >= 0).map(givenAttr);
+
 /** The optional parts of a budget item, by attribute name (the same name in BudgetState). */
 const OPTIONAL = ['throttledAt', 'factorAfterThrottle', 'leases', 'freedAt', 'meanHoldMs'] as const;
 
@@ -50,6 +70,7 @@ function budgetOf(item: Record<string, unknown>): VersionedBudget {
     prevLimit: num(item.prevLimit),
     prevCarry: Array.isArray(item.prevCarry) ? numbers(item.prevCarry) : undefined,
     prevTaken: num(item.prevTaken),
+    ...givenOf(item),
   };
   return {
     version: num(item.version) ?? 0,
@@ -141,7 +162,7 @@ export class DynamoBudgetStore implements BudgetStore {
           TableName: this.table,
           Key: { [TABLE_KEY]: budgetKey(name) },
           // An explicit carry: the fields of an epoch started behind the clock no longer apply.
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${PREVIOUS.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${[...PREVIOUS, ...staleGiven(next.epoch, true)].join(', ')}`,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -161,7 +182,7 @@ export class DynamoBudgetStore implements BudgetStore {
           // between the job's look and this write is carried over too.
           UpdateExpression:
             'SET #e = :e, #a = :a, #l = :l, #pa = :pa, #pl = :pl, #pc = :pc, ' +
-            '#pt = if_not_exists(#t, :zero), #t = :one REMOVE #c',
+            `#pt = if_not_exists(#t, :zero), #t = :one REMOVE ${['#c', ...staleGiven(next.epoch, false)].join(', ')}`,
           ConditionExpression:
             (next.epoch === 1 ? 'attribute_not_exists(#e)' : '#e = :oe') +
             ' AND (attribute_not_exists(#t) OR #t <= :upTo)',
@@ -188,6 +209,25 @@ export class DynamoBudgetStore implements BudgetStore {
             ':upTo': upTo,
             ...(next.epoch === 1 ? {} : { ':oe': next.epoch - 1 }),
           },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      out = answer.Attributes;
+    });
+    return applied ? budgetOf(out ?? {}) : undefined;
+  }
+
+  async giveUp(name: string, epoch: number, index: number): Promise<VersionedBudget | undefined> {
+    let out: Record<string, unknown> | undefined;
+    const applied = await conditionally(async () => {
+      const answer = await this.client().send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { [TABLE_KEY]: budgetKey(name) },
+          UpdateExpression: 'ADD #g :i',
+          ConditionExpression: epoch === 0 ? 'attribute_not_exists(#e)' : '#e = :e',
+          ExpressionAttributeNames: { '#g': givenAttr(epoch), '#e': 'epoch' },
+          ExpressionAttributeValues: { ':i': new Set([index]), ...(epoch === 0 ? {} : { ':e': epoch }) },
           ReturnValues: 'ALL_NEW',
         }),
       );

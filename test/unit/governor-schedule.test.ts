@@ -3,6 +3,7 @@ import {
   createAssetBudget,
   emptyBudgetState,
   epochOf,
+  gaveUp,
   lateToleranceMs,
   momentOf,
   onThrottle,
@@ -17,7 +18,7 @@ import {
 
 const span = (spec: BudgetSpec) => spec.windowMs + spec.marginMs;
 const withEpoch = (
-  { prevAt: _a, prevLimit: _l, prevCarry: _c, prevTaken: _t, ...s }: BudgetState,
+  { prevAt: _a, prevLimit: _l, prevCarry: _c, prevTaken: _t, given: _g, prevGiven: _pg, ...s }: BudgetState,
   ep: Epoch,
 ): BudgetState => ({
   ...s,
@@ -70,6 +71,7 @@ function simulate(
       }
       let plan = planIndex(spec, state, epochOf(spec, state), job.ticket, now);
       if (plan.kind === 'start-after') {
+        state = gaveUp(state);
         if ((state.taken ?? 0) > plan.upTo) {
           job.ticket = undefined;
           continue;
@@ -155,7 +157,7 @@ describe('counted rate budget (an index per job, its moment by arithmetic)', () 
         (state.epoch ?? 0) === old.epoch &&
         (state.taken ?? 0) <= plan.upTo
       ) {
-        state = startedAfter(state, plan.next);
+        state = startedAfter(gaveUp(state), plan.next);
         starts++;
         plan = planIndex(advanced, state, epochOf(advanced, state), 0, now);
       } else {
@@ -193,13 +195,55 @@ describe('counted rate budget (an index per job, its moment by arithmetic)', () 
     const plan = planIndex(basic, withEpoch(emptyBudgetState(), ep), ep, 1, 9_000);
     if (plan.kind !== 'start-after') throw new Error(`planned ${plan.kind}`);
     // Act: the item as the store leaves it
-    const next = epochOf(basic, startedAfter(withEpoch(emptyBudgetState(), ep), plan.next));
-    // Assess: two indexes taken, one of them never called (the starter's): one carried moment, the
-    // later one, so the next calls are at 10 s and 15 s, and the third a span after 5 s
+    const next = epochOf(basic, startedAfter(gaveUp(withEpoch(emptyBudgetState(), ep)), plan.next));
+    // Assess: two indexes taken, one of them given up (the starter's): one carried moment, the later
+    // one, so the next calls are at 10 s and 15 s, and the third a span after 5 s
     expect(next.carry).toEqual([5_000]);
     const calls = [0, 1, 2].map((i) => momentOf(basic, next, i));
     expect(calls).toEqual([10_000, 15_000, 5_000 + span(basic)]);
     expect(densest([0, ...calls], basic.windowMs)).toBeLessThanOrEqual(3);
+  });
+
+  it('leaves out the moments of indexes given up before an epoch starts, the earliest first', () => {
+    // Prepare: epoch 1 at 0 s, three indexes (moments 0 s, 5 s, 10 s); index 0 called, the jobs of
+    // indexes 1 and 2 woke at 20 s, past their moments
+    const ep: Epoch = { epoch: 1, at: 0, limit: 3, carry: [], taken: 3 };
+    const seen = withEpoch(emptyBudgetState(), ep);
+    const plan = planIndex(basic, seen, ep, 1, 20_000);
+    if (plan.kind !== 'start-after') throw new Error(`planned ${plan.kind}`);
+    // Act: both give up, then one starts the epoch; the same start with no give-up for comparison
+    const freed = epochOf(basic, startedAfter(gaveUp(gaveUp(seen)), plan.next));
+    const unfreed = epochOf(basic, startedAfter(seen, plan.next));
+    // Assess: one moment carried (the latest, standing for the real call at 0 s), so the new epoch's
+    // second call is 5 s after its first, not a span after 5 s; and the window holds for the real calls
+    expect(freed.carry).toEqual([10_000]);
+    expect(unfreed.carry).toEqual([0, 5_000, 10_000]);
+    const calls = [0, 1, 2].map((i) => momentOf(basic, freed, i));
+    expect(calls).toEqual([20_000, 25_000, 10_000 + span(basic)]);
+    expect(momentOf(basic, unfreed, 1)).toBe(5_000 + span(basic));
+    expect(densest([0, ...calls], basic.windowMs)).toBeLessThanOrEqual(3);
+  });
+
+  it('gives a herd that learnt its indexes too late a full window, once its give-ups land first', () => {
+    // Prepare: epoch 2 started at 0; 20 jobs called on time, then 120 took indexes whose answers came
+    // 3 s late (the store was slow), all past their moments
+    const ep: Epoch = { epoch: 2, at: 0, limit: 120, carry: [], taken: 140 };
+    const now = momentOf(advanced, ep, 139) + 3_000;
+    let state = withEpoch(emptyBudgetState(), ep);
+    const real = Array.from({ length: 20 }, (_, i) => momentOf(advanced, ep, i));
+    // Act: every late job gives up (each an atomic write that names epoch 2), then the first to try
+    // starts epoch 3; the other 119 are refused and take its indexes
+    for (let i = 20; i < 140; i++) state = gaveUp(state);
+    const plan = planIndex(advanced, state, ep, 20, now);
+    if (plan.kind !== 'start-after') throw new Error(`planned ${plan.kind}`);
+    state = startedAfter(state, plan.next);
+    const next = epochOf(advanced, { ...state, taken: 120 });
+    const moments = Array.from({ length: 120 }, (_, i) => momentOf(advanced, next, i));
+    // Assess: the 20 real calls are all the new epoch waits for: 100 calls within the pace of one
+    // window, the rest a span after the real ones; never more than 120 in a window
+    expect(next.carry).toHaveLength(20);
+    expect(moments.filter((t) => t < now + advanced.windowMs / 4 + 1).length).toBe(100);
+    expect(densest([...real, ...moments], advanced.windowMs)).toBeLessThanOrEqual(120);
   });
 
   it('counts a crashed job’s index as a call and lets the next one call on its own moment', () => {

@@ -50,6 +50,12 @@ export interface BudgetStore {
    * with at most `upTo` indexes taken; the item after it, or undefined when another job was first.
    */
   startAfter(name: string, next: EpochAfter, upTo: number): Promise<VersionedBudget | undefined>;
+  /**
+   * Ordered rate budgets: index `index` of epoch `epoch` will never be called on (its job woke past
+   * its moment), counted once however often it is written, if the item is still at that epoch; the
+   * item after it, or undefined when the epoch has moved on (the index then counts as a call).
+   */
+  giveUp(name: string, epoch: number, index: number): Promise<VersionedBudget | undefined>;
 }
 
 /** What a waiting job carries from one wake-up to the next (its execution state). */
@@ -138,15 +144,18 @@ async function acquireCounted(
       const now = clock();
       let plan = planIndex(spec, current.state, ep, index, now);
       if (plan.kind === 'start-after') {
-        // (an index it may call on is already taken: no use trying)
+        // The index is given up before the write that says so: whatever happens next, the job never
+        // calls on it, so the count of given-up indexes is never too high.
+        kept = { ...kept, ticket: undefined, epoch: undefined };
+        const after = await store.giveUp(spec.name, ep.epoch, index);
+        // (an index it may call on is taken meanwhile: no use trying to start)
         const started =
-          ep.taken > plan.upTo ? undefined : await store.startAfter(spec.name, plan.next, plan.upTo);
-        if (!started) {
-          // Another job started the epoch first (or took an index it may call on): a fresh index, now
-          // (an ADD never conflicts).
-          kept = { ...kept, ticket: undefined, epoch: undefined };
-          continue;
-        }
+          after === undefined || epochOf(spec, after.state).taken > plan.upTo
+            ? undefined
+            : await store.startAfter(spec.name, plan.next, plan.upTo);
+        // Another job started the epoch first (or took an index it may call on): a fresh index, now
+        // (an ADD never conflicts).
+        if (!started) continue;
         ep = epochOf(spec, started.state);
         kept = { ...kept, ticket: 0, epoch: ep.epoch };
         plan = planIndex(spec, started.state, ep, 0, now);

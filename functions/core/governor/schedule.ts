@@ -62,8 +62,9 @@ export const lateToleranceMs = (spec: BudgetSpec): number => spec.marginMs / 2;
 
 /**
  * The epoch a budget item holds; an item never used has epoch 0, which starts at 0 (long past). An
- * epoch started behind the clock keeps every index its predecessor had taken as a call, except the
- * earliest one: the index of the job that started it, which never calls on it.
+ * epoch started behind the clock keeps every index its predecessor had taken as a call, except as many
+ * as their jobs gave up before it started (the starter's own among them): for those the earliest
+ * moments are left out.
  */
 export function epochOf(spec: BudgetSpec, s: BudgetState): Epoch {
   if (s.prevTaken !== undefined && s.prevAt !== undefined) {
@@ -76,7 +77,11 @@ export function epochOf(spec: BudgetSpec, s: BudgetState): Epoch {
     };
     const limit = s.epochLimit ?? spec.limit;
     const from = s.epochAt ?? 0;
-    return { ...nextEpoch(spec, before, s.prevTaken, limit, from, s.taken ?? 0, 1), epoch: s.epoch ?? 0 };
+    const uncalled = s.prevGiven ?? 0;
+    return {
+      ...nextEpoch(spec, before, s.prevTaken, limit, from, s.taken ?? 0, uncalled),
+      epoch: s.epoch ?? 0,
+    };
   }
   return {
     epoch: s.epoch ?? 0,
@@ -120,7 +125,8 @@ export function placeOf(spec: BudgetSpec, ep: Epoch, i: number, now: number): nu
  * The epoch after `ep` that keeps its first `kept` indexes as calls (their moments carried over) and
  * runs at `limit` from `now` on; `taken` indexes are taken in it already (the job starting it takes 0).
  * `uncalled` of the kept indexes are known never to call: the earliest moments are left out for them,
- * which leaves every later carried moment at or after a real call's, so the window still holds.
+ * which leaves every later carried moment at or after a real call's, so the window still holds (the
+ * j-th latest of what is left is at or after the j-th latest real call, whichever indexes gave up).
  */
 export function nextEpoch(
   spec: BudgetSpec,
@@ -155,9 +161,10 @@ export type CounterPlan =
   /** Start `next` (conditional on `ep` unchanged) and take its index 0; if refused, take a new index. */
   | { kind: 'restart'; next: Epoch }
   /**
-   * Its moment is behind the clock (the budget sat idle, or the job woke late): start `next` keeping
-   * every index taken so far, if the item is still at `ep`'s epoch with at most `upTo` taken (none a
-   * job may still call on); take its index 0 — if refused (another job was first), take a new index.
+   * Its moment is behind the clock (the budget sat idle, or the job woke late): give the index up (it
+   * is never called on), then start `next` keeping every index taken so far, if the item is still at
+   * `ep`'s epoch with at most `upTo` taken (none a job may still call on); take its index 0 — if
+   * refused (another job was first), take a new index.
    */
   | { kind: 'start-after'; next: EpochAfter; upTo: number };
 
@@ -174,7 +181,7 @@ export interface EpochAfter {
  * same in one conditional update, copying `taken` as it stands then): the reference for its tests.
  */
 export function startedAfter(s: BudgetState, next: EpochAfter): BudgetState {
-  const { carry: _c, ...rest } = s;
+  const { carry: _c, given: _g, ...rest } = s;
   return {
     ...rest,
     epoch: next.epoch,
@@ -184,8 +191,17 @@ export function startedAfter(s: BudgetState, next: EpochAfter): BudgetState {
     prevLimit: next.before.limit,
     prevCarry: next.before.carry,
     prevTaken: s.taken ?? 0,
+    prevGiven: s.given ?? 0,
     taken: 1,
   };
+}
+
+/**
+ * The item after a job gave up its index of the current epoch (the store adds it to the epoch's set of
+ * given-up indexes, so a retried write counts once): the reference for its tests.
+ */
+export function gaveUp(s: BudgetState): BudgetState {
+  return { ...s, given: (s.given ?? 0) + 1 };
 }
 
 /**
@@ -222,7 +238,7 @@ export function planIndex(spec: BudgetSpec, s: BudgetState, ep: Epoch, i: number
   }
   // A recovered limit is taken up at the first index of a window, when no later index exists yet.
   if (last && limit > ep.limit && i % ep.limit === 0) {
-    const next = nextEpoch(spec, ep, i, limit, now, 1);
+    const next = nextEpoch(spec, ep, i, limit, now, 1, s.given ?? 0);
     if (momentOf(spec, next, 0) <= at) return { kind: 'restart', next };
   }
   if (at - now > inProcessMs(spec)) return { kind: 'wait', at, position: placeOf(spec, ep, i, now) };
@@ -237,7 +253,9 @@ export function planIndex(spec: BudgetSpec, s: BudgetState, ep: Epoch, i: number
 export function throttledEpoch(spec: BudgetSpec, s: BudgetState, now: number): Epoch {
   const ep = epochOf(spec, s);
   const soon = now + inProcessMs(spec);
-  return nextEpoch(spec, ep, reachedBy(spec, ep, soon), effectiveLimit(spec, s, now), soon, 0);
+  // Given-up indexes were behind the clock when given up, so they are among those kept.
+  const kept = reachedBy(spec, ep, soon);
+  return nextEpoch(spec, ep, kept, effectiveLimit(spec, s, now), soon, 0, s.given ?? 0);
 }
 
 /**

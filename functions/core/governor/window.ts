@@ -51,6 +51,12 @@ export interface BudgetState {
   prevLimit?: number;
   prevCarry?: number[];
   prevTaken?: number;
+  /**
+   * Ordered windows: how many indexes of the epoch their jobs gave up (woke past their moment and
+   * never called on it), and how many of the epoch before; the next start drops that many moments.
+   */
+  given?: number;
+  prevGiven?: number;
 }
 
 export const emptyBudgetState = (): BudgetState => ({ grants: [], served: 0 });
