@@ -126,6 +126,20 @@ describe('counted rate budget (an index per job, its moment by arithmetic)', () 
     expect(Math.max(...jobs.map((j) => j.asks))).toBeLessThanOrEqual(4);
   });
 
+  it('keeps premium’s 300 a minute inside CreateAsset’s 10 a second as well', () => {
+    // Act
+    const premium = createAssetBudget(300, 1);
+    const { calls } = simulate(
+      premium,
+      Array.from({ length: 300 }, (_, i) => i * 5),
+    );
+    // Assess: never 11 in a second; the 300 still go out within about half the minute
+    const times = calls.map((c) => c.at);
+    expect(calls).toHaveLength(300);
+    expect(densest(times, 1_000)).toBeLessThanOrEqual(10);
+    expect(Math.max(...times)).toBeLessThan(35_000);
+  });
+
   it('starts a new epoch after an idle spell, where the sliding window lets the next call go', () => {
     // Act: three at 0, one at 30 s (the window is full until the first call leaves it), five at 200 s
     const { calls, state } = simulate(basic, [0, 0, 0, 30_000, 200_000, 200_000, 200_000, 200_000, 200_000]);

@@ -62,6 +62,11 @@ export interface BudgetSpec {
    * finds no room just looks a moment later, and an atomic counter per GET would cost a write each).
    */
   ordered?: boolean;
+  /**
+   * Ordered rate budgets: the least time between two calls, for an action that is also limited per
+   * second (CreateAsset: 10 QPS besides its per-minute quota, which at premium would pace 20 a second).
+   */
+  minGapMs?: number;
   /** Slots: a lease not renewed for this long is taken back (its holder crashed or forgot it). */
   leaseMs?: number;
   /** Slots: the hold time assumed until releases have taught the budget the real one. */
@@ -85,8 +90,13 @@ export function windowBudget(name: string, limit: number, windowMs: number, orde
   };
 }
 
+/** UPSTREAM.md: every asset action but GetAsset and DeleteAssetGroup is limited to 10 QPS. */
+const CREATE_ASSET_QPS = 10;
+
 export function createAssetBudget(perMinute: number, timeScale: number): BudgetSpec {
-  return windowBudget('createAsset', perMinute, 60_000 * timeScale);
+  // 5 % over the per-second interval: the calls' own network jitter must not make two land too close.
+  const minGapMs = ((1_000 * timeScale) / CREATE_ASSET_QPS) * 1.05;
+  return { ...windowBudget('createAsset', perMinute, 60_000 * timeScale), minGapMs };
 }
 
 export function createTaskBudget(perMinute: number, timeScale: number): BudgetSpec {

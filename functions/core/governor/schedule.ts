@@ -46,7 +46,8 @@ const span = (spec: BudgetSpec) => spec.windowMs + spec.marginMs;
 export const isScheduled = (spec: BudgetSpec): boolean => spec.kind !== 'slots' && spec.ordered !== false;
 
 /** The gap between two calls of one window: a quarter of the mean interval, so a window is not fired at once. */
-export const paceMs = (spec: BudgetSpec, limit: number): number => spec.windowMs / limit / 4;
+export const paceMs = (spec: BudgetSpec, limit: number): number =>
+  Math.max(spec.windowMs / limit / 4, spec.minGapMs ?? 0);
 
 /**
  * How long a step may sleep in process before its moment (its Lambda, not a Wait state, bridges the
