@@ -4,7 +4,12 @@
  * inside the window (or the leases of a slots budget), the highest ticket served and the AIMD feedback,
  * with a `version` every grant conditions on. Budget items carry no index attribute, so no list of records ever sees them.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { BudgetState, BudgetStore, Epoch, EpochAfter, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
@@ -172,62 +177,67 @@ export class DynamoBudgetStore implements BudgetStore {
   }
 
   async startAfter(name: string, next: EpochAfter, upTo: number): Promise<VersionedBudget | undefined> {
-    let out: Record<string, unknown> | undefined;
-    const applied = await conditionally(async () => {
-      const answer = await this.client().send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { [TABLE_KEY]: budgetKey(name) },
-          // `prevTaken = taken` copies the count as it stands when the write lands, so an index taken
-          // between the job's look and this write is carried over too.
-          UpdateExpression:
-            'SET #e = :e, #a = :a, #l = :l, #pa = :pa, #pl = :pl, #pc = :pc, ' +
-            `#pt = if_not_exists(#t, :zero), #t = :one REMOVE ${['#c', ...staleGiven(next.epoch, false)].join(', ')}`,
-          ConditionExpression:
-            (next.epoch === 1 ? 'attribute_not_exists(#e)' : '#e = :oe') +
-            ' AND (attribute_not_exists(#t) OR #t <= :upTo)',
-          ExpressionAttributeNames: {
-            '#e': 'epoch',
-            '#a': 'epochAt',
-            '#l': 'epochLimit',
-            '#pa': 'prevAt',
-            '#pl': 'prevLimit',
-            '#pc': 'prevCarry',
-            '#pt': 'prevTaken',
-            '#t': 'taken',
-            '#c': 'carry',
-          },
-          ExpressionAttributeValues: {
-            ':e': next.epoch,
-            ':a': next.at,
-            ':l': next.limit,
-            ':pa': next.before.at,
-            ':pl': next.before.limit,
-            ':pc': next.before.carry,
-            ':zero': 0,
-            ':one': 1,
-            ':upTo': upTo,
-            ...(next.epoch === 1 ? {} : { ':oe': next.epoch - 1 }),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      out = answer.Attributes;
+    return this.updateIf(name, {
+      // `prevTaken = taken` copies the count as it stands when the write lands, so an index taken
+      // between the job's look and this write is carried over too.
+      UpdateExpression:
+        'SET #e = :e, #a = :a, #l = :l, #pa = :pa, #pl = :pl, #pc = :pc, ' +
+        `#pt = if_not_exists(#t, :zero), #t = :one REMOVE ${['#c', ...staleGiven(next.epoch, false)].join(', ')}`,
+      ConditionExpression:
+        (next.epoch === 1 ? 'attribute_not_exists(#e)' : '#e = :oe') +
+        ' AND (attribute_not_exists(#t) OR #t <= :upTo)',
+      ExpressionAttributeNames: {
+        '#e': 'epoch',
+        '#a': 'epochAt',
+        '#l': 'epochLimit',
+        '#pa': 'prevAt',
+        '#pl': 'prevLimit',
+        '#pc': 'prevCarry',
+        '#pt': 'prevTaken',
+        '#t': 'taken',
+        '#c': 'carry',
+      },
+      ExpressionAttributeValues: {
+        ':e': next.epoch,
+        ':a': next.at,
+        ':l': next.limit,
+        ':pa': next.before.at,
+        ':pl': next.before.limit,
+        ':pc': next.before.carry,
+        ':zero': 0,
+        ':one': 1,
+        ':upTo': upTo,
+        ...(next.epoch === 1 ? {} : { ':oe': next.epoch - 1 }),
+      },
     });
-    return applied ? budgetOf(out ?? {}) : undefined;
   }
 
   async giveUp(name: string, epoch: number, index: number): Promise<VersionedBudget | undefined> {
+    return this.updateIf(name, {
+      UpdateExpression: 'ADD #g :i',
+      ConditionExpression: epoch === 0 ? 'attribute_not_exists(#e)' : '#e = :e',
+      ExpressionAttributeNames: { '#g': givenAttr(epoch), '#e': 'epoch' },
+      ExpressionAttributeValues: { ':i': new Set([index]), ...(epoch === 0 ? {} : { ':e': epoch }) },
+    });
+  }
+
+  /** One conditional update of the budget item: the item after it, or undefined when refused. */
+  private async updateIf(
+    name: string,
+    expression: Required<
+      Pick<
+        UpdateCommandInput,
+        'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+      >
+    >,
+  ): Promise<VersionedBudget | undefined> {
     let out: Record<string, unknown> | undefined;
     const applied = await conditionally(async () => {
       const answer = await this.client().send(
         new UpdateCommand({
           TableName: this.table,
           Key: { [TABLE_KEY]: budgetKey(name) },
-          UpdateExpression: 'ADD #g :i',
-          ConditionExpression: epoch === 0 ? 'attribute_not_exists(#e)' : '#e = :e',
-          ExpressionAttributeNames: { '#g': givenAttr(epoch), '#e': 'epoch' },
-          ExpressionAttributeValues: { ':i': new Set([index]), ...(epoch === 0 ? {} : { ':e': epoch }) },
+          ...expression,
           ReturnValues: 'ALL_NEW',
         }),
       );
