@@ -6,7 +6,9 @@ import {
   gaveUp,
   lateToleranceMs,
   momentOf,
+  keptAheadMs,
   onThrottle,
+  onWaking,
   planIndex,
   startedAfter,
   throttledEpoch,
@@ -35,12 +37,15 @@ interface Job {
   asks: number;
   ticket?: number;
   epoch?: number;
+  /** Sleeping in process onto this moment of its index, planned at `since`. */
+  onto?: { epoch: number; at: number; since: number };
 }
 
 /**
  * Runs jobs against a counted budget the way acquire.ts does, one at a time (the store's ADD and its
  * conditional epoch start are atomic, so a sequential run is one of the orders a real run can take):
- * each job takes an index, or reads its epoch again, and goes, sleeps or starts an epoch as planned.
+ * each job takes an index, or reads its epoch again, and goes, sleeps or starts an epoch as planned; a
+ * job whose moment is a little ahead sleeps onto it and looks at the item once more before it calls.
  */
 function simulate(
   spec: BudgetSpec,
@@ -62,7 +67,17 @@ function simulate(
     const job = [...pending].sort((a, b) => a.wakeAt - b.wakeAt || a.id - b.id)[0] as Job;
     const now = job.wakeAt;
     state = opts.before?.(now, state) ?? state;
-    job.asks++;
+    if (job.onto) {
+      // On its moment, after the in-process sleep: one more look at the item before the call.
+      const verdict = onWaking(spec, state, job.onto, now);
+      job.onto = undefined;
+      if (verdict === 'call') {
+        if (!opts.crashed?.has(job.id)) calls.push({ id: job.id, at: now });
+        pending.delete(job);
+        continue;
+      }
+      if (verdict === 'void') job.ticket = undefined;
+    } else job.asks++;
     for (let guard = 0; guard < 10; guard++) {
       if (job.ticket === undefined || job.epoch !== epochOf(spec, state).epoch) {
         state = { ...state, taken: (state.taken ?? 0) + 1 };
@@ -91,8 +106,11 @@ function simulate(
         job.ticket = undefined;
         continue;
       }
-      if (plan.kind === 'go') {
-        if (!opts.crashed?.has(job.id)) calls.push({ id: job.id, at: Math.max(now, plan.at) });
+      if (plan.kind === 'go' && plan.at > now) {
+        job.onto = { epoch: job.epoch ?? epochOf(spec, state).epoch, at: plan.at, since: now };
+        job.wakeAt = plan.at;
+      } else if (plan.kind === 'go') {
+        if (!opts.crashed?.has(job.id)) calls.push({ id: job.id, at: now });
         pending.delete(job);
       } else job.wakeAt = wakeBefore(spec, plan.at, now) + (opts.latencyMs?.(job.id) ?? 0);
       break;
@@ -298,17 +316,49 @@ describe('counted rate budget (an index per job, its moment by arithmetic)', () 
         },
       },
     );
-    // Assess: about 80 at full pace before the throttle; then nothing until the 60th last of them has
-    // left the window, and from there 60 a window, recovering by 6 a window
+    // Assess: about 80 at full pace before the throttle (and the few reached just after it, under
+    // way); the jobs sleeping onto later moments look again and do not call; nothing more until the
+    // 60th last has left the window, and from there 60 a window, recovering by 6 a window
     const times = calls.map((c) => c.at).sort((a, b) => a - b);
+    const kept = 10_000 + keptAheadMs(advanced);
     expect(calls).toHaveLength(240);
     expect(densest(times, advanced.windowMs)).toBeLessThanOrEqual(120);
-    const before = times.filter((t) => t <= 12_000).length;
+    const before = times.filter((t) => t <= kept).length;
     expect(before).toBeGreaterThan(70);
-    expect(times.filter((t) => t > 12_000 && t < 60_000)).toEqual([]);
-    const after = times.filter((t) => t > 12_000);
+    expect(times.filter((t) => t > kept && t < 60_000)).toEqual([]);
+    const after = times.filter((t) => t > kept);
     expect(densest(after, advanced.windowMs)).toBeLessThanOrEqual(60 + 6 * 4);
     expect(after.filter((t) => t < 12_000 + span(advanced) + 20_000).length).toBeLessThanOrEqual(66);
+  });
+
+  it('stops a job sleeping onto a moment a throttle voided, and lets the kept ones call', () => {
+    // Prepare: 120 indexes taken at 0 on advanced; jobs planned their moments at 9 s
+    const ep: Epoch = { epoch: 2, at: 0, limit: 120, carry: [], taken: 120 };
+    const s = withEpoch(emptyBudgetState(), ep);
+    const throttleAt = 10_000;
+    const slowed = onThrottle(advanced, s, throttleAt);
+    const after = withEpoch(slowed, throttledEpoch(advanced, slowed, throttleAt));
+    const own = (at: number) => ({ epoch: 2, at, since: 9_000 });
+    const recovered = withEpoch(s, { ...ep, epoch: 3, limit: 120, taken: 1 });
+    // Act
+    const verdicts = {
+      beyond: onWaking(advanced, after, own(throttleAt + keptAheadMs(advanced) + 50), throttleAt + 1_000),
+      within: onWaking(advanced, after, own(throttleAt + keptAheadMs(advanced) - 50), throttleAt + 700),
+      unchanged: onWaking(advanced, s, own(11_000), 11_010),
+      restartedNoThrottle: onWaking(advanced, recovered, own(11_000), 11_010),
+      lateLook: onWaking(advanced, s, own(11_000), 11_000 + lateToleranceMs(advanced) + 1),
+    };
+    // Assess: the restart kept exactly the indexes a waking job still calls on
+    expect(verdicts).toEqual({
+      beyond: 'void',
+      within: 'call',
+      unchanged: 'call',
+      restartedNoThrottle: 'call',
+      lateLook: 'late',
+    });
+    const kept = epochOf(advanced, after).carry.at(-1) ?? 0;
+    expect(kept).toBeLessThanOrEqual(throttleAt + keptAheadMs(advanced));
+    expect(kept).toBeGreaterThan(throttleAt + keptAheadMs(advanced) - 2 * (advanced.windowMs / 120 / 4));
   });
 
   it('gives a waiting job its exact moment and a place that only goes down', () => {

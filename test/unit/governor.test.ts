@@ -86,7 +86,7 @@ describe('governor window', () => {
     expect(decide(spec, full, 1, span + 10).granted).toBe(true); // ticket 1 itself would have had it
   });
 
-  it('halves the limit on a throttle (once per quarter window) and recovers additively', () => {
+  it('halves the limit on a throttle (once per quarter window) and recovers additively a window later', () => {
     // Prepare
     const big = createAssetBudget(120, 1);
     const s0 = emptyBudgetState();
@@ -96,7 +96,9 @@ describe('governor window', () => {
     // Assess
     expect(effectiveLimit(big, s1, 0)).toBe(60);
     expect(s2).toBe(s1);
-    expect(effectiveLimit(big, s1, big.windowMs)).toBe(66);
+    // no recovery while upstream's window still holds the calls that drew the throttle
+    expect(effectiveLimit(big, s1, big.windowMs)).toBe(60);
+    expect(effectiveLimit(big, s1, 2 * big.windowMs)).toBe(66);
     expect(effectiveLimit(big, s1, 20 * big.windowMs)).toBe(120);
     expect(liveGrants(big, { grants: [0, big.windowMs], served: 0 }, big.windowMs + 1)).toHaveLength(2);
   });

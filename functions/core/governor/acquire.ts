@@ -11,6 +11,7 @@ import {
   epochOf,
   inProcessMs,
   isScheduled,
+  onWaking,
   paceMs,
   planIndex,
   throttledEpoch,
@@ -99,7 +100,8 @@ export function queuedFor(place: QueuePlace, now: number): number {
 
 /**
  * An ordered rate budget (schedule.ts): one atomic ADD per job for its index, one read per later wake,
- * then an in-process sleep onto its moment. A store fault answers "wait a little" and keeps the place;
+ * then an in-process sleep onto its moment and one read on it (a throttle may have voided it meanwhile).
+ * A store fault answers "wait a little" and keeps the place;
  * an index whose answer was lost is simply never used (it counts as a call and leaves with the window).
  */
 async function acquireCounted(
@@ -173,7 +175,17 @@ async function acquireCounted(
       }
       if (plan.kind === 'wait') return waiting(plan.at, plan.position, 'queued');
       if (plan.kind === 'restart' || plan.kind === 'start-after') continue;
-      if (plan.at > now) await sleep(Math.min(plan.at - now, inProcessMs(spec)));
+      if (plan.at > now) {
+        await sleep(Math.min(plan.at - now, inProcessMs(spec)));
+        // One more look before the call: a throttle reported while it slept voids the moments not yet
+        // reached, and calling on one would only draw another throttle.
+        const woke = await store.read(spec.name);
+        const own = { epoch: kept.epoch ?? ep.epoch, at: plan.at, since: now };
+        const verdict = onWaking(spec, woke.state, own, clock());
+        if (verdict === 'void') kept = { ...kept, ticket: undefined, epoch: undefined };
+        // (late: the next pass finds the moment behind the clock and gives the index up)
+        if (verdict !== 'call') continue;
+      }
       return { granted: true, ticket: kept.ticket ?? 0, waitedMs: queuedFor(kept, clock()) };
     }
     const at = clock() + Math.round(paceMs(spec, spec.limit) + Math.random() * 50);

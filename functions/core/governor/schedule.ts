@@ -247,16 +247,44 @@ export function planIndex(spec: BudgetSpec, s: BudgetState, ep: Epoch, i: number
 }
 
 /**
- * Feedback on a throttle: the epoch that keeps every call whose moment is reached by the end of the
- * in-process stretch (those may be under way) and runs at the lowered limit from there; the later
- * indexes are void, and their jobs take new ones when they wake.
+ * How far past a throttle's report a moment still counts as a call: a job sleeping in process looks at
+ * the item once more on its moment (acquire.ts), and one that looked just before the restart was
+ * written calls on it; the restart's writer read the item a round trip earlier, on its own clock.
+ */
+export const keptAheadMs = (spec: BudgetSpec): number => lateToleranceMs(spec);
+
+/**
+ * Feedback on a throttle: the epoch that keeps every call whose moment is reached by `keptAheadMs`
+ * after the report (those may be under way) and runs at the lowered limit from there; the later indexes
+ * are void — a job sleeping in process on one sees so when it looks again on its moment, and does not
+ * call — and their jobs take new ones.
  */
 export function throttledEpoch(spec: BudgetSpec, s: BudgetState, now: number): Epoch {
   const ep = epochOf(spec, s);
-  const soon = now + inProcessMs(spec);
+  const soon = now + keptAheadMs(spec);
   // Given-up indexes were behind the clock when given up, so they are among those kept.
   const kept = reachedBy(spec, ep, soon);
   return nextEpoch(spec, ep, kept, effectiveLimit(spec, s, now), soon, 0, s.given ?? 0);
+}
+
+/**
+ * What a job that slept in process onto moment `at` of its index (of epoch `epoch`, planned at `since`)
+ * does, from the item as it reads it on waking: `call`, unless a throttle reported since then voided its
+ * index (`void`: take a new one) or the look came too late to call on the moment (`late`).
+ */
+export function onWaking(
+  spec: BudgetSpec,
+  s: BudgetState,
+  own: { epoch: number; at: number; since: number },
+  now: number,
+): 'call' | 'void' | 'late' {
+  const moved = epochOf(spec, s).epoch !== own.epoch;
+  // The reporter stamps the throttle on its own clock before its write, so a throttle shortly before
+  // `since` may still be one the job did not see; a move within a window after any throttle is that
+  // throttle's (recovery waits a window, and an epoch started behind the clock never voids a sleeper).
+  const throttled = s.throttledAt !== undefined && s.throttledAt > own.since - spec.windowMs / 4;
+  if (moved && throttled && own.at > (s.throttledAt ?? 0) + keptAheadMs(spec)) return 'void';
+  return own.at < now - lateToleranceMs(spec) ? 'late' : 'call';
 }
 
 /**

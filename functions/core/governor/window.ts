@@ -70,10 +70,15 @@ const INCREASE_PER_WINDOW = 0.05;
 /** Weight of the newest release in the mean hold time. */
 const HOLD_WEIGHT = 0.2;
 
-/** The speed factor (0–1] now: the last throttle's factor, plus the recovery since. */
+/**
+ * The speed factor (0–1] now: the last throttle's factor, plus the recovery since. Recovery starts a
+ * whole window after the throttle: until then upstream's own window still holds the calls that drew
+ * it, so a faster rate could only draw another throttle (measured on the shared account: 3 throttles of
+ * 13 calls with recovery from the throttle on, one a window early).
+ */
 export function speedFactor(spec: BudgetSpec, s: BudgetState, now: number): number {
   if (s.throttledAt === undefined || s.factorAfterThrottle === undefined) return 1;
-  const windows = Math.max(0, now - s.throttledAt) / spec.windowMs;
+  const windows = Math.max(0, now - s.throttledAt - spec.windowMs) / spec.windowMs;
   const step = Math.max(INCREASE_PER_WINDOW, 1 / spec.limit);
   return Math.min(1, s.factorAfterThrottle + step * windows);
 }
