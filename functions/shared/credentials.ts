@@ -11,9 +11,11 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
 import { registerSecret } from '../core/redact';
 import { onCredentialsRefresh } from './credential-refresh';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 
-const secrets = lazyClient(() => new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) }));
+const secrets = lazyClient(
+  () => new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(SDK_CLIENT_OPTIONS) }),
+);
 
 const inflight = new Map<string, Promise<unknown>>();
 

@@ -38,12 +38,12 @@ import {
   type RecordQuery,
   type RecordStore,
 } from '../core/records';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 import { logger } from './logger';
 import { isConditionFailure } from './conditional-write';
 
 export const dynamoClient = lazyClient(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  DynamoDBDocumentClient.from(new DynamoDBClient(SDK_CLIENT_OPTIONS), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }),
 );

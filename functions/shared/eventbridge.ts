@@ -7,10 +7,10 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, type StackEvent } from '../core/events';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 import { logger } from './logger';
 
-export const eventBridgeClient = lazyClient(() => new EventBridgeClient({}));
+export const eventBridgeClient = lazyClient(() => new EventBridgeClient(SDK_CLIENT_OPTIONS));
 
 /** Puts one event on the bus; false (logged as `event not published`) when it could not. */
 export async function putEvent(busName: string, event: StackEvent): Promise<boolean> {

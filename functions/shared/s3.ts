@@ -7,11 +7,12 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from '../core/config';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 
 const client = lazyClient(
   () =>
     new S3Client({
+      ...SDK_CLIENT_OPTIONS,
       forcePathStyle: loadConfig().s3ForcePathStyle,
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',

@@ -14,9 +14,9 @@ import { required, type Config } from '../core/config';
 import { ApiError } from '../core/errors';
 import type { ExecutionStarter } from '../core/video';
 import { executionArn } from '../core/video';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 
-export const sfnClient = lazyClient(() => new SFNClient({}));
+export const sfnClient = lazyClient(() => new SFNClient(SDK_CLIENT_OPTIONS));
 
 const errorName = (e: unknown) => (e instanceof Error ? e.name : '');
 
