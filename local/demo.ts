@@ -135,7 +135,7 @@ async function main(): Promise<number> {
     // The handlers run in this process; their JSON request logs would bury the demo's own lines.
     process.env.LOG_LEVEL ??= 'warn';
     const { startLocalStack } = await import('./start');
-    const stack = await startLocalStack({ port, timeScale, table: 'process' });
+    const stack = await startLocalStack({ port, timeScale });
     close = stack.close;
     fast = true;
     log.write(`Started a local stack at ${stack.apiUrl} (time scale ${timeScale})\n`);

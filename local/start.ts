@@ -109,9 +109,8 @@ export interface LocalStackOptions {
   };
   /**
    * `process`: the table's dynalite in a child process, off this process's event loop, as DynamoDB
-   * runs on machines of its own (`npm start`, the demo and the load benches: a burst of 300 jobs learnt
-   * its budget indexes in 3.3–8.4 s inline, ~0.2 s so). `inline` (default): one process, cheaper for
-   * the many short stacks of the tests.
+   * runs on machines of its own (the 300-upload bench: its jobs learnt their budget indexes in
+   * 3.3–8.4 s inline, ~0.15 s so). `inline` (default): one process, cheaper to start.
    */
   table?: 'inline' | 'process';
   /** Where settings are read from (default process.env). */
@@ -510,7 +509,7 @@ export function banner(stack: LocalStack, timeScale: string, ms: number): string
 async function main(): Promise<void> {
   const t0 = performance.now();
   loadDotEnv();
-  const stack = await startLocalStack({ log: (line) => console.log(line), table: 'process' });
+  const stack = await startLocalStack({ log: (line) => console.log(line) });
   console.log(banner(stack, process.env.TIME_SCALE ?? '1', Math.round(performance.now() - t0)));
   // Whatever ends the process, the uploaded files do not stay behind in the temp folder.
   process.once('exit', () => {
