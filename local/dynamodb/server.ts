@@ -28,9 +28,9 @@ export interface LocalDynamoOptions {
   port?: number;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /**
-   * `process` (the local stack): dynalite runs in a child process, off the event loop of the Lambdas,
-   * state machines and servers of the stack, as the real service runs on machines of its own.
-   * `inline` (default, tests of one store): in this process, cheaper to start.
+   * `process`: dynalite runs in a child process, off the event loop of the Lambdas, state machines and
+   * servers of the stack, as the real service runs on machines of its own (LocalStackOptions.table).
+   * `inline` (default): in this process, cheaper to start.
    */
   mode?: 'inline' | 'process';
 }

@@ -101,8 +101,8 @@ export function queuedFor(place: QueuePlace, now: number): number {
 /**
  * An ordered rate budget (schedule.ts): one atomic ADD per job for its index, one read per later wake,
  * then an in-process sleep onto its moment and one read on it (a throttle may have voided it meanwhile).
- * A store fault answers "wait a little" and keeps the place;
- * an index whose answer was lost is simply never used (it counts as a call and leaves with the window).
+ * A store fault answers "wait a little" and keeps the place; an index whose answer was lost is simply
+ * never used (it counts as a call and leaves with the window).
  */
 async function acquireCounted(
   store: BudgetStore,
