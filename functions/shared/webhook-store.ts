@@ -11,8 +11,8 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from './dynamo-document-client';
 import { ApiError } from '../core/errors';
 import type { StackEvent } from '../core/events';
 import {
@@ -41,11 +41,11 @@ import { dynamoClient } from './dynamodb';
 import { conditionally, isConditionFailure } from './conditional-write';
 
 type Item = Record<string, unknown>;
-type Client = () => DynamoDBDocumentClient;
+type Client = () => DocumentClient;
 
 /** SET `fields` on an item that exists; false when it does not (deleted meanwhile). */
 async function setIfExists(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   table: string,
   key: string,
   fields: Item,
