@@ -155,7 +155,13 @@ function unmarshallOutput(body: Wire): Wire {
 /** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → the code after `#` (and before `:`). */
 const errorCode = (type: string): string => type.slice(type.lastIndexOf('#') + 1).split(':')[0] ?? '';
 
-function serviceError(status: number, text: string, requestId: string | undefined, attempts: number, typeHeader: string | null) {
+function serviceError(
+  status: number,
+  text: string,
+  requestId: string | undefined,
+  attempts: number,
+  typeHeader: string | null,
+) {
   let body: Wire = {};
   try {
     body = JSON.parse(text) as Wire;
@@ -175,7 +181,9 @@ class NetworkError extends Error {
   override readonly name = 'NetworkingError';
   readonly $metadata: { attempts: number };
   constructor(cause: unknown, attempts: number) {
-    super(`DynamoDB request failed: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`);
+    super(
+      `DynamoDB request failed: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`,
+    );
     this.$metadata = { attempts };
   }
 }
@@ -271,7 +279,8 @@ export class DocumentClient {
     }
     const error = serviceError(status, text, requestId, attempt, typeHeader);
     const throttled = THROTTLING.has(error.name) || status === 429;
-    if (throttled || TRANSIENT_NAMES.has(error.name) || TRANSIENT_STATUS.has(status)) return { error, throttled };
+    if (throttled || TRANSIENT_NAMES.has(error.name) || TRANSIENT_STATUS.has(status))
+      return { error, throttled };
     throw error;
   }
 }

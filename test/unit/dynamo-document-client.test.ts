@@ -19,7 +19,11 @@ import {
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/server';
 
 const TABLE = 'lean-client';
-const CREDENTIALS = { accessKeyId: 'AKIDLEANTEST', secretAccessKey: 'lean-secret', sessionToken: 'lean-token' };
+const CREDENTIALS = {
+  accessKeyId: 'AKIDLEANTEST',
+  secretAccessKey: 'lean-secret',
+  sessionToken: 'lean-token',
+};
 const noSleep = async () => undefined;
 
 let dynamo: LocalDynamo;
@@ -51,7 +55,12 @@ async function refusal(call: () => Promise<unknown>) {
     await call();
   } catch (e) {
     const err = e as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string };
-    return { name: err.name, status: err.$metadata?.httpStatusCode, fault: err.$fault, isError: e instanceof Error };
+    return {
+      name: err.name,
+      status: err.$metadata?.httpStatusCode,
+      fault: err.$fault,
+      isError: e instanceof Error,
+    };
   }
   return undefined;
 }
@@ -72,7 +81,9 @@ describe('the lean document client against the SDK document client, same dynalit
     await reference.send(new sdk.PutCommand({ TableName: TABLE, Item: { pk: 'sdk#1', ...ITEM } }));
     const crossed = [
       await lean.send(new GetCommand({ TableName: TABLE, Key: { pk: 'sdk#1' }, ConsistentRead: true })),
-      await reference.send(new sdk.GetCommand({ TableName: TABLE, Key: { pk: 'lean#1' }, ConsistentRead: true })),
+      await reference.send(
+        new sdk.GetCommand({ TableName: TABLE, Key: { pk: 'lean#1' }, ConsistentRead: true }),
+      ),
     ];
     const missing = await lean.send(new GetCommand({ TableName: TABLE, Key: { pk: 'nobody' } }));
     const missingRef = await reference.send(new sdk.GetCommand({ TableName: TABLE, Key: { pk: 'nobody' } }));
@@ -110,7 +121,9 @@ describe('the lean document client against the SDK document client, same dynalit
       const { pk: _p, ...rest } = (o as { Attributes?: Record<string, unknown> }).Attributes ?? {};
       return rest;
     };
-    expect(out.map(strip).filter((_, i) => i % 2 === 0)).toEqual(out.map(strip).filter((_, i) => i % 2 === 1));
+    expect(out.map(strip).filter((_, i) => i % 2 === 0)).toEqual(
+      out.map(strip).filter((_, i) => i % 2 === 1),
+    );
     expect(strip(out[4])).toEqual({ count: 3, log: [1, 2, 3].map(() => ({ at: 'now', tags: ['a'] })) });
   });
 
@@ -121,12 +134,19 @@ describe('the lean document client against the SDK document client, same dynalit
     // Act
     const mine = await refusal(() => lean.send(new PutCommand(put)));
     const theirs = await refusal(() => reference.send(new sdk.PutCommand(put)));
-    const badInput = await refusal(() => lean.send(new GetCommand({ TableName: 'no-such-table', Key: { pk: 'x' } })));
+    const badInput = await refusal(() =>
+      lean.send(new GetCommand({ TableName: 'no-such-table', Key: { pk: 'x' } })),
+    );
     const badInputRef = await refusal(() =>
       reference.send(new sdk.GetCommand({ TableName: 'no-such-table', Key: { pk: 'x' } })),
     );
     // Assess
-    expect(mine).toEqual({ name: 'ConditionalCheckFailedException', status: 400, fault: 'client', isError: true });
+    expect(mine).toEqual({
+      name: 'ConditionalCheckFailedException',
+      status: 400,
+      fault: 'client',
+      isError: true,
+    });
     expect(mine).toEqual(theirs);
     expect(badInput?.name).toBe('ResourceNotFoundException');
     expect(badInput).toEqual(badInputRef);
@@ -159,8 +179,12 @@ describe('the lean document client against the SDK document client, same dynalit
       pages.push({ mine: body(mine), theirs: body(theirs) });
       start = mine.LastEvaluatedKey;
     } while (start);
-    const deleted = await lean.send(new DeleteCommand({ TableName: TABLE, Key: { pk: 'video#q0' }, ReturnValues: 'ALL_OLD' }));
-    const gone = await lean.send(new GetCommand({ TableName: TABLE, Key: { pk: 'video#q0' }, ConsistentRead: true }));
+    const deleted = await lean.send(
+      new DeleteCommand({ TableName: TABLE, Key: { pk: 'video#q0' }, ReturnValues: 'ALL_OLD' }),
+    );
+    const gone = await lean.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'video#q0' }, ConsistentRead: true }),
+    );
     // Assess
     expect(pages).toHaveLength(3);
     for (const p of pages) expect(p.mine).toEqual(p.theirs);
@@ -180,7 +204,8 @@ async function scriptedServer(script: ((req: IncomingMessage, res: ServerRespons
       seen.push({ headers: req.headers, body: text });
       const step = script[seen.length - 1];
       if (step) step(req, res);
-      else res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item":{"pk":{"S":"x"}}}');
+      else
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item":{"pk":{"S":"x"}}}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -253,7 +278,11 @@ describe('the lean document client retries as the SDK does', () => {
   it('signs each request with SigV4 for dynamodb, the session token included, and sends the JSON target', async () => {
     // Prepare
     const server = await scriptedServer([]);
-    const client = new DocumentClient({ endpoint: server.url, region: 'eu-west-1', credentials: CREDENTIALS });
+    const client = new DocumentClient({
+      endpoint: server.url,
+      region: 'eu-west-1',
+      credentials: CREDENTIALS,
+    });
     // Act
     await client.send(new GetCommand({ TableName: TABLE, Key: { pk: 'x' }, ConsistentRead: true }));
     await server.close();
