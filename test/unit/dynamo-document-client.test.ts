@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DeleteCommand,
   DocumentClient,
-  DynamoDBServiceError,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '../../functions/shared/dynamo-document-client';
+import { AwsServiceError } from '../../functions/shared/aws-json-client';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/server';
 
 const TABLE = 'lean-client';
@@ -266,9 +266,9 @@ describe('the lean document client retries as the SDK does', () => {
     await throttling.close();
     await refusing.close();
     // Assess
-    expect(throttled).toBeInstanceOf(DynamoDBServiceError);
-    expect((throttled as DynamoDBServiceError).name).toBe('ThrottlingException');
-    expect((throttled as DynamoDBServiceError).$metadata).toMatchObject({ httpStatusCode: 400, attempts: 3 });
+    expect(throttled).toBeInstanceOf(AwsServiceError);
+    expect((throttled as AwsServiceError).name).toBe('ThrottlingException');
+    expect((throttled as AwsServiceError).$metadata).toMatchObject({ httpStatusCode: 400, attempts: 3 });
     expect(throttling.seen).toHaveLength(3);
     expect((refused as Error).name).toBe('ValidationException');
     expect((refused as Error).message).toBe('ValidationException here');

@@ -10,8 +10,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { startScriptedSecrets } from '../support/scripted-secrets';
 import { createVideoBody } from '../../functions/core/api-schemas/videos';
 import {
   buildCreateTaskInput,
@@ -140,14 +139,13 @@ export async function startVideoRig(): Promise<VideoRig> {
     UPSTREAM_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'error',
   });
-  const secrets = mockClient(SecretsManagerClient);
-  secrets.on(GetSecretValueCommand).resolves({
-    SecretString: JSON.stringify({
+  const secrets = await startScriptedSecrets(
+    JSON.stringify({
       accessKeyId: SIM_DEFAULT_CREDENTIALS.accessKeyId,
       secretAccessKey: SIM_DEFAULT_CREDENTIALS.secretAccessKey,
       apiToken: SIM_DEFAULT_CREDENTIALS.apiToken,
     }),
-  });
+  );
   const logLines: string[] = [];
   logger.setSink((line) => logLines.push(line));
   logger.setLevel('debug');
@@ -166,7 +164,7 @@ export async function startVideoRig(): Promise<VideoRig> {
     table,
     close: async () => {
       await table.stop();
-      secrets.restore();
+      await secrets.close();
       s3.destroy();
       await proxy.close();
       await sim.close();
