@@ -12,8 +12,8 @@
  * from 100 ms (500 ms for throttling), capped at 20 s. test/unit/dynamo-document-client.test.ts and
  * test/unit/secrets-manager.test.ts hold the clients to the SDK's on the same local engines.
  *
- * Endpoint: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the regional endpoint (as the SDK;
- * FIPS and dual-stack endpoints are not offered).
+ * Endpoint: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the regional endpoint (as the SDK,
+ * China regions included; FIPS, dual-stack and the isolated partitions' endpoints are not offered).
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -110,6 +110,10 @@ function serviceError(
   return new AwsServiceError(name, message, { httpStatusCode: status, requestId, attempts }, rest);
 }
 
+/** The regional endpoint, in the China partition's domain for cn- regions (as the SDK's partitions). */
+export const regionalEndpoint = (service: AwsJsonService, region: string): string =>
+  `https://${service.signingName}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+
 export interface AwsJsonClientOptions {
   region?: string;
   endpoint?: string;
@@ -154,7 +158,7 @@ export class AwsJsonClient {
       options.endpoint ??
       process.env[`AWS_ENDPOINT_URL_${service.endpointVariable}`] ??
       process.env.AWS_ENDPOINT_URL ??
-      `https://${service.signingName}.${region}.amazonaws.com`;
+      regionalEndpoint(service, region);
     this.url = new URL(endpoint);
     const credentials = options.credentials ?? memoized(fromNodeProviderChain());
     this.sign = createSigner({ credentials, region, service: service.signingName });

@@ -15,7 +15,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '../../functions/shared/dynamo-document-client';
-import { AwsServiceError } from '../../functions/shared/aws-json-client';
+import { AwsServiceError, regionalEndpoint } from '../../functions/shared/aws-json-client';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/server';
 
 const TABLE = 'lean-client';
@@ -296,5 +296,25 @@ describe('the lean document client retries as the SDK does', () => {
       /^AWS4-HMAC-SHA256 Credential=AKIDLEANTEST\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, SignedHeaders=[a-z0-9;-]*host;[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
     );
     expect(JSON.parse(req.body)).toEqual({ TableName: TABLE, Key: { pk: { S: 'x' } }, ConsistentRead: true });
+  });
+});
+
+describe('the AWS JSON transport endpoint', () => {
+  it('is the regional endpoint, in the China domain for cn- regions', () => {
+    // Prepare
+    const service = {
+      signingName: 'dynamodb',
+      targetPrefix: 'DynamoDB_20120810',
+      jsonVersion: '1.0',
+      endpointVariable: 'DYNAMODB',
+    } as const;
+    // Act
+    const endpoints = ['eu-west-1', 'cn-north-1', 'us-gov-west-1'].map((r) => regionalEndpoint(service, r));
+    // Assess
+    expect(endpoints).toEqual([
+      'https://dynamodb.eu-west-1.amazonaws.com',
+      'https://dynamodb.cn-north-1.amazonaws.com.cn',
+      'https://dynamodb.us-gov-west-1.amazonaws.com',
+    ]);
   });
 });
