@@ -57,9 +57,6 @@ export class QueryCommand extends DocumentCommand<QueryCommandInput, QueryComman
   readonly operation = 'Query';
 }
 
-/** DynamoDB's refusals: the transport's error, by the name the stores have always caught. */
-export { AwsServiceError as DynamoDBServiceError };
-
 /** The document client's conversions, as the stack configures lib-dynamodb. */
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 const MARSHALLED_INPUTS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
