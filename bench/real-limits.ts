@@ -17,7 +17,7 @@
 import { pathToFileURL } from 'node:url';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { executionArn } from '../functions/core/video';
-import { DeleteCommand } from '../functions/shared/dynamo-document-client';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEY } from '../functions/core/records';
 import { budgetKey, DynamoBudgetStore } from '../functions/shared/budget-store';
 import { dynamoClient } from '../functions/shared/dynamodb';

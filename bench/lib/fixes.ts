@@ -155,15 +155,4 @@ export const FIX_LOG: readonly FixRecord[] = [
     files:
       'functions/core/governor/{schedule,acquire,window}.ts, functions/shared/lazy-client.ts, local/dynamodb/{server.ts,dynalite-process.mjs}, local/start.ts, bench/real-limits.ts',
   },
-  {
-    fix: "Lean bundles, third pass (issue 18): DynamoDB, Secrets Manager and EventBridge over the stack's own AWS JSON transport (functions/shared/aws-json-client.ts: fetch, the SDK's SigV4 signer, the SDK's standard retry policy), the state table with the SDK's own marshaller, secrets through a Powertools Parameters provider on BaseProvider; held to the SDK clients by differential tests on dynalite and the local Secrets Manager endpoint",
-    figure:
-      'cold-start, 42 handlers, before = 953721e bundled and sampled in the same run (BENCH_COLD_BASELINE), whole bench on a fresh clone, machine slower than the quiet one (empty module 2.04 ms against 1.3): median bundle KiB; median init ms',
-    before:
-      '332.8 KiB; 99 ms (getWebhook 308.8, listGroups 290.6, PollVideoTask 377.4, execution-ended 334.3 KiB)',
-    after:
-      '187.9 KiB; 70.6 ms (getWebhook 169.5, listGroups 185.5, PollVideoTask 203.9, execution-ended 174 KiB); bundle target (≤ 250 KiB) met; a lone re-run (empty module 2.63 ms) gave 101 → 75.3 ms',
-    files:
-      'functions/shared/{aws-json-client,dynamo-document-client,secrets-manager,eventbridge,credentials,request-signer}.ts, test/support/scripted-secrets.ts',
-  },
 ];

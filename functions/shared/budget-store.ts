@@ -7,9 +7,9 @@
 import {
   GetCommand,
   UpdateCommand,
-  type DocumentClient,
+  type DynamoDBDocumentClient,
   type UpdateCommandInput,
-} from './dynamo-document-client';
+} from '@aws-sdk/lib-dynamodb';
 import type { BudgetState, BudgetStore, Epoch, EpochAfter, Lease, VersionedBudget } from '../core/governor';
 import { TABLE_KEY } from '../core/records';
 import { dynamoClient } from './dynamodb';
@@ -90,7 +90,7 @@ function budgetOf(item: Record<string, unknown>): VersionedBudget {
 export class DynamoBudgetStore implements BudgetStore {
   constructor(
     private readonly table: string,
-    private readonly client: () => DocumentClient = dynamoClient,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
   ) {}
 
   async takeTicket(name: string): Promise<number> {

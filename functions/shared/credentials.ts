@@ -1,18 +1,21 @@
 /**
  * Reads the upstream credentials secret and the callback signing key through Powertools for AWS
- * Lambda's Parameters (secrets-manager.ts, a Parameters provider): values cached for SECRET_CACHE_TTL_SECONDS, so a rotated
+ * Lambda's Parameters (SecretsProvider): values cached for SECRET_CACHE_TTL_SECONDS, so a rotated
  * secret is picked up without a cold start, and dropped at once by `clearCredentialsCache()` (called
  * after upstream refuses our credentials). Concurrent callers share one read (the local stack runs many
  * handlers in one process); a value that does not parse is dropped from the cache, so a corrected
  * secret is read on the next call. Provider and client at module scope, built on first use.
  */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { loadConfig, parseCredentials, required, type UpstreamCredentials } from '../core/config';
 import { registerSecret } from '../core/redact';
 import { onCredentialsRefresh } from './credential-refresh';
-import { lazyClient } from './lazy-client';
-import { SecretsProvider } from './secrets-manager';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 
-const secrets = lazyClient(() => new SecretsProvider());
+const secrets = lazyClient(
+  () => new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(SDK_CLIENT_OPTIONS) }),
+);
 
 const inflight = new Map<string, Promise<unknown>>();
 

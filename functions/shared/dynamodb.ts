@@ -3,14 +3,15 @@
  * Every transition is one UpdateItem whose condition keeps the record from moving backwards
  * (functions/core/records/transitions.ts); a refused write is not an error, it is an older fact.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from './dynamo-document-client';
+} from '@aws-sdk/lib-dynamodb';
 import type { CallbackStore, CallbackWait, FetchedTask } from '../core/callbacks';
 import { eventForChange, eventForCreate, type StackEvent } from '../core/events';
 import type { Config } from '../core/config';
@@ -37,11 +38,15 @@ import {
   type RecordQuery,
   type RecordStore,
 } from '../core/records';
-import { lazyClient } from './lazy-client';
+import { lazyClient, SDK_CLIENT_OPTIONS } from './lazy-client';
 import { logger } from './logger';
 import { isConditionFailure } from './conditional-write';
 
-export const dynamoClient = lazyClient(() => new DocumentClient());
+export const dynamoClient = lazyClient(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(SDK_CLIENT_OPTIONS), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  }),
+);
 
 type Item = Record<string, unknown>;
 
@@ -115,7 +120,7 @@ const STATUS_RACE_TRIES = 5;
 export class DynamoRecordStore implements RecordStore, UsageSource {
   constructor(
     private readonly table: string,
-    private readonly client: () => DocumentClient = dynamoClient,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
     private readonly events?: EventSink,
     private readonly onTransition?: TransitionListener,
   ) {}
@@ -346,7 +351,7 @@ export class DynamoRecordStore implements RecordStore, UsageSource {
  * No Limit: each page is DynamoDB's 1 MB of records read, the fewest round trips.
  */
 async function usagePage(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   range: { from: string; to: string },
   after?: Position,
@@ -386,7 +391,7 @@ async function usagePage(
 export class DynamoCallbackStore implements CallbackStore {
   constructor(
     private readonly table: string,
-    private readonly client: () => DocumentClient = dynamoClient,
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
   ) {}
 
   async arm(wait: CallbackWait, ttlSeconds: number): Promise<void> {

@@ -7,7 +7,7 @@
  * publishes again. So every event is published at least once, always with its stable ID; receivers
  * (and our webhook fan-out, which creates one delivery per event and endpoint) dedupe on it.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from './dynamo-document-client';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StackEvent } from '../core/events';
 import {
   EVENT_PARTITION,

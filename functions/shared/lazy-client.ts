@@ -11,8 +11,7 @@ const resets: (() => void)[] = [];
  * SDK's default pool of 50 sockets per client is never reached there; the local stack runs every
  * invocation in one process, where 300 jobs at once queued 150–280 requests behind those 50 sockets and
  * learned their budget index seconds late (the cloud's are milliseconds). A larger pool costs nothing in
- * Lambda and makes the local stack wait where the cloud would: in the service, not in the client. (The
- * state table's own client, dynamo-document-client.ts, goes through fetch, whose pool has no cap.)
+ * Lambda and makes the local stack wait where the cloud would: in the service, not in the client.
  */
 export const SDK_CLIENT_OPTIONS = {
   requestHandler: { httpAgent: { maxSockets: 1024 }, httpsAgent: { maxSockets: 1024 } },

@@ -4,7 +4,7 @@
  * a condition (create-only) and expired by the table's TTL a day after the session ends. The item has no
  * `kind` or `createdKey`, so it never appears in the job indexes that list uploads and videos.
  */
-import { GetCommand, PutCommand } from './dynamo-document-client';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { required, type Config } from '../core/config';
 import type { SessionRecord, SessionStore } from '../core/real-person';
 import { realPersonKey, TABLE_KEY, TTL_ATTRIBUTE } from '../core/records';

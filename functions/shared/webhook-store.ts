@@ -11,8 +11,8 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-  type DocumentClient,
-} from './dynamo-document-client';
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors';
 import type { StackEvent } from '../core/events';
 import {
@@ -41,11 +41,11 @@ import { dynamoClient } from './dynamodb';
 import { conditionally, isConditionFailure } from './conditional-write';
 
 type Item = Record<string, unknown>;
-type Client = () => DocumentClient;
+type Client = () => DynamoDBDocumentClient;
 
 /** SET `fields` on an item that exists; false when it does not (deleted meanwhile). */
 async function setIfExists(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   key: string,
   fields: Item,

@@ -1,8 +1,9 @@
 // Shared setup of the group/asset handler tests: the upstream simulator on loopback, the credentials
 // secret mocked with aws-sdk-client-mock, and the handlers imported after the environment is set
 // (they read their config at module scope, as in Lambda).
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { startScriptedSecrets } from '../support/scripted-secrets';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SIM_DEFAULT_CREDENTIALS, startSimulator, type Simulator } from '../../local/upstream-sim';
 import type { ApiLambda } from '../../functions/shared/api';
 import { apiEvent, lambdaContext, parseResult, type EventInit, type ParsedResult } from './api-event';
@@ -46,7 +47,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     UPSTREAM_TIMEOUT_MS: '1500',
     ...env,
   });
-  const secrets = await startScriptedSecrets(JSON.stringify(SIM_DEFAULT_CREDENTIALS));
+  const secrets = mockClient(SecretsManagerClient);
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   const handlers = {} as Record<RouteName, ApiLambda>;
   for (const [name, load] of Object.entries(MODULES)) handlers[name as RouteName] = (await load()).handler;
   const raw = (route: RouteName, init: EventInit = {}) => handlers[route](apiEvent(init), lambdaContext());
@@ -55,7 +57,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     raw,
     call: async (route, init) => parseResult(await raw(route, init)),
     close: async () => {
-      await secrets.close();
+      secrets.restore();
       await sim.close();
     },
   };

@@ -6,6 +6,7 @@ import { resetS3Client } from '../../functions/shared/s3';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   ExecutionAlreadyExists,
   SFNClient,
@@ -14,7 +15,6 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { startScriptedSecrets, type ScriptedSecrets } from '../support/scripted-secrets';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssetsClient } from '../../functions/core/volcengine';
 import type { VideoJobInput } from '../../functions/core/video';
@@ -30,7 +30,7 @@ import { apiEvent, errorCode, lambdaContext, parseResult, type EventInit } from 
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Video';
 const execArn = (id: string) => `arn:aws:states:us-east-1:123456789012:execution:Video:${id}`;
 const sfn = mockClient(SFNClient);
-let secrets: ScriptedSecrets | undefined;
+const secrets = mockClient(SecretsManagerClient);
 const logLines: string[] = [];
 
 let sim: Simulator;
@@ -133,7 +133,7 @@ beforeAll(async () => {
   delete process.env.AWS_SESSION_TOKEN;
   resetAwsClients();
   resetS3Client();
-  secrets = await startScriptedSecrets(JSON.stringify(SIM_DEFAULT_CREDENTIALS));
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   logger.setSink((l) => logLines.push(l));
   logger.setLevel('debug');
 
@@ -154,7 +154,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await table?.stop();
-  await secrets?.close();
+  secrets.restore();
   sfn.restore();
   images?.closeAllConnections();
   await new Promise((r) => images?.close(r));

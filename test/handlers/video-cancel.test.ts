@@ -3,9 +3,9 @@
 // is queued. The record is on dynalite, Step Functions is mocked (stops only), upstream is the simulator. The
 // in-flight retry of the lookup is also checked directly on cancelUpstreamTask with a fake task API, so
 // no case depends on timing.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, StopExecutionCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { startScriptedSecrets, type ScriptedSecrets } from '../support/scripted-secrets';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateTaskInput, ListTasksQuery, VideoTask } from '../../functions/core/ark';
 import { VideoClient } from '../../functions/core/ark';
@@ -27,7 +27,7 @@ import { apiEvent, lambdaContext, parseResult } from './api-event';
 const SM_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:Video';
 const MODEL = 'doubao-seedance-2-0-260128';
 const sfn = mockClient(SFNClient);
-let secrets: ScriptedSecrets | undefined;
+const secrets = mockClient(SecretsManagerClient);
 const logLines: string[] = [];
 
 let sim: Simulator;
@@ -105,13 +105,13 @@ beforeAll(async () => {
   delete process.env.TIME_SCALE;
   resetAwsClients();
   table = await startTestTable();
-  secrets = await startScriptedSecrets(JSON.stringify(SIM_DEFAULT_CREDENTIALS));
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   logger.setSink((l) => logLines.push(l));
 });
 
 afterAll(async () => {
   await table?.stop();
-  await secrets?.close();
+  secrets.restore();
   sfn.restore();
   await sim?.close();
 });

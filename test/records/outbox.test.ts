@@ -1,7 +1,7 @@
 // At-least-once events on dynalite: the event goes into the record's outbox in the same conditional
 // write that moves the status, so a publisher that dies (or fails) between the write and the bus loses
 // nothing: the sweep publishes it later with the same ID. A re-write of the same status adds nothing.
-import { GetCommand } from '../../functions/shared/dynamo-document-client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type StackEvent } from '../../functions/core/events';
 import { newVideoRecord, recordKey, videoChange } from '../../functions/core/records';

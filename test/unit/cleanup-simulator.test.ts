@@ -1,6 +1,6 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { startScriptedSecrets, type ScriptedSecrets } from '../support/scripted-secrets';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { markDescription } from '../../functions/core/groups';
 import { AssetsClient } from '../../functions/core/volcengine';
@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 let sim: Simulator;
 let client: AssetsClient;
 const sfn = mockClient(SFNClient);
-let secrets: ScriptedSecrets | undefined;
+const secrets = mockClient(SecretsManagerClient);
 const logLines: Array<Record<string, unknown>> = [];
 const ids: Record<string, string> = {};
 let handler: (e: { dryRun?: boolean }) => Promise<Record<string, unknown>>;
@@ -90,7 +90,7 @@ beforeAll(async () => {
   youngCreated = Date.parse(String(sim.control.groups().find((g) => g.Id === young)?.CreateTime));
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
 
-  secrets = await startScriptedSecrets(JSON.stringify(SIM_DEFAULT_CREDENTIALS));
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SIM_DEFAULT_CREDENTIALS) });
   const exec = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:x:${name}`;
   sfn
     .on(ListExecutionsCommand, { stateMachineArn: VIDEO_ARN })
@@ -131,7 +131,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.useRealTimers();
   sfn.restore();
-  await secrets?.close();
+  secrets.restore();
   await sim.close();
 });
 

@@ -1,6 +1,8 @@
-// The credentials secret cache (functions/shared/credentials.ts, Powertools Parameters) against a scripted Secrets Manager endpoint: TTL,
+// The credentials secret cache (functions/shared/credentials.ts, Powertools Parameters) against a mocked Secrets Manager: TTL,
 // rotation pick-up, one request for concurrent callers, safe errors, redaction, and the forced re-read
 // after an upstream authentication rejection (apiHandler calls refreshCredentials, where credentials.ts registers clearCredentialsCache).
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, type UpstreamCredentials } from '../../functions/core/config';
 import { UpstreamError } from '../../functions/core/errors';
@@ -9,12 +11,11 @@ import { apiHandler } from '../../functions/shared/api';
 import { clearCredentialsCache, getCredentials } from '../../functions/shared/credentials';
 import { Logger } from '../../functions/shared/logger';
 import { apiEvent, lambdaContext } from '../handlers/api-event';
-import { refusal, startScriptedSecrets, type ScriptedSecrets } from '../support/scripted-secrets';
 
 const SECRET_ID = 'seedance/unit-test';
 const TTL_SECONDS = 60;
 const T0 = new Date('2026-04-21T12:00:00Z');
-let secrets: ScriptedSecrets;
+const secrets = mockClient(SecretsManagerClient);
 
 let serial = 0;
 /** Distinct values per call, so one test's redaction registrations never mask another's. */
@@ -27,17 +28,16 @@ function freshCredentials(): UpstreamCredentials {
     apiToken: `tok-unit-${serial}-${Math.random().toString(36).slice(2)}`,
   };
 }
-const secretString = (c: UpstreamCredentials) => JSON.stringify(c);
+const secretString = (c: UpstreamCredentials) => ({ SecretString: JSON.stringify(c) });
 
-beforeAll(async () => {
-  secrets = await startScriptedSecrets();
+beforeAll(() => {
   vi.stubEnv('CREDENTIALS_SECRET_ID', SECRET_ID);
   vi.stubEnv('SECRET_CACHE_TTL_SECONDS', String(TTL_SECONDS));
   vi.stubEnv('AWS_REGION', 'us-east-1');
 });
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await secrets.close();
+  secrets.restore();
 });
 beforeEach(() => {
   secrets.reset();
@@ -51,7 +51,7 @@ describe('getCredentials', () => {
   it('reads the secret once while the TTL lasts', async () => {
     // Prepare
     const creds = freshCredentials();
-    secrets.answer(secretString(creds));
+    secrets.on(GetSecretValueCommand).resolves(secretString(creds));
     // Act
     const first = await getCredentials();
     vi.setSystemTime(T0.getTime() + TTL_SECONDS * 1000 - 1);
@@ -59,30 +59,30 @@ describe('getCredentials', () => {
     // Assess
     expect(first).toEqual(creds);
     expect(last).toEqual(creds);
-    expect(secrets.requests).toHaveLength(1);
-    expect(secrets.requests).toEqual([SECRET_ID]);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: SECRET_ID });
   });
 
   it('reads it again once the TTL has passed and picks up a rotated value', async () => {
     // Prepare
     const before = freshCredentials();
     const rotated = freshCredentials();
-    secrets.answer(secretString(before), secretString(rotated));
+    secrets.on(GetSecretValueCommand).resolvesOnce(secretString(before)).resolvesOnce(secretString(rotated));
     await getCredentials();
     // Act
     vi.setSystemTime(T0.getTime() + TTL_SECONDS * 1000 + 1);
     const after = await getCredentials();
     // Assess
     expect(after).toEqual(rotated);
-    expect(secrets.requests).toHaveLength(2);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('serves the cached value within the TTL and the rotated one right after it', async () => {
     // Prepare
-    secrets.answer(secretString(freshCredentials()));
+    secrets.on(GetSecretValueCommand).resolvesOnce(secretString(freshCredentials()));
     await getCredentials();
     const rotated = freshCredentials();
-    secrets.answer(secretString(rotated));
+    secrets.on(GetSecretValueCommand).resolves(secretString(rotated));
     // Act
     vi.setSystemTime(T0.getTime() + 1000);
     const cached = await getCredentials();
@@ -91,7 +91,7 @@ describe('getCredentials', () => {
     // Assess
     expect(cached).not.toEqual(rotated);
     expect(expired).toEqual(rotated);
-    expect(secrets.requests).toHaveLength(2);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('lets concurrent callers share one GetSecretValue request', async () => {
@@ -99,7 +99,7 @@ describe('getCredentials', () => {
     const creds = freshCredentials();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    secrets.answer(async () => {
+    secrets.on(GetSecretValueCommand).callsFake(async () => {
       await gate;
       return secretString(creds);
     });
@@ -109,28 +109,32 @@ describe('getCredentials', () => {
     const results = await pending;
     // Assess
     expect(results).toEqual(Array(5).fill(creds));
-    expect(secrets.requests).toHaveLength(1);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
   });
 
   it('shares a failed read with every waiting caller, then tries again on the next call', async () => {
     // Prepare
     const creds = freshCredentials();
-    // Refused for good (not throttled: the client would retry that itself).
-    secrets.answer(refusal('AccessDeniedException', 'not allowed'), secretString(creds));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))
+      .resolves(secretString(creds));
     // Act
     const failed = await Promise.allSettled([getCredentials(), getCredentials()]);
     const retried = await getCredentials();
     // Assess
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(retried).toEqual(creds);
-    expect(secrets.requests).toHaveLength(2);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('rejects a secret with missing or mistyped fields naming the fields, never the values', async () => {
     // Prepare
     const visible = 'AKIDMUSTNOTLEAK42';
     const wrongTyped = 'sk-must-not-leak-either';
-    secrets.answer(JSON.stringify({ accessKeyId: visible, secretAccessKey: [wrongTyped] }));
+    secrets.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ accessKeyId: visible, secretAccessKey: [wrongTyped] }),
+    });
     // Act
     const error = await getCredentials().catch((e: unknown) => e);
     // Assess
@@ -145,7 +149,7 @@ describe('getCredentials', () => {
   it('rejects a secret that is not JSON without echoing it', async () => {
     // Prepare
     const raw = 'apiToken=tok-plain-text-secret';
-    secrets.answer(raw);
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: raw });
     // Act
     const error = await getCredentials().catch((e: unknown) => e);
     // Assess
@@ -156,7 +160,7 @@ describe('getCredentials', () => {
   it('does not cache a bad secret: a corrected one is read on the next call', async () => {
     // Prepare
     const creds = freshCredentials();
-    secrets.answer('{}', secretString(creds));
+    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: '{}' }).resolves(secretString(creds));
     await getCredentials().catch(() => undefined);
     // Act
     const out = await getCredentials();
@@ -167,7 +171,7 @@ describe('getCredentials', () => {
   it('registers every secret value for redaction', async () => {
     // Prepare
     const creds = freshCredentials();
-    secrets.answer(secretString(creds));
+    secrets.on(GetSecretValueCommand).resolves(secretString(creds));
     const line = `sk=${creds.secretAccessKey} st=${creds.sessionToken} tok=${creds.apiToken} ak=${creds.accessKeyId}`;
     const unmasked = redactString(line);
     // Act
@@ -184,14 +188,14 @@ describe('clearCredentialsCache', () => {
     // Prepare
     const before = freshCredentials();
     const rotated = freshCredentials();
-    secrets.answer(secretString(before), secretString(rotated));
+    secrets.on(GetSecretValueCommand).resolvesOnce(secretString(before)).resolvesOnce(secretString(rotated));
     await getCredentials();
     // Act
     clearCredentialsCache();
     const after = await getCredentials();
     // Assess
     expect(after).toEqual(rotated);
-    expect(secrets.requests).toHaveLength(2);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 });
 
@@ -209,7 +213,10 @@ describe('apiHandler and the credentials cache', () => {
   it('re-reads the secret on the next request after upstream rejects the credentials', async () => {
     // Prepare
     const rotated = freshCredentials();
-    secrets.answer(secretString(freshCredentials()), secretString(rotated));
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce(secretString(freshCredentials()))
+      .resolves(secretString(rotated));
     const route = failingRoute(401, 'SignatureDoesNotMatch');
     // Act
     const res = await route(apiEvent(), lambdaContext());
@@ -217,18 +224,18 @@ describe('apiHandler and the credentials cache', () => {
     // Assess
     expect(res.statusCode).toBe(502);
     expect(next).toEqual(rotated);
-    expect(secrets.requests).toHaveLength(2);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
   it('keeps the cached secret when upstream fails for another reason', async () => {
     // Prepare
     const creds = freshCredentials();
-    secrets.answer(secretString(creds));
+    secrets.on(GetSecretValueCommand).resolves(secretString(creds));
     const route = failingRoute(403, 'AccessDenied');
     // Act
     await route(apiEvent(), lambdaContext());
     await getCredentials();
     // Assess
-    expect(secrets.requests).toHaveLength(1);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
   });
 });

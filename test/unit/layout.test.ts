@@ -34,7 +34,7 @@ describe('repository layout', () => {
   it('builds AWS SDK clients in the service adapters only, each through lazyClient', () => {
     // Act
     const building = files('functions').filter((f) =>
-      /new (S3|SFN|DynamoDB|Document|SecretsManager|EventBridge)Client\(|new SecretsProvider\(/.test(text(f)),
+      /new (S3|SFN|DynamoDB|SecretsManager)Client\(/.test(text(f)),
     );
     const eager = building.filter((f) => !/lazyClient\(/.test(text(f)));
     // Assess

@@ -10,7 +10,8 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startScriptedSecrets } from '../support/scripted-secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createVideoBody } from '../../functions/core/api-schemas/videos';
 import {
   buildCreateTaskInput,
@@ -139,13 +140,14 @@ export async function startVideoRig(): Promise<VideoRig> {
     UPSTREAM_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'error',
   });
-  const secrets = await startScriptedSecrets(
-    JSON.stringify({
+  const secrets = mockClient(SecretsManagerClient);
+  secrets.on(GetSecretValueCommand).resolves({
+    SecretString: JSON.stringify({
       accessKeyId: SIM_DEFAULT_CREDENTIALS.accessKeyId,
       secretAccessKey: SIM_DEFAULT_CREDENTIALS.secretAccessKey,
       apiToken: SIM_DEFAULT_CREDENTIALS.apiToken,
     }),
-  );
+  });
   const logLines: string[] = [];
   logger.setSink((line) => logLines.push(line));
   logger.setLevel('debug');
@@ -164,7 +166,7 @@ export async function startVideoRig(): Promise<VideoRig> {
     table,
     close: async () => {
       await table.stop();
-      await secrets.close();
+      secrets.restore();
       s3.destroy();
       await proxy.close();
       await sim.close();
